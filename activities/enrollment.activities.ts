@@ -1,0 +1,44 @@
+import type { Database } from '../src/db/repositories';
+import type { EnrollmentFinalStatus } from '../workflows/enrollment/definitions';
+
+/** Bookkeeping activities of the enrollment workflow: reading its plan and recording its progress in Postgres. */
+export function createEnrollmentActivities(db: Database) {
+  return {
+    /** The step after `afterPosition`, read fresh each time so edits to later steps apply to running enrollments. */
+    async nextStep(args: {
+      enrollmentId: string;
+      afterPosition: number;
+    }): Promise<{ totalSteps: number; step: { position: number; delayMs: number } | null }> {
+      const enrollment = await db.repos.enrollments.findById(args.enrollmentId);
+      if (!enrollment) return { totalSteps: 0, step: null };
+      const steps = await db.repos.campaigns.steps(enrollment.campaignId);
+      const next = steps.find((step) => step.position > args.afterPosition);
+      return {
+        totalSteps: steps.length,
+        step: next ? { position: next.position, delayMs: Math.round(next.delayMinutes * 60_000) } : null,
+      };
+    },
+
+    /** Mirrors the workflow's schedule into the enrollment row, for listings and stats. */
+    async recordSchedule(args: {
+      enrollmentId: string;
+      status: 'active' | 'paused';
+      nextSendAt: string | null;
+    }): Promise<void> {
+      await db.repos.enrollments.recordSchedule(
+        args.enrollmentId,
+        args.status,
+        args.nextSendAt ? new Date(args.nextSendAt) : null,
+      );
+    },
+
+    /** Records how the enrollment ended. */
+    async finishEnrollment(args: {
+      enrollmentId: string;
+      status: EnrollmentFinalStatus;
+      error: string | null;
+    }): Promise<void> {
+      await db.repos.enrollments.finish(args.enrollmentId, args.status, args.error);
+    },
+  };
+}

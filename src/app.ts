@@ -1,0 +1,50 @@
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import crypto from 'node:crypto';
+import type { Logger } from './logger';
+import type { CampaignService } from './domain/campaigns/campaign.service';
+import type { EnrollmentService } from './domain/enrollments/enrollment.service';
+import type { OrganizationService } from './domain/organizations/organization.service';
+import { requireApiKey } from './http/auth';
+import { campaignRoutes } from './http/campaign.routes';
+import { errorHandler, routeNotFound } from './http/error-handler';
+import { healthRoutes, type ReadinessChecks } from './http/health.routes';
+
+export interface AppDeps {
+  logger: Logger;
+  organizations: OrganizationService;
+  campaigns: CampaignService;
+  enrollments: EnrollmentService;
+  readiness: ReadinessChecks;
+}
+
+/** Builds the HTTP application; starting a server is the caller's business (tests listen on port 0). */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w.-]{1,100}$/.test(incoming) ? incoming : crypto.randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+      serializers: { req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
+    }),
+  );
+  app.use(healthRoutes(deps.readiness));
+  app.use(express.json({ limit: '5mb' }));
+
+  const api = express.Router();
+  api.use(requireApiKey(deps.organizations));
+  api.use('/campaigns', campaignRoutes(deps));
+  app.use('/api/v1', api);
+
+  app.use(routeNotFound);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,128 @@
+import path from 'node:path';
+import os from 'node:os';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+/** Every environment variable Sequencer reads; nothing else in the code base touches `process.env`. */
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(3000),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
+  EMBEDDED_POSTGRES_PORT: port.default(5433),
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_TLS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('sequencer'),
+  TEMPORAL_CLI_PATH: optionalString,
+  TEMPORAL_DEV_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  BOOTSTRAP_API_KEY: optionalString.pipe(z.string().min(20, 'must be at least 20 characters').optional()),
+  SECRET_KEY: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes); generate one with `openssl rand -hex 32`')
+      .optional(),
+  ),
+  PUBLIC_BASE_URL: optionalString.pipe(z.url().optional()),
+  DEV_SMTP_PORT: port.default(1025),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  port: number;
+  dataDir: string;
+  /** Unset: the embedded Postgres under `dataDir` is used. */
+  databaseUrl: string | undefined;
+  embeddedPostgresPort: number;
+  temporal: {
+    /** Unset: the local dev server is launched. */
+    address: string | undefined;
+    namespace: string;
+    apiKey: string | undefined;
+    tls: boolean;
+    taskQueue: string;
+    cliPath: string | undefined;
+    devPort: number;
+    uiPort: number;
+  };
+  bootstrapApiKey: string | undefined;
+  /** Unset: generated once into `dataDir`. */
+  secretKey: string | undefined;
+  publicBaseUrl: string;
+  devSmtpPort: number;
+  logLevel: Env['LOG_LEVEL'];
+  /** Where downloaded or built tools (the Temporal CLI) are cached, outside the repository. */
+  cacheDir: string;
+  /** The executable search path, for finding `temporal` and `go`. */
+  searchPath: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses and validates the environment once; throws a ConfigError naming every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${describe(source, issue.path)})`),
+    );
+  }
+  const env = parsed.data;
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    dataDir: path.resolve(env.DATA_DIR),
+    databaseUrl: env.DATABASE_URL,
+    embeddedPostgresPort: env.EMBEDDED_POSTGRES_PORT,
+    temporal: {
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      apiKey: env.TEMPORAL_API_KEY,
+      tls: env.TEMPORAL_TLS,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      cliPath: env.TEMPORAL_CLI_PATH,
+      devPort: env.TEMPORAL_DEV_PORT,
+      uiPort: env.TEMPORAL_UI_PORT,
+    },
+    bootstrapApiKey: env.BOOTSTRAP_API_KEY,
+    secretKey: env.SECRET_KEY,
+    publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    devSmtpPort: env.DEV_SMTP_PORT,
+    logLevel: env.LOG_LEVEL,
+    cacheDir: path.join(source.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'sequencer'),
+    searchPath: source.PATH ?? '',
+  };
+}
+
+function describe(source: NodeJS.ProcessEnv, issuePath: PropertyKey[]): string {
+  const key = issuePath[0];
+  const value = typeof key === 'string' ? source[key] : undefined;
+  if (value === undefined) return 'nothing';
+  // Secrets are named but never echoed.
+  if (typeof key === 'string' && /KEY|PASSWORD|SECRET|URL/.test(key)) return `a value of ${value.length} characters`;
+  return JSON.stringify(value);
+}

@@ -1,0 +1,81 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { CampaignEntity } from './campaign.entity';
+import { ContactEntity } from './contact.entity';
+
+export const ENROLLMENT_STATUSES = [
+  'pending',
+  'active',
+  'paused',
+  'replied',
+  'bounced',
+  'unsubscribed',
+  'completed',
+  'stopped',
+  'failed',
+  'skipped',
+] as const;
+export type EnrollmentStatus = (typeof ENROLLMENT_STATUSES)[number];
+
+@Entity('enrollments')
+@Index('enrollments_campaign_id_contact_id_key', ['campaignId', 'contactId'], { unique: true })
+@Index('enrollments_campaign_id_status_batch_number_idx', ['campaignId', 'status', 'batchNumber'])
+export class EnrollmentEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'organization_id', type: 'uuid' })
+  organizationId!: string;
+
+  @Column({ name: 'campaign_id', type: 'uuid' })
+  campaignId!: string;
+
+  @ManyToOne(() => CampaignEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'campaign_id' })
+  campaign?: CampaignEntity;
+
+  @Index('enrollments_contact_id_idx')
+  @Column({ name: 'contact_id', type: 'uuid' })
+  contactId!: string;
+
+  @ManyToOne(() => ContactEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'contact_id' })
+  contact?: ContactEntity;
+
+  @Column({ name: 'batch_number', type: 'integer', default: 1 })
+  batchNumber!: number;
+
+  @Column({ type: 'integer', default: 0 })
+  priority!: number;
+
+  @Column({ type: 'text', default: 'pending' })
+  status!: EnrollmentStatus;
+
+  /** Position of the last step sent; 0 before the first send. */
+  @Column({ name: 'current_step', type: 'integer', default: 0 })
+  currentStep!: number;
+
+  @Column({ name: 'next_send_at', type: 'timestamptz', nullable: true })
+  nextSendAt!: Date | null;
+
+  /** The mailbox step 1 went out from; follow-ups keep it so they thread in the same conversation. */
+  @Column({ name: 'mailbox_id', type: 'uuid', nullable: true })
+  mailboxId!: string | null;
+
+  @Column({ name: 'workflow_id', type: 'text' })
+  workflowId!: string;
+
+  @Column({ name: 'started_at', type: 'timestamptz', nullable: true })
+  startedAt!: Date | null;
+
+  @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
+  finishedAt!: Date | null;
+
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError!: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,19 @@
+import { ApiKeyEntity } from './api-key.entity';
+import { CampaignEntity } from './campaign.entity';
+import { ContactEntity } from './contact.entity';
+import { EnrollmentEntity } from './enrollment.entity';
+import { MailboxEntity } from './mailbox.entity';
+import { MessageEntity } from './message.entity';
+import { OrganizationEntity } from './organization.entity';
+import { SequenceStepEntity } from './sequence-step.entity';
+
+export const entities = [
+  OrganizationEntity,
+  ApiKeyEntity,
+  ContactEntity,
+  MailboxEntity,
+  CampaignEntity,
+  SequenceStepEntity,
+  EnrollmentEntity,
+  MessageEntity,
+];

@@ -1,0 +1,72 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export type SmtpSecurity = 'tls' | 'starttls' | 'none';
+export type MailboxStatus = 'active' | 'disabled';
+
+/** A sending account of an organization, shared by every campaign that links it. */
+@Entity('mailboxes')
+@Index('mailboxes_organization_id_smtp_host_smtp_username_key', ['organizationId', 'smtpHost', 'smtpUsername'], {
+  unique: true,
+})
+export class MailboxEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'organization_id', type: 'uuid' })
+  organizationId!: string;
+
+  @Column({ type: 'text', nullable: true })
+  label!: string | null;
+
+  @Column({ name: 'smtp_host', type: 'text' })
+  smtpHost!: string;
+
+  @Column({ name: 'smtp_port', type: 'integer' })
+  smtpPort!: number;
+
+  @Column({ name: 'smtp_security', type: 'text' })
+  smtpSecurity!: SmtpSecurity;
+
+  @Column({ name: 'smtp_username', type: 'text' })
+  smtpUsername!: string;
+
+  /** AES-256-GCM ciphertext; never returned by the API. */
+  @Column({ name: 'smtp_password_encrypted', type: 'text' })
+  smtpPasswordEncrypted!: string;
+
+  @Column({ name: 'from_email', type: 'text' })
+  fromEmail!: string;
+
+  @Column({ name: 'from_name', type: 'text', nullable: true })
+  fromName!: string | null;
+
+  @Column({ name: 'imap_host', type: 'text', nullable: true })
+  imapHost!: string | null;
+
+  @Column({ name: 'imap_port', type: 'integer', nullable: true })
+  imapPort!: number | null;
+
+  @Column({ name: 'imap_username', type: 'text', nullable: true })
+  imapUsername!: string | null;
+
+  @Column({ name: 'imap_password_encrypted', type: 'text', nullable: true })
+  imapPasswordEncrypted!: string | null;
+
+  @Column({ name: 'daily_limit', type: 'integer' })
+  dailyLimit!: number;
+
+  @Column({ type: 'text', default: 'active' })
+  status!: MailboxStatus;
+
+  @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
+  disabledAt!: Date | null;
+
+  @Column({ name: 'disabled_reason', type: 'text', nullable: true })
+  disabledReason!: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

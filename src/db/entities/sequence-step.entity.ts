@@ -1,0 +1,31 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { numeric } from './column-types';
+import { CampaignEntity } from './campaign.entity';
+
+@Entity('sequence_steps')
+@Index('sequence_steps_campaign_id_position_key', ['campaignId', 'position'], { unique: true })
+export class SequenceStepEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'campaign_id', type: 'uuid' })
+  campaignId!: string;
+
+  @ManyToOne(() => CampaignEntity, (campaign) => campaign.steps, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'campaign_id' })
+  campaign?: CampaignEntity;
+
+  /** 1-based order within the campaign. */
+  @Column({ type: 'integer' })
+  position!: number;
+
+  /** Wait after the previous step (or the enrollment start); fractional so tests can use seconds. */
+  @Column({ name: 'delay_minutes', type: 'numeric', precision: 12, scale: 4, transformer: numeric })
+  delayMinutes!: number;
+
+  @Column({ type: 'text' })
+  subject!: string;
+
+  @Column({ name: 'body_html', type: 'text' })
+  bodyHtml!: string;
+}

@@ -1,0 +1,101 @@
+import type { EntityManager } from 'typeorm';
+import { In } from 'typeorm';
+import { EnrollmentEntity, type EnrollmentStatus } from '../entities/enrollment.entity';
+
+/** Statuses after which an enrollment never sends again. */
+export const FINAL_ENROLLMENT_STATUSES: EnrollmentStatus[] = [
+  'replied',
+  'bounced',
+  'unsubscribed',
+  'completed',
+  'stopped',
+  'failed',
+  'skipped',
+];
+
+export type NewEnrollment = Pick<
+  EnrollmentEntity,
+  'organizationId' | 'campaignId' | 'contactId' | 'batchNumber' | 'priority' | 'workflowId'
+>;
+
+export class EnrollmentRepository {
+  constructor(private readonly manager: EntityManager) {}
+
+  /** Inserts the enrollment; null when the contact is already enrolled in the campaign. */
+  async insertIfAbsent(enrollment: NewEnrollment): Promise<EnrollmentEntity | null> {
+    const result = await this.manager
+      .createQueryBuilder()
+      .insert()
+      .into(EnrollmentEntity)
+      .values(enrollment)
+      .orIgnore()
+      .returning('id')
+      .execute();
+    const id = (result.raw as { id: string }[])[0]?.id;
+    return id ? this.manager.findOneByOrFail(EnrollmentEntity, { id }) : null;
+  }
+
+  findInCampaign(organizationId: string, campaignId: string, id: string): Promise<EnrollmentEntity | null> {
+    return this.manager.findOne(EnrollmentEntity, {
+      where: { organizationId, campaignId, id },
+      relations: { contact: true },
+    });
+  }
+
+  findById(id: string): Promise<EnrollmentEntity | null> {
+    return this.manager.findOneBy(EnrollmentEntity, { id });
+  }
+
+  /** The lowest batch number that still has pending enrollments. */
+  async nextPendingBatch(campaignId: string): Promise<number | null> {
+    const rows: { batch: number | null }[] = await this.manager.query(
+      `SELECT min(batch_number) AS batch FROM enrollments WHERE campaign_id = $1 AND status = 'pending'`,
+      [campaignId],
+    );
+    return rows[0]?.batch ?? null;
+  }
+
+  pendingInBatch(campaignId: string, batchNumber: number): Promise<EnrollmentEntity[]> {
+    return this.manager.find(EnrollmentEntity, {
+      where: { campaignId, batchNumber, status: 'pending' },
+      order: { priority: 'DESC', createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  async markStarted(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.manager.update(
+      EnrollmentEntity,
+      { id: In(ids), status: 'pending' },
+      { status: 'active', startedAt: () => 'now()' },
+    );
+  }
+
+  /** Records the workflow's schedule, unless the enrollment already finished. */
+  async recordSchedule(id: string, status: 'active' | 'paused', nextSendAt: Date | null): Promise<void> {
+    await this.manager
+      .createQueryBuilder()
+      .update(EnrollmentEntity)
+      .set({ status, nextSendAt })
+      .where('id = :id AND status NOT IN (:...final)', { id, final: FINAL_ENROLLMENT_STATUSES })
+      .execute();
+  }
+
+  async recordSend(id: string, position: number, mailboxId: string): Promise<void> {
+    await this.manager
+      .createQueryBuilder()
+      .update(EnrollmentEntity)
+      .set({ currentStep: position, mailboxId: () => 'COALESCE(mailbox_id, :mailboxId)' })
+      .setParameter('mailboxId', mailboxId)
+      .where('id = :id', { id })
+      .execute();
+  }
+
+  async finish(id: string, status: EnrollmentStatus, error: string | null): Promise<void> {
+    await this.manager.update(
+      EnrollmentEntity,
+      { id },
+      { status, lastError: error, nextSendAt: null, finishedAt: () => 'now()' },
+    );
+  }
+}

@@ -1,0 +1,39 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { CampaignRepository } from './campaign.repository';
+import { ContactRepository } from './contact.repository';
+import { EnrollmentRepository } from './enrollment.repository';
+import { MailboxRepository } from './mailbox.repository';
+import { MessageRepository } from './message.repository';
+import { OrganizationRepository } from './organization.repository';
+import { StatsRepository } from './stats.repository';
+
+function repositoriesOf(manager: EntityManager) {
+  return {
+    organizations: new OrganizationRepository(manager),
+    contacts: new ContactRepository(manager),
+    mailboxes: new MailboxRepository(manager),
+    campaigns: new CampaignRepository(manager),
+    enrollments: new EnrollmentRepository(manager),
+    messages: new MessageRepository(manager),
+    stats: new StatsRepository(manager),
+  };
+}
+
+export type Repositories = ReturnType<typeof repositoriesOf>;
+
+/** The domain's only door to Postgres: repositories, optionally inside one transaction. */
+export class Database {
+  readonly repos: Repositories;
+
+  constructor(readonly dataSource: DataSource) {
+    this.repos = repositoriesOf(dataSource.manager);
+  }
+
+  transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction((manager) => work(repositoriesOf(manager)));
+  }
+
+  async ping(): Promise<void> {
+    await this.dataSource.query('SELECT 1');
+  }
+}

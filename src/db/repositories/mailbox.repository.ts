@@ -1,0 +1,72 @@
+import type { EntityManager } from 'typeorm';
+import { MailboxEntity } from '../entities/mailbox.entity';
+
+export type MailboxSettings = Omit<
+  MailboxEntity,
+  'id' | 'status' | 'disabledAt' | 'disabledReason' | 'createdAt' | 'updatedAt'
+>;
+
+export interface MailboxUsage {
+  mailbox: MailboxEntity;
+  sentToday: number;
+}
+
+export class MailboxRepository {
+  constructor(private readonly manager: EntityManager) {}
+
+  /** Mailboxes are unique per organization by SMTP host and username: the same account is updated, not duplicated. */
+  async upsert(settings: MailboxSettings): Promise<MailboxEntity> {
+    await this.manager
+      .createQueryBuilder()
+      .insert()
+      .into(MailboxEntity)
+      .values(settings)
+      .orUpdate(
+        [
+          'label',
+          'smtp_port',
+          'smtp_security',
+          'smtp_password_encrypted',
+          'from_email',
+          'from_name',
+          'imap_host',
+          'imap_port',
+          'imap_username',
+          'imap_password_encrypted',
+          'daily_limit',
+          'updated_at',
+        ],
+        ['organization_id', 'smtp_host', 'smtp_username'],
+      )
+      .execute();
+    return this.manager.findOneByOrFail(MailboxEntity, {
+      organizationId: settings.organizationId,
+      smtpHost: settings.smtpHost,
+      smtpUsername: settings.smtpUsername,
+    });
+  }
+
+  findById(id: string): Promise<MailboxEntity | null> {
+    return this.manager.findOneBy(MailboxEntity, { id });
+  }
+
+  /** The campaign's mailboxes with what each sent since `since`, across every campaign. */
+  async usageForCampaign(campaignId: string, since: Date): Promise<MailboxUsage[]> {
+    const mailboxes = await this.manager
+      .createQueryBuilder(MailboxEntity, 'mailbox')
+      .innerJoin('campaign_mailboxes', 'link', 'link.mailbox_id = mailbox.id')
+      .where('link.campaign_id = :campaignId', { campaignId })
+      .orderBy('mailbox.created_at')
+      .addOrderBy('mailbox.id')
+      .getMany();
+    if (mailboxes.length === 0) return [];
+    const counts: { mailbox_id: string; sent: string }[] = await this.manager.query(
+      `SELECT mailbox_id, count(*) AS sent FROM messages
+        WHERE mailbox_id = ANY($1) AND status IN ('sending', 'sent', 'unknown', 'bounced') AND created_at >= $2
+        GROUP BY mailbox_id`,
+      [mailboxes.map((mailbox) => mailbox.id), since],
+    );
+    const sent = new Map(counts.map((row) => [row.mailbox_id, Number(row.sent)]));
+    return mailboxes.map((mailbox) => ({ mailbox, sentToday: sent.get(mailbox.id) ?? 0 }));
+  }
+}

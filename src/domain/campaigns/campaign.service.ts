@@ -1,0 +1,130 @@
+import type { CampaignEntity } from '../../db/entities/campaign.entity';
+import type { MailboxEntity, SmtpSecurity } from '../../db/entities/mailbox.entity';
+import type { SequenceStepEntity } from '../../db/entities/sequence-step.entity';
+import type { Database } from '../../db/repositories';
+import type { CampaignTotals } from '../../db/repositories/stats.repository';
+import type { SecretBox } from '../../crypto/secret-box';
+import { startOfUtcDay } from '../delivery/mailbox-selection';
+import { AppError, notFound } from '../errors';
+
+export interface MailboxInput {
+  label?: string | undefined;
+  smtpHost: string;
+  smtpPort: number;
+  smtpSecurity?: SmtpSecurity | undefined;
+  smtpUsername: string;
+  smtpPassword: string;
+  fromEmail?: string | undefined;
+  fromName?: string | undefined;
+  dailyLimit: number;
+  imap?: { host: string; port: number; username: string; password: string } | undefined;
+}
+
+export interface StepInput {
+  position: number;
+  delayMinutes: number;
+  subject: string;
+  bodyHtml: string;
+}
+
+export interface CreateCampaignInput {
+  name: string;
+  outreachId: string | null;
+  minWaitSeconds: number;
+  maxWaitSeconds: number;
+  verifyEmailMx: boolean;
+  bounceRateThreshold: number;
+  mailboxes: MailboxInput[];
+  steps: StepInput[];
+}
+
+export interface CampaignDetails {
+  campaign: CampaignEntity;
+  steps: SequenceStepEntity[];
+  totals: CampaignTotals;
+  /** Percentages per message sent, rounded to one decimal. */
+  rates: { bounceRate: number; openRate: number; replyRate: number };
+  mailboxes: { mailbox: MailboxEntity; sentToday: number }[];
+}
+
+/** Campaigns: their steps and the organization mailboxes they send from. */
+export class CampaignService {
+  constructor(
+    private readonly db: Database,
+    private readonly secrets: SecretBox,
+  ) {}
+
+  /** Creates a pending campaign; its SMTP credentials become (or update) the organization's mailboxes. */
+  async create(organizationId: string, input: CreateCampaignInput): Promise<CampaignEntity> {
+    return this.db.transaction(async (repos) => {
+      const mailboxIds: string[] = [];
+      for (const mailbox of input.mailboxes) {
+        const saved = await repos.mailboxes.upsert({
+          organizationId,
+          label: mailbox.label ?? null,
+          smtpHost: mailbox.smtpHost.toLowerCase(),
+          smtpPort: mailbox.smtpPort,
+          smtpSecurity: mailbox.smtpSecurity ?? (mailbox.smtpPort === 465 ? 'tls' : 'starttls'),
+          smtpUsername: mailbox.smtpUsername,
+          smtpPasswordEncrypted: this.secrets.encrypt(mailbox.smtpPassword),
+          fromEmail: fromEmailOf(mailbox),
+          fromName: mailbox.fromName ?? null,
+          imapHost: mailbox.imap?.host ?? null,
+          imapPort: mailbox.imap?.port ?? null,
+          imapUsername: mailbox.imap?.username ?? null,
+          imapPasswordEncrypted: mailbox.imap ? this.secrets.encrypt(mailbox.imap.password) : null,
+          dailyLimit: mailbox.dailyLimit,
+        });
+        mailboxIds.push(saved.id);
+      }
+      return repos.campaigns.create(
+        {
+          organizationId,
+          name: input.name,
+          outreachId: input.outreachId,
+          minWaitSeconds: input.minWaitSeconds,
+          maxWaitSeconds: input.maxWaitSeconds,
+          verifyEmailMx: input.verifyEmailMx,
+          bounceRateThreshold: input.bounceRateThreshold,
+        },
+        input.steps,
+        mailboxIds,
+      );
+    });
+  }
+
+  /** The campaign with its steps, mailboxes (with today's usage) and delivery statistics. */
+  async details(organizationId: string, campaignId: string): Promise<CampaignDetails> {
+    const campaign = await this.require(organizationId, campaignId);
+    const [steps, totals, mailboxes] = await Promise.all([
+      this.db.repos.campaigns.steps(campaignId),
+      this.db.repos.stats.campaignTotals(campaignId),
+      this.db.repos.mailboxes.usageForCampaign(campaignId, startOfUtcDay(new Date())),
+    ]);
+    const percent = (count: number): number => (totals.sent === 0 ? 0 : Math.round((count / totals.sent) * 1000) / 10);
+    return {
+      campaign,
+      steps,
+      totals,
+      rates: { bounceRate: percent(totals.bounced), openRate: percent(totals.opened), replyRate: percent(totals.replied) },
+      mailboxes,
+    };
+  }
+
+  /** The organization's campaign, or `campaign_not_found`. */
+  async require(organizationId: string, campaignId: string): Promise<CampaignEntity> {
+    const campaign = await this.db.repos.campaigns.findById(organizationId, campaignId);
+    if (!campaign) throw notFound('campaign_not_found', 'Campaign', campaignId);
+    return campaign;
+  }
+}
+
+function fromEmailOf(mailbox: MailboxInput): string {
+  if (mailbox.fromEmail) return mailbox.fromEmail;
+  if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(mailbox.smtpUsername)) return mailbox.smtpUsername;
+  throw new AppError('validation_failed', 'Validation failed.', {
+    errors: [
+      `smtp_credentials: from_email is required for ${mailbox.smtpHost} because smtp_username "${mailbox.smtpUsername}" is not an email address`,
+    ],
+  });
+}

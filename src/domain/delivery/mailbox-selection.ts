@@ -1,0 +1,26 @@
+import type { MailboxEntity } from '../../db/entities/mailbox.entity';
+
+export interface MailboxRoom {
+  mailbox: Pick<MailboxEntity, 'id' | 'status' | 'dailyLimit'>;
+  sentToday: number;
+}
+
+/**
+ * Step 1 goes out from the healthy mailbox with the most room left today (ties: the earlier one).
+ * Returns null when every active mailbox is at its daily limit, or none is active.
+ */
+export function pickMailboxWithMostRoom<T extends MailboxRoom>(candidates: T[]): T | null {
+  let best: T | null = null;
+  for (const candidate of candidates) {
+    if (candidate.mailbox.status !== 'active') continue;
+    const room = candidate.mailbox.dailyLimit - candidate.sentToday;
+    if (room <= 0) continue;
+    if (!best || room > best.mailbox.dailyLimit - best.sentToday) best = candidate;
+  }
+  return best;
+}
+
+/** Midnight UTC of the given instant: the day a mailbox's daily limit is counted in. */
+export function startOfUtcDay(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}

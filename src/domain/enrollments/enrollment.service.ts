@@ -1,0 +1,143 @@
+import type { ContactFields } from '../../db/entities/contact.entity';
+import type { EnrollmentEntity } from '../../db/entities/enrollment.entity';
+import type { Database } from '../../db/repositories';
+import { FINAL_ENROLLMENT_STATUSES } from '../../db/repositories/enrollment.repository';
+import { enrollmentWorkflowId, type EnrollmentState } from '../../../workflows/enrollment/definitions';
+import type { CampaignService } from '../campaigns/campaign.service';
+import { normalizeEmail } from '../contacts/email';
+import { AppError, notFound } from '../errors';
+import type { EnrollmentWorkflowsPort } from './enrollment-workflows.port';
+
+export interface NewContactInput {
+  email: string;
+  fields: ContactFields;
+  timezone: string | null;
+}
+
+export interface EnrollContactInput {
+  contactId?: string | undefined;
+  contact?: NewContactInput | undefined;
+  batchNumber: number;
+  priority: number;
+}
+
+export interface EnrollmentDetails {
+  enrollment: EnrollmentEntity;
+  contactEmail: string;
+  /** Live state from the workflow; null once it has finished or when Temporal cannot be reached. */
+  live: EnrollmentState | null;
+}
+
+/** How many workflow starts dispatch keeps in flight at once. */
+const START_CONCURRENCY = 16;
+
+/** Enrolling contacts in campaigns and dispatching their workflows. */
+export class EnrollmentService {
+  constructor(
+    private readonly db: Database,
+    private readonly campaigns: CampaignService,
+    private readonly workflows: EnrollmentWorkflowsPort,
+  ) {}
+
+  /** Enrolls an existing contact, or creates/reuses one by email; the enrollment waits for dispatch. */
+  async enrollContact(organizationId: string, campaignId: string, input: EnrollContactInput): Promise<EnrollmentEntity> {
+    await this.campaigns.require(organizationId, campaignId);
+    return this.db.transaction(async (repos) => {
+      let contactId: string;
+      if (input.contactId) {
+        const contact = await repos.contacts.findById(organizationId, input.contactId);
+        if (!contact) throw notFound('contact_not_found', 'Contact', input.contactId);
+        contactId = contact.id;
+      } else if (input.contact) {
+        const email = normalizeEmail(input.contact.email);
+        if (!email) {
+          throw new AppError('validation_failed', 'Validation failed.', {
+            errors: [`contact.email: "${input.contact.email}" is not a valid email address`],
+          });
+        }
+        contactId = (await repos.contacts.upsertByEmail(organizationId, { ...input.contact, email })).id;
+      } else {
+        throw new AppError('validation_failed', 'Validation failed.', { errors: ['contact_id or contact is required'] });
+      }
+      const enrollment = await repos.enrollments.insertIfAbsent({
+        organizationId,
+        campaignId,
+        contactId,
+        batchNumber: input.batchNumber,
+        priority: input.priority,
+        workflowId: enrollmentWorkflowId(campaignId, contactId),
+      });
+      if (!enrollment) {
+        throw new AppError('contact_already_enrolled', `Contact ${contactId} is already enrolled in this campaign.`);
+      }
+      return enrollment;
+    });
+  }
+
+  /**
+   * Starts the workflows of one batch's pending enrollments (the lowest pending batch when none is given) and
+   * activates the campaign. Starts are idempotent, so a dispatch interrupted half-way can simply be repeated.
+   */
+  async dispatch(
+    organizationId: string,
+    campaignId: string,
+    batchNumber: number | undefined,
+  ): Promise<{ batchNumber: number; dispatched: number }> {
+    const campaign = await this.campaigns.require(organizationId, campaignId);
+    if (campaign.status === 'paused' || campaign.status === 'stopped' || campaign.status === 'completed') {
+      throw new AppError('campaign_not_dispatchable', `The campaign is ${campaign.status}; resume it before dispatching.`, {
+        extra: { current_state: campaign.status },
+      });
+    }
+    const [steps, mailboxCount] = await Promise.all([
+      this.db.repos.campaigns.steps(campaignId),
+      this.db.repos.campaigns.countMailboxes(campaignId),
+    ]);
+    if (steps.length === 0 || mailboxCount === 0) {
+      throw new AppError(
+        'campaign_not_dispatchable',
+        'The campaign needs at least one sequence step and one SMTP credential before it can be dispatched.',
+      );
+    }
+    const batch = batchNumber ?? (await this.db.repos.enrollments.nextPendingBatch(campaignId));
+    const pending = batch === null ? [] : await this.db.repos.enrollments.pendingInBatch(campaignId, batch);
+    if (batch === null || pending.length === 0) {
+      throw new AppError(
+        'no_pending_enrollments',
+        batchNumber === undefined
+          ? 'There are no pending enrollments to dispatch; enroll contacts first.'
+          : `Batch ${batchNumber} has no pending enrollments.`,
+      );
+    }
+
+    for (let index = 0; index < pending.length; index += START_CONCURRENCY) {
+      const chunk = pending.slice(index, index + START_CONCURRENCY);
+      await Promise.all(
+        chunk.map((enrollment) =>
+          this.workflows.start({
+            enrollmentId: enrollment.id,
+            campaignId: enrollment.campaignId,
+            contactId: enrollment.contactId,
+            workflowId: enrollment.workflowId,
+          }),
+        ),
+      );
+      await this.db.repos.enrollments.markStarted(chunk.map((enrollment) => enrollment.id));
+    }
+    if (campaign.status === 'pending') await this.db.repos.campaigns.setStatus(campaignId, 'active');
+    return { batchNumber: batch, dispatched: pending.length };
+  }
+
+  /** One enrollment with the live state of its workflow. */
+  async details(organizationId: string, campaignId: string, enrollmentId: string): Promise<EnrollmentDetails> {
+    await this.campaigns.require(organizationId, campaignId);
+    const enrollment = await this.db.repos.enrollments.findInCampaign(organizationId, campaignId, enrollmentId);
+    if (!enrollment) throw notFound('enrollment_not_found', 'Enrollment', enrollmentId);
+    const running = enrollment.status !== 'pending' && !FINAL_ENROLLMENT_STATUSES.includes(enrollment.status);
+    return {
+      enrollment,
+      contactEmail: enrollment.contact?.email ?? '',
+      live: running ? await this.workflows.state(enrollment.workflowId) : null,
+    };
+  }
+}

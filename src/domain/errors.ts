@@ -1,0 +1,35 @@
+/** Error codes the HTTP layer maps to status codes; every domain failure carries one. */
+export type ErrorCode =
+  | 'bad_request'
+  | 'malformed_json'
+  | 'unauthorized'
+  | 'plan_limit_reached'
+  | 'not_found'
+  | 'campaign_not_found'
+  | 'contact_not_found'
+  | 'enrollment_not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'validation_failed'
+  | 'contact_already_enrolled'
+  | 'no_pending_enrollments'
+  | 'campaign_not_dispatchable'
+  | 'missing_merge_field'
+  | 'service_unavailable'
+  | 'internal_error'
+  | 'route_not_found';
+
+/** A failure the caller can act on: a snake_case code, a sentence saying how to fix it, and optional details. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: { errors?: string[]; extra?: Record<string, unknown> } = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const notFound = (code: Extract<ErrorCode, `${string}not_found`>, what: string, id: string): AppError =>
+  new AppError(code, `${what} ${id} was not found in your organization.`);

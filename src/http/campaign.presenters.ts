@@ -1,0 +1,92 @@
+import type { CampaignEntity } from '../db/entities/campaign.entity';
+import type { CampaignDetails } from '../domain/campaigns/campaign.service';
+import type { EnrollmentDetails } from '../domain/enrollments/enrollment.service';
+import type { EnrollmentEntity } from '../db/entities/enrollment.entity';
+
+/** API shapes (snake_case, as in the reference); passwords never appear. */
+export function presentCampaignSummary(campaign: CampaignEntity) {
+  return { id: campaign.id, name: campaign.name, status: campaign.status, created_at: campaign.createdAt.toISOString() };
+}
+
+export function presentCampaignDetails(details: CampaignDetails) {
+  const { campaign, totals, rates } = details;
+  return {
+    ...presentCampaignSummary(campaign),
+    updated_at: campaign.updatedAt.toISOString(),
+    outreach_id: campaign.outreachId,
+    min_wait_seconds: campaign.minWaitSeconds,
+    max_wait_seconds: campaign.maxWaitSeconds,
+    verify_email_mx: campaign.verifyEmailMx,
+    bounce_rate_threshold: campaign.bounceRateThreshold,
+    sequence_steps: details.steps.map((step) => ({
+      position: step.position,
+      delay_minutes: step.delayMinutes,
+      subject: step.subject,
+      body_html: step.bodyHtml,
+    })),
+    totals: {
+      pending: totals.pending,
+      active: totals.active,
+      completed: totals.completed,
+      sent: totals.sent,
+      opened: totals.opened,
+      clicked: totals.clicked,
+      replied: totals.replied,
+      bounced: totals.bounced,
+      unknown_outcome: totals.unknown,
+    },
+    rates: { bounce_rate: rates.bounceRate, open_rate: rates.openRate, reply_rate: rates.replyRate },
+    credentials: details.mailboxes.map(({ mailbox, sentToday }) => ({
+      id: mailbox.id,
+      label: mailbox.label,
+      smtp_host: mailbox.smtpHost,
+      smtp_port: mailbox.smtpPort,
+      smtp_security: mailbox.smtpSecurity,
+      smtp_username: mailbox.smtpUsername,
+      from_email: mailbox.fromEmail,
+      from_name: mailbox.fromName,
+      imap_host: mailbox.imapHost,
+      daily_limit: mailbox.dailyLimit,
+      sent_today: sentToday,
+      status: mailbox.status,
+      disabled_at: mailbox.disabledAt?.toISOString() ?? null,
+      disabled_reason: mailbox.disabledReason,
+    })),
+  };
+}
+
+export function presentEnrollment(enrollment: EnrollmentEntity) {
+  return {
+    id: enrollment.id,
+    campaign_id: enrollment.campaignId,
+    contact_id: enrollment.contactId,
+    batch_number: enrollment.batchNumber,
+    priority: enrollment.priority,
+    status: enrollment.status,
+    current_step: enrollment.currentStep,
+    next_send_at: enrollment.nextSendAt?.toISOString() ?? null,
+    mailbox_id: enrollment.mailboxId,
+    workflow_id: enrollment.workflowId,
+    started_at: enrollment.startedAt?.toISOString() ?? null,
+    finished_at: enrollment.finishedAt?.toISOString() ?? null,
+    last_error: enrollment.lastError,
+    created_at: enrollment.createdAt.toISOString(),
+  };
+}
+
+export function presentEnrollmentDetails(details: EnrollmentDetails) {
+  const live = details.live;
+  return {
+    ...presentEnrollment(details.enrollment),
+    contact_email: details.contactEmail,
+    workflow: live && {
+      status: live.status,
+      current_step: live.currentStep,
+      total_steps: live.totalSteps,
+      next_step: live.nextStep,
+      next_send_at: live.nextSendAt,
+      paused: live.paused,
+      last_error: live.lastError,
+    },
+  };
+}

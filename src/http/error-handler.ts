@@ -1,0 +1,109 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ZodError } from 'zod';
+import { AppError, type ErrorCode } from '../domain/errors';
+
+const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  bad_request: 400,
+  malformed_json: 400,
+  unauthorized: 401,
+  plan_limit_reached: 402,
+  not_found: 404,
+  route_not_found: 404,
+  campaign_not_found: 404,
+  contact_not_found: 404,
+  enrollment_not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  validation_failed: 422,
+  contact_already_enrolled: 422,
+  no_pending_enrollments: 422,
+  campaign_not_dispatchable: 422,
+  missing_merge_field: 422,
+  service_unavailable: 503,
+  internal_error: 500,
+};
+
+interface ErrorBody {
+  status: 'error';
+  code: ErrorCode;
+  message: string;
+  errors?: string[];
+  [extra: string]: unknown;
+}
+
+/** Maps any error to the `{"status":"error",code,message,errors}` envelope; internals never leak. */
+export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
+  if (error instanceof AppError) {
+    return {
+      status: STATUS_BY_CODE[error.code],
+      body: {
+        status: 'error',
+        code: error.code,
+        message: error.message,
+        ...(error.details.errors ? { errors: error.details.errors } : {}),
+        ...error.details.extra,
+      },
+    };
+  }
+  if (error instanceof ZodError) {
+    return {
+      status: 422,
+      body: {
+        status: 'error',
+        code: 'validation_failed',
+        message: 'Validation failed: fix the listed fields and try again.',
+        errors: error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : 'body'}: ${issue.message}`),
+      },
+    };
+  }
+  const bodyParserType = (error as { type?: string }).type;
+  if (bodyParserType === 'entity.parse.failed') {
+    return {
+      status: 400,
+      body: { status: 'error', code: 'malformed_json', message: 'The request body is not valid JSON.' },
+    };
+  }
+  if (bodyParserType === 'entity.too.large') {
+    return {
+      status: 413,
+      body: { status: 'error', code: 'payload_too_large', message: 'The request body is too large.' },
+    };
+  }
+  if (isUnavailable(error)) {
+    return {
+      status: 503,
+      body: {
+        status: 'error',
+        code: 'service_unavailable',
+        message: 'A backing service (Postgres or Temporal) is unreachable; try again shortly.',
+      },
+    };
+  }
+  return {
+    status: 500,
+    body: { status: 'error', code: 'internal_error', message: 'Something went wrong on our side; it has been logged.' },
+  };
+}
+
+/** Connection-level failures of Postgres (node-postgres) or Temporal (gRPC UNAVAILABLE = 14). */
+function isUnavailable(error: unknown): boolean {
+  const failure = error as { code?: unknown; message?: unknown; cause?: unknown };
+  if (failure?.code === 'ECONNREFUSED' || failure?.code === 'ECONNRESET' || failure?.code === 14) return true;
+  const message = typeof failure?.message === 'string' ? failure.message : '';
+  if (/Connection terminated|connect ECONNREFUSED|UNAVAILABLE/.test(message)) return true;
+  return failure?.cause !== undefined && failure.cause !== error && isUnavailable(failure.cause);
+}
+
+export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
+  const { status, body } = toErrorResponse(error);
+  if (status >= 500) req.log.error({ err: error }, 'request failed');
+  res.status(status).json(body);
+};
+
+export const routeNotFound: RequestHandler = (req, res) => {
+  res.status(404).json({
+    status: 'error',
+    code: 'route_not_found',
+    message: `No route for ${req.method} ${req.path}; see the README for the API reference.`,
+  });
+};

@@ -1,0 +1,26 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { Config } from '../config';
+
+/** Connection options shared by the client and the worker: TLS and API key for Temporal Cloud or a secured cluster. */
+function connectionOptions(config: Config['temporal'], address: string) {
+  return {
+    address,
+    tls: config.tls || config.apiKey ? {} : undefined,
+    apiKey: config.apiKey,
+  };
+}
+
+/** A Temporal client for the API (starting, signalling and querying workflows) and its connection. */
+export async function connectClient(
+  config: Config['temporal'],
+  address: string,
+): Promise<{ client: Client; connection: Connection }> {
+  const connection = await Connection.connect(connectionOptions(config, address));
+  return { client: new Client({ connection, namespace: config.namespace }), connection };
+}
+
+/** The native connection a worker polls over. */
+export function connectWorker(config: Config['temporal'], address: string): Promise<NativeConnection> {
+  return NativeConnection.connect(connectionOptions(config, address));
+}

@@ -1,0 +1,52 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import type { EnrollmentToStart, EnrollmentWorkflowsPort } from '../domain/enrollments/enrollment-workflows.port';
+import { stateQuery, type EnrollmentInput, type EnrollmentState } from '../../workflows/enrollment/definitions';
+import { searchAttributes } from '../../workflows/search-attributes';
+import type { enrollmentWorkflow } from '../../workflows/enrollment/workflow';
+
+const QUERY_TIMEOUT_MS = 5_000;
+
+/** Starts and queries enrollment workflows through a Temporal client. */
+export class TemporalEnrollmentWorkflows implements EnrollmentWorkflowsPort {
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+  ) {}
+
+  async start(enrollment: EnrollmentToStart): Promise<void> {
+    const input: EnrollmentInput = {
+      version: 1,
+      enrollmentId: enrollment.enrollmentId,
+      campaignId: enrollment.campaignId,
+      contactId: enrollment.contactId,
+    };
+    try {
+      await this.client.workflow.start<typeof enrollmentWorkflow>('enrollmentWorkflow', {
+        workflowId: enrollment.workflowId,
+        taskQueue: this.taskQueue,
+        args: [input],
+        // One enrollment per campaign × contact, ever: a second start with the same id is refused.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        typedSearchAttributes: [
+          { key: searchAttributes.campaignId, value: enrollment.campaignId },
+          { key: searchAttributes.contactId, value: enrollment.contactId },
+          { key: searchAttributes.enrollmentStatus, value: 'active' },
+        ],
+        staticSummary: `Enrollment ${enrollment.enrollmentId}`,
+      });
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return;
+      throw error;
+    }
+  }
+
+  async state(workflowId: string): Promise<EnrollmentState | null> {
+    try {
+      const query = this.client.workflow.getHandle(workflowId).query(stateQuery);
+      const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), QUERY_TIMEOUT_MS).unref());
+      return await Promise.race([query, timeout]);
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+
+/** Workflow input: ids only, never bodies, versioned so old histories keep replaying. */
+export interface EnrollmentInput {
+  version: 1;
+  enrollmentId: string;
+  campaignId: string;
+  contactId: string;
+  /** Carried across continue-as-new; absent on the first run. */
+  progress?: EnrollmentProgress;
+}
+
+export interface EnrollmentProgress {
+  /** Position of the last step handled (sent or flagged); 0 before the first. */
+  lastPosition: number;
+  /** Epoch ms of the last send, or of the enrollment start before the first send. */
+  lastSentAt: number;
+  paused: boolean;
+  /** Epoch ms before which nothing is sent (set by `resume` with `delayMinutes`). */
+  notBefore: number;
+}
+
+export type EnrollmentFinalStatus = 'completed' | 'stopped' | 'bounced' | 'unsubscribed' | 'replied' | 'failed' | 'skipped';
+
+export interface EnrollmentResult {
+  status: EnrollmentFinalStatus;
+  stepsSent: number;
+}
+
+/** What the `state` query answers: the live view the API shows. */
+export interface EnrollmentState {
+  status: 'active' | 'paused' | 'sending' | EnrollmentFinalStatus;
+  currentStep: number;
+  totalSteps: number | null;
+  nextStep: number | null;
+  /** ISO time the next step becomes due, before sending-window and mailbox waits. */
+  nextSendAt: string | null;
+  paused: boolean;
+  lastError: string | null;
+}
+
+export interface ResumeArgs {
+  /** Push the next send at least this far into the future. */
+  delayMinutes?: number;
+}
+
+export const pauseSignal = defineSignal('pause');
+export const resumeSignal = defineSignal<[ResumeArgs?]>('resume');
+export const stopSignal = defineSignal('stop');
+export const stateQuery = defineQuery<EnrollmentState>('state');
+
+export const ENROLLMENT_WORKFLOW_TYPE = 'enrollmentWorkflow';
+
+/** The business id: one workflow per campaign × contact, so enrolling twice can never start two. */
+export function enrollmentWorkflowId(campaignId: string, contactId: string): string {
+  return `enrollment-${campaignId}-${contactId}`;
+}

@@ -1,0 +1,2 @@
+/** Every workflow the worker registers. */
+export { enrollmentWorkflow } from './enrollment/workflow';
