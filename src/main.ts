@@ -18,6 +18,7 @@ import { SmtpTransports } from './mail/smtp';
 async function main(config: Config, logger: Logger): Promise<void> {
   const shutdown = new ShutdownSequence(logger);
   shutdown.exitOnSignals((signal) => say(`\n${signal} received: stopping Sequencer (Ctrl-C again to force)…`));
+  shutdown.add('goodbye', () => say('Sequencer stopped; data is kept in DATA_DIR.'));
   installTemporalRuntime(logger);
   try {
     say('Starting Sequencer…');
@@ -36,7 +37,7 @@ async function main(config: Config, logger: Logger): Promise<void> {
     if (inbox) shutdown.add('capture inbox', inbox.close);
 
     const smtp = new SmtpTransports();
-    shutdown.add('smtp transports', async () => smtp.close());
+    shutdown.add('smtp transports', () => smtp.close());
     const workerConnection = await connectWorker(config.temporal, backends.temporalAddress);
     shutdown.add('worker connection', () => workerConnection.close());
     const worker = await startWorker({

@@ -5,12 +5,12 @@ import type { Logger } from './logger';
  * in time. A second Ctrl-C forces an immediate exit.
  */
 export class ShutdownSequence {
-  private readonly steps: { name: string; stop: () => Promise<void> }[] = [];
+  private readonly steps: { name: string; stop: () => Promise<void> | void }[] = [];
   private running: Promise<void> | null = null;
 
   constructor(private readonly logger: Logger) {}
 
-  add(name: string, stop: () => Promise<void>): void {
+  add(name: string, stop: () => Promise<void> | void): void {
     this.steps.push({ name, stop });
   }
 
@@ -19,14 +19,20 @@ export class ShutdownSequence {
     return this.running;
   }
 
-  /** Runs the sequence on SIGINT/SIGTERM, then exits. */
+  /**
+   * Runs the sequence on SIGINT/SIGTERM, then exits. One Ctrl-C arrives several times (from the terminal and
+   * relayed by npm and tsx), so only a signal more than 3 seconds after the first forces an exit.
+   */
   exitOnSignals(onStopping: (signal: string) => void): void {
+    let firstSignalAt = 0;
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.on(signal, () => {
         if (this.running) {
+          if (Date.now() - firstSignalAt < 3_000) return;
           this.logger.warn('second signal: exiting now');
           process.exit(130);
         }
+        firstSignalAt = Date.now();
         onStopping(signal);
         void this.run(signal).then(() => process.exit(0));
       });
@@ -39,7 +45,7 @@ export class ShutdownSequence {
       const started = Date.now();
       try {
         await Promise.race([
-          step.stop(),
+          Promise.resolve().then(step.stop),
           new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), stepTimeoutMs).unref()),
         ]);
         this.logger.debug({ step: step.name, ms: Date.now() - started }, 'stopped');

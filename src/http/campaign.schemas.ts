@@ -63,7 +63,8 @@ export const createCampaignSchema = z.object({
       path: ['max_wait_seconds'],
     })
     .refine(
-      (campaign) => new Set(campaign.sequence_steps.map((step) => step.position)).size === campaign.sequence_steps.length,
+      (campaign) =>
+        new Set(campaign.sequence_steps.map((step) => step.position)).size === campaign.sequence_steps.length,
       { message: 'each sequence step needs its own position', path: ['sequence_steps'] },
     ),
 });
@@ -80,7 +81,10 @@ export const contactSchema = z.object({
   title: z.string().trim().max(200).optional(),
   timezone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris').optional(),
   custom_fields: z
-    .record(z.string().regex(FIELD_NAME, 'field names are letters, digits and _ (not starting with a digit)'), fieldValue)
+    .record(
+      z.string().regex(FIELD_NAME, 'field names are letters, digits and _ (not starting with a digit)'),
+      fieldValue,
+    )
     .optional(),
 });
 export type ContactBody = z.infer<typeof contactSchema>;

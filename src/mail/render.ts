@@ -19,15 +19,14 @@ class Missing extends Drop {
   }
 }
 
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 function createEngine(escape: (text: string) => string): Liquid {
   const engine = new Liquid({
     // Runs on every {{ output }} after its filters: a Missing still here had no fallback.
     outputEscape: (value: unknown) => {
       if (value instanceof Missing) throw new MissingMergeFieldError(value.field);
-      return escape(String(value ?? ''));
+      return escape(stringify(value));
     },
   });
   // Any other filter fed a Missing (e.g. `{{ company | upcase }}`) would quietly print nothing: refuse instead.
@@ -43,6 +42,12 @@ function createEngine(escape: (text: string) => string): Liquid {
     value instanceof Missing || value === null || value === undefined || value === '' ? fallback : value,
   );
   return engine;
+}
+
+function stringify(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return value.toString();
+  return value === null || value === undefined ? '' : (JSON.stringify(value) ?? '');
 }
 
 const engines = { text: createEngine((text) => text), html: createEngine(escapeHtml) };

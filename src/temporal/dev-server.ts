@@ -8,7 +8,7 @@ import { spawnServer, stopLeftover } from '../embedded/child-process';
 export interface DevServerHandle {
   address: string;
   uiUrl: string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /**

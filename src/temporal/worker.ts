@@ -1,4 +1,4 @@
-import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import { Runtime, Worker, makeTelemetryFilterString, type NativeConnection } from '@temporalio/worker';
 import type { Logger } from '../logger';
 import { createActivities, type ActivityDeps } from '../../activities';
 
@@ -6,7 +6,7 @@ export interface WorkerHandle {
   worker: Worker;
   /** Resolves when the worker has stopped polling and finished its in-flight tasks. */
   running: Promise<void>;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 let runtimeInstalled = false;
@@ -22,7 +22,8 @@ export function installTemporalRuntime(logger: Logger): void {
   Runtime.install({
     shutdownSignals: [],
     logger: {
-      log: (level, message, meta) => log[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'info')](meta ?? {}, message),
+      log: (level, message, meta) =>
+        log[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'info')](meta ?? {}, message),
       trace: (message, meta) => log.trace(meta ?? {}, message),
       debug: (message, meta) => log.debug(meta ?? {}, message),
       info: (message, meta) => log.info(meta ?? {}, message),

@@ -20,7 +20,8 @@ export interface EnrollmentProgress {
   notBefore: number;
 }
 
-export type EnrollmentFinalStatus = 'completed' | 'stopped' | 'bounced' | 'unsubscribed' | 'replied' | 'failed' | 'skipped';
+export type EnrollmentFinalStatus =
+  'completed' | 'stopped' | 'bounced' | 'unsubscribed' | 'replied' | 'failed' | 'skipped';
 
 export interface EnrollmentResult {
   status: EnrollmentFinalStatus;

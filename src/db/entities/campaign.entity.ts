@@ -43,7 +43,14 @@ export class CampaignEntity {
   @Column({ name: 'verify_email_mx', type: 'boolean', default: false })
   verifyEmailMx!: boolean;
 
-  @Column({ name: 'bounce_rate_threshold', type: 'numeric', precision: 5, scale: 2, default: 8.0, transformer: numeric })
+  @Column({
+    name: 'bounce_rate_threshold',
+    type: 'numeric',
+    precision: 5,
+    scale: 2,
+    default: 8.0,
+    transformer: numeric,
+  })
   bounceRateThreshold!: number;
 
   @OneToMany(() => SequenceStepEntity, (step) => step.campaign)

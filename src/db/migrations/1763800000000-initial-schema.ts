@@ -100,7 +100,9 @@ export class InitialSchema1763800000000 implements MigrationInterface {
         subject text NOT NULL,
         body_html text NOT NULL
       )`);
-    await q.query(`CREATE UNIQUE INDEX sequence_steps_campaign_id_position_key ON sequence_steps (campaign_id, position)`);
+    await q.query(
+      `CREATE UNIQUE INDEX sequence_steps_campaign_id_position_key ON sequence_steps (campaign_id, position)`,
+    );
 
     await q.query(`
       CREATE TABLE enrollments (
@@ -121,7 +123,9 @@ export class InitialSchema1763800000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE UNIQUE INDEX enrollments_campaign_id_contact_id_key ON enrollments (campaign_id, contact_id)`);
+    await q.query(
+      `CREATE UNIQUE INDEX enrollments_campaign_id_contact_id_key ON enrollments (campaign_id, contact_id)`,
+    );
     await q.query(
       `CREATE INDEX enrollments_campaign_id_status_batch_number_idx ON enrollments (campaign_id, status, batch_number)`,
     );

@@ -4,7 +4,13 @@ import { SequenceStepEntity } from '../entities/sequence-step.entity';
 
 export type NewCampaign = Pick<
   CampaignEntity,
-  'organizationId' | 'name' | 'outreachId' | 'minWaitSeconds' | 'maxWaitSeconds' | 'verifyEmailMx' | 'bounceRateThreshold'
+  | 'organizationId'
+  | 'name'
+  | 'outreachId'
+  | 'minWaitSeconds'
+  | 'maxWaitSeconds'
+  | 'verifyEmailMx'
+  | 'bounceRateThreshold'
 >;
 export type NewStep = Pick<SequenceStepEntity, 'position' | 'delayMinutes' | 'subject' | 'bodyHtml'>;
 

@@ -106,7 +106,11 @@ export class CampaignService {
       campaign,
       steps,
       totals,
-      rates: { bounceRate: percent(totals.bounced), openRate: percent(totals.opened), replyRate: percent(totals.replied) },
+      rates: {
+        bounceRate: percent(totals.bounced),
+        openRate: percent(totals.opened),
+        replyRate: percent(totals.replied),
+      },
       mailboxes,
     };
   }

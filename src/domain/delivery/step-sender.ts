@@ -15,7 +15,11 @@ export type StepOutcome =
   /** A previous attempt crashed mid-send: flagged for review and never re-sent. */
   | { kind: 'unknown'; reason: string }
   /** The sequence must end without sending, with this status. */
-  | { kind: 'stopped'; status: 'bounced' | 'unsubscribed' | 'stopped' | 'replied' | 'failed' | 'skipped'; reason: string };
+  | {
+      kind: 'stopped';
+      status: 'bounced' | 'unsubscribed' | 'stopped' | 'replied' | 'failed' | 'skipped';
+      reason: string;
+    };
 
 /** A failure that retrying cannot fix (a missing merge field, no mailbox, a deleted step). */
 export class PermanentSendError extends Error {
@@ -57,7 +61,11 @@ export async function sendStep(deps: StepSenderDeps, enrollmentId: string, posit
   if (existing) {
     switch (existing.status) {
       case 'sent':
-        return { kind: 'sent', sentAt: (existing.sentAt ?? existing.updatedAt).getTime(), messageId: existing.messageId };
+        return {
+          kind: 'sent',
+          sentAt: (existing.sentAt ?? existing.updatedAt).getTime(),
+          messageId: existing.messageId,
+        };
       case 'sending':
         await db.repos.messages.flagUnknown(enrollmentId, position);
         return unknownOutcome(position);
@@ -76,9 +84,14 @@ export async function sendStep(deps: StepSenderDeps, enrollmentId: string, posit
     db.repos.campaigns.step(enrollment.campaignId, position),
   ]);
   // The last look before sending: anything that ended the sequence wins over the send.
-  if (!contact || !campaign) return { kind: 'stopped', status: 'stopped', reason: 'the contact or campaign was deleted' };
+  if (!contact || !campaign)
+    return { kind: 'stopped', status: 'stopped', reason: 'the contact or campaign was deleted' };
   if (FINAL_ENROLLMENT_STATUSES.includes(enrollment.status)) {
-    return { kind: 'stopped', status: enrollment.status as 'stopped', reason: `the enrollment is ${enrollment.status}` };
+    return {
+      kind: 'stopped',
+      status: enrollment.status as 'stopped',
+      reason: `the enrollment is ${enrollment.status}`,
+    };
   }
   const contactStop = stopForContact(contact);
   if (contactStop) return contactStop;
@@ -140,7 +153,14 @@ export async function sendStep(deps: StepSenderDeps, enrollmentId: string, posit
 
 async function settle(
   deps: StepSenderDeps,
-  send: { enrollmentId: string; position: number; attempt: number; mailboxId: string; messageId: string; contact: ContactEntity },
+  send: {
+    enrollmentId: string;
+    position: number;
+    attempt: number;
+    mailboxId: string;
+    messageId: string;
+    contact: ContactEntity;
+  },
   result: SmtpResult,
 ): Promise<StepOutcome> {
   const { db } = deps;

@@ -40,7 +40,11 @@ export class EnrollmentService {
   ) {}
 
   /** Enrolls an existing contact, or creates/reuses one by email; the enrollment waits for dispatch. */
-  async enrollContact(organizationId: string, campaignId: string, input: EnrollContactInput): Promise<EnrollmentEntity> {
+  async enrollContact(
+    organizationId: string,
+    campaignId: string,
+    input: EnrollContactInput,
+  ): Promise<EnrollmentEntity> {
     await this.campaigns.require(organizationId, campaignId);
     return this.db.transaction(async (repos) => {
       let contactId: string;
@@ -57,7 +61,9 @@ export class EnrollmentService {
         }
         contactId = (await repos.contacts.upsertByEmail(organizationId, { ...input.contact, email })).id;
       } else {
-        throw new AppError('validation_failed', 'Validation failed.', { errors: ['contact_id or contact is required'] });
+        throw new AppError('validation_failed', 'Validation failed.', {
+          errors: ['contact_id or contact is required'],
+        });
       }
       const enrollment = await repos.enrollments.insertIfAbsent({
         organizationId,
@@ -85,9 +91,13 @@ export class EnrollmentService {
   ): Promise<{ batchNumber: number; dispatched: number }> {
     const campaign = await this.campaigns.require(organizationId, campaignId);
     if (campaign.status === 'paused' || campaign.status === 'stopped' || campaign.status === 'completed') {
-      throw new AppError('campaign_not_dispatchable', `The campaign is ${campaign.status}; resume it before dispatching.`, {
-        extra: { current_state: campaign.status },
-      });
+      throw new AppError(
+        'campaign_not_dispatchable',
+        `The campaign is ${campaign.status}; resume it before dispatching.`,
+        {
+          extra: { current_state: campaign.status },
+        },
+      );
     }
     const [steps, mailboxCount] = await Promise.all([
       this.db.repos.campaigns.steps(campaignId),

@@ -12,7 +12,10 @@ export class OrganizationService {
   constructor(private readonly db: Database) {}
 
   /** Creates an organization with one API key (the given one, or a generated one). */
-  async create(name: string, options: { apiKey?: string; monthlyLimit?: number | null } = {}): Promise<CreatedOrganization> {
+  async create(
+    name: string,
+    options: { apiKey?: string; monthlyLimit?: number | null } = {},
+  ): Promise<CreatedOrganization> {
     return this.db.transaction(async (repos) => {
       const organization = await repos.organizations.create(name, options.monthlyLimit ?? null);
       const apiKey = options.apiKey ?? generateApiKey();
@@ -30,7 +33,9 @@ export class OrganizationService {
    * On a database without organizations, creates the default one with `bootstrapApiKey` (or a generated key,
    * returned so it can be printed once). Does nothing when an organization exists.
    */
-  async bootstrap(bootstrapApiKey: string | undefined): Promise<{ created: false } | ({ created: true } & CreatedOrganization)> {
+  async bootstrap(
+    bootstrapApiKey: string | undefined,
+  ): Promise<{ created: false } | ({ created: true } & CreatedOrganization)> {
     return this.db.transaction(async (repos) => {
       await repos.organizations.lockForBootstrap();
       if ((await repos.organizations.count()) > 0) return { created: false };
