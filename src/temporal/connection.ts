@@ -2,8 +2,10 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config';
 
+export type TemporalConnectionConfig = Pick<Config['temporal'], 'namespace' | 'apiKey' | 'tls'>;
+
 /** Connection options shared by the client and the worker: TLS and API key for Temporal Cloud or a secured cluster. */
-function connectionOptions(config: Config['temporal'], address: string) {
+function connectionOptions(config: TemporalConnectionConfig, address: string) {
   return {
     address,
     tls: config.tls || config.apiKey ? {} : undefined,
@@ -13,7 +15,7 @@ function connectionOptions(config: Config['temporal'], address: string) {
 
 /** A Temporal client for the API (starting, signalling and querying workflows) and its connection. */
 export async function connectClient(
-  config: Config['temporal'],
+  config: TemporalConnectionConfig,
   address: string,
 ): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect(connectionOptions(config, address));
@@ -21,6 +23,6 @@ export async function connectClient(
 }
 
 /** The native connection a worker polls over. */
-export function connectWorker(config: Config['temporal'], address: string): Promise<NativeConnection> {
+export function connectWorker(config: TemporalConnectionConfig, address: string): Promise<NativeConnection> {
   return NativeConnection.connect(connectionOptions(config, address));
 }

@@ -1,0 +1,42 @@
+import crypto from 'node:crypto';
+import type { StackInfo } from './stack-file';
+
+export function uniqueEmail(prefix = 'contact'): string {
+  return `${prefix}-${crypto.randomBytes(6).toString('hex')}@example.test`;
+}
+
+/** A campaign body as in the reference, sending to the stack's SMTP server, with delays given in seconds. */
+export function campaignBody(
+  info: StackInfo,
+  options: { name?: string; steps?: { subject: string; body?: string; delaySeconds: number }[] } = {},
+) {
+  const steps = options.steps ?? [
+    { subject: 'Hello {{first_name}}', delaySeconds: 0 },
+    { subject: 'Following up, {{first_name}}', delaySeconds: 2 },
+  ];
+  return {
+    campaign: {
+      name: options.name ?? `Campaign ${crypto.randomUUID().slice(0, 8)}`,
+      min_wait_seconds: 0,
+      max_wait_seconds: 0,
+      smtp_credentials: [
+        {
+          label: 'Test SMTP',
+          smtp_host: '127.0.0.1',
+          smtp_port: info.smtpPort,
+          smtp_security: 'none',
+          smtp_username: `sender-${crypto.randomBytes(4).toString('hex')}@sender.test`,
+          smtp_password: 'secret-password',
+          from_name: 'Sequencer Tests',
+          daily_limit: 1000,
+        },
+      ],
+      sequence_steps: steps.map((step, index) => ({
+        position: index + 1,
+        subject: step.subject,
+        body_html: step.body ?? `<p>Hi {{first_name}}, this is step ${index + 1}.</p>`,
+        delay_minutes: step.delaySeconds / 60,
+      })),
+    },
+  };
+}

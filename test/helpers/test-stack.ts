@@ -1,0 +1,100 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Express } from 'express';
+import request from 'supertest';
+import type { Client } from '@temporalio/client';
+import { createApp } from '../../src/app';
+import { createDataSource } from '../../src/db/data-source';
+import { Database } from '../../src/db/repositories';
+import { SecretBox } from '../../src/crypto/secret-box';
+import { createLogger } from '../../src/logger';
+import { readCapturedMessages, type CapturedMessage } from '../../src/embedded/capture-inbox';
+import { createServices } from '../../src/system';
+import { connectClient } from '../../src/temporal/connection';
+import { STACK_FILE_VARIABLE, type StackInfo } from './stack-file';
+
+export interface TestStack {
+  info: StackInfo;
+  app: Express;
+  db: Database;
+  temporal: Client;
+  services: ReturnType<typeof createServices>;
+  /** A fresh organization and its API key, so suites never see each other's data. */
+  newOrganization(): Promise<{ organizationId: string; apiKey: string }>;
+  api(apiKey: string): ApiClient;
+  close(): Promise<void>;
+}
+
+export interface ApiClient {
+  get(url: string): request.Test;
+  post(url: string, body?: unknown): request.Test;
+}
+
+/** Connects a suite to the stack the global setup started, with the app built in-process by createApp. */
+export async function connectTestStack(): Promise<TestStack> {
+  const file = process.env[STACK_FILE_VARIABLE];
+  if (!file) throw new Error('The test stack is not running: run the tests through jest (npm test).');
+  const info = JSON.parse(await fs.readFile(file, 'utf8')) as StackInfo;
+  const dataSource = createDataSource(info.databaseUrl, { poolSize: 5 });
+  await dataSource.initialize();
+  const db = new Database(dataSource);
+  const { client, connection } = await connectClient(
+    { namespace: info.namespace, apiKey: undefined, tls: false },
+    info.temporalAddress,
+  );
+  const services = createServices(db, new SecretBox(info.secretKey), client, info.taskQueue);
+  const app = createApp({
+    logger: createLogger('silent'),
+    ...services,
+    readiness: {
+      postgres: () => db.ping(),
+      temporal: async () => void (await connection.workflowService.getSystemInfo({})),
+    },
+  });
+  return {
+    info,
+    app,
+    db,
+    temporal: client,
+    services,
+    newOrganization: () => services.organizations.create(`test-org-${crypto.randomUUID()}`),
+    api: (apiKey) => ({
+      get: (url) => request(app).get(url).set('X-API-KEY', apiKey),
+      post: (url, body) =>
+        body === undefined
+          ? request(app).post(url).set('X-API-KEY', apiKey)
+          : request(app).post(url).set('X-API-KEY', apiKey).send(body as object),
+    }),
+    close: async () => {
+      await connection.close();
+      await dataSource.destroy();
+    },
+  };
+}
+
+/** Messages the stack's SMTP server received for these recipients, in arrival order. */
+export async function messagesTo(info: StackInfo, recipients: string[]): Promise<CapturedMessage[]> {
+  const wanted = new Set(recipients.map((email) => email.toLowerCase()));
+  return (await readCapturedMessages(info.inboxDir)).filter((message) =>
+    message.envelopeTo.some((address) => wanted.has(address.toLowerCase())),
+  );
+}
+
+export function rawMessage(info: StackInfo, message: CapturedMessage): Promise<string> {
+  return fs.readFile(path.join(info.inboxDir, message.file), 'utf8');
+}
+
+/** Polls `probe` until it returns a value, or fails after `timeoutMs` with the last value seen. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  { timeoutMs = 60_000, intervalMs = 250, what = 'condition' } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
