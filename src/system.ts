@@ -1,5 +1,7 @@
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
+import type { Server } from 'node:http';
+import type { Client, Connection } from '@temporalio/client';
+import { createApp } from './app';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { connectAndMigrate, createDataSource } from './db/data-source';
@@ -13,6 +15,10 @@ import { startEmbeddedPostgres } from './embedded/embedded-postgres';
 import { resolveTemporalCli } from './temporal/cli-binary';
 import { startTemporalDevServer } from './temporal/dev-server';
 import { TemporalEnrollmentWorkflows } from './temporal/enrollment-workflows';
+import { connectClient, connectWorker } from './temporal/connection';
+import { ensureNamespaceSetup } from './temporal/namespace-setup';
+import { startWorker } from './temporal/worker';
+import { SmtpTransports } from './mail/smtp';
 import type { ShutdownSequence } from './shutdown';
 
 export interface Backends {
@@ -82,4 +88,104 @@ export function createServices(db: Database, secrets: SecretBox, temporal: Clien
   const campaigns = new CampaignService(db, secrets);
   const enrollments = new EnrollmentService(db, campaigns, new TemporalEnrollmentWorkflows(temporal, taskQueue));
   return { organizations, campaigns, enrollments };
+}
+
+/**
+ * Connects the Temporal client and makes sure the namespace has our search attributes and retention.
+ * On an external cluster that refuses operator calls (Temporal Cloud), it warns with the manual fix instead.
+ */
+export async function openTemporalClient(
+  config: Config,
+  address: string,
+  logger: Logger,
+  shutdown: ShutdownSequence,
+): Promise<{ client: Client; connection: Connection }> {
+  const { client, connection } = await connectClient(config.temporal, address);
+  shutdown.add('temporal client', () => connection.close());
+  try {
+    const { added } = await ensureNamespaceSetup(connection, config.temporal.namespace);
+    if (added.length > 0) logger.info({ searchAttributes: added }, 'registered Temporal search attributes');
+  } catch (error) {
+    if (!config.temporal.address) throw error;
+    logger.warn(
+      { err: error },
+      'could not register search attributes on the external Temporal namespace; register CampaignId, ContactId, ' +
+        'EnrollmentStatus (Keyword) and NextSendAt (Datetime) yourself, e.g. with `temporal operator search-attribute create`',
+    );
+  }
+  return { client, connection };
+}
+
+/** Starts the Temporal worker (every workflow and activity) and registers its graceful stop. */
+export async function runWorker(
+  config: Config,
+  address: string,
+  deps: { db: Database; secrets: SecretBox; logger: Logger },
+  shutdown: ShutdownSequence,
+): Promise<void> {
+  const smtp = new SmtpTransports();
+  shutdown.add('smtp transports', () => smtp.close());
+  const connection = await connectWorker(config.temporal, address);
+  shutdown.add('worker connection', () => connection.close());
+  const worker = await startWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    deps: { ...deps, smtp },
+  });
+  shutdown.add('worker', worker.stop);
+  void worker.running.catch((error: unknown) => {
+    deps.logger.fatal({ err: error }, 'the Temporal worker stopped unexpectedly');
+    void shutdown.run('worker failure').then(() => process.exit(1));
+  });
+}
+
+/** Builds the API on the domain services, bootstraps the first organization, and listens on PORT. */
+export async function runApi(
+  config: Config,
+  deps: { db: Database; secrets: SecretBox; client: Client; connection: Connection; logger: Logger },
+  shutdown: ShutdownSequence,
+) {
+  const services = createServices(deps.db, deps.secrets, deps.client, config.temporal.taskQueue);
+  const bootstrap = await services.organizations.bootstrap(config.bootstrapApiKey);
+  const app = createApp({
+    logger: deps.logger,
+    ...services,
+    readiness: {
+      postgres: () => deps.db.ping(),
+      temporal: async () => void (await deps.connection.workflowService.getSystemInfo({})),
+    },
+  });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(config.port, '0.0.0.0', (error?: Error) =>
+      error ? reject(error) : resolve(listening),
+    );
+  });
+  shutdown.add('http server', () => closeServer(server));
+  return { bootstrap };
+}
+
+/** Stops accepting connections and waits for in-flight requests; idle keep-alive sockets are closed. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
+/** Fails fast when a standalone process is missing the external services it cannot start itself. */
+export function requireExternalServices(
+  config: Config,
+  processName: string,
+): { databaseUrl: string; temporalAddress: string } {
+  const missing = [!config.databaseUrl && 'DATABASE_URL', !config.temporal.address && 'TEMPORAL_ADDRESS'].filter(
+    Boolean,
+  );
+  if (!config.databaseUrl || !config.temporal.address) {
+    throw new Error(
+      `The ${processName} process needs ${missing.join(' and ')}; it never starts embedded servers. ` +
+        'For everything on one machine, use `npm start`.',
+    );
+  }
+  return { databaseUrl: config.databaseUrl, temporalAddress: config.temporal.address };
 }

@@ -1,0 +1,16 @@
+import { runProcess } from './entrypoint';
+import { openDatabase, openSecrets, openTemporalClient, requireExternalServices, runApi } from './system';
+
+/** The API alone, for production (`node dist/src/api.js`): needs DATABASE_URL and TEMPORAL_ADDRESS. */
+runProcess('api', async ({ config, logger, shutdown }) => {
+  const external = requireExternalServices(config, 'api');
+  const db = await openDatabase(external.databaseUrl, logger, shutdown);
+  const secrets = await openSecrets(config);
+  const { client, connection } = await openTemporalClient(config, external.temporalAddress, logger, shutdown);
+  const { bootstrap } = await runApi(config, { db, secrets, client, connection, logger }, shutdown);
+  if (bootstrap.created && !config.bootstrapApiKey) {
+    // Printed once, to the operator's terminal or container log: only its hash is stored.
+    process.stdout.write(`Created the default organization. Its API key (shown only once): ${bootstrap.apiKey}\n`);
+  }
+  logger.info({ port: config.port }, 'API listening');
+});
