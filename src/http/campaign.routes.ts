@@ -77,6 +77,11 @@ export function campaignRoutes(deps: { campaigns: CampaignService; enrollments: 
     sendSuccess(res, presentCampaignSummary(campaign), { status: 201, message: 'Campaign created.' });
   });
 
+  router.get('/', async (_req, res) => {
+    const campaigns = await deps.campaigns.list(res.locals.organizationId);
+    sendSuccess(res, campaigns.map(presentCampaignSummary), { extra: { total: campaigns.length } });
+  });
+
   router.get('/:id', async (req, res) => {
     const id = pathId(req.params.id, 'campaign_not_found', 'Campaign');
     sendSuccess(res, presentCampaignDetails(await deps.campaigns.details(res.locals.organizationId, id)));

@@ -5,7 +5,14 @@ import { simpleParser } from 'mailparser';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { enrollmentWorkflowId } from '../../workflows/enrollment/definitions';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
-import { connectTestStack, eventually, messagesTo, rawMessage, type ApiClient, type TestStack } from '../helpers/test-stack';
+import {
+  connectTestStack,
+  eventually,
+  messagesTo,
+  rawMessage,
+  type ApiClient,
+  type TestStack,
+} from '../helpers/test-stack';
 
 const STEPS = [
   { subject: 'Step 1 for {{first_name}}', delaySeconds: 0 },
@@ -67,6 +74,12 @@ describe('a first real sequence: 3 steps, 3 contacts, real Temporal, Postgres an
       expect(step3.text?.trim()).toBe(`Hi ${contact.first_name}, this is step 3.`);
       expect(step3.from?.value[0]?.name).toBe('Sequencer Tests');
     }
+  });
+
+  it('lists the campaign in GET /campaigns', async () => {
+    const response = await api.get('/api/v1/campaigns').expect(200);
+    expect(response.body).toMatchObject({ status: 'success', total: 1 });
+    expect(response.body.data).toEqual([expect.objectContaining({ id: campaignId, status: 'active' })]);
   });
 
   it('counts the sends in GET /campaigns/:id', async () => {

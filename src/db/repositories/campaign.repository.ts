@@ -36,6 +36,10 @@ export class CampaignRepository {
     return this.manager.findOneBy(CampaignEntity, { organizationId, id });
   }
 
+  listByOrganization(organizationId: string): Promise<CampaignEntity[]> {
+    return this.manager.find(CampaignEntity, { where: { organizationId }, order: { createdAt: 'DESC', id: 'ASC' } });
+  }
+
   findByIdUnscoped(id: string): Promise<CampaignEntity | null> {
     return this.manager.findOneBy(CampaignEntity, { id });
   }

@@ -93,6 +93,11 @@ export class CampaignService {
     });
   }
 
+  /** The organization's campaigns, newest first. */
+  list(organizationId: string): Promise<CampaignEntity[]> {
+    return this.db.repos.campaigns.listByOrganization(organizationId);
+  }
+
   /** The campaign with its steps, mailboxes (with today's usage) and delivery statistics. */
   async details(organizationId: string, campaignId: string): Promise<CampaignDetails> {
     const campaign = await this.require(organizationId, campaignId);
