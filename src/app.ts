@@ -9,6 +9,7 @@ import { requireApiKey } from './http/auth';
 import { campaignRoutes } from './http/campaign.routes';
 import { errorHandler, routeNotFound } from './http/error-handler';
 import { healthRoutes, type ReadinessChecks } from './http/health.routes';
+import { rejectNulCharacters } from './http/reject-nul';
 
 export interface AppDeps {
   logger: Logger;
@@ -39,10 +40,11 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(healthRoutes(deps.readiness));
-  app.use(express.json({ limit: '5mb' }));
 
   const api = express.Router();
+  // Authenticate before reading the body: a request without a key is a 401 whatever it carries.
   api.use(requireApiKey(deps.organizations));
+  api.use(express.json({ limit: '5mb' }), rejectNulCharacters);
   api.use('/campaigns', campaignRoutes(deps));
   app.use('/api/v1', api);
 

@@ -3,11 +3,7 @@ import os from 'node:os';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
-const optionalString = z
-  .string()
-  .trim()
-  .transform((value) => (value === '' ? undefined : value))
-  .optional();
+const optionalString = z.string().trim().optional();
 
 /** Every environment variable Sequencer reads; nothing else in the code base touches `process.env`. */
 const envSchema = z.object({
@@ -85,7 +81,11 @@ export class ConfigError extends Error {
 
 /** Parses and validates the environment once; throws a ConfigError naming every bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(source);
+  // `VAR=` (empty or blank) means "not set", as in most tools: the default applies.
+  const set = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
+  const parsed = envSchema.safeParse(set);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map(

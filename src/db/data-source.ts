@@ -14,7 +14,8 @@ export function createDataSource(url: string, options: { poolSize?: number } = {
     migrationsRun: false,
     migrationsTransactionMode: 'each',
     poolSize: options.poolSize ?? 10,
-    logging: ['error'],
+    // Failed queries surface as errors through our own logger; TypeORM's console logging would print parameters.
+    logging: false,
   });
 }
 

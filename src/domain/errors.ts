@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'enrollment_not_found'
   | 'conflict'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'validation_failed'
   | 'contact_already_enrolled'
   | 'no_pending_enrollments'

@@ -12,15 +12,20 @@ export interface ManagedProcess {
 }
 
 /**
- * Spawns a server in its own process group, so a Ctrl-C in the terminal reaches only us and we stop the servers
- * ourselves, after the work that depends on them. Its pid is written to `pidFile` to clean up after a `kill -9`.
+ * Spawns a server. With `ownProcessGroup`, a Ctrl-C in the terminal reaches only us, and we stop the server
+ * ourselves after the work that depends on it; without, it dies with the terminal's process group (tests).
+ * Its pid is written to `pidFile` to clean up after a `kill -9`.
  */
 export async function spawnServer(
   command: string,
   args: string[],
-  options: { pidFile: string; onLine: (line: string) => void; spawn?: SpawnOptions },
+  options: { pidFile: string; ownProcessGroup: boolean; onLine: (line: string) => void; spawn?: SpawnOptions },
 ): Promise<ManagedProcess> {
-  const child = spawn(command, args, { ...options.spawn, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    ...options.spawn,
+    detached: options.ownProcessGroup,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   for (const stream of [child.stdout, child.stderr]) {
     if (!stream) continue;

@@ -24,6 +24,8 @@ export async function startEmbeddedPostgres(options: {
   dir: string;
   port: number;
   logger: Logger;
+  /** Stop only when told (npm start) rather than with the terminal's Ctrl-C (tests). */
+  ownProcessGroup?: boolean;
 }): Promise<EmbeddedPostgresHandle> {
   const { dir, port, logger } = options;
   const clusterDir = path.join(dir, 'cluster');
@@ -59,6 +61,7 @@ export async function startEmbeddedPostgres(options: {
     ['-D', clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     {
       pidFile,
+      ownProcessGroup: options.ownProcessGroup ?? true,
       onLine: (line) => logger.debug({ postgres: line }, 'postgres'),
       spawn: { ...(runAsRoot ? postgresUserIds() : {}), env: { LC_MESSAGES: 'C', PATH: '/usr/bin:/bin' } },
     },

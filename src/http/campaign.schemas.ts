@@ -36,6 +36,13 @@ export const smtpCredentialSchema = z
       return imap.every((value) => value === undefined) || imap.every((value) => value !== undefined);
     },
     { message: 'imap_host, imap_port, imap_username and imap_password go together: give all four or none' },
+  )
+  .refine(
+    (credential) => credential.from_email !== undefined || z.email().safeParse(credential.smtp_username).success,
+    {
+      message: 'from_email is required when smtp_username is not an email address',
+      path: ['from_email'],
+    },
   );
 
 export const sequenceStepSchema = z.object({
@@ -101,4 +108,4 @@ export const enrollContactSchema = z
     path: ['contact_id'],
   });
 
-export const dispatchSchema = z.object({ batch_number: z.number().int().min(1).optional() }).default({});
+export const dispatchSchema = z.object({ batch_number: z.number().int().min(1).max(1_000_000).optional() }).default({});

@@ -14,6 +14,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   enrollment_not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   validation_failed: 422,
   contact_already_enrolled: 422,
   no_pending_enrollments: 422,
@@ -56,7 +57,7 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
       },
     };
   }
-  const bodyParserType = (error as { type?: string }).type;
+  const bodyParserType = (error as { type?: string } | null | undefined)?.type;
   if (bodyParserType === 'entity.parse.failed') {
     return {
       status: 400,
@@ -68,6 +69,13 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
       status: 413,
       body: { status: 'error', code: 'payload_too_large', message: 'The request body is too large.' },
     };
+  }
+  // Other body-parser refusals (unsupported charset or encoding, a corrupt gzip body) carry their own 4xx.
+  const exposed = error as { expose?: unknown; status?: unknown; message?: unknown } | null | undefined;
+  if (exposed?.expose === true && typeof exposed.status === 'number' && exposed.status >= 400 && exposed.status < 500) {
+    const code: ErrorCode = exposed.status === 415 ? 'unsupported_media_type' : 'bad_request';
+    const message = typeof exposed.message === 'string' ? exposed.message : 'The request could not be read.';
+    return { status: exposed.status, body: { status: 'error', code, message } };
   }
   if (isUnavailable(error)) {
     return {
@@ -85,13 +93,16 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
   };
 }
 
-/** Connection-level failures of Postgres (node-postgres) or Temporal (gRPC UNAVAILABLE = 14). */
+/** Connection-level failures of Postgres (node-postgres) or Temporal (gRPC UNAVAILABLE = 14), or their causes. */
 function isUnavailable(error: unknown): boolean {
-  const failure = error as { code?: unknown; message?: unknown; cause?: unknown };
-  if (failure?.code === 'ECONNREFUSED' || failure?.code === 'ECONNRESET' || failure?.code === 14) return true;
-  const message = typeof failure?.message === 'string' ? failure.message : '';
-  if (/Connection terminated|connect ECONNREFUSED|UNAVAILABLE/.test(message)) return true;
-  return failure?.cause !== undefined && failure.cause !== error && isUnavailable(failure.cause);
+  let current = error as { code?: unknown; message?: unknown; cause?: unknown } | null | undefined;
+  // Follow a few causes only: a cause chain may loop.
+  for (let depth = 0; current && depth < 5; depth += 1, current = current.cause as typeof current) {
+    if (current.code === 'ECONNREFUSED' || current.code === 'ECONNRESET' || current.code === 14) return true;
+    const message = typeof current.message === 'string' ? current.message : '';
+    if (/Connection terminated|connect ECONNREFUSED|UNAVAILABLE/.test(message)) return true;
+  }
+  return false;
 }
 
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {

@@ -17,6 +17,10 @@ class Missing extends Drop {
   override valueOf(): null {
     return null;
   }
+  /** `{{ company.name }}` on a missing `company` is missing too, not an empty string. */
+  override liquidMethodMissing(key: string): never {
+    throw new MissingMergeFieldError(`${this.field}.${key}`);
+  }
 }
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -32,10 +36,16 @@ function createEngine(escape: (text: string) => string): Liquid {
   // Any other filter fed a Missing (e.g. `{{ company | upcase }}`) would quietly print nothing: refuse instead.
   for (const [name, filter] of Object.entries(engine.filters)) {
     if (name === 'default') continue;
-    engine.registerFilter(name, function (this: unknown, value: unknown, ...args: unknown[]) {
-      const missing = [value, ...args].find((arg): arg is Missing => arg instanceof Missing);
-      if (missing) throw new MissingMergeFieldError(missing.field);
-      return (filter as (...a: unknown[]) => unknown).call(this, value, ...args);
+    // A filter is a function, or { handler, raw } for the ones (like `raw`) that opt out of output escaping.
+    const options = typeof filter === 'function' ? { handler: filter, raw: false } : filter;
+    const handler = options.handler as (this: unknown, ...args: unknown[]) => unknown;
+    engine.registerFilter(name, {
+      raw: options.raw ?? false,
+      handler(this: unknown, value: unknown, ...args: unknown[]) {
+        const missing = [value, ...args].find((arg): arg is Missing => arg instanceof Missing);
+        if (missing) throw new MissingMergeFieldError(missing.field);
+        return handler.call(this, value, ...args);
+      },
     });
   }
   engine.registerFilter('default', (value: unknown, fallback: unknown) =>

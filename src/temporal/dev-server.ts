@@ -21,6 +21,8 @@ export async function startTemporalDevServer(options: {
   port: number;
   uiPort: number;
   logger: Logger;
+  /** Stop only when told (npm start) rather than with the terminal's Ctrl-C (tests). */
+  ownProcessGroup?: boolean;
 }): Promise<DevServerHandle> {
   const { cliPath, dir, port, uiPort, logger } = options;
   await fs.mkdir(dir, { recursive: true });
@@ -46,7 +48,11 @@ export async function startTemporalDevServer(options: {
       // Applies only when the database is created; ensureNamespaceSetup covers existing ones.
       ...Object.values(searchAttributes).flatMap((key) => ['--search-attribute', `${key.name}=${cliType(key.type)}`]),
     ],
-    { pidFile, onLine: (line) => logger.debug({ temporal: line }, 'temporal dev server') },
+    {
+      pidFile,
+      ownProcessGroup: options.ownProcessGroup ?? true,
+      onLine: (line) => logger.debug({ temporal: line }, 'temporal dev server'),
+    },
   );
   const address = `127.0.0.1:${port}`;
   try {

@@ -64,7 +64,10 @@ export async function connectTestStack(): Promise<TestStack> {
       post: (url, body) =>
         body === undefined
           ? request(app).post(url).set('X-API-KEY', apiKey)
-          : request(app).post(url).set('X-API-KEY', apiKey).send(body as object),
+          : request(app)
+              .post(url)
+              .set('X-API-KEY', apiKey)
+              .send(body as object),
     }),
     close: async () => {
       await connection.close();

@@ -7,7 +7,9 @@ const HISTORIES = path.join(__dirname, 'histories');
 
 describe('enrollment workflow determinism', () => {
   it('replays every recorded history without a nondeterminism error', async () => {
-    const files = (await fs.readdir(HISTORIES)).filter((file) => file.startsWith('enrollment-') && file.endsWith('.json'));
+    const files = (await fs.readdir(HISTORIES)).filter(
+      (file) => file.startsWith('enrollment-') && file.endsWith('.json'),
+    );
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) {
       const history = historyFromJSON(JSON.parse(await fs.readFile(path.join(HISTORIES, file), 'utf8')));

@@ -62,13 +62,18 @@ export class EnrollmentRepository {
     });
   }
 
+  /** Marks dispatched enrollments started; their workflow may already have recorded a later status. */
   async markStarted(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.manager.update(
-      EnrollmentEntity,
-      { id: In(ids), status: 'pending' },
-      { status: 'active', startedAt: () => 'now()' },
-    );
+    await this.manager
+      .createQueryBuilder()
+      .update(EnrollmentEntity)
+      .set({
+        status: () => "CASE WHEN status = 'pending' THEN 'active' ELSE status END",
+        startedAt: () => 'COALESCE(started_at, now())',
+      })
+      .where({ id: In(ids) })
+      .execute();
   }
 
   /** Records the workflow's schedule, unless the enrollment already finished. */
