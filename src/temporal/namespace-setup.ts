@@ -9,6 +9,7 @@ const INDEXED_TYPES = {
 } as const;
 
 export const MIN_RETENTION_DAYS = 30;
+const GRPC_ALREADY_EXISTS = 6;
 
 /**
  * Registers our search attributes and raises the namespace's retention to at least 30 days.
@@ -19,10 +20,15 @@ export async function ensureNamespaceSetup(connection: Connection, namespace: st
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const missing = Object.values(searchAttributes).filter((key) => !(key.name in (existing.customAttributes ?? {})));
   if (missing.length > 0) {
-    await connection.operatorService.addSearchAttributes({
-      namespace,
-      searchAttributes: Object.fromEntries(missing.map((key) => [key.name, INDEXED_TYPES[key.type]])),
-    });
+    try {
+      await connection.operatorService.addSearchAttributes({
+        namespace,
+        searchAttributes: Object.fromEntries(missing.map((key) => [key.name, INDEXED_TYPES[key.type]])),
+      });
+    } catch (error) {
+      // Another process (the api and the worker start together) registered them first: that is the goal.
+      if ((error as { code?: unknown }).code !== GRPC_ALREADY_EXISTS) throw error;
+    }
   }
 
   const described = await connection.workflowService.describeNamespace({ namespace });
