@@ -45,9 +45,9 @@ export class MessageRepository {
   /** Settles the attempt that claimed the row; a stale attempt changes nothing. */
   async settle(
     id: { enrollmentId: string; stepPosition: number; attempt: number },
-    outcome: { status: Exclude<MessageStatus, 'sending'>; smtpResponse: string },
+    outcome: { status: Exclude<MessageStatus, 'sending'>; smtpResponse: string; at: Date },
   ): Promise<void> {
-    const now = new Date();
+    const now = outcome.at;
     await this.manager
       .createQueryBuilder()
       .update(MessageEntity)

@@ -165,25 +165,27 @@ async function settle(
 ): Promise<StepOutcome> {
   const { db } = deps;
   const row = { enrollmentId: send.enrollmentId, stepPosition: send.position, attempt: send.attempt };
+  const at = new Date();
   switch (result.kind) {
     case 'sent':
       await db.transaction(async (repos) => {
-        await repos.messages.settle(row, { status: 'sent', smtpResponse: result.response });
+        await repos.messages.settle(row, { status: 'sent', smtpResponse: result.response, at });
         await repos.enrollments.recordSend(send.enrollmentId, send.position, send.mailboxId);
       });
-      return { kind: 'sent', sentAt: Date.now(), messageId: send.messageId };
+      // The same time a retry would read back from the row.
+      return { kind: 'sent', sentAt: at.getTime(), messageId: send.messageId };
     case 'rejected_permanent':
       await db.transaction(async (repos) => {
-        await repos.messages.settle(row, { status: 'bounced', smtpResponse: result.response });
+        await repos.messages.settle(row, { status: 'bounced', smtpResponse: result.response, at });
         await repos.contacts.markBounced(send.contact.id);
       });
       return { kind: 'stopped', status: 'bounced', reason: `hard bounce: ${result.response}` };
     case 'rejected_temporary':
     case 'connection_error':
-      await db.repos.messages.settle(row, { status: 'failed', smtpResponse: result.response });
+      await db.repos.messages.settle(row, { status: 'failed', smtpResponse: result.response, at });
       throw new TransientSendError(`SMTP send failed (${result.kind}): ${result.response}`);
     case 'unknown':
-      await db.repos.messages.settle(row, { status: 'unknown', smtpResponse: result.response });
+      await db.repos.messages.settle(row, { status: 'unknown', smtpResponse: result.response, at });
       deps.logger.warn({ enrollmentId: send.enrollmentId, position: send.position }, 'send outcome unknown; flagged');
       return unknownOutcome(send.position);
   }
