@@ -92,24 +92,28 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
 
     const dueAt = progress.lastSentAt + next.step.delayMs;
     state.nextStep = next.step.position;
-    await announce(input, state, progress, Math.max(dueAt, progress.notBefore));
 
-    // Sleep until due, waking early for signals; a pause holds the step until resume.
+    // Sleep until due, waking early for signals; a pause holds the step until resume. The schedule is published
+    // whenever it differs from what was last published, so a signal that lands while publishing is not missed.
+    let published = null as { paused: boolean; wakeAt: number } | null;
     for (;;) {
       if (stopRequested) return finish('stopped');
+      const wakeAt = Math.max(dueAt, progress.notBefore);
+      if (!published || published.paused !== progress.paused || published.wakeAt !== wakeAt) {
+        published = { paused: progress.paused, wakeAt };
+        await announce(input, state, published);
+        continue;
+      }
       if (progress.paused) {
         await condition(() => stopRequested || !progress.paused);
-      } else {
-        const remaining = Math.max(dueAt, progress.notBefore) - Date.now();
-        if (remaining <= 0) break;
-        const notBefore = progress.notBefore;
-        const woken = await condition(
-          () => stopRequested || progress.paused || progress.notBefore !== notBefore,
-          remaining,
-        );
-        if (!woken) continue;
+        continue;
       }
-      if (!stopRequested) await announce(input, state, progress, Math.max(dueAt, progress.notBefore));
+      const remaining = wakeAt - Date.now();
+      if (remaining <= 0) break;
+      await condition(
+        () => stopRequested || progress.paused || Math.max(dueAt, progress.notBefore) !== wakeAt,
+        remaining,
+      );
     }
 
     state.status = 'sending';
@@ -143,30 +147,25 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
   }
 }
 
-/** Publishes the next due time to the query state, the search attributes and the enrollment row. */
+/** Publishes the schedule to the query state, the search attributes and the enrollment row. */
 async function announce(
   input: EnrollmentInput,
   state: EnrollmentState,
-  progress: EnrollmentProgress,
-  dueAt: number,
+  schedule: { paused: boolean; wakeAt: number },
 ): Promise<void> {
-  state.paused = progress.paused;
-  state.status = progress.paused ? 'paused' : 'active';
-  state.nextSendAt = progress.paused ? null : new Date(dueAt).toISOString();
+  state.paused = schedule.paused;
+  state.status = schedule.paused ? 'paused' : 'active';
+  state.nextSendAt = schedule.paused ? null : new Date(schedule.wakeAt).toISOString();
   upsertSearchAttributes([
     { key: searchAttributes.enrollmentStatus, value: state.status },
-    { key: searchAttributes.nextSendAt, value: progress.paused ? null : new Date(dueAt) },
+    { key: searchAttributes.nextSendAt, value: schedule.paused ? null : new Date(schedule.wakeAt) },
   ]);
   setCurrentDetails(
-    progress.paused
+    schedule.paused
       ? `paused before step ${state.nextStep}`
       : `step ${state.nextStep} of ${state.totalSteps} due ${state.nextSendAt}`,
   );
-  await db.recordSchedule({
-    enrollmentId: input.enrollmentId,
-    status: state.status === 'paused' ? 'paused' : 'active',
-    nextSendAt: state.nextSendAt,
-  });
+  await db.recordSchedule({ enrollmentId: input.enrollmentId, status: state.status, nextSendAt: state.nextSendAt });
 }
 
 function describeFailure(error: unknown): string {
