@@ -8,7 +8,11 @@ export function uniqueEmail(prefix = 'contact'): string {
 /** A campaign body as in the reference, sending to the stack's SMTP server, with delays given in seconds. */
 export function campaignBody(
   info: StackInfo,
-  options: { name?: string; steps?: { subject: string; body?: string; delaySeconds: number }[] } = {},
+  options: {
+    name?: string;
+    dailyLimit?: number;
+    steps?: { subject: string; body?: string; delaySeconds: number }[];
+  } = {},
 ) {
   const steps = options.steps ?? [
     { subject: 'Hello {{first_name}}', delaySeconds: 0 },
@@ -28,7 +32,7 @@ export function campaignBody(
           smtp_username: `sender-${crypto.randomBytes(4).toString('hex')}@sender.test`,
           smtp_password: 'secret-password',
           from_name: 'Sequencer Tests',
-          daily_limit: 1000,
+          daily_limit: options.dailyLimit ?? 1000,
         },
       ],
       sequence_steps: steps.map((step, index) => ({

@@ -73,14 +73,16 @@ describe('steering a running enrollment with its signals (pause, resume, stop)',
     const resumedAt = Date.now();
     await handle.signal(resumeSignal, { delayMinutes: 10 });
 
+    // Fails by timing out if the schedule never moves at least 10 minutes past the resume.
     const state = await eventually(
       async () => {
         const current = await handle.query(stateQuery);
-        return !current.paused && current.nextSendAt ? current : null;
+        const pushed = current.nextSendAt !== null && Date.parse(current.nextSendAt) >= resumedAt + 10 * 60_000;
+        return pushed ? current : null;
       },
-      { what: 'the resumed state' },
+      { what: 'the next send to move 10 minutes past the resume', timeoutMs: 20_000 },
     );
-    expect(new Date(state.nextSendAt!).getTime()).toBeGreaterThanOrEqual(resumedAt + 10 * 60_000);
+    expect(state).toMatchObject({ paused: false, status: 'active', nextStep: 2 });
     await handle.signal(stopSignal);
     await handle.result();
   });
@@ -114,5 +116,53 @@ describe('steering a running enrollment with its signals (pause, resume, stop)',
     expect(found).toEqual([handle.workflowId]);
     await handle.signal(stopSignal);
     await handle.result();
+  });
+});
+
+describe('an enrollment whose mailboxes are all at their daily limit', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await connectTestStack();
+  });
+
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it('then it waits, still active, for the limits to reset at the next UTC midnight instead of failing', async () => {
+    const api = stack.api((await stack.newOrganization()).apiKey);
+    const emails = [uniqueEmail('today'), uniqueEmail('tomorrow')];
+    const campaign = await api.post('/api/v1/campaigns', campaignBody(stack.info, { dailyLimit: 1 })).expect(201);
+    const campaignId: string = campaign.body.data.id;
+    const enrollments: { contact_id: string }[] = [];
+    for (const email of emails) {
+      const enrolled = await api
+        .post(`/api/v1/campaigns/${campaignId}/enroll_contact`, { contact: { email, first_name: 'Lee' } })
+        .expect(201);
+      enrollments.push(enrolled.body.data);
+    }
+    await api.post(`/api/v1/campaigns/${campaignId}/dispatch`).expect(202);
+
+    const tomorrow = new Date();
+    tomorrow.setUTCHours(24, 0, 0, 0);
+    const waiting = await eventually(
+      async () => {
+        for (const enrollment of enrollments) {
+          const state = await stack.temporal.workflow
+            .getHandle(enrollmentWorkflowId(campaignId, enrollment.contact_id))
+            .query(stateQuery);
+          if (state.currentStep === 0 && state.nextSendAt === tomorrow.toISOString()) return { enrollment, state };
+        }
+        return null;
+      },
+      { what: 'one enrollment deferred to tomorrow' },
+    );
+    expect(waiting.state).toMatchObject({ status: 'active', lastError: expect.stringContaining('daily limit') });
+    expect(await messagesTo(stack.info, emails)).toHaveLength(1);
+
+    const handle = stack.temporal.workflow.getHandle(enrollmentWorkflowId(campaignId, waiting.enrollment.contact_id));
+    await handle.signal(stopSignal);
+    expect(await handle.result()).toEqual({ status: 'stopped', stepsSent: 0 });
   });
 });

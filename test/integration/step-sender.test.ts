@@ -50,11 +50,13 @@ describe('sending one step exactly once (real Postgres, real SMTP over TCP)', ()
   let deps: StepSenderDeps;
 
   /** A pending enrollment of a 2-step campaign sending to the picky server; nothing is dispatched. */
-  async function enroll(email: string, fields: Record<string, string> = { first_name: 'Pat' }) {
-    const body = campaignBody({ ...stack.info, smtpPort: smtpServer.port });
-    const campaign = await api.post('/api/v1/campaigns', body).expect(201);
+  async function enroll(email: string, fields: Record<string, string> = { first_name: 'Pat' }, campaignId?: string) {
+    if (!campaignId) {
+      const body = campaignBody({ ...stack.info, smtpPort: smtpServer.port });
+      campaignId = (await api.post('/api/v1/campaigns', body).expect(201)).body.data.id as string;
+    }
     const enrollment = await api
-      .post(`/api/v1/campaigns/${campaign.body.data.id}/enroll_contact`, { contact: { email, ...fields } })
+      .post(`/api/v1/campaigns/${campaignId}/enroll_contact`, { contact: { email, ...fields } })
       .expect(201);
     return { enrollmentId: enrollment.body.data.id as string, contactId: enrollment.body.data.contact_id as string };
   }
@@ -145,6 +147,23 @@ describe('sending one step exactly once (real Postgres, real SMTP over TCP)', ()
     expect(outcome).toMatchObject({ kind: 'stopped', status: 'unsubscribed' });
     expect(await stack.db.repos.messages.findByStep(enrollmentId, 1)).toBeNull();
     expect(smtpServer.accepted).not.toContain(email);
+  });
+
+  it('when every mailbox is at its daily limit, then step 1 is deferred to the next UTC day and nothing is sent', async () => {
+    const body = campaignBody({ ...stack.info, smtpPort: smtpServer.port }, { dailyLimit: 1 });
+    const campaignId: string = (await api.post('/api/v1/campaigns', body).expect(201)).body.data.id;
+    const first = await enroll(uniqueEmail('first'), { first_name: 'Pat' }, campaignId);
+    const secondEmail = uniqueEmail('second');
+    const second = await enroll(secondEmail, { first_name: 'Pat' }, campaignId);
+
+    expect(await sendStep(deps, first.enrollmentId, 1)).toMatchObject({ kind: 'sent' });
+    const outcome = await sendStep(deps, second.enrollmentId, 1);
+
+    const tomorrow = new Date();
+    tomorrow.setUTCHours(24, 0, 0, 0);
+    expect(outcome).toMatchObject({ kind: 'deferred', until: tomorrow.getTime() });
+    expect(await stack.db.repos.messages.findByStep(second.enrollmentId, 1)).toBeNull();
+    expect(smtpServer.accepted).not.toContain(secondEmail);
   });
 
   it('when a merge field is missing, then the send fails permanently naming the contact and the field', async () => {

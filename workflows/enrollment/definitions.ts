@@ -16,8 +16,9 @@ export interface EnrollmentProgress {
   /** Epoch ms of the last send, or of the enrollment start before the first send. */
   lastSentAt: number;
   paused: boolean;
-  /** Epoch ms before which nothing is sent (set by `resume` with `delayMinutes`). */
+  /** Epoch ms before which nothing is sent (set by `resume` with `delayMinutes`, or when mailboxes are full). */
   notBefore: number;
+  stepsSent: number;
 }
 
 export type EnrollmentFinalStatus =

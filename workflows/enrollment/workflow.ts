@@ -47,9 +47,9 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     lastSentAt: Date.now(),
     paused: false,
     notBefore: 0,
+    stepsSent: 0,
   };
   let stopRequested = false;
-  let stepsSent = 0;
   const state: EnrollmentState = {
     status: progress.paused ? 'paused' : 'active',
     currentStep: progress.lastPosition,
@@ -82,7 +82,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
       { key: searchAttributes.nextSendAt, value: null },
     ]);
     setCurrentDetails(`${status} after ${state.currentStep} step(s)`);
-    return { status, stepsSent };
+    return { status, stepsSent: progress.stepsSent };
   };
 
   for (;;) {
@@ -123,11 +123,18 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     } catch (error) {
       return finish('failed', describeFailure(error));
     }
+    if (outcome.kind === 'deferred') {
+      // No mailbox has room today: sleep until the limits reset, then try this step again.
+      state.status = 'active';
+      state.lastError = outcome.reason;
+      progress.notBefore = Math.max(progress.notBefore, outcome.until);
+      continue;
+    }
     progress.lastPosition = next.step.position;
     state.currentStep = next.step.position;
     switch (outcome.kind) {
       case 'sent':
-        stepsSent += 1;
+        progress.stepsSent += 1;
         progress.lastSentAt = outcome.sentAt;
         break;
       case 'unknown':

@@ -50,6 +50,21 @@ export class MailboxRepository {
     return this.manager.findOneBy(MailboxEntity, { id });
   }
 
+  /**
+   * Locks the campaign's mailboxes until the transaction ends, so step-1 claims on them are counted one at a time.
+   * Always in id order: campaigns sharing mailboxes then lock in the same order and cannot deadlock.
+   */
+  async lockForCampaign(campaignId: string): Promise<void> {
+    await this.manager.query(
+      `SELECT mailbox.id FROM mailboxes mailbox
+         JOIN campaign_mailboxes link ON link.mailbox_id = mailbox.id
+        WHERE link.campaign_id = $1
+        ORDER BY mailbox.id
+          FOR UPDATE OF mailbox`,
+      [campaignId],
+    );
+  }
+
   /** The campaign's mailboxes with what each sent since `since`, across every campaign. */
   async usageForCampaign(campaignId: string, since: Date): Promise<MailboxUsage[]> {
     const mailboxes = await this.manager

@@ -1,5 +1,8 @@
+import type { CampaignEntity } from '../../db/entities/campaign.entity';
 import type { ContactEntity } from '../../db/entities/contact.entity';
+import type { EnrollmentEntity } from '../../db/entities/enrollment.entity';
 import type { MailboxEntity } from '../../db/entities/mailbox.entity';
+import type { SequenceStepEntity } from '../../db/entities/sequence-step.entity';
 import type { Database } from '../../db/repositories';
 import { FINAL_ENROLLMENT_STATUSES } from '../../db/repositories/enrollment.repository';
 import type { SecretBox } from '../../crypto/secret-box';
@@ -14,6 +17,8 @@ export type StepOutcome =
   | { kind: 'sent'; sentAt: number; messageId: string }
   /** A previous attempt crashed mid-send: flagged for review and never re-sent. */
   | { kind: 'unknown'; reason: string }
+  /** Nothing was sent: every mailbox is at its daily limit until `until` (epoch ms). */
+  | { kind: 'deferred'; until: number; reason: string }
   /** The sequence must end without sending, with this status. */
   | {
       kind: 'stopped';
@@ -56,80 +61,32 @@ export async function sendStep(deps: StepSenderDeps, enrollmentId: string, posit
   const { db } = deps;
   const enrollment = await db.repos.enrollments.findById(enrollmentId);
   if (!enrollment) return { kind: 'stopped', status: 'stopped', reason: 'the enrollment was deleted' };
-
-  const existing = await db.repos.messages.findByStep(enrollmentId, position);
-  if (existing) {
-    switch (existing.status) {
-      case 'sent':
-        return {
-          kind: 'sent',
-          sentAt: (existing.sentAt ?? existing.updatedAt).getTime(),
-          messageId: existing.messageId,
-        };
-      case 'sending':
-        await db.repos.messages.flagUnknown(enrollmentId, position);
-        return unknownOutcome(position);
-      case 'unknown':
-        return unknownOutcome(position);
-      case 'bounced':
-        return { kind: 'stopped', status: 'bounced', reason: existing.smtpResponse ?? 'hard bounce' };
-      case 'failed':
-        break; // nothing was delivered: try again below
-    }
-  }
+  const settled = await outcomeOfEarlierAttempt(db, enrollmentId, position);
+  if (settled) return settled;
 
   const [contact, campaign, step] = await Promise.all([
     db.repos.contacts.findById(enrollment.organizationId, enrollment.contactId),
     db.repos.campaigns.findByIdUnscoped(enrollment.campaignId),
     db.repos.campaigns.step(enrollment.campaignId, position),
   ]);
-  // The last look before sending: anything that ended the sequence wins over the send.
-  if (!contact || !campaign)
-    return { kind: 'stopped', status: 'stopped', reason: 'the contact or campaign was deleted' };
-  if (FINAL_ENROLLMENT_STATUSES.includes(enrollment.status)) {
+  const stop = reasonToStop(enrollment, contact, campaign);
+  if (stop) return stop;
+  if (!step) throw new PermanentSendError('StepNotFound', `Step ${position} no longer exists in the campaign.`);
+  const content = render(step, contact!, position);
+
+  const claim = await claimSend(db, enrollment, contact!, position, content.subject);
+  if (claim === 'taken') return sendStep(deps, enrollmentId, position); // another attempt got there first
+  if ('deferredUntil' in claim) {
+    const until = claim.deferredUntil.toISOString();
     return {
-      kind: 'stopped',
-      status: enrollment.status as 'stopped',
-      reason: `the enrollment is ${enrollment.status}`,
+      kind: 'deferred',
+      until: claim.deferredUntil.getTime(),
+      reason: `every mailbox of the campaign is at its daily limit; step ${position} waits until ${until}`,
     };
   }
-  const contactStop = stopForContact(contact);
-  if (contactStop) return contactStop;
-  if (campaign.status === 'stopped') return { kind: 'stopped', status: 'stopped', reason: 'the campaign was stopped' };
-  if (!step) throw new PermanentSendError('StepNotFound', `Step ${position} no longer exists in the campaign.`);
 
-  const mailbox = await chooseMailbox(db, enrollment.campaignId, enrollment.mailboxId);
+  const { mailbox, messageId, attempt } = claim;
   const thread = await db.repos.messages.thread(enrollmentId, position);
-  const fields = { ...contact.fields, email: contact.email };
-  let subject: string;
-  let html: string;
-  try {
-    subject = renderTemplate(step.subject, fields, 'text');
-    html = renderTemplate(step.bodyHtml, fields, 'html');
-  } catch (error) {
-    if (error instanceof MissingMergeFieldError) {
-      throw new PermanentSendError(
-        'MissingMergeField',
-        `Contact ${contact.email} (${contact.id}) has no value for "${error.field}" used by step ${position}; ` +
-          `add the field to the contact or give it a fallback such as {{ ${error.field} | default: "…" }}.`,
-      );
-    }
-    throw error;
-  }
-
-  const messageId = messageIdFor(enrollmentId, position, mailbox.fromEmail);
-  const attempt = await db.repos.messages.claim({
-    organizationId: enrollment.organizationId,
-    campaignId: enrollment.campaignId,
-    enrollmentId,
-    stepPosition: position,
-    mailboxId: mailbox.id,
-    messageId,
-    toEmail: contact.email,
-    subject,
-  });
-  if (attempt === null) return sendStep(deps, enrollmentId, position); // another attempt got there first: read its result
-
   const result = await deps.smtp.send(
     {
       cacheKey: `${mailbox.id}:${mailbox.updatedAt.getTime()}`,
@@ -141,14 +98,124 @@ export async function sendStep(deps: StepSenderDeps, enrollmentId: string, posit
     },
     composeMessage({
       from: { email: mailbox.fromEmail, name: mailbox.fromName },
-      to: contact.email,
-      subject,
-      html,
+      to: contact!.email,
+      subject: content.subject,
+      html: content.html,
       messageId,
       thread: thread.map((message) => message.messageId),
     }),
   );
-  return settle(deps, { enrollmentId, position, attempt, mailboxId: mailbox.id, messageId, contact }, result);
+  return settle(deps, { enrollmentId, position, attempt, mailboxId: mailbox.id, messageId, contact: contact! }, result);
+}
+
+/** The outcome of an earlier attempt at this step, if it settled (or crashed) — null when a send may proceed. */
+async function outcomeOfEarlierAttempt(
+  db: Database,
+  enrollmentId: string,
+  position: number,
+): Promise<StepOutcome | null> {
+  const existing = await db.repos.messages.findByStep(enrollmentId, position);
+  switch (existing?.status) {
+    case undefined:
+    case 'failed': // nothing was delivered: try again
+      return null;
+    case 'sent':
+      return { kind: 'sent', sentAt: (existing.sentAt ?? existing.updatedAt).getTime(), messageId: existing.messageId };
+    case 'sending':
+      await db.repos.messages.flagUnknown(enrollmentId, position);
+      return unknownOutcome(position);
+    case 'unknown':
+      return unknownOutcome(position);
+    case 'bounced':
+      return { kind: 'stopped', status: 'bounced', reason: existing.smtpResponse ?? 'hard bounce' };
+  }
+}
+
+/** The last look before sending: anything that ended the sequence wins over the send. */
+function reasonToStop(
+  enrollment: EnrollmentEntity,
+  contact: ContactEntity | null,
+  campaign: CampaignEntity | null,
+): StepOutcome | null {
+  if (!contact || !campaign)
+    return { kind: 'stopped', status: 'stopped', reason: 'the contact or campaign was deleted' };
+  if (FINAL_ENROLLMENT_STATUSES.includes(enrollment.status)) {
+    const status = enrollment.status as Extract<StepOutcome, { kind: 'stopped' }>['status'];
+    return { kind: 'stopped', status, reason: `the enrollment is ${enrollment.status}` };
+  }
+  switch (contact.status) {
+    case 'active':
+      break;
+    case 'unsubscribed':
+    case 'complained':
+      return { kind: 'stopped', status: 'unsubscribed', reason: `the contact is ${contact.status}` };
+    case 'bounced':
+      return { kind: 'stopped', status: 'bounced', reason: 'the contact has bounced' };
+    case 'deactivated':
+      return { kind: 'stopped', status: 'stopped', reason: 'the contact is deactivated' };
+  }
+  if (campaign.status === 'stopped') return { kind: 'stopped', status: 'stopped', reason: 'the campaign was stopped' };
+  return null;
+}
+
+function render(step: SequenceStepEntity, contact: ContactEntity, position: number): { subject: string; html: string } {
+  const fields = { ...contact.fields, email: contact.email };
+  try {
+    return {
+      subject: renderTemplate(step.subject, fields, 'text'),
+      html: renderTemplate(step.bodyHtml, fields, 'html'),
+    };
+  } catch (error) {
+    if (!(error instanceof MissingMergeFieldError)) throw error;
+    throw new PermanentSendError(
+      'MissingMergeField',
+      `Contact ${contact.email} (${contact.id}) has no value for "${error.field}" used by step ${position}; ` +
+        `add the field to the contact or give it a fallback such as {{ ${error.field} | default: "…" }}.`,
+    );
+  }
+}
+
+type Claim = { mailbox: MailboxEntity; messageId: string; attempt: number } | { deferredUntil: Date } | 'taken';
+
+/**
+ * Chooses the mailbox and claims the outbox row in one transaction. Follow-ups keep step 1's mailbox so the thread
+ * stays in one conversation (as in the reference, they do not count against today's limit). Step 1 locks the
+ * campaign's mailboxes, so concurrent claims — from any worker process — count each other and never exceed a
+ * mailbox's daily limit; with no room anywhere, it is deferred to the next UTC day.
+ */
+function claimSend(
+  db: Database,
+  enrollment: EnrollmentEntity,
+  contact: ContactEntity,
+  position: number,
+  subject: string,
+): Promise<Claim> {
+  return db.transaction(async (repos) => {
+    let mailbox = enrollment.mailboxId ? await repos.mailboxes.findById(enrollment.mailboxId) : null;
+    if (!mailbox) {
+      await repos.mailboxes.lockForCampaign(enrollment.campaignId);
+      const today = startOfUtcDay(new Date());
+      const usage = await repos.mailboxes.usageForCampaign(enrollment.campaignId, today);
+      if (usage.length === 0) throw new PermanentSendError('NoMailbox', 'The campaign has no mailbox to send from.');
+      if (!usage.some((candidate) => candidate.mailbox.status === 'active')) {
+        throw new TransientSendError('Every mailbox of the campaign is disabled; re-enable one to continue.');
+      }
+      mailbox = pickMailboxWithMostRoom(usage)?.mailbox ?? null;
+      if (!mailbox) return { deferredUntil: new Date(today.getTime() + 24 * 60 * 60 * 1000) };
+    }
+    const messageId = messageIdFor(enrollment.id, position, mailbox.fromEmail);
+    const attempt = await repos.messages.claim({
+      organizationId: enrollment.organizationId,
+      campaignId: enrollment.campaignId,
+      enrollmentId: enrollment.id,
+      stepPosition: position,
+      mailboxId: mailbox.id,
+      messageId,
+      toEmail: contact.email,
+      subject,
+    });
+    return attempt === null ? 'taken' : { mailbox, messageId, attempt };
+  });
 }
 
 async function settle(
@@ -188,33 +255,6 @@ async function settle(
       await db.repos.messages.settle(row, { status: 'unknown', smtpResponse: result.response, at });
       deps.logger.warn({ enrollmentId: send.enrollmentId, position: send.position }, 'send outcome unknown; flagged');
       return unknownOutcome(send.position);
-  }
-}
-
-async function chooseMailbox(db: Database, campaignId: string, pinnedId: string | null): Promise<MailboxEntity> {
-  if (pinnedId) {
-    // Follow-ups keep step 1's mailbox so the thread stays in one conversation.
-    const pinned = await db.repos.mailboxes.findById(pinnedId);
-    if (pinned) return pinned;
-  }
-  const usage = await db.repos.mailboxes.usageForCampaign(campaignId, startOfUtcDay(new Date()));
-  if (usage.length === 0) throw new PermanentSendError('NoMailbox', 'The campaign has no mailbox to send from.');
-  const chosen = pickMailboxWithMostRoom(usage);
-  if (!chosen) throw new TransientSendError('Every mailbox of the campaign is disabled or at its daily limit.');
-  return chosen.mailbox;
-}
-
-function stopForContact(contact: ContactEntity): StepOutcome | null {
-  switch (contact.status) {
-    case 'active':
-      return null;
-    case 'unsubscribed':
-    case 'complained':
-      return { kind: 'stopped', status: 'unsubscribed', reason: `the contact is ${contact.status}` };
-    case 'bounced':
-      return { kind: 'stopped', status: 'bounced', reason: 'the contact has bounced' };
-    case 'deactivated':
-      return { kind: 'stopped', status: 'stopped', reason: 'the contact is deactivated' };
   }
 }
 
