@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { simpleParser } from 'mailparser';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { TemporalEnrollmentWorkflows } from '../../src/temporal/enrollment-workflows';
 import { enrollmentWorkflowId } from '../../workflows/enrollment/definitions';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
 import {
@@ -106,7 +107,7 @@ describe('a first real sequence: 3 steps, 3 contacts, real Temporal, Postgres an
     expect(again.body).toMatchObject({ status: 'error', code: 'contact_already_enrolled' });
 
     // Even a direct second start through the workflow port is absorbed by the workflow id.
-    await stack.services.enrollments['workflows'].start({
+    await new TemporalEnrollmentWorkflows(stack.temporal, stack.info.taskQueue).start({
       enrollmentId: enrollmentIds[0]!,
       campaignId,
       contactId: contactIds[0]!,
