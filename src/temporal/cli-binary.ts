@@ -77,7 +77,7 @@ async function buildCli(targetDir: string, pathEnv: string, progress: (message: 
 function runGoInstall(go: string, gobin: string, onTick: (packages: number) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(go, ['install', '-v', `${MODULE}@${TEMPORAL_CLI_VERSION}`], {
-      // The CLI is pure Go (SQLite included), so no C toolchain is needed.
+      // go needs the user's environment (HOME, GOPROXY, GOMODCACHE…); the CLI is pure Go, so no C toolchain.
       env: { ...process.env, GOBIN: gobin, CGO_ENABLED: '0' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

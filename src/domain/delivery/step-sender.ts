@@ -37,7 +37,7 @@ export class PermanentSendError extends Error {
   }
 }
 
-/** Nothing was delivered and a later attempt may succeed (4xx, connection refused, all mailboxes full). */
+/** Nothing was delivered and a later attempt may succeed (4xx, connection refused, every mailbox disabled). */
 export class TransientSendError extends Error {
   constructor(message: string) {
     super(message);
