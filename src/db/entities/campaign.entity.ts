@@ -31,6 +31,10 @@ export class CampaignEntity {
   @Column({ type: 'text', default: 'pending' })
   status!: CampaignStatus;
 
+  /** Evergreen campaigns take new contacts at any time through `schedule_contacts`. */
+  @Column({ type: 'boolean', default: false })
+  evergreen!: boolean;
+
   @Column({ name: 'outreach_id', type: 'uuid', nullable: true })
   outreachId!: string | null;
 

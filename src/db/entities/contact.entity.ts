@@ -32,6 +32,33 @@ export class ContactEntity {
   @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
   fields!: ContactFields;
 
+  /** Outcome of the last validation: valid, invalid, no_mx, null_mx, nxdomain, unknown… (see email-validation). */
+  @Column({ name: 'email_check_status', type: 'text', nullable: true })
+  emailCheckStatus!: string | null;
+
+  @Column({ name: 'email_check_detail', type: 'text', nullable: true })
+  emailCheckDetail!: string | null;
+
+  @Column({ name: 'email_checked_at', type: 'timestamptz', nullable: true })
+  emailCheckedAt!: Date | null;
+
+  /** Set when validation is wanted; the validation job clears it once the check has a definite answer. */
+  @Column({ name: 'email_check_requested_at', type: 'timestamptz', nullable: true })
+  emailCheckRequestedAt!: Date | null;
+
+  /** A check that got no definite answer (DNS timeout) is retried after this time. */
+  @Column({ name: 'email_check_retry_at', type: 'timestamptz', nullable: true })
+  emailCheckRetryAt!: Date | null;
+
+  @Column({ name: 'email_check_attempts', type: 'integer', default: 0 })
+  emailCheckAttempts!: number;
+
+  @Column({ name: 'email_disposable', type: 'boolean', nullable: true })
+  emailDisposable!: boolean | null;
+
+  @Column({ name: 'email_role', type: 'boolean', nullable: true })
+  emailRole!: boolean | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -2,6 +2,7 @@ import { ApiKeyEntity } from './api-key.entity';
 import { CampaignEntity } from './campaign.entity';
 import { ContactEntity } from './contact.entity';
 import { EnrollmentEntity } from './enrollment.entity';
+import { ListEntity } from './list.entity';
 import { MailboxEntity } from './mailbox.entity';
 import { MessageEntity } from './message.entity';
 import { OrganizationEntity } from './organization.entity';
@@ -11,6 +12,7 @@ export const entities = [
   OrganizationEntity,
   ApiKeyEntity,
   ContactEntity,
+  ListEntity,
   MailboxEntity,
   CampaignEntity,
   SequenceStepEntity,
