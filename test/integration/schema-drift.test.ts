@@ -6,7 +6,7 @@ import { connectTestStack, type TestStack } from '../helpers/test-stack';
  * are not drift: the migrations name those explicitly.
  */
 const STRUCTURAL =
-  /^(CREATE TABLE|DROP TABLE|ALTER TABLE "\w+" (ADD|DROP) COLUMN|ALTER TABLE "\w+" ALTER COLUMN "\w+" TYPE)/;
+  /^(CREATE TABLE|DROP TABLE|ALTER TABLE "\w+" (ADD|DROP COLUMN) "|ALTER TABLE "\w+" ALTER COLUMN "\w+" TYPE)/;
 
 describe('entities and migrations', () => {
   let stack: TestStack;
