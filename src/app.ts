@@ -5,8 +5,10 @@ import type { Logger } from './logger';
 import type { CampaignService } from './domain/campaigns/campaign.service';
 import type { EnrollmentService } from './domain/enrollments/enrollment.service';
 import type { OrganizationService } from './domain/organizations/organization.service';
+import type { ListService } from './domain/lists/list.service';
 import { requireApiKey } from './http/auth';
 import { campaignRoutes } from './http/campaign.routes';
+import { listRoutes } from './http/list.routes';
 import { errorHandler, routeNotFound } from './http/error-handler';
 import { healthRoutes, type ReadinessChecks } from './http/health.routes';
 import { rejectNulCharacters } from './http/reject-nul';
@@ -16,6 +18,7 @@ export interface AppDeps {
   organizations: OrganizationService;
   campaigns: CampaignService;
   enrollments: EnrollmentService;
+  lists: ListService;
   readiness: ReadinessChecks;
 }
 
@@ -46,6 +49,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(requireApiKey(deps.organizations));
   api.use(express.json({ limit: '5mb' }), rejectNulCharacters);
   api.use('/campaigns', campaignRoutes(deps));
+  api.use('/lists', listRoutes(deps));
   app.use('/api/v1', api);
 
   app.use(routeNotFound);

@@ -11,6 +11,7 @@ import { loadSecretKey } from './crypto/secret-key';
 import { CampaignService } from './domain/campaigns/campaign.service';
 import { EnrollmentService } from './domain/enrollments/enrollment.service';
 import { OrganizationService } from './domain/organizations/organization.service';
+import { ListService } from './domain/lists/list.service';
 import { startEmbeddedPostgres } from './embedded/embedded-postgres';
 import { resolveTemporalCli } from './temporal/cli-binary';
 import { startTemporalDevServer } from './temporal/dev-server';
@@ -83,12 +84,16 @@ export async function openSecrets(config: Config): Promise<SecretBox> {
 }
 
 /** The domain services the API uses. */
-export function createServices(db: Database, secrets: SecretBox, temporal: Client, taskQueue: string) {
+export function createServices(db: Database, secrets: SecretBox, temporal: Client, taskQueue: string, logger: Logger) {
   const organizations = new OrganizationService(db);
   const campaigns = new CampaignService(db, secrets);
   const enrollments = new EnrollmentService(db, campaigns, new TemporalEnrollmentWorkflows(temporal, taskQueue));
-  return { organizations, campaigns, enrollments };
+  const lists = new ListService(db, PENDING_VALIDATION_WIRING, logger);
+  return { organizations, campaigns, enrollments, lists };
 }
+
+// Replaced by the Temporal validation workflows as soon as they land (same session).
+const PENDING_VALIDATION_WIRING = { requestValidation: () => Promise.resolve() };
 
 /**
  * Connects the Temporal client and makes sure the namespace has our search attributes and retention.
@@ -146,7 +151,7 @@ export async function runApi(
   deps: { db: Database; secrets: SecretBox; client: Client; connection: Connection; logger: Logger },
   shutdown: ShutdownSequence,
 ) {
-  const services = createServices(deps.db, deps.secrets, deps.client, config.temporal.taskQueue);
+  const services = createServices(deps.db, deps.secrets, deps.client, config.temporal.taskQueue, deps.logger);
   const bootstrap = await services.organizations.bootstrap(config.bootstrapApiKey);
   const app = createApp({
     logger: deps.logger,

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'campaign_not_found'
   | 'contact_not_found'
   | 'enrollment_not_found'
+  | 'list_not_found'
   | 'conflict'
   | 'payload_too_large'
   | 'unsupported_media_type'
@@ -32,5 +33,6 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (code: Extract<ErrorCode, `${string}not_found`>, what: string, id: string): AppError =>
-  new AppError(code, `${what} ${id} was not found in your organization.`);
+/** `Campaign not found`, `List not found`…: the reference API's wording; another organization's resource too. */
+export const notFound = (code: Extract<ErrorCode, `${string}not_found`>, what: string): AppError =>
+  new AppError(code, `${what} not found`);

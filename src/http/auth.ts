@@ -8,19 +8,23 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/** The reference API's wording. */
+const UNAUTHORIZED = 'Unauthorized: Invalid API Key or Organization not found';
+
 /** Authenticates `X-API-KEY: <key>` or `Authorization: Bearer <key>` and scopes the request to its organization. */
 export function requireApiKey(organizations: OrganizationService): RequestHandler {
   return async (req, res, next) => {
     const bearer = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1];
     const key = req.get('x-api-key') ?? bearer;
     if (!key) {
-      throw new AppError(
-        'unauthorized',
-        'Missing API key: send it as `X-API-KEY: <key>` or `Authorization: Bearer <key>`.',
-      );
+      throw new AppError('unauthorized', UNAUTHORIZED, {
+        errors: ['send your API key in the X-API-KEY header (or as Authorization: Bearer <key>)'],
+      });
     }
     const organizationId = await organizations.authenticate(key.trim());
-    if (!organizationId) throw new AppError('unauthorized', 'The API key is not valid or has been revoked.');
+    if (!organizationId) {
+      throw new AppError('unauthorized', UNAUTHORIZED, { errors: ['the API key is unknown or has been revoked'] });
+    }
     res.locals.organizationId = organizationId;
     req.log = req.log.child({ organizationId });
     next();

@@ -1,38 +1,16 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import type { CampaignService } from '../domain/campaigns/campaign.service';
 import type { EnrollmentService } from '../domain/enrollments/enrollment.service';
-import { AppError } from '../domain/errors';
 import { sendSuccess } from './envelope';
-import { createCampaignSchema, dispatchSchema, enrollContactSchema, type ContactBody } from './campaign.schemas';
+import { createCampaignSchema, dispatchSchema, enrollContactSchema } from './campaign.schemas';
+import { toImportEntry } from './contact.schemas';
+import { pathUuid } from './path-params';
 import {
   presentCampaignDetails,
   presentCampaignSummary,
   presentEnrollment,
   presentEnrollmentDetails,
 } from './campaign.presenters';
-
-const uuid = z.uuid();
-
-/** A path id that is not a uuid cannot name anything: answer the resource's 404, not a validation error. */
-function pathId(value: unknown, code: 'campaign_not_found' | 'enrollment_not_found', what: string): string {
-  const parsed = uuid.safeParse(value);
-  if (!parsed.success) throw new AppError(code, `${what} ${String(value)} was not found in your organization.`);
-  return parsed.data;
-}
-
-function contactFields(contact: ContactBody): Record<string, string> {
-  const standard = {
-    first_name: contact.first_name,
-    last_name: contact.last_name,
-    phone: contact.phone,
-    company: contact.company,
-    title: contact.title,
-  };
-  const fields: Record<string, string> = { ...contact.custom_fields };
-  for (const [name, value] of Object.entries(standard)) if (value !== undefined) fields[name] = value;
-  return fields;
-}
 
 /** `/campaigns`: create and read campaigns, enroll contacts, dispatch batches, read enrollments. */
 export function campaignRoutes(deps: { campaigns: CampaignService; enrollments: EnrollmentService }): Router {
@@ -83,20 +61,16 @@ export function campaignRoutes(deps: { campaigns: CampaignService; enrollments: 
   });
 
   router.get('/:id', async (req, res) => {
-    const id = pathId(req.params.id, 'campaign_not_found', 'Campaign');
+    const id = pathUuid(req.params.id, 'campaign_not_found', 'Campaign');
     sendSuccess(res, presentCampaignDetails(await deps.campaigns.details(res.locals.organizationId, id)));
   });
 
   router.post('/:id/enroll_contact', async (req, res) => {
-    const id = pathId(req.params.id, 'campaign_not_found', 'Campaign');
+    const id = pathUuid(req.params.id, 'campaign_not_found', 'Campaign');
     const body = enrollContactSchema.parse(req.body);
     const enrollment = await deps.enrollments.enrollContact(res.locals.organizationId, id, {
       contactId: body.contact_id,
-      contact: body.contact && {
-        email: body.contact.email,
-        fields: contactFields(body.contact),
-        timezone: body.contact.timezone ?? null,
-      },
+      contact: body.contact && toImportEntry(body.contact),
       batchNumber: body.batch_number,
       priority: body.priority,
     });
@@ -104,7 +78,7 @@ export function campaignRoutes(deps: { campaigns: CampaignService; enrollments: 
   });
 
   router.post('/:id/dispatch', async (req, res) => {
-    const id = pathId(req.params.id, 'campaign_not_found', 'Campaign');
+    const id = pathUuid(req.params.id, 'campaign_not_found', 'Campaign');
     const body = dispatchSchema.parse(req.body ?? {});
     const result = await deps.enrollments.dispatch(res.locals.organizationId, id, body.batch_number);
     sendSuccess(
@@ -115,8 +89,8 @@ export function campaignRoutes(deps: { campaigns: CampaignService; enrollments: 
   });
 
   router.get('/:id/enrollments/:eid', async (req, res) => {
-    const id = pathId(req.params.id, 'campaign_not_found', 'Campaign');
-    const eid = pathId(req.params.eid, 'enrollment_not_found', 'Enrollment');
+    const id = pathUuid(req.params.id, 'campaign_not_found', 'Campaign');
+    const eid = pathUuid(req.params.eid, 'enrollment_not_found', 'Enrollment');
     sendSuccess(res, presentEnrollmentDetails(await deps.enrollments.details(res.locals.organizationId, id, eid)));
   });
 

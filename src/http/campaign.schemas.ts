@@ -1,15 +1,5 @@
 import { z } from 'zod';
-
-const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-
-const isTimeZone = (zone: string): boolean => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-};
+import { contactSchema } from './contact.schemas';
 
 export const smtpCredentialSchema = z
   .object({
@@ -76,25 +66,6 @@ export const createCampaignSchema = z.object({
     ),
 });
 export type CreateCampaignBody = z.infer<typeof createCampaignSchema>;
-
-const fieldValue = z.union([z.string(), z.number(), z.boolean()]).transform(String).pipe(z.string().max(2000));
-
-export const contactSchema = z.object({
-  email: z.string().trim().min(3).max(320),
-  first_name: z.string().trim().max(200).optional(),
-  last_name: z.string().trim().max(200).optional(),
-  phone: z.string().trim().max(50).optional(),
-  company: z.string().trim().max(200).optional(),
-  title: z.string().trim().max(200).optional(),
-  timezone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris').optional(),
-  custom_fields: z
-    .record(
-      z.string().regex(FIELD_NAME, 'field names are letters, digits and _ (not starting with a digit)'),
-      fieldValue,
-    )
-    .optional(),
-});
-export type ContactBody = z.infer<typeof contactSchema>;
 
 export const enrollContactSchema = z
   .object({

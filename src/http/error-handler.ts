@@ -12,6 +12,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   campaign_not_found: 404,
   contact_not_found: 404,
   enrollment_not_found: 404,
+  list_not_found: 404,
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,

@@ -29,6 +29,8 @@ export interface TestStack {
 export interface ApiClient {
   get(url: string): request.Test;
   post(url: string, body?: unknown): request.Test;
+  patch(url: string, body: unknown): request.Test;
+  delete(url: string): request.Test;
 }
 
 /** Connects a suite to the stack the global setup started, with the app built in-process by createApp. */
@@ -43,9 +45,10 @@ export async function connectTestStack(): Promise<TestStack> {
     { namespace: info.namespace, apiKey: undefined, tls: false },
     info.temporalAddress,
   );
-  const services = createServices(db, new SecretBox(info.secretKey), client, info.taskQueue);
+  const logger = createLogger('silent');
+  const services = createServices(db, new SecretBox(info.secretKey), client, info.taskQueue, logger);
   const app = createApp({
-    logger: createLogger('silent'),
+    logger,
     ...services,
     readiness: {
       postgres: () => db.ping(),
@@ -68,6 +71,12 @@ export async function connectTestStack(): Promise<TestStack> {
               .post(url)
               .set('X-API-KEY', apiKey)
               .send(body as object),
+      patch: (url, body) =>
+        request(app)
+          .patch(url)
+          .set('X-API-KEY', apiKey)
+          .send(body as object),
+      delete: (url) => request(app).delete(url).set('X-API-KEY', apiKey),
     }),
     close: async () => {
       await connection.close();

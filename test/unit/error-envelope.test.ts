@@ -51,12 +51,12 @@ describe('toErrorResponse', () => {
       });
     });
 
-    it('then a notFound helper error becomes a 404 naming the missing thing', () => {
-      const response = toErrorResponse(notFound('enrollment_not_found', 'Enrollment', 'e-42'));
+    it('then a notFound helper error becomes a 404 worded as the reference API ("Enrollment not found")', () => {
+      const response = toErrorResponse(notFound('enrollment_not_found', 'Enrollment'));
 
       expect(response.status).toBe(404);
       expect(response.body.code).toBe('enrollment_not_found');
-      expect(response.body.message).toContain('e-42');
+      expect(response.body.message).toBe('Enrollment not found');
     });
   });
 

@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { CampaignRepository } from './campaign.repository';
 import { ContactRepository } from './contact.repository';
 import { EnrollmentRepository } from './enrollment.repository';
+import { ListRepository } from './list.repository';
 import { MailboxRepository } from './mailbox.repository';
 import { MessageRepository } from './message.repository';
 import { OrganizationRepository } from './organization.repository';
@@ -11,6 +12,7 @@ function repositoriesOf(manager: EntityManager) {
   return {
     organizations: new OrganizationRepository(manager),
     contacts: new ContactRepository(manager),
+    lists: new ListRepository(manager),
     mailboxes: new MailboxRepository(manager),
     campaigns: new CampaignRepository(manager),
     enrollments: new EnrollmentRepository(manager),

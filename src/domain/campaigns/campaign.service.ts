@@ -123,7 +123,7 @@ export class CampaignService {
   /** The organization's campaign, or `campaign_not_found`. */
   async require(organizationId: string, campaignId: string): Promise<CampaignEntity> {
     const campaign = await this.db.repos.campaigns.findById(organizationId, campaignId);
-    if (!campaign) throw notFound('campaign_not_found', 'Campaign', campaignId);
+    if (!campaign) throw notFound('campaign_not_found', 'Campaign');
     return campaign;
   }
 }

@@ -50,7 +50,7 @@ export class EnrollmentService {
       let contactId: string;
       if (input.contactId) {
         const contact = await repos.contacts.findById(organizationId, input.contactId);
-        if (!contact) throw notFound('contact_not_found', 'Contact', input.contactId);
+        if (!contact) throw notFound('contact_not_found', 'Contact');
         contactId = contact.id;
       } else if (input.contact) {
         const email = normalizeEmail(input.contact.email);
@@ -142,7 +142,7 @@ export class EnrollmentService {
   async details(organizationId: string, campaignId: string, enrollmentId: string): Promise<EnrollmentDetails> {
     await this.campaigns.require(organizationId, campaignId);
     const enrollment = await this.db.repos.enrollments.findInCampaign(organizationId, campaignId, enrollmentId);
-    if (!enrollment) throw notFound('enrollment_not_found', 'Enrollment', enrollmentId);
+    if (!enrollment) throw notFound('enrollment_not_found', 'Enrollment');
     const running = enrollment.status !== 'pending' && !FINAL_ENROLLMENT_STATUSES.includes(enrollment.status);
     return {
       enrollment,

@@ -1,0 +1,187 @@
+import type { ContactEntity, ContactFields } from '../../db/entities/contact.entity';
+import type { ListEntity } from '../../db/entities/list.entity';
+import type { Database, Repositories } from '../../db/repositories';
+import type { ListSummary } from '../../db/repositories/list.repository';
+import type { Logger } from '../../logger';
+import { importBatch, type ImportEntry, type ImportOptions, type ImportResult } from '../contacts/contact-import';
+import { normalizeEmail } from '../contacts/email';
+import { AppError, notFound } from '../errors';
+
+/** The most contacts one JSON request may import, as in the reference API. */
+export const MAX_CONTACTS_PER_REQUEST = 1000;
+/** The largest page of a list's contacts. */
+export const MAX_PER_PAGE = 500;
+
+/** Wakes the durable validation job after an import committed contacts marked for checking. */
+export interface ValidationRequester {
+  requestValidation(organizationId: string): Promise<void>;
+}
+
+export interface ContactPatch {
+  email?: string | undefined;
+  /** A null value removes the field. */
+  fields?: Record<string, string | null> | undefined;
+  timezone?: string | null | undefined;
+}
+
+/** Lists, their members, and imports into them. */
+export class ListService {
+  constructor(
+    private readonly db: Database,
+    private readonly validation: ValidationRequester,
+    private readonly logger: Logger,
+  ) {}
+
+  async list(organizationId: string): Promise<ListSummary[]> {
+    return this.db.repos.lists.summaries(organizationId);
+  }
+
+  async get(organizationId: string, uuid: string): Promise<ListSummary> {
+    const list = await this.require(organizationId, uuid);
+    return (await this.db.repos.lists.summaries(organizationId, list.id))[0]!;
+  }
+
+  create(organizationId: string, name: string): Promise<ListEntity> {
+    return this.db.repos.lists.create(organizationId, name);
+  }
+
+  async rename(organizationId: string, uuid: string, name: string): Promise<ListSummary> {
+    await this.db.repos.lists.rename(await this.require(organizationId, uuid), name);
+    return this.get(organizationId, uuid);
+  }
+
+  /** Deletes the list; its contacts stay in the organization (and in other lists). */
+  async delete(organizationId: string, uuid: string): Promise<void> {
+    await this.db.repos.lists.delete((await this.require(organizationId, uuid)).id);
+  }
+
+  /** One page of the list's contacts in the order they joined, with the totals for paging. */
+  async contactsPage(
+    organizationId: string,
+    uuid: string,
+    page: number,
+    perPage: number,
+  ): Promise<{ contacts: ContactEntity[]; total: number }> {
+    const list = await this.require(organizationId, uuid);
+    const [contacts, total] = await Promise.all([
+      this.db.repos.lists.membersPage(list.id, (page - 1) * perPage, perPage),
+      this.db.repos.lists.countMembers(list.id),
+    ]);
+    return { contacts, total };
+  }
+
+  /** Imports up to 1000 contacts in one transaction: all of them or nothing. */
+  async importContacts(
+    organizationId: string,
+    uuid: string,
+    entries: ImportEntry[],
+    options: ImportOptions,
+  ): Promise<ImportResult & { list: ListEntity; contactsCount: number }> {
+    if (entries.length > MAX_CONTACTS_PER_REQUEST) {
+      throw new AppError('validation_failed', 'Validation failed: fix the listed fields and try again.', {
+        errors: [
+          `contacts: at most ${MAX_CONTACTS_PER_REQUEST} contacts per request (got ${entries.length}); ` +
+            'split the import, or send a CSV file',
+        ],
+      });
+    }
+    const result = await this.db.transaction(async (repos) => {
+      const list = await this.requireIn(repos, organizationId, uuid);
+      const imported = await importBatch(repos, organizationId, list.id, entries, options);
+      return { ...imported, list, contactsCount: await repos.lists.countMembers(list.id) };
+    });
+    if (options.autoClean) await this.wakeValidation(organizationId);
+    return result;
+  }
+
+  /**
+   * Wakes the validation job. Best effort: the contacts are already marked in the database, and the worker
+   * resumes marked work when it starts, so a failure here delays the check but loses nothing.
+   */
+  async wakeValidation(organizationId: string): Promise<void> {
+    try {
+      await this.validation.requestValidation(organizationId);
+    } catch (error) {
+      this.logger.warn({ err: error, organizationId }, 'could not wake the validation job; it resumes on restart');
+    }
+  }
+
+  /** Edits a contact of the list: email (normalized, unique in the organization), fields, timezone. */
+  async updateContact(
+    organizationId: string,
+    uuid: string,
+    contactId: string,
+    patch: ContactPatch,
+  ): Promise<ContactEntity> {
+    return this.db.transaction(async (repos) => {
+      const contact = await this.requireMember(repos, organizationId, uuid, contactId);
+      if (patch.email !== undefined) {
+        const email = normalizeEmail(patch.email);
+        if (!email) {
+          throw new AppError('validation_failed', 'Validation failed: fix the listed fields and try again.', {
+            errors: [`email: "${patch.email}" is not a valid email address`],
+          });
+        }
+        if (email !== contact.email) {
+          if (await repos.contacts.findByEmail(organizationId, email)) {
+            throw new AppError('conflict', `Another contact of your organization already has the email ${email}.`);
+          }
+          contact.email = email;
+          // A new address has not been checked.
+          contact.emailValid = null;
+          contact.emailCheckStatus = null;
+        }
+      }
+      if (patch.fields) contact.fields = applyFieldPatch(contact.fields, patch.fields);
+      if (patch.timezone !== undefined) contact.timezone = patch.timezone;
+      return repos.contacts.save(contact);
+    });
+  }
+
+  /** Removes the contact from the list, or with `scope: organization` deletes it (and its enrollments) entirely. */
+  async removeContact(
+    organizationId: string,
+    uuid: string,
+    contactId: string,
+    scope: 'list' | 'organization',
+  ): Promise<void> {
+    await this.db.transaction(async (repos) => {
+      const contact = await this.requireMember(repos, organizationId, uuid, contactId);
+      const list = await this.requireIn(repos, organizationId, uuid);
+      if (scope === 'organization') await repos.contacts.delete(contact.id);
+      else await repos.lists.removeMember(list.id, contact.id);
+    });
+  }
+
+  /** The organization's list, or `list_not_found`. */
+  require(organizationId: string, uuid: string): Promise<ListEntity> {
+    return this.requireIn(this.db.repos, organizationId, uuid);
+  }
+
+  private async requireIn(repos: Repositories, organizationId: string, uuid: string): Promise<ListEntity> {
+    const list = await repos.lists.findByUuid(organizationId, uuid);
+    if (!list) throw notFound('list_not_found', 'List');
+    return list;
+  }
+
+  private async requireMember(
+    repos: Repositories,
+    organizationId: string,
+    uuid: string,
+    contactId: string,
+  ): Promise<ContactEntity> {
+    const list = await this.requireIn(repos, organizationId, uuid);
+    const contact = await repos.contacts.findById(organizationId, contactId);
+    if (!contact || !(await repos.lists.isMember(list.id, contact.id))) throw notFound('contact_not_found', 'Contact');
+    return contact;
+  }
+}
+
+function applyFieldPatch(fields: ContactFields, patch: Record<string, string | null>): ContactFields {
+  const next = { ...fields };
+  for (const [name, value] of Object.entries(patch)) {
+    if (value === null) delete next[name];
+    else next[name] = value;
+  }
+  return next;
+}

@@ -1,0 +1,43 @@
+import type { ContactEntity } from '../db/entities/contact.entity';
+import type { ListSummary } from '../db/repositories/list.repository';
+import type { ImportCounts } from '../domain/contacts/contact-import';
+
+/** A list as the reference API shows it (`campaign_id` is the campaign's uuid here). */
+export function presentList(summary: ListSummary) {
+  const { list, campaign } = summary;
+  return {
+    id: Number(list.id),
+    uuid: list.uuid,
+    name: list.name,
+    contacts_count: summary.contactsCount,
+    created_at: list.createdAt.toISOString(),
+    updated_at: list.updatedAt.toISOString(),
+    has_campaign: campaign !== null,
+    campaign_id: campaign?.id ?? null,
+    campaign_name: campaign?.name ?? null,
+  };
+}
+
+export function presentContact(contact: ContactEntity) {
+  return {
+    id: contact.id,
+    email: contact.email,
+    email_valid: contact.emailValid,
+    status: contact.status,
+    timezone: contact.timezone,
+    created_at: contact.createdAt.toISOString(),
+    updated_at: contact.updatedAt.toISOString(),
+    fields: contact.fields,
+  };
+}
+
+export function presentImportCounts(counts: ImportCounts) {
+  return {
+    total_submitted: counts.totalSubmitted,
+    total_added: counts.newContacts + counts.existingContactsAdded,
+    new_contacts: counts.newContacts,
+    existing_contacts_added: counts.existingContactsAdded,
+    duplicates_removed: counts.duplicatesRemoved,
+    invalid_emails: counts.invalidEmails,
+  };
+}

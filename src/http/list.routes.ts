@@ -1,0 +1,134 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { MAX_PER_PAGE, type ListService } from '../domain/lists/list.service';
+import { sendSuccess } from './envelope';
+import { contactSchema, fieldName, timeZone, toImportEntry, STANDARD_FIELDS } from './contact.schemas';
+import { presentContact, presentImportCounts, presentList } from './list.presenters';
+import { booleanQuery, pathUuid } from './path-params';
+
+const listBodySchema = z.object({ list: z.object({ name: z.string().trim().min(1).max(200) }) });
+const importBodySchema = z.object({ contacts: z.array(contactSchema).min(1, 'give at least one contact') });
+const importQuerySchema = z.object({ remove_duplicates: booleanQuery(false), auto_clean: booleanQuery(false) });
+const pageQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  per_page: z.coerce.number().int().min(1).max(MAX_PER_PAGE).default(100),
+});
+const nullableField = z
+  .union([z.string(), z.number(), z.boolean(), z.null()])
+  .transform((value) => (value === null ? null : String(value)))
+  .pipe(z.string().max(2000).nullable());
+const contactPatchSchema = z
+  .object({
+    email: z.string().max(320).optional(),
+    first_name: nullableField.optional(),
+    last_name: nullableField.optional(),
+    phone: nullableField.optional(),
+    company: nullableField.optional(),
+    title: nullableField.optional(),
+    timezone: timeZone.nullable().optional(),
+    custom_fields: z.record(fieldName, nullableField).optional(),
+  })
+  .refine((patch) => Object.keys(patch).length > 0, { message: 'give at least one field to change' });
+const removeQuerySchema = z.object({ scope: z.enum(['list', 'organization']).default('list') });
+
+/** `/lists`: the reference API's lists and their contacts. */
+export function listRoutes(deps: { lists: ListService }): Router {
+  const router = Router();
+  const { lists } = deps;
+
+  router.get('/', async (_req, res) => {
+    const summaries = await lists.list(res.locals.organizationId);
+    sendSuccess(res, summaries.map(presentList), { extra: { total: summaries.length } });
+  });
+
+  router.post('/', async (req, res) => {
+    const { list: body } = listBodySchema.parse(req.body);
+    const list = await lists.create(res.locals.organizationId, body.name);
+    sendSuccess(
+      res,
+      { id: Number(list.id), uuid: list.uuid, name: list.name, contacts_count: 0 },
+      { status: 201, message: 'List created successfully' },
+    );
+  });
+
+  router.get('/:uuid', async (req, res) => {
+    const uuid = pathUuid(req.params.uuid, 'list_not_found', 'List');
+    sendSuccess(res, presentList(await lists.get(res.locals.organizationId, uuid)));
+  });
+
+  router.patch('/:uuid', async (req, res) => {
+    const uuid = pathUuid(req.params.uuid, 'list_not_found', 'List');
+    const { list: body } = listBodySchema.parse(req.body);
+    const summary = await lists.rename(res.locals.organizationId, uuid, body.name);
+    sendSuccess(res, presentList(summary), { message: 'List updated successfully' });
+  });
+
+  router.delete('/:uuid', async (req, res) => {
+    const uuid = pathUuid(req.params.uuid, 'list_not_found', 'List');
+    await lists.delete(res.locals.organizationId, uuid);
+    sendSuccess(res, { uuid }, { message: 'List deleted successfully; its contacts remain in your organization' });
+  });
+
+  router.get('/:uuid/contacts', async (req, res) => {
+    const uuid = pathUuid(req.params.uuid, 'list_not_found', 'List');
+    const query = pageQuerySchema.parse(req.query);
+    const { contacts, total } = await lists.contactsPage(res.locals.organizationId, uuid, query.page, query.per_page);
+    sendSuccess(res, {
+      contacts: contacts.map(presentContact),
+      pagination: {
+        current_page: query.page,
+        per_page: query.per_page,
+        total_pages: Math.ceil(total / query.per_page),
+        total_contacts: total,
+      },
+    });
+  });
+
+  router.post('/:uuid/contacts', async (req, res) => {
+    const uuid = pathUuid(req.params.uuid, 'list_not_found', 'List');
+    const query = importQuerySchema.parse(req.query);
+    const body = importBodySchema.parse(req.body);
+    const result = await lists.importContacts(res.locals.organizationId, uuid, body.contacts.map(toImportEntry), {
+      removeDuplicates: query.remove_duplicates,
+      autoClean: query.auto_clean,
+    });
+    sendSuccess(
+      res,
+      { ...presentImportCounts(result), list_uuid: result.list.uuid, contacts_count: result.contactsCount },
+      { message: 'Successfully processed contacts' },
+    );
+  });
+
+  router.patch('/:uuid/contacts/:id', async (req, res) => {
+    const uuid = pathUuid(req.params.uuid, 'list_not_found', 'List');
+    const contactId = pathUuid(req.params.id, 'contact_not_found', 'Contact');
+    const patch = contactPatchSchema.parse(req.body);
+    const fields: Record<string, string | null> = { ...patch.custom_fields };
+    for (const name of STANDARD_FIELDS) if (patch[name] !== undefined) fields[name] = patch[name];
+    const contact = await lists.updateContact(res.locals.organizationId, uuid, contactId, {
+      email: patch.email,
+      fields,
+      timezone: patch.timezone,
+    });
+    sendSuccess(res, presentContact(contact), { message: 'Contact updated successfully' });
+  });
+
+  router.delete('/:uuid/contacts/:id', async (req, res) => {
+    const uuid = pathUuid(req.params.uuid, 'list_not_found', 'List');
+    const contactId = pathUuid(req.params.id, 'contact_not_found', 'Contact');
+    const { scope } = removeQuerySchema.parse(req.query);
+    await lists.removeContact(res.locals.organizationId, uuid, contactId, scope);
+    sendSuccess(
+      res,
+      { id: contactId, scope },
+      {
+        message:
+          scope === 'list'
+            ? 'Contact removed from the list; it remains in your organization'
+            : 'Contact deleted from your organization',
+      },
+    );
+  });
+
+  return router;
+}
