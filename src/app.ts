@@ -6,6 +6,7 @@ import type { CampaignService } from './domain/campaigns/campaign.service';
 import type { EnrollmentService } from './domain/enrollments/enrollment.service';
 import type { OrganizationService } from './domain/organizations/organization.service';
 import type { ListService } from './domain/lists/list.service';
+import type { CampaignControlService } from './domain/campaigns/campaign-control.service';
 import { requireApiKey } from './http/auth';
 import { campaignRoutes } from './http/campaign.routes';
 import { listRoutes } from './http/list.routes';
@@ -19,6 +20,7 @@ export interface AppDeps {
   campaigns: CampaignService;
   enrollments: EnrollmentService;
   lists: ListService;
+  campaignControl: CampaignControlService;
   readiness: ReadinessChecks;
 }
 

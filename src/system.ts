@@ -12,6 +12,7 @@ import { CampaignService } from './domain/campaigns/campaign.service';
 import { EnrollmentService } from './domain/enrollments/enrollment.service';
 import { OrganizationService } from './domain/organizations/organization.service';
 import { ListService } from './domain/lists/list.service';
+import { CampaignControlService } from './domain/campaigns/campaign-control.service';
 import { startEmbeddedPostgres } from './embedded/embedded-postgres';
 import { resolveTemporalCli } from './temporal/cli-binary';
 import { startTemporalDevServer } from './temporal/dev-server';
@@ -89,7 +90,8 @@ export function createServices(db: Database, secrets: SecretBox, temporal: Clien
   const campaigns = new CampaignService(db, secrets);
   const enrollments = new EnrollmentService(db, campaigns, new TemporalEnrollmentWorkflows(temporal, taskQueue));
   const lists = new ListService(db, PENDING_VALIDATION_WIRING, logger);
-  return { organizations, campaigns, enrollments, lists };
+  const campaignControl = new CampaignControlService(db, campaigns, enrollments);
+  return { organizations, campaigns, enrollments, lists, campaignControl };
 }
 
 // Replaced by the Temporal validation workflows as soon as they land (same session).

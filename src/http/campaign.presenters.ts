@@ -18,6 +18,8 @@ export function presentCampaignDetails(details: CampaignDetails) {
   return {
     ...presentCampaignSummary(campaign),
     updated_at: campaign.updatedAt.toISOString(),
+    evergreen: campaign.evergreen,
+    list_uuids: details.lists.map((list) => list.uuid),
     outreach_id: campaign.outreachId,
     min_wait_seconds: campaign.minWaitSeconds,
     max_wait_seconds: campaign.maxWaitSeconds,
@@ -91,6 +93,7 @@ export function presentEnrollmentDetails(details: EnrollmentDetails) {
       next_step: live.nextStep,
       next_send_at: live.nextSendAt,
       paused: live.paused,
+      campaign_paused: live.campaignPaused,
       last_error: live.lastError,
     },
   };

@@ -1,10 +1,13 @@
 import { Router } from 'express';
 import type { CampaignService } from '../domain/campaigns/campaign.service';
 import type { EnrollmentService } from '../domain/enrollments/enrollment.service';
+import type { CampaignControlService } from '../domain/campaigns/campaign-control.service';
+import { z } from 'zod';
 import { sendSuccess } from './envelope';
-import { createCampaignSchema, dispatchSchema, enrollContactSchema } from './campaign.schemas';
+import { createCampaignSchema, dispatchSchema, enrollContactSchema, scheduleContactsSchema } from './campaign.schemas';
 import { toImportEntry } from './contact.schemas';
-import { pathUuid } from './path-params';
+import { booleanQuery, pathUuid } from './path-params';
+import { presentImportCounts } from './list.presenters';
 import {
   presentCampaignDetails,
   presentCampaignSummary,
@@ -13,13 +16,19 @@ import {
 } from './campaign.presenters';
 
 /** `/campaigns`: create and read campaigns, enroll contacts, dispatch batches, read enrollments. */
-export function campaignRoutes(deps: { campaigns: CampaignService; enrollments: EnrollmentService }): Router {
+export function campaignRoutes(deps: {
+  campaigns: CampaignService;
+  enrollments: EnrollmentService;
+  campaignControl: CampaignControlService;
+}): Router {
   const router = Router();
 
   router.post('/', async (req, res) => {
     const { campaign: body } = createCampaignSchema.parse(req.body);
     const campaign = await deps.campaigns.create(res.locals.organizationId, {
       name: body.name,
+      evergreen: body.evergreen,
+      listUuids: body.list_uuids,
       outreachId: body.outreach_id ?? null,
       minWaitSeconds: body.min_wait_seconds,
       maxWaitSeconds: body.max_wait_seconds,
@@ -85,6 +94,58 @@ export function campaignRoutes(deps: { campaigns: CampaignService; enrollments: 
       res,
       { batch_number: result.batchNumber, dispatched: result.dispatched },
       { status: 202, message: `Dispatched ${result.dispatched} enrollment(s) of batch ${result.batchNumber}.` },
+    );
+  });
+
+  router.post('/:id/pause', async (req, res) => {
+    const id = pathUuid(req.params.id, 'campaign_not_found', 'Campaign');
+    const campaign = await deps.campaignControl.pause(res.locals.organizationId, id);
+    sendSuccess(res, presentCampaignSummary(campaign), {
+      message: 'Campaign paused: running enrollments hold before their next step.',
+    });
+  });
+
+  router.post('/:id/resume', async (req, res) => {
+    const id = pathUuid(req.params.id, 'campaign_not_found', 'Campaign');
+    const campaign = await deps.campaignControl.resume(res.locals.organizationId, id);
+    sendSuccess(res, presentCampaignSummary(campaign), { message: 'Campaign resumed.' });
+  });
+
+  router.post('/:id/schedule_contacts', async (req, res) => {
+    const id = pathUuid(req.params.id, 'campaign_not_found', 'Campaign');
+    const body = scheduleContactsSchema.parse(req.body);
+    // `remove_duplicates` may come in the body (as the reference shows) or the query string.
+    const query = z.object({ remove_duplicates: booleanQuery(false) }).parse(req.query);
+    const result = await deps.campaignControl.scheduleContacts(
+      res.locals.organizationId,
+      id,
+      body.contacts.map(toImportEntry),
+      body.remove_duplicates ?? query.remove_duplicates,
+    );
+    const counts = presentImportCounts(result.counts);
+    sendSuccess(
+      res,
+      {
+        campaign: {
+          uuid: result.campaign.id,
+          name: result.campaign.name,
+          status: result.campaign.status,
+          evergreen: result.campaign.evergreen,
+        },
+        list: { uuid: result.list.uuid, name: result.list.name, total_contacts: result.listContacts },
+        contacts_processed: {
+          total_submitted: counts.total_submitted,
+          new_contacts_added: result.enrolled,
+          duplicates_skipped: counts.total_submitted - counts.invalid_emails.length - result.enrolled,
+          invalid_emails: counts.invalid_emails,
+        },
+        scheduled: result.scheduled,
+      },
+      {
+        message: result.scheduled
+          ? `${result.enrolled} new contacts added and will be scheduled shortly`
+          : `${result.enrolled} new contacts added to paused campaign. Resume campaign to schedule emails.`,
+      },
     );
   });
 

@@ -47,6 +47,8 @@ export const createCampaignSchema = z.object({
   campaign: z
     .object({
       name: z.string().trim().min(1).max(200),
+      evergreen: z.boolean().default(false),
+      list_uuids: z.array(z.uuid()).max(20).default([]),
       outreach_id: z.uuid().nullable().optional(),
       min_wait_seconds: z.number().int().min(0).max(86_400).default(120),
       max_wait_seconds: z.number().int().min(0).max(86_400).default(420),
@@ -80,3 +82,8 @@ export const enrollContactSchema = z
   });
 
 export const dispatchSchema = z.object({ batch_number: z.number().int().min(1).max(1_000_000).optional() }).default({});
+
+export const scheduleContactsSchema = z.object({
+  contacts: z.array(contactSchema).min(1, 'give at least one contact'),
+  remove_duplicates: z.boolean().optional(),
+});

@@ -1,6 +1,17 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
+  type Client,
+} from '@temporalio/client';
 import type { EnrollmentToStart, EnrollmentWorkflowsPort } from '../domain/enrollments/enrollment-workflows.port';
-import { stateQuery, type EnrollmentInput, type EnrollmentState } from '../../workflows/enrollment/definitions';
+import {
+  campaignPausedSignal,
+  campaignResumedSignal,
+  stateQuery,
+  type EnrollmentInput,
+  type EnrollmentState,
+} from '../../workflows/enrollment/definitions';
 import { searchAttributes } from '../../workflows/search-attributes';
 import type { enrollmentWorkflow } from '../../workflows/enrollment/workflow';
 
@@ -36,6 +47,17 @@ export class TemporalEnrollmentWorkflows implements EnrollmentWorkflowsPort {
       });
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return;
+      throw error;
+    }
+  }
+
+  async signalCampaign(workflowId: string, change: 'campaignPaused' | 'campaignResumed'): Promise<void> {
+    const signal = change === 'campaignPaused' ? campaignPausedSignal : campaignResumedSignal;
+    try {
+      await this.client.workflow.getHandle(workflowId).signal(signal);
+    } catch (error) {
+      // Finished meanwhile: nothing left to pause or resume.
+      if (error instanceof WorkflowNotFoundError) return;
       throw error;
     }
   }

@@ -16,6 +16,8 @@ export interface EnrollmentProgress {
   /** Epoch ms of the last send, or of the enrollment start before the first send. */
   lastSentAt: number;
   paused: boolean;
+  /** Held because the whole campaign is paused (kept apart from `paused`, the enrollment's own pause). */
+  campaignPaused?: boolean;
   /** Epoch ms before which nothing is sent (set by `resume` with `delayMinutes`, or when mailboxes are full). */
   notBefore: number;
   stepsSent: number;
@@ -38,6 +40,7 @@ export interface EnrollmentState {
   /** ISO time the next step becomes due, before sending-window and mailbox waits. */
   nextSendAt: string | null;
   paused: boolean;
+  campaignPaused: boolean;
   lastError: string | null;
 }
 
@@ -49,6 +52,9 @@ export interface ResumeArgs {
 export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal<[ResumeArgs?]>('resume');
 export const stopSignal = defineSignal('stop');
+/** Sent to every running enrollment when its campaign is paused or resumed. */
+export const campaignPausedSignal = defineSignal('campaignPaused');
+export const campaignResumedSignal = defineSignal('campaignResumed');
 export const stateQuery = defineQuery<EnrollmentState>('state');
 
 export const ENROLLMENT_WORKFLOW_TYPE = 'enrollmentWorkflow';

@@ -12,6 +12,8 @@ import {
 import type { createActivities } from '../../activities';
 import { searchAttributes } from '../search-attributes';
 import {
+  campaignPausedSignal,
+  campaignResumedSignal,
   pauseSignal,
   resumeSignal,
   stateQuery,
@@ -50,6 +52,8 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     stepsSent: 0,
   };
   let stopRequested = false;
+  // Counts campaign resumes, to notice one that lands while a send reports the campaign paused.
+  let campaignResumes = 0;
   const state: EnrollmentState = {
     status: progress.paused ? 'paused' : 'active',
     currentStep: progress.lastPosition,
@@ -57,6 +61,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     nextStep: null,
     nextSendAt: null,
     paused: progress.paused,
+    campaignPaused: progress.campaignPaused ?? false,
     lastError: null,
   };
 
@@ -70,6 +75,13 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
   });
   setHandler(stopSignal, () => {
     stopRequested = true;
+  });
+  setHandler(campaignPausedSignal, () => {
+    progress.campaignPaused = true;
+  });
+  setHandler(campaignResumedSignal, () => {
+    progress.campaignPaused = false;
+    campaignResumes += 1;
   });
 
   const finish = async (status: EnrollmentFinalStatus, error: string | null = null): Promise<EnrollmentResult> => {
@@ -95,17 +107,30 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
 
     // Sleep until due, waking early for signals; a pause holds the step until resume. The schedule is published
     // whenever it differs from what was last published, so a signal that lands while publishing is not missed.
-    let published = null as { paused: boolean; wakeAt: number } | null;
+    let published = null as { paused: boolean; campaignPaused: boolean; wakeAt: number } | null;
     for (;;) {
       if (stopRequested) return finish('stopped');
       const wakeAt = Math.max(dueAt, progress.notBefore);
-      if (!published || published.paused !== progress.paused || published.wakeAt !== wakeAt) {
-        published = { paused: progress.paused, wakeAt };
+      const campaignPaused = progress.campaignPaused === true;
+      if (
+        !published ||
+        published.paused !== progress.paused ||
+        published.campaignPaused !== campaignPaused ||
+        published.wakeAt !== wakeAt
+      ) {
+        published = { paused: progress.paused, campaignPaused, wakeAt };
         await announce(input, state, published);
         continue;
       }
       if (progress.paused) {
         await condition(() => stopRequested || !progress.paused);
+        continue;
+      }
+      if (campaignPaused) {
+        // A lost resume signal (the API died mid fan-out) must not hold the enrollment forever: after an hour,
+        // let the send re-check the campaign in the database (it holds again if the campaign is still paused).
+        const resumed = await condition(() => stopRequested || progress.paused || !progress.campaignPaused, '1 hour');
+        if (!resumed) progress.campaignPaused = false;
         continue;
       }
       const remaining = wakeAt - Date.now();
@@ -117,11 +142,18 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     }
 
     state.status = 'sending';
+    const resumesBeforeSend = campaignResumes;
     let outcome;
     try {
       outcome = await mail.sendStep({ enrollmentId: input.enrollmentId, position: next.step.position });
     } catch (error) {
       return finish('failed', describeFailure(error));
+    }
+    if (outcome.kind === 'held') {
+      // The campaign is paused in the database: wait for its resume, unless one arrived during the send.
+      state.status = 'active';
+      if (campaignResumes === resumesBeforeSend) progress.campaignPaused = true;
+      continue;
     }
     if (outcome.kind === 'deferred') {
       // No mailbox has room today: sleep until the limits reset, then try this step again.
@@ -158,18 +190,20 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
 async function announce(
   input: EnrollmentInput,
   state: EnrollmentState,
-  schedule: { paused: boolean; wakeAt: number },
+  schedule: { paused: boolean; campaignPaused: boolean; wakeAt: number },
 ): Promise<void> {
+  const held = schedule.paused || schedule.campaignPaused;
   state.paused = schedule.paused;
-  state.status = schedule.paused ? 'paused' : 'active';
-  state.nextSendAt = schedule.paused ? null : new Date(schedule.wakeAt).toISOString();
+  state.campaignPaused = schedule.campaignPaused;
+  state.status = held ? 'paused' : 'active';
+  state.nextSendAt = held ? null : new Date(schedule.wakeAt).toISOString();
   upsertSearchAttributes([
     { key: searchAttributes.enrollmentStatus, value: state.status },
-    { key: searchAttributes.nextSendAt, value: schedule.paused ? null : new Date(schedule.wakeAt) },
+    { key: searchAttributes.nextSendAt, value: held ? null : new Date(schedule.wakeAt) },
   ]);
   setCurrentDetails(
-    schedule.paused
-      ? `paused before step ${state.nextStep}`
+    held
+      ? `paused before step ${state.nextStep}${schedule.campaignPaused ? ' (campaign paused)' : ''}`
       : `step ${state.nextStep} of ${state.totalSteps} due ${state.nextSendAt}`,
   );
   await db.recordSchedule({ enrollmentId: input.enrollmentId, status: state.status, nextSendAt: state.nextSendAt });

@@ -6,6 +6,7 @@ export type NewCampaign = Pick<
   CampaignEntity,
   | 'organizationId'
   | 'name'
+  | 'evergreen'
   | 'outreachId'
   | 'minWaitSeconds'
   | 'maxWaitSeconds'
@@ -54,6 +55,17 @@ export class CampaignRepository {
 
   async setStatus(id: string, status: CampaignStatus): Promise<void> {
     await this.manager.update(CampaignEntity, { id }, { status });
+  }
+
+  /** Moves the campaign from one status to another only if it is still in `from`; false when it was not. */
+  async transition(id: string, from: CampaignStatus[], to: CampaignStatus): Promise<boolean> {
+    const result = await this.manager
+      .createQueryBuilder()
+      .update(CampaignEntity)
+      .set({ status: to })
+      .where('id = :id AND status IN (:...from)', { id, from })
+      .execute();
+    return (result.affected ?? 0) > 0;
   }
 
   async countMailboxes(campaignId: string): Promise<number> {

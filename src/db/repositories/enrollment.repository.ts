@@ -35,6 +35,38 @@ export class EnrollmentRepository {
     return id ? this.manager.findOneByOrFail(EnrollmentEntity, { id }) : null;
   }
 
+  /** Inserts the enrollments that do not exist yet (one statement); returns those inserted. */
+  async insertMissing(enrollments: NewEnrollment[]): Promise<EnrollmentEntity[]> {
+    if (enrollments.length === 0) return [];
+    const result = await this.manager
+      .createQueryBuilder()
+      .insert()
+      .into(EnrollmentEntity)
+      .values(enrollments)
+      .orIgnore()
+      .returning('id')
+      .execute();
+    const ids = (result.raw as { id: string }[]).map((row) => row.id);
+    if (ids.length === 0) return [];
+    return this.manager.find(EnrollmentEntity, { where: { id: In(ids) }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /** Enrollments whose workflow is running (sending or waiting), for campaign-wide signals. */
+  running(campaignId: string): Promise<Pick<EnrollmentEntity, 'id' | 'workflowId'>[]> {
+    return this.manager.find(EnrollmentEntity, {
+      where: { campaignId, status: In(['active', 'paused']) },
+      select: { id: true, workflowId: true },
+    });
+  }
+
+  /** Every pending enrollment of the campaign, highest priority first. */
+  pending(campaignId: string): Promise<EnrollmentEntity[]> {
+    return this.manager.find(EnrollmentEntity, {
+      where: { campaignId, status: 'pending' },
+      order: { priority: 'DESC', createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
   findInCampaign(organizationId: string, campaignId: string, id: string): Promise<EnrollmentEntity | null> {
     return this.manager.findOne(EnrollmentEntity, {
       where: { organizationId, campaignId, id },

@@ -1,4 +1,5 @@
 import type { CampaignEntity } from '../../db/entities/campaign.entity';
+import type { ListEntity } from '../../db/entities/list.entity';
 import type { MailboxEntity, SmtpSecurity } from '../../db/entities/mailbox.entity';
 import type { SequenceStepEntity } from '../../db/entities/sequence-step.entity';
 import type { Database } from '../../db/repositories';
@@ -29,6 +30,9 @@ export interface StepInput {
 
 export interface CreateCampaignInput {
   name: string;
+  evergreen: boolean;
+  /** The organization's lists to associate, in order; the first receives contacts scheduled through the campaign. */
+  listUuids: string[];
   outreachId: string | null;
   minWaitSeconds: number;
   maxWaitSeconds: number;
@@ -40,6 +44,7 @@ export interface CreateCampaignInput {
 
 export interface CampaignDetails {
   campaign: CampaignEntity;
+  lists: ListEntity[];
   steps: SequenceStepEntity[];
   totals: CampaignTotals;
   /** Percentages per message sent, rounded to one decimal. */
@@ -57,6 +62,15 @@ export class CampaignService {
   /** Creates a pending campaign; its SMTP credentials become (or update) the organization's mailboxes. */
   async create(organizationId: string, input: CreateCampaignInput): Promise<CampaignEntity> {
     return this.db.transaction(async (repos) => {
+      const lists = await repos.lists.findManyByUuid(organizationId, input.listUuids);
+      const missing = input.listUuids
+        .map((uuid, index) => ({ uuid, index }))
+        .filter(({ uuid }) => !lists.some((list) => list.uuid === uuid));
+      if (missing.length > 0) {
+        throw new AppError('validation_failed', 'Validation failed: fix the listed fields and try again.', {
+          errors: missing.map(({ uuid, index }) => `campaign.list_uuids.${index}: list ${uuid} not found`),
+        });
+      }
       const mailboxIds: string[] = [];
       for (const mailbox of input.mailboxes) {
         const saved = await repos.mailboxes.upsert({
@@ -77,10 +91,11 @@ export class CampaignService {
         });
         mailboxIds.push(saved.id);
       }
-      return repos.campaigns.create(
+      const campaign = await repos.campaigns.create(
         {
           organizationId,
           name: input.name,
+          evergreen: input.evergreen,
           outreachId: input.outreachId,
           minWaitSeconds: input.minWaitSeconds,
           maxWaitSeconds: input.maxWaitSeconds,
@@ -90,6 +105,9 @@ export class CampaignService {
         input.steps,
         mailboxIds,
       );
+      const listIds = input.listUuids.map((uuid) => lists.find((list) => list.uuid === uuid)!.id);
+      await repos.lists.associateWithCampaign(campaign.id, [...new Set(listIds)]);
+      return campaign;
     });
   }
 
@@ -101,7 +119,8 @@ export class CampaignService {
   /** The campaign with its steps, mailboxes (with today's usage) and delivery statistics. */
   async details(organizationId: string, campaignId: string): Promise<CampaignDetails> {
     const campaign = await this.require(organizationId, campaignId);
-    const [steps, totals, mailboxes] = await Promise.all([
+    const [lists, steps, totals, mailboxes] = await Promise.all([
+      this.db.repos.lists.forCampaign(campaignId),
       this.db.repos.campaigns.steps(campaignId),
       this.db.repos.stats.campaignTotals(campaignId),
       this.db.repos.mailboxes.usageForCampaign(campaignId, startOfUtcDay(new Date())),
@@ -109,6 +128,7 @@ export class CampaignService {
     const percent = (count: number): number => (totals.sent === 0 ? 0 : Math.round((count / totals.sent) * 1000) / 10);
     return {
       campaign,
+      lists,
       steps,
       totals,
       rates: {

@@ -17,6 +17,8 @@ export type StepOutcome =
   | { kind: 'sent'; sentAt: number; messageId: string }
   /** A previous attempt crashed mid-send: flagged for review and never re-sent. */
   | { kind: 'unknown'; reason: string }
+  /** Nothing was sent: the campaign is paused; the step waits for its resume. */
+  | { kind: 'held'; reason: string }
   /** Nothing was sent: every mailbox is at its daily limit until `until` (epoch ms). */
   | { kind: 'deferred'; until: number; reason: string }
   /** The sequence must end without sending, with this status. */
@@ -71,6 +73,7 @@ export async function sendStep(deps: StepSenderDeps, enrollmentId: string, posit
   ]);
   const stop = reasonToStop(enrollment, contact, campaign);
   if (stop) return stop;
+  if (campaign!.status === 'paused') return { kind: 'held', reason: 'the campaign is paused' };
   if (!step) throw new PermanentSendError('StepNotFound', `Step ${position} no longer exists in the campaign.`);
   const content = render(step, contact!, position);
 

@@ -13,4 +13,6 @@ export interface EnrollmentWorkflowsPort {
   start(enrollment: EnrollmentToStart): Promise<void>;
   /** The workflow's live state, or null when it cannot be reached (not running, or Temporal down). */
   state(workflowId: string): Promise<EnrollmentState | null>;
+  /** Tells a running enrollment its campaign was paused or resumed; a finished workflow is skipped. */
+  signalCampaign(workflowId: string, change: 'campaignPaused' | 'campaignResumed'): Promise<void>;
 }

@@ -28,7 +28,7 @@ export interface EnrollmentDetails {
   live: EnrollmentState | null;
 }
 
-/** How many workflow starts dispatch keeps in flight at once. */
+/** How many workflow starts or signals are kept in flight at once. */
 const START_CONCURRENCY = 16;
 
 /** Enrolling contacts in campaigns and dispatching their workflows. */
@@ -120,8 +120,18 @@ export class EnrollmentService {
       );
     }
 
-    for (let index = 0; index < pending.length; index += START_CONCURRENCY) {
-      const chunk = pending.slice(index, index + START_CONCURRENCY);
+    await this.startEnrollments(pending);
+    if (campaign.status === 'pending') await this.db.repos.campaigns.setStatus(campaignId, 'active');
+    return { batchNumber: batch, dispatched: pending.length };
+  }
+
+  /**
+   * Starts the workflows of these enrollments, a few at a time, and marks them started. Starts are idempotent
+   * (the workflow id is the enrollment's), so an interrupted call can simply be repeated.
+   */
+  async startEnrollments(enrollments: EnrollmentEntity[]): Promise<void> {
+    for (let index = 0; index < enrollments.length; index += START_CONCURRENCY) {
+      const chunk = enrollments.slice(index, index + START_CONCURRENCY);
       await Promise.all(
         chunk.map((enrollment) =>
           this.workflows.start({
@@ -134,8 +144,15 @@ export class EnrollmentService {
       );
       await this.db.repos.enrollments.markStarted(chunk.map((enrollment) => enrollment.id));
     }
-    if (campaign.status === 'pending') await this.db.repos.campaigns.setStatus(campaignId, 'active');
-    return { batchNumber: batch, dispatched: pending.length };
+  }
+
+  /** Signals every running enrollment of the campaign that it was paused or resumed. */
+  async signalRunning(campaignId: string, change: 'campaignPaused' | 'campaignResumed'): Promise<void> {
+    const running = await this.db.repos.enrollments.running(campaignId);
+    for (let index = 0; index < running.length; index += START_CONCURRENCY) {
+      const chunk = running.slice(index, index + START_CONCURRENCY);
+      await Promise.all(chunk.map((enrollment) => this.workflows.signalCampaign(enrollment.workflowId, change)));
+    }
   }
 
   /** One enrollment with the live state of its workflow. */
