@@ -1,17 +1,9 @@
 import { z } from 'zod';
 import type { ImportEntry } from '../domain/contacts/contact-import';
+import { isTimeZone } from '../domain/contacts/time-zone';
 
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export const STANDARD_FIELDS = ['first_name', 'last_name', 'phone', 'company', 'title'] as const;
-
-export const isTimeZone = (zone: string): boolean => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Field values may come as strings, numbers or booleans; they are stored as text. */
 const fieldValue = z.union([z.string(), z.number(), z.boolean()]).transform(String).pipe(z.string().max(2000));

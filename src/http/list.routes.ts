@@ -5,6 +5,7 @@ import { sendSuccess } from './envelope';
 import { contactSchema, fieldName, timeZone, toImportEntry, STANDARD_FIELDS } from './contact.schemas';
 import { presentContact, presentImportCounts, presentList } from './list.presenters';
 import { booleanQuery, pathUuid } from './path-params';
+import { csvRows, isCsvUpload, sendCsv } from './list-csv';
 
 const listBodySchema = z.object({ list: z.object({ name: z.string().trim().min(1).max(200) }) });
 const importBodySchema = z.object({ contacts: z.array(contactSchema).min(1, 'give at least one contact') });
@@ -87,16 +88,40 @@ export function listRoutes(deps: { lists: ListService }): Router {
   router.post('/:uuid/contacts', async (req, res) => {
     const uuid = pathUuid(req.params.uuid, 'list_not_found', 'List');
     const query = importQuerySchema.parse(req.query);
+    const options = { removeDuplicates: query.remove_duplicates, autoClean: query.auto_clean };
+    if (isCsvUpload(req)) {
+      const result = await lists.importCsv(res.locals.organizationId, uuid, csvRows(req), options);
+      sendSuccess(
+        res,
+        {
+          ...presentImportCounts(result),
+          invalid_emails_count: result.invalidEmailsCount,
+          list_uuid: result.list.uuid,
+          contacts_count: result.contactsCount,
+        },
+        { message: 'Successfully processed contacts' },
+      );
+      return;
+    }
     const body = importBodySchema.parse(req.body);
-    const result = await lists.importContacts(res.locals.organizationId, uuid, body.contacts.map(toImportEntry), {
-      removeDuplicates: query.remove_duplicates,
-      autoClean: query.auto_clean,
-    });
+    const result = await lists.importContacts(
+      res.locals.organizationId,
+      uuid,
+      body.contacts.map(toImportEntry),
+      options,
+    );
     sendSuccess(
       res,
       { ...presentImportCounts(result), list_uuid: result.list.uuid, contacts_count: result.contactsCount },
       { message: 'Successfully processed contacts' },
     );
+  });
+
+  router.get('/:uuid/contacts.csv', async (req, res) => {
+    const uuid = pathUuid(req.params.uuid, 'list_not_found', 'List');
+    // Resolve the list first, so an unknown one is a 404 in JSON rather than a broken download.
+    await lists.require(res.locals.organizationId, uuid);
+    await sendCsv(res, `list-${uuid}.csv`, lists.exportCsv(res.locals.organizationId, uuid));
   });
 
   router.patch('/:uuid/contacts/:id', async (req, res) => {

@@ -3,14 +3,30 @@ import type { ListEntity } from '../../db/entities/list.entity';
 import type { Database, Repositories } from '../../db/repositories';
 import type { ListSummary } from '../../db/repositories/list.repository';
 import type { Logger } from '../../logger';
-import { importBatch, type ImportEntry, type ImportOptions, type ImportResult } from '../contacts/contact-import';
+import {
+  addCounts,
+  importBatch,
+  type ImportCounts,
+  type ImportEntry,
+  type ImportOptions,
+  type ImportResult,
+} from '../contacts/contact-import';
+import { planColumns, rowToEntry } from './csv-columns';
 import { normalizeEmail } from '../contacts/email';
+import { isTimeZone } from '../contacts/time-zone';
 import { AppError, notFound } from '../errors';
 
 /** The most contacts one JSON request may import, as in the reference API. */
 export const MAX_CONTACTS_PER_REQUEST = 1000;
 /** The largest page of a list's contacts. */
 export const MAX_PER_PAGE = 500;
+/** Rows per set-based batch of a CSV import. */
+const CSV_BATCH = 1000;
+/** At most this many invalid addresses are echoed back by a CSV import (all are counted). */
+const MAX_REPORTED_INVALID = 1000;
+/** Fixed leading columns of an export; fields follow (standard ones first). */
+const EXPORT_COLUMNS = ['email', 'email_valid', 'status', 'timezone', 'created_at'];
+const STANDARD_FIELD_ORDER = ['first_name', 'last_name', 'company', 'title', 'phone'];
 
 /** Wakes the durable validation job after an import committed contacts marked for checking. */
 export interface ValidationRequester {
@@ -92,6 +108,88 @@ export class ListService {
     });
     if (options.autoClean) await this.wakeValidation(organizationId);
     return result;
+  }
+
+  /**
+   * Imports a CSV file streamed as rows of cells (the first is the header) into the list, in batches of 1000
+   * through the same set-based import as the JSON API, all in one transaction: a bad row refuses the whole file.
+   */
+  async importCsv(
+    organizationId: string,
+    uuid: string,
+    rows: AsyncIterable<{ cells: string[]; line: number }>,
+    options: ImportOptions,
+  ): Promise<ImportCounts & { invalidEmailsCount: number; list: ListEntity; contactsCount: number }> {
+    const result = await this.db.transaction(async (repos) => {
+      const list = await this.requireIn(repos, organizationId, uuid);
+      let targets: ReturnType<typeof planColumns> | null = null;
+      let counts: ImportCounts = {
+        totalSubmitted: 0,
+        newContacts: 0,
+        existingContactsAdded: 0,
+        duplicatesRemoved: 0,
+        invalidEmails: [],
+      };
+      let invalidEmailsCount = 0;
+      let batch: ImportEntry[] = [];
+      const flush = async (): Promise<void> => {
+        const imported = await importBatch(repos, organizationId, list.id, batch, options);
+        invalidEmailsCount += imported.invalidEmails.length;
+        counts = addCounts(counts, imported, MAX_REPORTED_INVALID);
+        batch = [];
+      };
+      for await (const { cells, line } of rows) {
+        if (!targets) {
+          targets = planColumns(cells);
+          continue;
+        }
+        const entry = rowToEntry(targets, cells);
+        if (entry.timezone !== null && !isTimeZone(entry.timezone)) {
+          throw new AppError('validation_failed', 'The CSV file cannot be imported: fix the listed rows.', {
+            errors: [`line ${line}: timezone "${entry.timezone}" is not an IANA time zone such as Europe/Paris`],
+          });
+        }
+        batch.push(entry);
+        if (batch.length === CSV_BATCH) await flush();
+      }
+      if (!targets) {
+        throw new AppError('validation_failed', 'The CSV file is empty: it needs a header row with an "email" column.');
+      }
+      if (batch.length > 0) await flush();
+      return { ...counts, invalidEmailsCount, list, contactsCount: await repos.lists.countMembers(list.id) };
+    });
+    if (options.autoClean) await this.wakeValidation(organizationId);
+    return result;
+  }
+
+  /**
+   * The list as CSV rows (header first): email, validation state and every field used by its contacts, streamed
+   * in batches of 1000 by join order, so exports of any size use bounded memory.
+   */
+  async *exportCsv(organizationId: string, uuid: string): AsyncGenerator<string[]> {
+    const list = await this.require(organizationId, uuid);
+    const used = await this.db.repos.lists.fieldNames(list.id);
+    const fields = [
+      ...STANDARD_FIELD_ORDER.filter((name) => used.includes(name)),
+      ...used.filter((name) => !STANDARD_FIELD_ORDER.includes(name)),
+    ];
+    yield [...EXPORT_COLUMNS, ...fields];
+    let cursor = '0';
+    for (;;) {
+      const members = await this.db.repos.lists.membersAfter(list.id, cursor, CSV_BATCH);
+      if (members.length === 0) return;
+      for (const { contact } of members) {
+        yield [
+          contact.email,
+          contact.emailValid === null ? '' : String(contact.emailValid),
+          contact.status,
+          contact.timezone ?? '',
+          contact.createdAt.toISOString(),
+          ...fields.map((name) => contact.fields[name] ?? ''),
+        ];
+      }
+      cursor = members.at(-1)!.memberId;
+    }
   }
 
   /**
