@@ -1,14 +1,17 @@
 import type { Database } from '../src/db/repositories';
+import type { MailHostResolver } from '../src/domain/contacts/email-validation';
 import type { StepSenderDeps } from '../src/domain/delivery/step-sender';
 import { createEnrollmentActivities } from './enrollment.activities';
 import { createSendActivities } from './send.activities';
+import { createValidationActivities } from './validation.activities';
 
-export type ActivityDeps = StepSenderDeps & { db: Database };
+export type ActivityDeps = StepSenderDeps & { db: Database; mailHosts: MailHostResolver };
 
 /** Every activity the worker registers, bound to their dependencies. */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createEnrollmentActivities(deps.db),
     ...createSendActivities(deps),
+    ...createValidationActivities(deps),
   };
 }

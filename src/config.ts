@@ -1,9 +1,37 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import os from 'node:os';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalString = z.string().trim().optional();
+
+/** `ip` or `ip:port` (an IPv6 address with a port in brackets), as `dns.Resolver#setServers` takes them. */
+function isDnsServer(entry: string): boolean {
+  const match = /^(?:\[(?<v6>[^\]]+)\]|(?<v4>[^:]+))(?::(?<port>\d{1,5}))?$/.exec(entry);
+  if (!match) return isIP(entry) === 6;
+  const { v6, v4, port: portText } = match.groups!;
+  if (portText !== undefined && (Number(portText) < 1 || Number(portText) > 65535)) return false;
+  return v6 !== undefined ? isIP(v6) === 6 : isIP(v4 ?? '') === 4;
+}
+
+const dnsServers = z.string().transform((value, ctx) => {
+  const servers = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const bad = servers.filter((entry) => !isDnsServer(entry));
+  if (bad.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'must be a comma-separated list of IP addresses, each optionally with a port ' +
+        `(1.1.1.1, 127.0.0.1:5353, [2606:4700::1111]:53); not an address: ${bad.join(', ')}`,
+    });
+    return z.NEVER;
+  }
+  return servers;
+});
 
 /** Every environment variable Sequencer reads; nothing else in the code base touches `process.env`. */
 const envSchema = z.object({
@@ -38,6 +66,13 @@ const envSchema = z.object({
   PUBLIC_BASE_URL: optionalString.pipe(z.url().optional()),
   DEV_SMTP_PORT: port.default(1025),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DNS_SERVERS: optionalString.pipe(dnsServers.optional()),
+  DNS_TIMEOUT_MS: z.coerce
+    .number()
+    .int('must be a whole number of milliseconds')
+    .min(50, 'must be at least 50 (milliseconds)')
+    .max(30_000, 'must be at most 30000 (milliseconds)')
+    .default(5000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -66,6 +101,13 @@ export interface Config {
   publicBaseUrl: string;
   devSmtpPort: number;
   logLevel: Env['LOG_LEVEL'];
+  /** The resolver the email validation job asks for mail hosts. */
+  dns: {
+    /** `ip` or `ip:port` entries; empty: the system resolver (`/etc/resolv.conf`). */
+    servers: string[];
+    /** How long one DNS query waits for each server's answer. */
+    timeoutMs: number;
+  };
   /** Where downloaded or built tools (the Temporal CLI) are cached, outside the repository. */
   cacheDir: string;
   /** The executable search path, for finding `temporal` and `go`. */
@@ -115,6 +157,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     devSmtpPort: env.DEV_SMTP_PORT,
     logLevel: env.LOG_LEVEL,
+    dns: { servers: env.DNS_SERVERS ?? [], timeoutMs: env.DNS_TIMEOUT_MS },
     cacheDir: path.join(source.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'sequencer'),
     searchPath: source.PATH ?? '',
   };

@@ -2,7 +2,15 @@ import path from 'node:path';
 import type { Config } from './config';
 import { startCaptureInbox } from './embedded/capture-inbox';
 import { runProcess } from './entrypoint';
-import { openDatabase, openSecrets, openTemporalClient, runApi, runWorker, startBackends } from './system';
+import {
+  openDatabase,
+  openSecrets,
+  openTemporalClient,
+  resumeInterruptedWork,
+  runApi,
+  runWorker,
+  startBackends,
+} from './system';
 
 /**
  * `npm start`: the whole system in one command. Postgres and the Temporal dev server are embedded unless
@@ -23,6 +31,7 @@ runProcess('sequencer', async ({ config, logger, shutdown }) => {
   if (inbox) shutdown.add('capture inbox', inbox.close);
 
   await runWorker(config, backends.temporalAddress, { db, secrets, logger }, shutdown);
+  await resumeInterruptedWork(config, { db, secrets, client, logger });
   const { bootstrap } = await runApi(config, { db, secrets, client, connection, logger }, shutdown);
 
   say(

@@ -21,6 +21,8 @@ import { connectClient, connectWorker } from './temporal/connection';
 import { ensureNamespaceSetup } from './temporal/namespace-setup';
 import { startWorker } from './temporal/worker';
 import { SmtpTransports } from './mail/smtp';
+import { createMailHostResolver } from './mail/dns';
+import { resumePendingValidations, TemporalEmailValidationWorkflows } from './temporal/email-validation-workflows';
 import type { ShutdownSequence } from './shutdown';
 
 export interface Backends {
@@ -89,13 +91,34 @@ export function createServices(db: Database, secrets: SecretBox, temporal: Clien
   const organizations = new OrganizationService(db);
   const campaigns = new CampaignService(db, secrets);
   const enrollments = new EnrollmentService(db, campaigns, new TemporalEnrollmentWorkflows(temporal, taskQueue));
-  const lists = new ListService(db, PENDING_VALIDATION_WIRING, logger);
+  const lists = new ListService(db, new TemporalEmailValidationWorkflows(temporal, taskQueue), logger);
   const campaignControl = new CampaignControlService(db, campaigns, enrollments);
   return { organizations, campaigns, enrollments, lists, campaignControl };
 }
 
-// Replaced by the Temporal validation workflows as soon as they land (same session).
-const PENDING_VALIDATION_WIRING = { requestValidation: () => Promise.resolve() };
+/**
+ * Hands over work that the database marks but Temporal may not have (the process died between a commit and the
+ * workflow start): pending email checks, and enrollments of active evergreen campaigns still pending.
+ * Run once the worker is up; failures are logged, the next start retries.
+ */
+export async function resumeInterruptedWork(
+  config: Config,
+  deps: { db: Database; secrets: SecretBox; client: Client; logger: Logger },
+): Promise<void> {
+  const services = createServices(deps.db, deps.secrets, deps.client, config.temporal.taskQueue, deps.logger);
+  const [validations, enrollments] = await Promise.allSettled([
+    resumePendingValidations(deps.client, deps.db, config.temporal.taskQueue),
+    services.campaignControl.startStranded(),
+  ]);
+  if (validations.status === 'rejected') {
+    deps.logger.warn({ err: validations.reason }, 'could not resume pending email checks; the next start will');
+  }
+  if (enrollments.status === 'rejected') {
+    deps.logger.warn({ err: enrollments.reason }, 'could not start stranded enrollments; the next start will');
+  } else if (enrollments.value > 0) {
+    deps.logger.info({ started: enrollments.value }, 'started enrollments an interrupted schedule left pending');
+  }
+}
 
 /**
  * Connects the Temporal client and makes sure the namespace has our search attributes and retention.
@@ -138,7 +161,7 @@ export async function runWorker(
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: { ...deps, smtp },
+    deps: { ...deps, smtp, mailHosts: createMailHostResolver(config.dns) },
   });
   shutdown.add('worker', worker.stop);
   void worker.running.catch((error: unknown) => {

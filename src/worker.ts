@@ -1,13 +1,21 @@
 import { runProcess } from './entrypoint';
-import { openDatabase, openSecrets, openTemporalClient, requireExternalServices, runWorker } from './system';
+import {
+  openDatabase,
+  openSecrets,
+  openTemporalClient,
+  requireExternalServices,
+  resumeInterruptedWork,
+  runWorker,
+} from './system';
 
 /** The Temporal worker alone, for production (`node dist/src/worker.js`): needs DATABASE_URL and TEMPORAL_ADDRESS. */
 runProcess('worker', async ({ config, logger, shutdown }) => {
   const external = requireExternalServices(config, 'worker');
   const db = await openDatabase(external.databaseUrl, logger, shutdown);
   const secrets = await openSecrets(config);
-  // The client is only needed to register search attributes before workflows are started with them.
-  await openTemporalClient(config, external.temporalAddress, logger, shutdown);
+  // The client registers search attributes, and hands over work interrupted by a crash.
+  const { client } = await openTemporalClient(config, external.temporalAddress, logger, shutdown);
   await runWorker(config, external.temporalAddress, { db, secrets, logger }, shutdown);
+  await resumeInterruptedWork(config, { db, secrets, client, logger });
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
 });

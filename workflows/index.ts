@@ -1,2 +1,3 @@
 /** Every workflow the worker registers. */
 export { enrollmentWorkflow } from './enrollment/workflow';
+export { emailValidationWorkflow } from './email-validation/workflow';

@@ -13,6 +13,7 @@ import { openDatabase, openTemporalClient, runWorker } from '../../src/system';
 import { resolveTemporalCli } from '../../src/temporal/cli-binary';
 import { startTemporalDevServer } from '../../src/temporal/dev-server';
 import { installTemporalRuntime } from '../../src/temporal/worker';
+import { startTestDnsServer, TEST_DNS_ZONE } from './dns-server';
 import { newStackFilePath, STACK_FILE_VARIABLE, type StackInfo } from './stack-file';
 
 declare global {
@@ -24,16 +25,21 @@ export default async function globalSetup(): Promise<void> {
   const started = Date.now();
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sequencer-test-'));
   const [postgresPort, temporalPort, uiPort] = await freePorts(3);
+  // Email validation resolves the fixed test zone on a real DNS server: offline, deterministic, timeouts included.
+  const dnsServer = await startTestDnsServer();
   const config = loadConfig({
     ...process.env,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     DATA_DIR: dir,
     TEMPORAL_TASK_QUEUE: 'sequencer-test',
     SECRET_KEY: crypto.randomBytes(32).toString('hex'),
+    DNS_SERVERS: `127.0.0.1:${dnsServer.port}`,
+    DNS_TIMEOUT_MS: '500',
   });
   const logger = createLogger(config.logLevel, { component: 'test-stack' });
   const shutdown = new ShutdownSequence(logger);
   globalThis.__SEQUENCER_STACK__ = shutdown;
+  shutdown.add('dns server', dnsServer.close);
   installTemporalRuntime(logger);
   try {
     // As root, Postgres runs as the `postgres` user, which must be able to reach its data directory.
@@ -76,6 +82,7 @@ export default async function globalSetup(): Promise<void> {
       inboxDir: inbox.dir,
       smtpPort: inbox.port,
       secretKey: config.secretKey!,
+      dns: { port: dnsServer.port, zone: TEST_DNS_ZONE },
     };
     const stackFile = newStackFilePath();
     await fs.writeFile(stackFile, JSON.stringify(info, null, 2));

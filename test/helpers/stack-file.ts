@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import type { TestDnsZone } from './dns-server';
 
 /** What the global setup started, for the test files (which may run in other processes) to connect to. */
 export interface StackInfo {
@@ -11,6 +12,8 @@ export interface StackInfo {
   inboxDir: string;
   smtpPort: number;
   secretKey: string;
+  /** The DNS server the worker's email validation asks, and the names it serves. */
+  dns: { port: number; zone: TestDnsZone };
 }
 
 /** Jest workers inherit the environment of the process that ran the global setup. */

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { connectTestStack, type ApiClient, type TestStack } from '../helpers/test-stack';
+import { connectTestStack, eventually, type ApiClient, type TestStack } from '../helpers/test-stack';
 
 /** The reference document's "Complete Request Example" for adding contacts. */
 const REFERENCE_CONTACTS = [
@@ -269,6 +269,33 @@ describe('lists and contacts, as the reference API documents them', () => {
 
       expect(response.body.errors).toEqual([expect.stringMatching(/^contacts\.1\.email: /)]);
       expect(await countOrganizationContacts()).toBe(before);
+    });
+  });
+
+  describe('auto_clean', () => {
+    it('when contacts are imported with auto_clean=true, then the durable job sets email_valid from real DNS', async () => {
+      const listUuid = await createList();
+      const { zone } = stack.info.dns;
+      const [deliverable, nowhere] = [
+        `ada.${crypto.randomBytes(3).toString('hex')}@${zone.mx}`,
+        `bob@${zone.nxdomain}`,
+      ];
+
+      await addContacts(listUuid, [{ email: deliverable }, { email: nowhere }], '?auto_clean=true').expect(200);
+
+      const contacts = await eventually(
+        async () => {
+          const page = (await api.get(`/api/v1/lists/${listUuid}/contacts`).expect(200)).body.data.contacts;
+          return page.every((contact: { email_valid: boolean | null }) => contact.email_valid !== null) ? page : null;
+        },
+        { what: 'both addresses to be checked' },
+      );
+      expect(
+        contacts.map((contact: { email: string; email_valid: boolean }) => [contact.email, contact.email_valid]),
+      ).toEqual([
+        [deliverable, true],
+        [nowhere, false],
+      ]);
     });
   });
 

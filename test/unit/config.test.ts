@@ -198,3 +198,45 @@ describe('loadConfig', () => {
     });
   });
 });
+
+describe('loadConfig: the DNS resolver of email validation', () => {
+  it('when DNS_SERVERS and DNS_TIMEOUT_MS are unset, then the system resolver is used with a 5 s timeout', () => {
+    expect(loadConfig({}).dns).toEqual({ servers: [], timeoutMs: 5000 });
+  });
+
+  it('when DNS_SERVERS lists addresses with and without ports, then each is kept as written', () => {
+    const config = loadConfig({
+      DNS_SERVERS: '1.1.1.1, 127.0.0.1:5353,2606:4700::1111,[2606:4700::1001]:53',
+      DNS_TIMEOUT_MS: '750',
+    });
+
+    expect(config.dns).toEqual({
+      servers: ['1.1.1.1', '127.0.0.1:5353', '2606:4700::1111', '[2606:4700::1001]:53'],
+      timeoutMs: 750,
+    });
+  });
+
+  it.each([
+    ['DNS_SERVERS', 'dns.google'],
+    ['DNS_SERVERS', '1.1.1.1,8.8.8'],
+    ['DNS_SERVERS', '127.0.0.1:0'],
+    ['DNS_SERVERS', '127.0.0.1:70000'],
+    ['DNS_SERVERS', '2606:4700::zz'],
+    ['DNS_TIMEOUT_MS', 'soon'],
+    ['DNS_TIMEOUT_MS', '10'],
+    ['DNS_TIMEOUT_MS', '1.5'],
+    ['DNS_TIMEOUT_MS', '60000'],
+  ])('when %s=%j, then a ConfigError names it', (name, value) => {
+    const error = configErrorFrom({ [name]: value });
+
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(new RegExp(`^${name}: `));
+  });
+
+  it('when DNS_SERVERS has a bad entry, then the message names that entry and the accepted forms', () => {
+    const error = configErrorFrom({ DNS_SERVERS: '1.1.1.1,resolver.local' });
+
+    expect(error.problems[0]).toContain('not an address: resolver.local');
+    expect(error.problems[0]).toContain('127.0.0.1:5353');
+  });
+});

@@ -108,37 +108,42 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     // Sleep until due, waking early for signals; a pause holds the step until resume. The schedule is published
     // whenever it differs from what was last published, so a signal that lands while publishing is not missed.
     let published = null as { paused: boolean; campaignPaused: boolean; wakeAt: number } | null;
+    const current = () => ({
+      paused: progress.paused,
+      campaignPaused: progress.campaignPaused === true,
+      wakeAt: Math.max(dueAt, progress.notBefore),
+    });
+    // Every wait ends as soon as anything it depends on differs from what was last published.
+    const changed = (): boolean => {
+      const now = current();
+      return (
+        stopRequested ||
+        published === null ||
+        published.paused !== now.paused ||
+        published.campaignPaused !== now.campaignPaused ||
+        published.wakeAt !== now.wakeAt
+      );
+    };
     for (;;) {
       if (stopRequested) return finish('stopped');
-      const wakeAt = Math.max(dueAt, progress.notBefore);
-      const campaignPaused = progress.campaignPaused === true;
-      if (
-        !published ||
-        published.paused !== progress.paused ||
-        published.campaignPaused !== campaignPaused ||
-        published.wakeAt !== wakeAt
-      ) {
-        published = { paused: progress.paused, campaignPaused, wakeAt };
+      if (changed()) {
+        published = current();
         await announce(input, state, published);
         continue;
       }
-      if (progress.paused) {
-        await condition(() => stopRequested || !progress.paused);
+      if (published!.paused) {
+        await condition(changed);
         continue;
       }
-      if (campaignPaused) {
+      if (published!.campaignPaused) {
         // A lost resume signal (the API died mid fan-out) must not hold the enrollment forever: after an hour,
         // let the send re-check the campaign in the database (it holds again if the campaign is still paused).
-        const resumed = await condition(() => stopRequested || progress.paused || !progress.campaignPaused, '1 hour');
-        if (!resumed) progress.campaignPaused = false;
+        if (!(await condition(changed, '1 hour'))) progress.campaignPaused = false;
         continue;
       }
-      const remaining = wakeAt - Date.now();
+      const remaining = published!.wakeAt - Date.now();
       if (remaining <= 0) break;
-      await condition(
-        () => stopRequested || progress.paused || Math.max(dueAt, progress.notBefore) !== wakeAt,
-        remaining,
-      );
+      await condition(changed, remaining);
     }
 
     state.status = 'sending';

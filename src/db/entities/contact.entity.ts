@@ -32,7 +32,7 @@ export class ContactEntity {
   @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
   fields!: ContactFields;
 
-  /** Outcome of the last validation: valid, invalid, no_mx, null_mx, nxdomain, unknown… (see email-validation). */
+  /** Outcome of the last check: valid, invalid_syntax, nxdomain, null_mx, no_mail_host, disposable or unknown. */
   @Column({ name: 'email_check_status', type: 'text', nullable: true })
   emailCheckStatus!: string | null;
 

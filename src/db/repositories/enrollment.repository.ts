@@ -59,6 +59,17 @@ export class EnrollmentRepository {
     });
   }
 
+  /** Pending enrollments of active evergreen campaigns: their start was interrupted (they start on their own). */
+  strandedInEvergreen(limit: number): Promise<EnrollmentEntity[]> {
+    return this.manager
+      .createQueryBuilder(EnrollmentEntity, 'enrollment')
+      .innerJoin('enrollment.campaign', 'campaign')
+      .where("enrollment.status = 'pending' AND campaign.evergreen AND campaign.status = 'active'")
+      .orderBy('enrollment.created_at', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
   /** Every pending enrollment of the campaign, highest priority first. */
   pending(campaignId: string): Promise<EnrollmentEntity[]> {
     return this.manager.find(EnrollmentEntity, {

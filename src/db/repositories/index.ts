@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { CampaignRepository } from './campaign.repository';
 import { ContactRepository } from './contact.repository';
+import { EmailValidationRepository } from './email-validation.repository';
 import { EnrollmentRepository } from './enrollment.repository';
 import { ListRepository } from './list.repository';
 import { MailboxRepository } from './mailbox.repository';
@@ -12,6 +13,7 @@ function repositoriesOf(manager: EntityManager) {
   return {
     organizations: new OrganizationRepository(manager),
     contacts: new ContactRepository(manager),
+    emailValidation: new EmailValidationRepository(manager),
     lists: new ListRepository(manager),
     mailboxes: new MailboxRepository(manager),
     campaigns: new CampaignRepository(manager),

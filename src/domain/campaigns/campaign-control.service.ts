@@ -62,6 +62,20 @@ export class CampaignControlService {
   }
 
   /**
+   * Starts enrollments of active evergreen campaigns left pending by an interrupted `schedule_contacts` or
+   * resume (the process died between the commit and the workflow starts). Run when a worker starts.
+   */
+  async startStranded(): Promise<number> {
+    let started = 0;
+    for (;;) {
+      const stranded = await this.db.repos.enrollments.strandedInEvergreen(500);
+      if (stranded.length === 0) return started;
+      await this.enrollments.startEnrollments(stranded);
+      started += stranded.length;
+    }
+  }
+
+  /**
    * Adds contacts to an evergreen campaign's first list and enrolls them, in one transaction. A pending or active
    * campaign starts their sequences at once; a paused one keeps them pending until it is resumed.
    */
