@@ -201,4 +201,26 @@ describe('evergreen campaigns: schedule_contacts, pause and resume', () => {
     expect(paused.body.code).toBe('campaign_not_found');
     expect(borrowed.body.errors).toEqual([`campaign.list_uuids.0: list ${listUuid} not found`]);
   });
+
+  it('when a crash left an active evergreen campaign with pending enrollments, then the startup sweep starts them', async () => {
+    const { campaignId } = await evergreenCampaign(60);
+    await schedule(campaignId, [{ email: uniqueEmail('first'), first_name: 'Flo' }]).expect(200);
+    // As if the process died after committing the enrollment and before starting its workflow.
+    const stranded = uniqueEmail('stranded');
+    const [contact] = await stack.db.dataSource.query(
+      `INSERT INTO contacts (organization_id, email, fields)
+       SELECT organization_id, $2, '{"first_name":"Stu"}'::jsonb FROM campaigns WHERE id = $1 RETURNING id`,
+      [campaignId, stranded],
+    );
+    await stack.db.dataSource.query(
+      `INSERT INTO enrollments (organization_id, campaign_id, contact_id, workflow_id)
+       SELECT organization_id, id, $2, $3 FROM campaigns WHERE id = $1`,
+      [campaignId, contact.id, enrollmentWorkflowId(campaignId, contact.id)],
+    );
+
+    const started = await stack.services.campaignControl.startStranded();
+
+    expect(started).toBeGreaterThanOrEqual(1);
+    await eventually(async () => (await messagesTo(stack.info, [stranded])).length === 1, { what: "Stu's step 1" });
+  });
 });

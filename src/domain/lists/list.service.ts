@@ -13,6 +13,7 @@ import {
 } from '../contacts/contact-import';
 import { planColumns, rowToEntry } from './csv-columns';
 import { normalizeEmail } from '../contacts/email';
+import type { EmailValidationPort } from '../contacts/email-validation.port';
 import { isTimeZone } from '../contacts/time-zone';
 import { AppError, notFound } from '../errors';
 
@@ -28,11 +29,6 @@ const MAX_REPORTED_INVALID = 1000;
 const EXPORT_COLUMNS = ['email', 'email_valid', 'status', 'timezone', 'created_at'];
 const STANDARD_FIELD_ORDER = ['first_name', 'last_name', 'company', 'title', 'phone'];
 
-/** Wakes the durable validation job after an import committed contacts marked for checking. */
-export interface ValidationRequester {
-  requestValidation(organizationId: string): Promise<void>;
-}
-
 export interface ContactPatch {
   email?: string | undefined;
   /** A null value removes the field. */
@@ -44,7 +40,7 @@ export interface ContactPatch {
 export class ListService {
   constructor(
     private readonly db: Database,
-    private readonly validation: ValidationRequester,
+    private readonly validation: EmailValidationPort,
     private readonly logger: Logger,
   ) {}
 
