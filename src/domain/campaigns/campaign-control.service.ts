@@ -28,37 +28,45 @@ export class CampaignControlService {
   ) {}
 
   /** Active → paused: running enrollments hold before their next step (signalled now, re-checked at every send). */
-  async pause(organizationId: string, campaignId: string): Promise<CampaignEntity> {
-    const campaign = await this.campaigns.require(organizationId, campaignId);
-    if (!(await this.db.repos.campaigns.transition(campaignId, ['active'], 'paused'))) {
-      throw new AppError(
-        'campaign_not_active',
-        `Only an active campaign can be paused; this one is ${campaign.status}.`,
-        {
-          extra: { current_state: campaign.status },
-        },
-      );
-    }
-    await this.enrollments.signalRunning(campaignId, 'campaignPaused');
-    return { ...campaign, status: 'paused' };
+  pause(organizationId: string, campaignId: string): Promise<CampaignEntity> {
+    return this.move(organizationId, campaignId, { from: 'active', to: 'paused', refusal: 'campaign_not_active' });
   }
 
   /** Paused → active: held enrollments continue; contacts scheduled into an evergreen campaign meanwhile start. */
   async resume(organizationId: string, campaignId: string): Promise<CampaignEntity> {
+    const campaign = await this.move(organizationId, campaignId, {
+      from: 'paused',
+      to: 'active',
+      refusal: 'campaign_not_paused',
+    });
+    if (campaign.evergreen)
+      await this.enrollments.startEnrollments(await this.db.repos.enrollments.pending(campaignId));
+    return campaign;
+  }
+
+  /** Moves the campaign between paused and active (refusing any other state) and tells its running enrollments. */
+  private async move(
+    organizationId: string,
+    campaignId: string,
+    change: {
+      from: 'active' | 'paused';
+      to: 'active' | 'paused';
+      refusal: 'campaign_not_active' | 'campaign_not_paused';
+    },
+  ): Promise<CampaignEntity> {
     const campaign = await this.campaigns.require(organizationId, campaignId);
-    if (!(await this.db.repos.campaigns.transition(campaignId, ['paused'], 'active'))) {
+    if (!(await this.db.repos.campaigns.transition(campaignId, [change.from], change.to))) {
+      const action = change.to === 'paused' ? 'paused' : 'resumed';
       throw new AppError(
-        'campaign_not_paused',
-        `Only a paused campaign can be resumed; this one is ${campaign.status}.`,
+        change.refusal,
+        `Only a ${change.from} campaign can be ${action}; this one is ${campaign.status}.`,
         {
           extra: { current_state: campaign.status },
         },
       );
     }
-    await this.enrollments.signalRunning(campaignId, 'campaignResumed');
-    if (campaign.evergreen)
-      await this.enrollments.startEnrollments(await this.db.repos.enrollments.pending(campaignId));
-    return { ...campaign, status: 'active' };
+    await this.enrollments.signalRunning(campaignId, change.to === 'paused' ? 'campaignPaused' : 'campaignResumed');
+    return { ...campaign, status: change.to };
   }
 
   /**
