@@ -25,11 +25,33 @@ export function presentCampaignDetails(details: CampaignDetails) {
     max_wait_seconds: campaign.maxWaitSeconds,
     verify_email_mx: campaign.verifyEmailMx,
     bounce_rate_threshold: campaign.bounceRateThreshold,
+    schedule: campaign.schedule && {
+      timezone: campaign.schedule.timezone,
+      days: campaign.schedule.days,
+      start_hour: campaign.schedule.startHour,
+      end_hour: campaign.schedule.endHour,
+    },
+    max_new_per_day: campaign.maxNewPerDay,
+    stop_on: campaign.stopOn,
+    track_opens: campaign.trackOpens,
+    track_clicks: campaign.trackClicks,
+    unsubscribe_text: campaign.unsubscribeText,
+    ab_winner:
+      campaign.winnerMetric && campaign.winnerMinSends
+        ? { metric: campaign.winnerMetric, min_sends_per_variant: campaign.winnerMinSends }
+        : null,
     sequence_steps: details.steps.map((step) => ({
       position: step.position,
       delay_minutes: step.delayMinutes,
       subject: step.subject,
       body_html: step.bodyHtml,
+      variants: (details.variants.get(step.id) ?? []).map((variant) => ({
+        label: variant.label,
+        subject: variant.subject,
+        body_html: variant.bodyHtml,
+        weight: variant.weight,
+      })),
+      winner_label: step.winnerLabel,
     })),
     totals: {
       pending: totals.pending,

@@ -4,7 +4,14 @@ import type { EnrollmentService } from '../domain/enrollments/enrollment.service
 import type { CampaignControlService } from '../domain/campaigns/campaign-control.service';
 import { z } from 'zod';
 import { sendSuccess } from './envelope';
-import { createCampaignSchema, dispatchSchema, enrollContactSchema, scheduleContactsSchema } from './campaign.schemas';
+import {
+  createCampaignSchema,
+  dispatchSchema,
+  enrollContactSchema,
+  scheduleContactsSchema,
+  updateCampaignSchema,
+} from './campaign.schemas';
+import { createInputFromBody, settingsFromBody } from './campaign.mappers';
 import { toImportEntry } from './contact.schemas';
 import { booleanQuery, pathUuid } from './path-params';
 import { presentImportCounts } from './list.presenters';
@@ -25,43 +32,29 @@ export function campaignRoutes(deps: {
 
   router.post('/', async (req, res) => {
     const { campaign: body } = createCampaignSchema.parse(req.body);
-    const campaign = await deps.campaigns.create(res.locals.organizationId, {
-      name: body.name,
-      evergreen: body.evergreen,
-      listUuids: body.list_uuids,
-      outreachId: body.outreach_id ?? null,
-      minWaitSeconds: body.min_wait_seconds,
-      maxWaitSeconds: body.max_wait_seconds,
-      verifyEmailMx: body.verify_email_mx,
-      bounceRateThreshold: body.bounce_rate_threshold,
-      mailboxes: body.smtp_credentials.map((credential) => ({
-        label: credential.label,
-        smtpHost: credential.smtp_host,
-        smtpPort: credential.smtp_port,
-        smtpSecurity: credential.smtp_security,
-        smtpUsername: credential.smtp_username,
-        smtpPassword: credential.smtp_password,
-        fromEmail: credential.from_email,
-        fromName: credential.from_name,
-        dailyLimit: credential.daily_limit,
-        imap:
-          credential.imap_host && credential.imap_port && credential.imap_username && credential.imap_password
-            ? {
-                host: credential.imap_host,
-                port: credential.imap_port,
-                username: credential.imap_username,
-                password: credential.imap_password,
-              }
-            : undefined,
-      })),
-      steps: body.sequence_steps.map((step) => ({
-        position: step.position,
-        delayMinutes: step.delay_minutes,
-        subject: step.subject,
-        bodyHtml: step.body_html,
-      })),
-    });
+    const campaign = await deps.campaigns.create(res.locals.organizationId, createInputFromBody(body));
     sendSuccess(res, presentCampaignSummary(campaign), { status: 201, message: 'Campaign created.' });
+  });
+
+  router.patch('/:id', async (req, res) => {
+    const id = pathUuid(req.params.id, 'campaign_not_found', 'Campaign');
+    const { campaign: body } = updateCampaignSchema.parse(req.body);
+    await deps.campaigns.update(res.locals.organizationId, id, settingsFromBody(body));
+    sendSuccess(res, presentCampaignDetails(await deps.campaigns.details(res.locals.organizationId, id)), {
+      message: 'Campaign updated.',
+    });
+  });
+
+  router.delete('/:id', async (req, res) => {
+    const id = pathUuid(req.params.id, 'campaign_not_found', 'Campaign');
+    const stopped = await deps.campaignControl.delete(res.locals.organizationId, id);
+    sendSuccess(
+      res,
+      { id, enrollments_stopped: stopped },
+      {
+        message: 'Campaign deleted with its steps, enrollments and statistics; running enrollments were stopped.',
+      },
+    );
   });
 
   router.get('/', async (_req, res) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { contactSchema } from './contact.schemas';
+import { STOP_ON, WINNER_METRICS } from '../db/entities/campaign.entity';
+import { contactSchema, timeZone } from './contact.schemas';
 
 export const smtpCredentialSchema = z
   .object({
@@ -35,32 +36,97 @@ export const smtpCredentialSchema = z
     },
   );
 
+const variantSchema = z.object({
+  label: z.string().trim().min(1).max(50),
+  subject: z.string().trim().min(1).max(998),
+  body_html: z.string().min(1).max(500_000),
+  /** Relative share of enrollments that get this variant. */
+  weight: z.number().int().min(1).max(1000).default(1),
+});
+
 export const sequenceStepSchema = z.object({
   position: z.number().int().min(1).max(100),
   subject: z.string().trim().min(1).max(998),
   body_html: z.string().min(1).max(500_000),
   /** Minutes after the previous step; fractions allowed (0.05 = 3 seconds). */
   delay_minutes: z.number().min(0).max(525_600),
+  /** A/B variants: when given, each enrollment gets one of them (by weight) instead of the step's own content. */
+  variants: z
+    .array(variantSchema)
+    .min(2, 'give at least two variants, or none')
+    .max(10)
+    .refine((variants) => new Set(variants.map((variant) => variant.label)).size === variants.length, {
+      message: 'each variant needs its own label',
+    })
+    .optional(),
 });
+
+const scheduleSchema = z
+  .object({
+    timezone: timeZone,
+    /** 0 = Sunday … 6 = Saturday. */
+    days: z
+      .array(z.number().int().min(0).max(6))
+      .min(1)
+      .max(7)
+      .refine((days) => new Set(days).size === days.length, { message: 'each day once' }),
+    start_hour: z.number().int().min(0).max(23),
+    end_hour: z.number().int().min(1).max(24),
+  })
+  .refine((schedule) => schedule.end_hour > schedule.start_hour, {
+    message: 'end_hour must be after start_hour',
+    path: ['end_hour'],
+  });
+
+/** The settings create and PATCH share (without defaults: create adds them). */
+const settingsFields = {
+  name: z.string().trim().min(1).max(200),
+  evergreen: z.boolean(),
+  outreach_id: z.uuid().nullable(),
+  min_wait_seconds: z.number().int().min(0).max(86_400),
+  max_wait_seconds: z.number().int().min(0).max(86_400),
+  verify_email_mx: z.boolean(),
+  bounce_rate_threshold: z.number().min(0).max(100),
+  schedule: scheduleSchema.nullable(),
+  max_new_per_day: z.number().int().min(1).max(100_000).nullable(),
+  stop_on: z.enum(STOP_ON),
+  track_opens: z.boolean(),
+  track_clicks: z.boolean(),
+  unsubscribe_text: z.string().trim().min(1).max(2000).nullable(),
+  /** Pick each step's winning variant by `metric` once every variant has `min_sends_per_variant` sends. */
+  ab_winner: z
+    .object({ metric: z.enum(WINNER_METRICS), min_sends_per_variant: z.number().int().min(1).max(100_000) })
+    .nullable(),
+};
+
+const waitsInOrder = (settings: { min_wait_seconds?: number; max_wait_seconds?: number }) =>
+  settings.min_wait_seconds === undefined ||
+  settings.max_wait_seconds === undefined ||
+  settings.max_wait_seconds >= settings.min_wait_seconds;
+const WAITS_MESSAGE = { message: 'max_wait_seconds must be at least min_wait_seconds', path: ['max_wait_seconds'] };
 
 export const createCampaignSchema = z.object({
   campaign: z
     .object({
-      name: z.string().trim().min(1).max(200),
-      evergreen: z.boolean().default(false),
+      ...settingsFields,
+      evergreen: settingsFields.evergreen.default(false),
+      outreach_id: settingsFields.outreach_id.default(null),
+      min_wait_seconds: settingsFields.min_wait_seconds.default(120),
+      max_wait_seconds: settingsFields.max_wait_seconds.default(420),
+      verify_email_mx: settingsFields.verify_email_mx.default(false),
+      bounce_rate_threshold: settingsFields.bounce_rate_threshold.default(8.0),
+      schedule: settingsFields.schedule.default(null),
+      max_new_per_day: settingsFields.max_new_per_day.default(null),
+      stop_on: settingsFields.stop_on.default('reply'),
+      track_opens: settingsFields.track_opens.default(false),
+      track_clicks: settingsFields.track_clicks.default(false),
+      unsubscribe_text: settingsFields.unsubscribe_text.default(null),
+      ab_winner: settingsFields.ab_winner.default(null),
       list_uuids: z.array(z.uuid()).max(20).default([]),
-      outreach_id: z.uuid().nullable().optional(),
-      min_wait_seconds: z.number().int().min(0).max(86_400).default(120),
-      max_wait_seconds: z.number().int().min(0).max(86_400).default(420),
-      verify_email_mx: z.boolean().default(false),
-      bounce_rate_threshold: z.number().min(0).max(100).default(8.0),
       smtp_credentials: z.array(smtpCredentialSchema).min(1).max(50),
       sequence_steps: z.array(sequenceStepSchema).min(1).max(50),
     })
-    .refine((campaign) => campaign.max_wait_seconds >= campaign.min_wait_seconds, {
-      message: 'max_wait_seconds must be at least min_wait_seconds',
-      path: ['max_wait_seconds'],
-    })
+    .refine(waitsInOrder, WAITS_MESSAGE)
     .refine(
       (campaign) =>
         new Set(campaign.sequence_steps.map((step) => step.position)).size === campaign.sequence_steps.length,
@@ -68,6 +134,17 @@ export const createCampaignSchema = z.object({
     ),
 });
 export type CreateCampaignBody = z.infer<typeof createCampaignSchema>;
+
+/** PATCH: any of the settings (the reference's updatable fields and ours); steps and mailboxes are not edited here. */
+export const updateCampaignSchema = z.object({
+  campaign: z
+    .object(settingsFields)
+    .partial()
+    .strict()
+    .refine(waitsInOrder, WAITS_MESSAGE)
+    .refine((settings) => Object.keys(settings).length > 0, { message: 'give at least one setting to change' }),
+});
+export type CampaignSettingsBody = z.infer<typeof updateCampaignSchema>['campaign'];
 
 export const enrollContactSchema = z
   .object({

@@ -4,11 +4,16 @@ import {
   WorkflowNotFoundError,
   type Client,
 } from '@temporalio/client';
-import type { EnrollmentToStart, EnrollmentWorkflowsPort } from '../domain/enrollments/enrollment-workflows.port';
+import type {
+  CampaignWideSignal,
+  EnrollmentToStart,
+  EnrollmentWorkflowsPort,
+} from '../domain/enrollments/enrollment-workflows.port';
 import {
   campaignPausedSignal,
   campaignResumedSignal,
   stateQuery,
+  stopSignal,
   type EnrollmentInput,
   type EnrollmentState,
 } from '../../workflows/enrollment/definitions';
@@ -51,10 +56,14 @@ export class TemporalEnrollmentWorkflows implements EnrollmentWorkflowsPort {
     }
   }
 
-  async signalCampaign(workflowId: string, change: 'campaignPaused' | 'campaignResumed'): Promise<void> {
-    const signal = change === 'campaignPaused' ? campaignPausedSignal : campaignResumedSignal;
+  async signal(workflowId: string, signal: CampaignWideSignal): Promise<void> {
+    const definition = {
+      campaignPaused: campaignPausedSignal,
+      campaignResumed: campaignResumedSignal,
+      stop: stopSignal,
+    }[signal];
     try {
-      await this.client.workflow.getHandle(workflowId).signal(signal);
+      await this.client.workflow.getHandle(workflowId).signal(definition);
     } catch (error) {
       // Finished meanwhile: nothing left to pause or resume.
       if (error instanceof WorkflowNotFoundError) return;

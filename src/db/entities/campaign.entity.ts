@@ -15,6 +15,18 @@ import { SequenceStepEntity } from './sequence-step.entity';
 
 export const CAMPAIGN_STATUSES = ['pending', 'active', 'paused', 'stopped', 'completed'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+export const STOP_ON = ['reply', 'open', 'click', 'never'] as const;
+export type StopOn = (typeof STOP_ON)[number];
+export const WINNER_METRICS = ['opens_unique', 'clicks_unique', 'replies'] as const;
+export type WinnerMetric = (typeof WINNER_METRICS)[number];
+
+/** When a campaign may send: days 0–6 (0 = Sunday) and hours [start, end) in `timezone` (the contact's if known). */
+export interface SendingSchedule {
+  timezone: string;
+  days: number[];
+  startHour: number;
+  endHour: number;
+}
 
 @Entity('campaigns')
 @Index('campaigns_organization_id_created_at_idx', ['organizationId', 'createdAt'])
@@ -56,6 +68,32 @@ export class CampaignEntity {
     transformer: numeric,
   })
   bounceRateThreshold!: number;
+
+  @Column({ type: 'jsonb', nullable: true })
+  schedule!: SendingSchedule | null;
+
+  /** At most this many first steps per day; null = no cap beyond the mailboxes' limits. */
+  @Column({ name: 'max_new_per_day', type: 'integer', nullable: true })
+  maxNewPerDay!: number | null;
+
+  @Column({ name: 'stop_on', type: 'text', default: 'reply' })
+  stopOn!: StopOn;
+
+  @Column({ name: 'track_opens', type: 'boolean', default: false })
+  trackOpens!: boolean;
+
+  @Column({ name: 'track_clicks', type: 'boolean', default: false })
+  trackClicks!: boolean;
+
+  @Column({ name: 'unsubscribe_text', type: 'text', nullable: true })
+  unsubscribeText!: string | null;
+
+  /** A/B testing: the metric that picks a step's winner, once each variant has `winnerMinSends` sends. */
+  @Column({ name: 'winner_metric', type: 'text', nullable: true })
+  winnerMetric!: WinnerMetric | null;
+
+  @Column({ name: 'winner_min_sends', type: 'integer', nullable: true })
+  winnerMinSends!: number | null;
 
   @OneToMany(() => SequenceStepEntity, (step) => step.campaign)
   steps?: SequenceStepEntity[];

@@ -2,6 +2,10 @@ import { ApiKeyEntity } from './api-key.entity';
 import { CampaignEntity } from './campaign.entity';
 import { ContactEntity } from './contact.entity';
 import { EnrollmentEntity } from './enrollment.entity';
+import { EnrollmentSkipEntity } from './enrollment-skip.entity';
+import { OutreachEntity } from './outreach.entity';
+import { StepVariantEntity } from './step-variant.entity';
+import { TestSendEntity } from './test-send.entity';
 import { ListEntity } from './list.entity';
 import { MailboxEntity } from './mailbox.entity';
 import { MessageEntity } from './message.entity';
@@ -18,4 +22,8 @@ export const entities = [
   SequenceStepEntity,
   EnrollmentEntity,
   MessageEntity,
+  OutreachEntity,
+  StepVariantEntity,
+  EnrollmentSkipEntity,
+  TestSendEntity,
 ];

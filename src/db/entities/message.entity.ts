@@ -45,6 +45,10 @@ export class MessageEntity {
   @Column({ type: 'text' })
   subject!: string;
 
+  /** The A/B variant sent, when the step has variants. */
+  @Column({ name: 'variant_label', type: 'text', nullable: true })
+  variantLabel!: string | null;
+
   @Column({ name: 'smtp_response', type: 'text', nullable: true })
   smtpResponse!: string | null;
 

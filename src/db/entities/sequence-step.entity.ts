@@ -28,4 +28,11 @@ export class SequenceStepEntity {
 
   @Column({ name: 'body_html', type: 'text' })
   bodyHtml!: string;
+
+  /** The A/B variant every later send uses, once decided. */
+  @Column({ name: 'winner_label', type: 'text', nullable: true })
+  winnerLabel!: string | null;
+
+  @Column({ name: 'winner_decided_at', type: 'timestamptz', nullable: true })
+  winnerDecidedAt!: Date | null;
 }

@@ -1,10 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import { CampaignEntity, type CampaignStatus } from '../entities/campaign.entity';
 import { SequenceStepEntity } from '../entities/sequence-step.entity';
+import { StepVariantEntity } from '../entities/step-variant.entity';
 
-export type NewCampaign = Pick<
+/** The settings a campaign is created with and that PATCH changes. */
+export type CampaignSettings = Pick<
   CampaignEntity,
-  | 'organizationId'
   | 'name'
   | 'evergreen'
   | 'outreachId'
@@ -12,18 +13,36 @@ export type NewCampaign = Pick<
   | 'maxWaitSeconds'
   | 'verifyEmailMx'
   | 'bounceRateThreshold'
+  | 'schedule'
+  | 'maxNewPerDay'
+  | 'stopOn'
+  | 'trackOpens'
+  | 'trackClicks'
+  | 'unsubscribeText'
+  | 'winnerMetric'
+  | 'winnerMinSends'
 >;
-export type NewStep = Pick<SequenceStepEntity, 'position' | 'delayMinutes' | 'subject' | 'bodyHtml'>;
+export type NewCampaign = CampaignSettings & { organizationId: string };
+export type NewStep = Pick<SequenceStepEntity, 'position' | 'delayMinutes' | 'subject' | 'bodyHtml'> & {
+  variants: Pick<StepVariantEntity, 'label' | 'subject' | 'bodyHtml' | 'weight'>[];
+};
 
 export class CampaignRepository {
   constructor(private readonly manager: EntityManager) {}
 
   async create(campaign: NewCampaign, steps: NewStep[], mailboxIds: string[]): Promise<CampaignEntity> {
     const saved = await this.manager.save(this.manager.create(CampaignEntity, campaign));
-    await this.manager.insert(
-      SequenceStepEntity,
-      steps.map((step) => ({ ...step, campaignId: saved.id })),
-    );
+    for (const { variants, ...step } of steps) {
+      const stored = await this.manager.save(
+        this.manager.create(SequenceStepEntity, { ...step, campaignId: saved.id }),
+      );
+      if (variants.length > 0) {
+        await this.manager.insert(
+          StepVariantEntity,
+          variants.map((variant) => ({ ...variant, stepId: stored.id })),
+        );
+      }
+    }
     await this.manager
       .createQueryBuilder()
       .relation(CampaignEntity, 'mailboxes')
@@ -51,6 +70,27 @@ export class CampaignRepository {
 
   step(campaignId: string, position: number): Promise<SequenceStepEntity | null> {
     return this.manager.findOneBy(SequenceStepEntity, { campaignId, position });
+  }
+
+  /** The variants of the campaign's steps, by step id. */
+  async variants(campaignId: string): Promise<Map<string, StepVariantEntity[]>> {
+    const variants = await this.manager
+      .createQueryBuilder(StepVariantEntity, 'variant')
+      .innerJoin(SequenceStepEntity, 'step', 'step.id = variant.step_id')
+      .where('step.campaign_id = :campaignId', { campaignId })
+      .orderBy('variant.label', 'ASC')
+      .getMany();
+    const byStep = new Map<string, StepVariantEntity[]>();
+    for (const variant of variants) byStep.set(variant.stepId, [...(byStep.get(variant.stepId) ?? []), variant]);
+    return byStep;
+  }
+
+  async update(id: string, settings: Partial<CampaignSettings>): Promise<void> {
+    await this.manager.update(CampaignEntity, { id }, settings);
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.manager.delete(CampaignEntity, { id });
   }
 
   async setStatus(id: string, status: CampaignStatus): Promise<void> {

@@ -7,6 +7,7 @@ import { ListRepository } from './list.repository';
 import { MailboxRepository } from './mailbox.repository';
 import { MessageRepository } from './message.repository';
 import { OrganizationRepository } from './organization.repository';
+import { OutreachRepository } from './outreach.repository';
 import { StatsRepository } from './stats.repository';
 
 function repositoriesOf(manager: EntityManager) {
@@ -17,6 +18,7 @@ function repositoriesOf(manager: EntityManager) {
     lists: new ListRepository(manager),
     mailboxes: new MailboxRepository(manager),
     campaigns: new CampaignRepository(manager),
+    outreaches: new OutreachRepository(manager),
     enrollments: new EnrollmentRepository(manager),
     messages: new MessageRepository(manager),
     stats: new StatsRepository(manager),

@@ -44,6 +44,19 @@ export class CampaignControlService {
     return campaign;
   }
 
+  /**
+   * Deletes the campaign with its steps, enrollments, messages and statistics (the database cascades), after
+   * stopping its running enrollments so no workflow keeps sleeping toward a send. Returns how many were stopped.
+   */
+  async delete(organizationId: string, campaignId: string): Promise<number> {
+    await this.campaigns.require(organizationId, campaignId);
+    // Stopped first: a send racing the delete then finds the enrollment stopped (or gone) and sends nothing.
+    await this.db.repos.campaigns.setStatus(campaignId, 'stopped');
+    const stopped = await this.enrollments.signalRunning(campaignId, 'stop');
+    await this.db.repos.campaigns.delete(campaignId);
+    return stopped;
+  }
+
   /** Moves the campaign between paused and active (refusing any other state) and tells its running enrollments. */
   private async move(
     organizationId: string,

@@ -2,8 +2,10 @@ import type { CampaignEntity } from '../../db/entities/campaign.entity';
 import type { ListEntity } from '../../db/entities/list.entity';
 import type { MailboxEntity, SmtpSecurity } from '../../db/entities/mailbox.entity';
 import type { SequenceStepEntity } from '../../db/entities/sequence-step.entity';
-import type { Database } from '../../db/repositories';
+import type { StepVariantEntity } from '../../db/entities/step-variant.entity';
+import type { Database, Repositories } from '../../db/repositories';
 import type { CampaignTotals } from '../../db/repositories/stats.repository';
+import type { CampaignSettings, NewStep } from '../../db/repositories/campaign.repository';
 import type { SecretBox } from '../../crypto/secret-box';
 import { startOfUtcDay } from '../delivery/mailbox-selection';
 import { AppError, notFound } from '../errors';
@@ -21,23 +23,11 @@ export interface MailboxInput {
   imap?: { host: string; port: number; username: string; password: string } | undefined;
 }
 
-export interface StepInput {
-  position: number;
-  delayMinutes: number;
-  subject: string;
-  bodyHtml: string;
-}
+export type StepInput = NewStep;
 
-export interface CreateCampaignInput {
-  name: string;
-  evergreen: boolean;
+export interface CreateCampaignInput extends CampaignSettings {
   /** The organization's lists to associate, in order; the first receives contacts scheduled through the campaign. */
   listUuids: string[];
-  outreachId: string | null;
-  minWaitSeconds: number;
-  maxWaitSeconds: number;
-  verifyEmailMx: boolean;
-  bounceRateThreshold: number;
   mailboxes: MailboxInput[];
   steps: StepInput[];
 }
@@ -46,6 +36,8 @@ export interface CampaignDetails {
   campaign: CampaignEntity;
   lists: ListEntity[];
   steps: SequenceStepEntity[];
+  /** Each step's A/B variants, by step id (absent: the step has none). */
+  variants: Map<string, StepVariantEntity[]>;
   totals: CampaignTotals;
   /** Percentages per message sent, rounded to one decimal. */
   rates: { bounceRate: number; openRate: number; replyRate: number };
@@ -62,6 +54,7 @@ export class CampaignService {
   /** Creates a pending campaign; its SMTP credentials become (or update) the organization's mailboxes. */
   async create(organizationId: string, input: CreateCampaignInput): Promise<CampaignEntity> {
     return this.db.transaction(async (repos) => {
+      await this.checkOutreach(repos, organizationId, input.outreachId);
       const lists = await repos.lists.findManyByUuid(organizationId, input.listUuids);
       const missing = input.listUuids
         .map((uuid, index) => ({ uuid, index }))
@@ -91,20 +84,8 @@ export class CampaignService {
         });
         mailboxIds.push(saved.id);
       }
-      const campaign = await repos.campaigns.create(
-        {
-          organizationId,
-          name: input.name,
-          evergreen: input.evergreen,
-          outreachId: input.outreachId,
-          minWaitSeconds: input.minWaitSeconds,
-          maxWaitSeconds: input.maxWaitSeconds,
-          verifyEmailMx: input.verifyEmailMx,
-          bounceRateThreshold: input.bounceRateThreshold,
-        },
-        input.steps,
-        mailboxIds,
-      );
+      const { listUuids: _lists, mailboxes: _mailboxes, steps, ...settings } = input;
+      const campaign = await repos.campaigns.create({ ...settings, organizationId }, steps, mailboxIds);
       const listIds = input.listUuids.map((uuid) => lists.find((list) => list.uuid === uuid)!.id);
       await repos.lists.associateWithCampaign(campaign.id, [...new Set(listIds)]);
       return campaign;
@@ -119,9 +100,10 @@ export class CampaignService {
   /** The campaign with its steps, mailboxes (with today's usage) and delivery statistics. */
   async details(organizationId: string, campaignId: string): Promise<CampaignDetails> {
     const campaign = await this.require(organizationId, campaignId);
-    const [lists, steps, totals, mailboxes] = await Promise.all([
+    const [lists, steps, variants, totals, mailboxes] = await Promise.all([
       this.db.repos.lists.forCampaign(campaignId),
       this.db.repos.campaigns.steps(campaignId),
+      this.db.repos.campaigns.variants(campaignId),
       this.db.repos.stats.campaignTotals(campaignId),
       this.db.repos.mailboxes.usageForCampaign(campaignId, startOfUtcDay(new Date())),
     ]);
@@ -130,6 +112,7 @@ export class CampaignService {
       campaign,
       lists,
       steps,
+      variants,
       totals,
       rates: {
         bounceRate: percent(totals.bounced),
@@ -138,6 +121,35 @@ export class CampaignService {
       },
       mailboxes,
     };
+  }
+
+  /** Changes the given settings; an outreach must be the organization's, and the waits stay in order. */
+  async update(
+    organizationId: string,
+    campaignId: string,
+    settings: Partial<CampaignSettings>,
+  ): Promise<CampaignEntity> {
+    return this.db.transaction(async (repos) => {
+      const campaign = await this.require(organizationId, campaignId);
+      if (settings.outreachId !== undefined) await this.checkOutreach(repos, organizationId, settings.outreachId);
+      const minWait = settings.minWaitSeconds ?? campaign.minWaitSeconds;
+      const maxWait = settings.maxWaitSeconds ?? campaign.maxWaitSeconds;
+      if (maxWait < minWait) {
+        throw new AppError('validation_failed', 'Validation failed: fix the listed fields and try again.', {
+          errors: [`campaign.max_wait_seconds: must be at least min_wait_seconds (${minWait})`],
+        });
+      }
+      await repos.campaigns.update(campaignId, settings);
+      return { ...campaign, ...settings };
+    });
+  }
+
+  private async checkOutreach(repos: Repositories, organizationId: string, outreachId: string | null): Promise<void> {
+    if (outreachId && !(await repos.outreaches.findById(organizationId, outreachId))) {
+      throw new AppError('validation_failed', 'Validation failed: fix the listed fields and try again.', {
+        errors: [`campaign.outreach_id: outreach ${outreachId} not found`],
+      });
+    }
   }
 
   /** The organization's campaign, or `campaign_not_found`. */

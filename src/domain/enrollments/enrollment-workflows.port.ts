@@ -1,5 +1,8 @@
 import type { EnrollmentState } from '../../../workflows/enrollment/definitions';
 
+/** Signals the API sends to all of a campaign's running enrollments. */
+export type CampaignWideSignal = 'campaignPaused' | 'campaignResumed' | 'stop';
+
 export interface EnrollmentToStart {
   enrollmentId: string;
   campaignId: string;
@@ -13,6 +16,6 @@ export interface EnrollmentWorkflowsPort {
   start(enrollment: EnrollmentToStart): Promise<void>;
   /** The workflow's live state, or null when it cannot be reached (not running, or Temporal down). */
   state(workflowId: string): Promise<EnrollmentState | null>;
-  /** Tells a running enrollment its campaign was paused or resumed; a finished workflow is skipped. */
-  signalCampaign(workflowId: string, change: 'campaignPaused' | 'campaignResumed'): Promise<void>;
+  /** Sends a running enrollment one of the campaign-wide signals; a finished workflow is skipped. */
+  signal(workflowId: string, signal: CampaignWideSignal): Promise<void>;
 }

@@ -6,7 +6,7 @@ import { enrollmentWorkflowId, type EnrollmentState } from '../../../workflows/e
 import type { CampaignService } from '../campaigns/campaign.service';
 import { normalizeEmail } from '../contacts/email';
 import { AppError, notFound } from '../errors';
-import type { EnrollmentWorkflowsPort } from './enrollment-workflows.port';
+import type { CampaignWideSignal, EnrollmentWorkflowsPort } from './enrollment-workflows.port';
 
 export interface NewContactInput {
   email: string;
@@ -146,13 +146,14 @@ export class EnrollmentService {
     }
   }
 
-  /** Signals every running enrollment of the campaign that it was paused or resumed. */
-  async signalRunning(campaignId: string, change: 'campaignPaused' | 'campaignResumed'): Promise<void> {
+  /** Sends every running enrollment of the campaign a campaign-wide signal; returns how many were signalled. */
+  async signalRunning(campaignId: string, signal: CampaignWideSignal): Promise<number> {
     const running = await this.db.repos.enrollments.running(campaignId);
     for (let index = 0; index < running.length; index += START_CONCURRENCY) {
       const chunk = running.slice(index, index + START_CONCURRENCY);
-      await Promise.all(chunk.map((enrollment) => this.workflows.signalCampaign(enrollment.workflowId, change)));
+      await Promise.all(chunk.map((enrollment) => this.workflows.signal(enrollment.workflowId, signal)));
     }
+    return running.length;
   }
 
   /** One enrollment with the live state of its workflow. */

@@ -1,0 +1,24 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/** An A/B variant of a sequence step; an enrollment gets one, chosen by weight and fixed for it. */
+@Entity('sequence_step_variants')
+@Index('sequence_step_variants_step_id_label_key', ['stepId', 'label'], { unique: true })
+export class StepVariantEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'step_id', type: 'uuid' })
+  stepId!: string;
+
+  @Column({ type: 'text' })
+  label!: string;
+
+  @Column({ type: 'text' })
+  subject!: string;
+
+  @Column({ name: 'body_html', type: 'text' })
+  bodyHtml!: string;
+
+  @Column({ type: 'integer' })
+  weight!: number;
+}

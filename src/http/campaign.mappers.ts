@@ -1,0 +1,70 @@
+import type { CampaignSettings } from '../db/repositories/campaign.repository';
+import type { CreateCampaignInput } from '../domain/campaigns/campaign.service';
+import type { CampaignSettingsBody, CreateCampaignBody } from './campaign.schemas';
+
+/** The API's snake_case settings → the domain's, keeping only those present (PATCH changes only what it names). */
+export function settingsFromBody(body: CampaignSettingsBody): Partial<CampaignSettings> {
+  const settings: Partial<CampaignSettings> = {
+    name: body.name,
+    evergreen: body.evergreen,
+    outreachId: body.outreach_id,
+    minWaitSeconds: body.min_wait_seconds,
+    maxWaitSeconds: body.max_wait_seconds,
+    verifyEmailMx: body.verify_email_mx,
+    bounceRateThreshold: body.bounce_rate_threshold,
+    schedule: body.schedule && {
+      timezone: body.schedule.timezone,
+      days: body.schedule.days,
+      startHour: body.schedule.start_hour,
+      endHour: body.schedule.end_hour,
+    },
+    maxNewPerDay: body.max_new_per_day,
+    stopOn: body.stop_on,
+    trackOpens: body.track_opens,
+    trackClicks: body.track_clicks,
+    unsubscribeText: body.unsubscribe_text,
+    winnerMetric: body.ab_winner === undefined ? undefined : (body.ab_winner?.metric ?? null),
+    winnerMinSends: body.ab_winner === undefined ? undefined : (body.ab_winner?.min_sends_per_variant ?? null),
+  };
+  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
+}
+
+/** A validated create body → the domain's input (every setting has its default by now). */
+export function createInputFromBody(body: CreateCampaignBody['campaign']): CreateCampaignInput {
+  return {
+    ...(settingsFromBody(body) as CampaignSettings),
+    listUuids: body.list_uuids,
+    mailboxes: body.smtp_credentials.map((credential) => ({
+      label: credential.label,
+      smtpHost: credential.smtp_host,
+      smtpPort: credential.smtp_port,
+      smtpSecurity: credential.smtp_security,
+      smtpUsername: credential.smtp_username,
+      smtpPassword: credential.smtp_password,
+      fromEmail: credential.from_email,
+      fromName: credential.from_name,
+      dailyLimit: credential.daily_limit,
+      imap:
+        credential.imap_host && credential.imap_port && credential.imap_username && credential.imap_password
+          ? {
+              host: credential.imap_host,
+              port: credential.imap_port,
+              username: credential.imap_username,
+              password: credential.imap_password,
+            }
+          : undefined,
+    })),
+    steps: body.sequence_steps.map((step) => ({
+      position: step.position,
+      delayMinutes: step.delay_minutes,
+      subject: step.subject,
+      bodyHtml: step.body_html,
+      variants: (step.variants ?? []).map((variant) => ({
+        label: variant.label,
+        subject: variant.subject,
+        bodyHtml: variant.body_html,
+        weight: variant.weight,
+      })),
+    })),
+  };
+}
