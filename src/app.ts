@@ -7,8 +7,10 @@ import type { EnrollmentService } from './domain/enrollments/enrollment.service'
 import type { OrganizationService } from './domain/organizations/organization.service';
 import type { ListService } from './domain/lists/list.service';
 import type { CampaignControlService } from './domain/campaigns/campaign-control.service';
+import type { CampaignContentService } from './domain/campaigns/campaign-content.service';
 import { requireApiKey } from './http/auth';
 import { campaignRoutes } from './http/campaign.routes';
+import { campaignContentRoutes } from './http/campaign-content.routes';
 import { listRoutes } from './http/list.routes';
 import { errorHandler, routeNotFound } from './http/error-handler';
 import { healthRoutes, type ReadinessChecks } from './http/health.routes';
@@ -21,6 +23,7 @@ export interface AppDeps {
   enrollments: EnrollmentService;
   lists: ListService;
   campaignControl: CampaignControlService;
+  content: CampaignContentService;
   readiness: ReadinessChecks;
 }
 
@@ -50,7 +53,7 @@ export function createApp(deps: AppDeps): Express {
   // Authenticate before reading the body: a request without a key is a 401 whatever it carries.
   api.use(requireApiKey(deps.organizations));
   api.use(express.json({ limit: '5mb' }), rejectNulCharacters);
-  api.use('/campaigns', campaignRoutes(deps));
+  api.use('/campaigns', campaignRoutes(deps), campaignContentRoutes(deps));
   api.use('/lists', listRoutes(deps));
   app.use('/api/v1', api);
 

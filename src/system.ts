@@ -13,6 +13,7 @@ import { EnrollmentService } from './domain/enrollments/enrollment.service';
 import { OrganizationService } from './domain/organizations/organization.service';
 import { ListService } from './domain/lists/list.service';
 import { CampaignControlService } from './domain/campaigns/campaign-control.service';
+import { CampaignContentService } from './domain/campaigns/campaign-content.service';
 import { startEmbeddedPostgres } from './embedded/embedded-postgres';
 import { resolveTemporalCli } from './temporal/cli-binary';
 import { startTemporalDevServer } from './temporal/dev-server';
@@ -93,7 +94,9 @@ export function createServices(db: Database, secrets: SecretBox, temporal: Clien
   const enrollments = new EnrollmentService(db, campaigns, new TemporalEnrollmentWorkflows(temporal, taskQueue));
   const lists = new ListService(db, new TemporalEmailValidationWorkflows(temporal, taskQueue), logger);
   const campaignControl = new CampaignControlService(db, campaigns, enrollments);
-  return { organizations, campaigns, enrollments, lists, campaignControl };
+  // The API sends test messages itself: one pool of SMTP transports per API process.
+  const content = new CampaignContentService(db, campaigns, new SmtpTransports(), secrets, logger);
+  return { organizations, campaigns, enrollments, lists, campaignControl, content };
 }
 
 /**
