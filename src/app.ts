@@ -8,10 +8,12 @@ import type { OrganizationService } from './domain/organizations/organization.se
 import type { ListService } from './domain/lists/list.service';
 import type { CampaignControlService } from './domain/campaigns/campaign-control.service';
 import type { CampaignContentService } from './domain/campaigns/campaign-content.service';
+import type { OutreachService } from './domain/campaigns/outreach.service';
 import { requireApiKey } from './http/auth';
 import { campaignRoutes } from './http/campaign.routes';
 import { campaignContentRoutes } from './http/campaign-content.routes';
 import { listRoutes } from './http/list.routes';
+import { outreachRoutes } from './http/outreach.routes';
 import { errorHandler, routeNotFound } from './http/error-handler';
 import { healthRoutes, type ReadinessChecks } from './http/health.routes';
 import { rejectNulCharacters } from './http/reject-nul';
@@ -24,6 +26,7 @@ export interface AppDeps {
   lists: ListService;
   campaignControl: CampaignControlService;
   content: CampaignContentService;
+  outreaches: OutreachService;
   readiness: ReadinessChecks;
 }
 
@@ -55,6 +58,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(express.json({ limit: '5mb' }), rejectNulCharacters);
   api.use('/campaigns', campaignRoutes(deps), campaignContentRoutes(deps));
   api.use('/lists', listRoutes(deps));
+  api.use('/outreaches', outreachRoutes(deps));
   app.use('/api/v1', api);
 
   app.use(routeNotFound);

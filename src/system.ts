@@ -14,6 +14,7 @@ import { OrganizationService } from './domain/organizations/organization.service
 import { ListService } from './domain/lists/list.service';
 import { CampaignControlService } from './domain/campaigns/campaign-control.service';
 import { CampaignContentService } from './domain/campaigns/campaign-content.service';
+import { OutreachService } from './domain/campaigns/outreach.service';
 import { startEmbeddedPostgres } from './embedded/embedded-postgres';
 import { resolveTemporalCli } from './temporal/cli-binary';
 import { startTemporalDevServer } from './temporal/dev-server';
@@ -23,6 +24,7 @@ import { ensureNamespaceSetup } from './temporal/namespace-setup';
 import { startWorker } from './temporal/worker';
 import { SmtpTransports } from './mail/smtp';
 import { createMailHostResolver } from './mail/dns';
+import type { MailHostResolver } from './domain/contacts/email-validation';
 import { resumePendingValidations, TemporalEmailValidationWorkflows } from './temporal/email-validation-workflows';
 import type { ShutdownSequence } from './shutdown';
 
@@ -88,15 +90,23 @@ export async function openSecrets(config: Config): Promise<SecretBox> {
 }
 
 /** The domain services the API uses. */
-export function createServices(db: Database, secrets: SecretBox, temporal: Client, taskQueue: string, logger: Logger) {
+export function createServices(
+  db: Database,
+  secrets: SecretBox,
+  temporal: Client,
+  options: { taskQueue: string; logger: Logger; mailHosts: MailHostResolver },
+) {
+  const { taskQueue, logger } = options;
   const organizations = new OrganizationService(db);
   const campaigns = new CampaignService(db, secrets);
-  const enrollments = new EnrollmentService(db, campaigns, new TemporalEnrollmentWorkflows(temporal, taskQueue));
+  const workflows = new TemporalEnrollmentWorkflows(temporal, taskQueue);
+  const enrollments = new EnrollmentService(db, campaigns, workflows, options.mailHosts);
   const lists = new ListService(db, new TemporalEmailValidationWorkflows(temporal, taskQueue), logger);
   const campaignControl = new CampaignControlService(db, campaigns, enrollments);
   // The API sends test messages itself: one pool of SMTP transports per API process.
   const content = new CampaignContentService(db, campaigns, new SmtpTransports(), secrets, logger);
-  return { organizations, campaigns, enrollments, lists, campaignControl, content };
+  const outreaches = new OutreachService(db);
+  return { organizations, campaigns, enrollments, lists, campaignControl, content, outreaches };
 }
 
 /**
@@ -108,7 +118,11 @@ export async function resumeInterruptedWork(
   config: Config,
   deps: { db: Database; secrets: SecretBox; client: Client; logger: Logger },
 ): Promise<void> {
-  const services = createServices(deps.db, deps.secrets, deps.client, config.temporal.taskQueue, deps.logger);
+  const services = createServices(deps.db, deps.secrets, deps.client, {
+    taskQueue: config.temporal.taskQueue,
+    logger: deps.logger,
+    mailHosts: createMailHostResolver(config.dns),
+  });
   const [validations, enrollments] = await Promise.allSettled([
     resumePendingValidations(deps.client, deps.db, config.temporal.taskQueue),
     services.campaignControl.startStranded(),
@@ -179,7 +193,11 @@ export async function runApi(
   deps: { db: Database; secrets: SecretBox; client: Client; connection: Connection; logger: Logger },
   shutdown: ShutdownSequence,
 ) {
-  const services = createServices(deps.db, deps.secrets, deps.client, config.temporal.taskQueue, deps.logger);
+  const services = createServices(deps.db, deps.secrets, deps.client, {
+    taskQueue: config.temporal.taskQueue,
+    logger: deps.logger,
+    mailHosts: createMailHostResolver(config.dns),
+  });
   const bootstrap = await services.organizations.bootstrap(config.bootstrapApiKey);
   const app = createApp({
     logger: deps.logger,

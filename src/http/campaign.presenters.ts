@@ -1,4 +1,7 @@
 import type { CampaignEntity } from '../db/entities/campaign.entity';
+import { SKIP_KINDS } from '../db/entities/enrollment-skip.entity';
+import type { MailboxEntity } from '../db/entities/mailbox.entity';
+import type { SendCounts } from '../db/repositories/stats.repository';
 import type { CampaignDetails } from '../domain/campaigns/campaign.service';
 import type { EnrollmentDetails } from '../domain/enrollments/enrollment.service';
 import type { EnrollmentEntity } from '../db/entities/enrollment.entity';
@@ -65,22 +68,63 @@ export function presentCampaignDetails(details: CampaignDetails) {
       unknown_outcome: totals.unknown,
     },
     rates: { bounce_rate: rates.bounceRate, open_rate: rates.openRate, reply_rate: rates.replyRate },
-    credentials: details.mailboxes.map(({ mailbox, sentToday }) => ({
-      id: mailbox.id,
-      label: mailbox.label,
-      smtp_host: mailbox.smtpHost,
-      smtp_port: mailbox.smtpPort,
-      smtp_security: mailbox.smtpSecurity,
-      smtp_username: mailbox.smtpUsername,
-      from_email: mailbox.fromEmail,
-      from_name: mailbox.fromName,
-      imap_host: mailbox.imapHost,
-      daily_limit: mailbox.dailyLimit,
-      sent_today: sentToday,
-      status: mailbox.status,
-      disabled_at: mailbox.disabledAt?.toISOString() ?? null,
-      disabled_reason: mailbox.disabledReason,
+    per_batch: details.perBatch.map((batch) => ({
+      batch_number: batch.batchNumber,
+      enrollments: batch.enrollments,
+      pending: batch.pending,
+      active: batch.active,
+      completed: batch.completed,
+      replied: batch.replied,
+      bounced: batch.bounced,
+      skipped: batch.skipped,
+      stopped: batch.stopped,
+      sent: batch.sent,
     })),
+    per_step: details.perStep.map((step) => ({
+      position: step.position,
+      ...sendCounts(step),
+      variants: step.variants.map((variant) => ({ label: variant.label, ...sendCounts(variant) })),
+    })),
+    recent_bounces: details.recentBounces.map((bounce) => ({
+      enrollment_id: bounce.enrollmentId,
+      contact_id: bounce.contactId,
+      email: bounce.email,
+      step: bounce.stepPosition,
+      bounced_at: bounce.bouncedAt.toISOString(),
+      smtp_response: bounce.smtpResponse,
+    })),
+    skipped: Object.fromEntries(SKIP_KINDS.map((kind) => [kind, details.skipped.get(kind) ?? 0])),
+    credentials: details.mailboxes.map(({ mailbox, sentToday }) => presentCredential(mailbox, sentToday)),
+  };
+}
+
+/** A campaign's sending account as the API shows it: never its password. */
+export function presentCredential(mailbox: MailboxEntity, sentToday: number) {
+  return {
+    id: mailbox.id,
+    label: mailbox.label,
+    smtp_host: mailbox.smtpHost,
+    smtp_port: mailbox.smtpPort,
+    smtp_security: mailbox.smtpSecurity,
+    smtp_username: mailbox.smtpUsername,
+    from_email: mailbox.fromEmail,
+    from_name: mailbox.fromName,
+    imap_host: mailbox.imapHost,
+    daily_limit: mailbox.dailyLimit,
+    sent_today: sentToday,
+    status: mailbox.status,
+    disabled_at: mailbox.disabledAt?.toISOString() ?? null,
+    disabled_reason: mailbox.disabledReason,
+  };
+}
+
+function sendCounts(counts: SendCounts) {
+  return {
+    sent: counts.sent,
+    opened: counts.opened,
+    clicked: counts.clicked,
+    replied: counts.replied,
+    bounced: counts.bounced,
   };
 }
 

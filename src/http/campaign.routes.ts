@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { sendSuccess } from './envelope';
 import {
   createCampaignSchema,
+  auditQuerySchema,
   dispatchSchema,
+  enrollListSchema,
   enrollContactSchema,
   scheduleContactsSchema,
   updateCampaignSchema,
@@ -18,6 +20,7 @@ import { presentImportCounts } from './list.presenters';
 import {
   presentCampaignDetails,
   presentCampaignSummary,
+  presentCredential,
   presentEnrollment,
   presentEnrollmentDetails,
 } from './campaign.presenters';
@@ -67,6 +70,77 @@ export function campaignRoutes(deps: {
     sendSuccess(res, presentCampaignDetails(await deps.campaigns.details(res.locals.organizationId, id)));
   });
 
+  router.post('/:id/enroll', async (req, res) => {
+    const id = pathUuid(req.params.id, 'campaign_not_found', 'Campaign');
+    const body = enrollListSchema.parse(req.body);
+    const listUuid = (body.list_uuid ?? body.contact_import_id)!;
+    const result = await deps.enrollments.enrollList(
+      res.locals.organizationId,
+      id,
+      listUuid,
+      body.batch_number,
+      body.priority,
+    );
+    sendSuccess(
+      res,
+      {
+        list_uuid: listUuid,
+        batch_number: body.batch_number,
+        enrolled: result.enrolled,
+        already_enrolled: result.alreadyEnrolled,
+      },
+      {
+        status: 201,
+        message: `${result.enrolled} contact(s) enrolled in batch ${body.batch_number}; dispatch to start.`,
+      },
+    );
+  });
+
+  router.get('/:id/skips', async (req, res) => {
+    const id = pathUuid(req.params.id, 'campaign_not_found', 'Campaign');
+    const query = auditQuerySchema.parse(req.query);
+    const skips = await deps.campaigns.skips(res.locals.organizationId, id, query.kind, query.limit);
+    sendSuccess(
+      res,
+      skips.map((skip) => ({
+        enrollment_id: skip.enrollmentId,
+        contact_id: skip.contactId,
+        email: skip.email,
+        kind: skip.kind,
+        detail: skip.detail,
+        skipped_at: skip.skippedAt.toISOString(),
+      })),
+      { extra: { total: skips.length } },
+    );
+  });
+
+  router.get('/:id/replies', async (req, res) => {
+    const id = pathUuid(req.params.id, 'campaign_not_found', 'Campaign');
+    const { limit } = auditQuerySchema.parse(req.query);
+    const replies = await deps.campaigns.replies(res.locals.organizationId, id, limit);
+    sendSuccess(
+      res,
+      replies.map((reply) => ({
+        enrollment_id: reply.enrollmentId,
+        contact_id: reply.contactId,
+        email: reply.email,
+        first_sent_at: reply.firstSentAt.toISOString(),
+        replied_at: reply.repliedAt.toISOString(),
+        hours_to_reply: Math.round(((reply.repliedAt.getTime() - reply.firstSentAt.getTime()) / 3_600_000) * 10) / 10,
+      })),
+      { extra: { total: replies.length } },
+    );
+  });
+
+  router.post('/:id/smtp_credentials/:credentialId/reenable', async (req, res) => {
+    const id = pathUuid(req.params.id, 'campaign_not_found', 'Campaign');
+    const credentialId = pathUuid(req.params.credentialId, 'credential_not_found', 'Credential');
+    const mailbox = await deps.campaigns.reenableMailbox(res.locals.organizationId, id, credentialId);
+    sendSuccess(res, presentCredential(mailbox, await deps.campaigns.sentToday(mailbox.id)), {
+      message: 'Credential re-enabled.',
+    });
+  });
+
   router.post('/:id/enroll_contact', async (req, res) => {
     const id = pathUuid(req.params.id, 'campaign_not_found', 'Campaign');
     const body = enrollContactSchema.parse(req.body);
@@ -85,8 +159,13 @@ export function campaignRoutes(deps: {
     const result = await deps.enrollments.dispatch(res.locals.organizationId, id, body.batch_number);
     sendSuccess(
       res,
-      { batch_number: result.batchNumber, dispatched: result.dispatched },
-      { status: 202, message: `Dispatched ${result.dispatched} enrollment(s) of batch ${result.batchNumber}.` },
+      { batch_number: result.batchNumber, dispatched: result.dispatched, skipped: result.skipped },
+      {
+        status: 202,
+        message:
+          `Dispatched ${result.dispatched} enrollment(s) of batch ${result.batchNumber}` +
+          (result.skipped > 0 ? `; ${result.skipped} skipped (see GET /campaigns/:id/skips).` : '.'),
+      },
     );
   });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { STOP_ON, WINNER_METRICS } from '../db/entities/campaign.entity';
+import { SKIP_KINDS } from '../db/entities/enrollment-skip.entity';
 import { contactSchema, timeZone } from './contact.schemas';
 
 export const smtpCredentialSchema = z
@@ -163,4 +164,22 @@ export const dispatchSchema = z.object({ batch_number: z.number().int().min(1).m
 export const scheduleContactsSchema = z.object({
   contacts: z.array(contactSchema).min(1, 'give at least one contact'),
   remove_duplicates: z.boolean().optional(),
+});
+
+/** `list_uuid` names the list; `contact_import_id` is accepted as the reference's name for the same thing. */
+export const enrollListSchema = z
+  .object({
+    list_uuid: z.uuid().optional(),
+    contact_import_id: z.uuid().optional(),
+    batch_number: z.number().int().min(1).max(1_000_000).default(1),
+    priority: z.number().int().min(-1000).max(1000).default(0),
+  })
+  .refine((body) => (body.list_uuid ?? body.contact_import_id) !== undefined, {
+    message: 'give list_uuid (or contact_import_id): the list whose contacts to enroll',
+    path: ['list_uuid'],
+  });
+
+export const auditQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  kind: z.enum(SKIP_KINDS).optional(),
 });

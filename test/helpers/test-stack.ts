@@ -11,6 +11,7 @@ import { SecretBox } from '../../src/crypto/secret-box';
 import { createLogger } from '../../src/logger';
 import { readCapturedMessages, type CapturedMessage } from '../../src/embedded/capture-inbox';
 import { createServices } from '../../src/system';
+import { createMailHostResolver } from '../../src/mail/dns';
 import { connectClient } from '../../src/temporal/connection';
 import { STACK_FILE_VARIABLE, type StackInfo } from './stack-file';
 
@@ -46,7 +47,11 @@ export async function connectTestStack(): Promise<TestStack> {
     info.temporalAddress,
   );
   const logger = createLogger('silent');
-  const services = createServices(db, new SecretBox(info.secretKey), client, info.taskQueue, logger);
+  const services = createServices(db, new SecretBox(info.secretKey), client, {
+    taskQueue: info.taskQueue,
+    logger,
+    mailHosts: createMailHostResolver({ servers: [`127.0.0.1:${info.dns.port}`], timeoutMs: 500 }),
+  });
   const app = createApp({
     logger,
     ...services,

@@ -60,6 +60,10 @@ export class CampaignRepository {
     return this.manager.find(CampaignEntity, { where: { organizationId }, order: { createdAt: 'DESC', id: 'ASC' } });
   }
 
+  inOutreach(outreachId: string): Promise<CampaignEntity[]> {
+    return this.manager.find(CampaignEntity, { where: { outreachId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
   findByIdUnscoped(id: string): Promise<CampaignEntity | null> {
     return this.manager.findOneBy(CampaignEntity, { id });
   }

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { ContactEntity, type ContactFields } from '../entities/contact.entity';
 
 export class ContactRepository {
@@ -6,6 +6,12 @@ export class ContactRepository {
 
   findById(organizationId: string, id: string): Promise<ContactEntity | null> {
     return this.manager.findOneBy(ContactEntity, { organizationId, id });
+  }
+
+  async findManyByIds(ids: string[]): Promise<Map<string, ContactEntity>> {
+    if (ids.length === 0) return new Map();
+    const contacts = await this.manager.findBy(ContactEntity, { id: In(ids) });
+    return new Map(contacts.map((contact) => [contact.id, contact]));
   }
 
   findByEmail(organizationId: string, email: string): Promise<ContactEntity | null> {

@@ -51,6 +51,36 @@ export class EnrollmentRepository {
     return this.manager.find(EnrollmentEntity, { where: { id: In(ids) }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
+  /**
+   * Of these contacts, those enrolled (not skipped) in another campaign of the outreach, with that campaign's
+   * name: a `unique_contacts` outreach sends to each contact from one campaign only.
+   */
+  async contactsInSiblingCampaigns(
+    outreachId: string,
+    campaignId: string,
+    contactIds: string[],
+  ): Promise<Map<string, string>> {
+    if (contactIds.length === 0) return new Map();
+    const rows: { contact_id: string; name: string }[] = await this.manager.query(
+      `SELECT DISTINCT ON (enrollment.contact_id) enrollment.contact_id, campaign.name
+         FROM enrollments enrollment JOIN campaigns campaign ON campaign.id = enrollment.campaign_id
+        WHERE campaign.outreach_id = $1 AND campaign.id <> $2 AND enrollment.contact_id = ANY($3::uuid[])
+          AND enrollment.status <> 'skipped'
+        ORDER BY enrollment.contact_id, enrollment.created_at`,
+      [outreachId, campaignId, contactIds],
+    );
+    return new Map(rows.map((row) => [row.contact_id, row.name]));
+  }
+
+  async markSkipped(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.manager.update(
+      EnrollmentEntity,
+      { id: In(ids), status: 'pending' },
+      { status: 'skipped', finishedAt: () => 'now()' },
+    );
+  }
+
   /** Enrollments whose workflow is running (sending or waiting), for campaign-wide signals. */
   running(campaignId: string): Promise<Pick<EnrollmentEntity, 'id' | 'workflowId'>[]> {
     return this.manager.find(EnrollmentEntity, {

@@ -8,6 +8,7 @@ import { MailboxRepository } from './mailbox.repository';
 import { MessageRepository } from './message.repository';
 import { OrganizationRepository } from './organization.repository';
 import { OutreachRepository } from './outreach.repository';
+import { SkipRepository } from './skip.repository';
 import { StatsRepository } from './stats.repository';
 
 function repositoriesOf(manager: EntityManager) {
@@ -19,6 +20,7 @@ function repositoriesOf(manager: EntityManager) {
     mailboxes: new MailboxRepository(manager),
     campaigns: new CampaignRepository(manager),
     outreaches: new OutreachRepository(manager),
+    skips: new SkipRepository(manager),
     enrollments: new EnrollmentRepository(manager),
     messages: new MessageRepository(manager),
     stats: new StatsRepository(manager),

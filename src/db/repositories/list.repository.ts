@@ -75,6 +75,15 @@ export class ListRepository {
     }));
   }
 
+  /** Every member's contact id, in join order. */
+  async memberIds(listId: string): Promise<string[]> {
+    const rows: { contact_id: string }[] = await this.manager.query(
+      'SELECT contact_id FROM list_contacts WHERE list_id = $1 ORDER BY id',
+      [listId],
+    );
+    return rows.map((row) => row.contact_id);
+  }
+
   async countMembers(listId: string): Promise<number> {
     const rows: { count: string }[] = await this.manager.query(
       'SELECT count(*) AS count FROM list_contacts WHERE list_id = $1',

@@ -46,6 +46,21 @@ export class MailboxRepository {
     });
   }
 
+  /** Re-enables the mailbox if the campaign uses it; null when it does not. */
+  async reenable(campaignId: string, mailboxId: string): Promise<MailboxEntity | null> {
+    const linked: unknown[] = await this.manager.query(
+      'SELECT 1 FROM campaign_mailboxes WHERE campaign_id = $1 AND mailbox_id = $2',
+      [campaignId, mailboxId],
+    );
+    if (linked.length === 0) return null;
+    await this.manager.update(
+      MailboxEntity,
+      { id: mailboxId },
+      { status: 'active', disabledAt: null, disabledReason: null },
+    );
+    return this.manager.findOneByOrFail(MailboxEntity, { id: mailboxId });
+  }
+
   findById(id: string): Promise<MailboxEntity | null> {
     return this.manager.findOneBy(MailboxEntity, { id });
   }
@@ -63,6 +78,15 @@ export class MailboxRepository {
           FOR UPDATE OF mailbox`,
       [campaignId],
     );
+  }
+
+  async sentSince(mailboxId: string, since: Date): Promise<number> {
+    const rows: { sent: string }[] = await this.manager.query(
+      `SELECT count(*) AS sent FROM messages
+        WHERE mailbox_id = $1 AND status IN ('sending', 'sent', 'unknown', 'bounced') AND created_at >= $2`,
+      [mailboxId, since],
+    );
+    return Number(rows[0]?.sent ?? 0);
   }
 
   /** The campaign's mailboxes with what each sent since `since`, across every campaign. */

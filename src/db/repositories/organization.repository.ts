@@ -6,6 +6,20 @@ import { OrganizationEntity } from '../entities/organization.entity';
 export class OrganizationRepository {
   constructor(private readonly manager: EntityManager) {}
 
+  /** The organization's monthly send limit and what was sent this calendar month (UTC), tests excluded. */
+  async plan(organizationId: string): Promise<{ monthlyLimit: number | null; sentThisMonth: number }> {
+    const rows: { monthly_limit: number | null; sent: string }[] = await this.manager.query(
+      `SELECT organization.monthly_limit,
+              (SELECT count(*) FROM messages message
+                WHERE message.organization_id = organization.id
+                  AND message.status IN ('sending', 'sent', 'bounced', 'unknown')
+                  AND message.created_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AS sent
+         FROM organizations organization WHERE organization.id = $1`,
+      [organizationId],
+    );
+    return { monthlyLimit: rows[0]?.monthly_limit ?? null, sentThisMonth: Number(rows[0]?.sent ?? 0) };
+  }
+
   count(): Promise<number> {
     return this.manager.count(OrganizationEntity);
   }

@@ -12,6 +12,56 @@ export interface CampaignTotals {
   unknown: number;
 }
 
+/** Message outcomes of one step, or one variant of it. */
+export interface SendCounts {
+  sent: number;
+  opened: number;
+  clicked: number;
+  replied: number;
+  bounced: number;
+}
+
+export interface BatchStats {
+  batchNumber: number;
+  enrollments: number;
+  pending: number;
+  active: number;
+  completed: number;
+  replied: number;
+  bounced: number;
+  skipped: number;
+  stopped: number;
+  sent: number;
+}
+
+export interface StepStats extends SendCounts {
+  position: number;
+  variants: (SendCounts & { label: string })[];
+}
+
+export interface BounceRow {
+  enrollmentId: string;
+  contactId: string;
+  email: string;
+  stepPosition: number;
+  bouncedAt: Date;
+  smtpResponse: string | null;
+}
+
+const SEND_COUNTS = `count(*) FILTER (WHERE status IN ('sent', 'bounced')) AS sent,
+              count(*) FILTER (WHERE opened_at IS NOT NULL) AS opened,
+              count(*) FILTER (WHERE clicked_at IS NOT NULL) AS clicked,
+              count(*) FILTER (WHERE replied_at IS NOT NULL) AS replied,
+              count(*) FILTER (WHERE bounced_at IS NOT NULL) AS bounced`;
+
+const sendCounts = (row: Record<string, string>): SendCounts => ({
+  sent: Number(row.sent ?? 0),
+  opened: Number(row.opened ?? 0),
+  clicked: Number(row.clicked ?? 0),
+  replied: Number(row.replied ?? 0),
+  bounced: Number(row.bounced ?? 0),
+});
+
 export class StatsRepository {
   constructor(private readonly manager: EntityManager) {}
 
@@ -46,5 +96,114 @@ export class StatsRepository {
       bounced: number(messages?.bounced),
       unknown: number(messages?.unknown),
     };
+  }
+
+  /** Enrollments and sends per batch. */
+  async perBatch(campaignId: string): Promise<BatchStats[]> {
+    const rows: Record<string, string>[] = await this.manager.query(
+      `SELECT enrollment.batch_number,
+              count(*) AS enrollments,
+              count(*) FILTER (WHERE enrollment.status = 'pending') AS pending,
+              count(*) FILTER (WHERE enrollment.status IN ('active', 'paused')) AS active,
+              count(*) FILTER (WHERE enrollment.status = 'completed') AS completed,
+              count(*) FILTER (WHERE enrollment.status = 'replied') AS replied,
+              count(*) FILTER (WHERE enrollment.status = 'bounced') AS bounced,
+              count(*) FILTER (WHERE enrollment.status = 'skipped') AS skipped,
+              count(*) FILTER (WHERE enrollment.status IN ('stopped', 'unsubscribed', 'failed')) AS stopped,
+              coalesce(sum(sends.sent), 0) AS sent
+         FROM enrollments enrollment
+         LEFT JOIN LATERAL (
+           SELECT count(*) AS sent FROM messages message
+            WHERE message.enrollment_id = enrollment.id AND message.status IN ('sent', 'bounced')
+         ) sends ON true
+        WHERE enrollment.campaign_id = $1
+        GROUP BY enrollment.batch_number ORDER BY enrollment.batch_number`,
+      [campaignId],
+    );
+    return rows.map((row) => ({
+      batchNumber: Number(row.batch_number),
+      enrollments: Number(row.enrollments),
+      pending: Number(row.pending),
+      active: Number(row.active),
+      completed: Number(row.completed),
+      replied: Number(row.replied),
+      bounced: Number(row.bounced),
+      skipped: Number(row.skipped),
+      stopped: Number(row.stopped),
+      sent: Number(row.sent),
+    }));
+  }
+
+  /** Sends per step, and per A/B variant within each step. */
+  async perStep(campaignId: string): Promise<StepStats[]> {
+    // GROUPING(variant_label) = 1 marks the per-step totals; 0 with a label, one variant's counts.
+    const rows: Record<string, string>[] = await this.manager.query(
+      `SELECT step_position, variant_label, GROUPING(variant_label) AS step_total, ${SEND_COUNTS}
+         FROM messages WHERE campaign_id = $1
+        GROUP BY GROUPING SETS ((step_position), (step_position, variant_label))
+        ORDER BY step_position, step_total DESC, variant_label`,
+      [campaignId],
+    );
+    const steps = new Map<number, StepStats>();
+    for (const row of rows) {
+      const position = Number(row.step_position);
+      if (Number(row.step_total) === 1) steps.set(position, { position, ...sendCounts(row), variants: [] });
+      else if (row.variant_label) steps.get(position)?.variants.push({ label: row.variant_label, ...sendCounts(row) });
+    }
+    return [...steps.values()];
+  }
+
+  /** The campaign's latest hard bounces. */
+  async recentBounces(campaignId: string, limit: number): Promise<BounceRow[]> {
+    const rows: {
+      enrollment_id: string;
+      contact_id: string;
+      to_email: string;
+      step_position: number;
+      bounced_at: Date;
+      smtp_response: string | null;
+    }[] = await this.manager.query(
+      `SELECT message.enrollment_id, enrollment.contact_id, message.to_email, message.step_position,
+              message.bounced_at, message.smtp_response
+         FROM messages message JOIN enrollments enrollment ON enrollment.id = message.enrollment_id
+        WHERE message.campaign_id = $1 AND message.bounced_at IS NOT NULL
+        ORDER BY message.bounced_at DESC LIMIT $2`,
+      [campaignId, limit],
+    );
+    return rows.map((row) => ({
+      enrollmentId: row.enrollment_id,
+      contactId: row.contact_id,
+      email: row.to_email,
+      stepPosition: row.step_position,
+      bouncedAt: row.bounced_at,
+      smtpResponse: row.smtp_response,
+    }));
+  }
+
+  /** Replied enrollments with the time from their first message to the reply. */
+  async replies(
+    campaignId: string,
+    limit: number,
+  ): Promise<{ enrollmentId: string; contactId: string; email: string; firstSentAt: Date; repliedAt: Date }[]> {
+    const rows: { enrollment_id: string; contact_id: string; email: string; first_sent_at: Date; replied_at: Date }[] =
+      await this.manager.query(
+        `SELECT enrollment.id AS enrollment_id, enrollment.contact_id, contact.email,
+                min(message.sent_at) AS first_sent_at, min(message.replied_at) AS replied_at
+           FROM enrollments enrollment
+           JOIN contacts contact ON contact.id = enrollment.contact_id
+           JOIN messages message ON message.enrollment_id = enrollment.id
+          WHERE enrollment.campaign_id = $1
+          GROUP BY enrollment.id, enrollment.contact_id, contact.email
+         HAVING min(message.replied_at) IS NOT NULL AND min(message.sent_at) IS NOT NULL
+          ORDER BY min(message.replied_at) DESC LIMIT $2`,
+        [campaignId, limit],
+      );
+    return rows.map((row) => ({
+      enrollmentId: row.enrollment_id,
+      contactId: row.contact_id,
+      email: row.email,
+      firstSentAt: row.first_sent_at,
+      repliedAt: row.replied_at,
+    }));
   }
 }

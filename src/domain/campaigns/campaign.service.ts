@@ -4,7 +4,9 @@ import type { MailboxEntity, SmtpSecurity } from '../../db/entities/mailbox.enti
 import type { SequenceStepEntity } from '../../db/entities/sequence-step.entity';
 import type { StepVariantEntity } from '../../db/entities/step-variant.entity';
 import type { Database, Repositories } from '../../db/repositories';
-import type { CampaignTotals } from '../../db/repositories/stats.repository';
+import type { BatchStats, BounceRow, CampaignTotals, StepStats } from '../../db/repositories/stats.repository';
+import type { SkipKind } from '../../db/entities/enrollment-skip.entity';
+import type { SkipRow } from '../../db/repositories/skip.repository';
 import type { CampaignSettings, NewStep } from '../../db/repositories/campaign.repository';
 import type { SecretBox } from '../../crypto/secret-box';
 import { startOfUtcDay } from '../delivery/mailbox-selection';
@@ -42,7 +44,14 @@ export interface CampaignDetails {
   /** Percentages per message sent, rounded to one decimal. */
   rates: { bounceRate: number; openRate: number; replyRate: number };
   mailboxes: { mailbox: MailboxEntity; sentToday: number }[];
+  perBatch: BatchStats[];
+  perStep: StepStats[];
+  recentBounces: BounceRow[];
+  skipped: Map<SkipKind, number>;
 }
+
+/** How many of the latest bounces a campaign's details show. */
+const RECENT_BOUNCES = 20;
 
 /** Campaigns: their steps and the organization mailboxes they send from. */
 export class CampaignService {
@@ -100,12 +109,17 @@ export class CampaignService {
   /** The campaign with its steps, mailboxes (with today's usage) and delivery statistics. */
   async details(organizationId: string, campaignId: string): Promise<CampaignDetails> {
     const campaign = await this.require(organizationId, campaignId);
-    const [lists, steps, variants, totals, mailboxes] = await Promise.all([
-      this.db.repos.lists.forCampaign(campaignId),
-      this.db.repos.campaigns.steps(campaignId),
-      this.db.repos.campaigns.variants(campaignId),
-      this.db.repos.stats.campaignTotals(campaignId),
-      this.db.repos.mailboxes.usageForCampaign(campaignId, startOfUtcDay(new Date())),
+    const { repos } = this.db;
+    const [lists, steps, variants, totals, mailboxes, perBatch, perStep, recentBounces, skipped] = await Promise.all([
+      repos.lists.forCampaign(campaignId),
+      repos.campaigns.steps(campaignId),
+      repos.campaigns.variants(campaignId),
+      repos.stats.campaignTotals(campaignId),
+      repos.mailboxes.usageForCampaign(campaignId, startOfUtcDay(new Date())),
+      repos.stats.perBatch(campaignId),
+      repos.stats.perStep(campaignId),
+      repos.stats.recentBounces(campaignId, RECENT_BOUNCES),
+      repos.skips.countsByKind(campaignId),
     ]);
     const percent = (count: number): number => (totals.sent === 0 ? 0 : Math.round((count / totals.sent) * 1000) / 10);
     return {
@@ -120,6 +134,10 @@ export class CampaignService {
         replyRate: percent(totals.replied),
       },
       mailboxes,
+      perBatch,
+      perStep,
+      recentBounces,
+      skipped,
     };
   }
 
@@ -150,6 +168,36 @@ export class CampaignService {
         errors: [`campaign.outreach_id: outreach ${outreachId} not found`],
       });
     }
+  }
+
+  /** Clears an automatic (or manual) disable of one of the campaign's mailboxes. */
+  async reenableMailbox(organizationId: string, campaignId: string, mailboxId: string): Promise<MailboxEntity> {
+    await this.require(organizationId, campaignId);
+    const mailbox = await this.db.repos.mailboxes.reenable(campaignId, mailboxId);
+    if (!mailbox) throw notFound('credential_not_found', 'Credential');
+    return mailbox;
+  }
+
+  /** The campaign's latest skipped enrollments, optionally of one kind. */
+  async skips(
+    organizationId: string,
+    campaignId: string,
+    kind: SkipKind | undefined,
+    limit: number,
+  ): Promise<SkipRow[]> {
+    await this.require(organizationId, campaignId);
+    return this.db.repos.skips.recent(campaignId, kind, limit);
+  }
+
+  /** The campaign's replied enrollments, latest first, with when the sequence began. */
+  async replies(organizationId: string, campaignId: string, limit: number) {
+    await this.require(organizationId, campaignId);
+    return this.db.repos.stats.replies(campaignId, limit);
+  }
+
+  /** What the mailbox sent today, across every campaign. */
+  async sentToday(mailboxId: string): Promise<number> {
+    return this.db.repos.mailboxes.sentSince(mailboxId, startOfUtcDay(new Date()));
   }
 
   /** The organization's campaign, or `campaign_not_found`. */

@@ -3,7 +3,11 @@ import type { EnrollmentEntity } from '../../db/entities/enrollment.entity';
 import type { Database } from '../../db/repositories';
 import { FINAL_ENROLLMENT_STATUSES } from '../../db/repositories/enrollment.repository';
 import { enrollmentWorkflowId, type EnrollmentState } from '../../../workflows/enrollment/definitions';
+import type { CampaignEntity } from '../../db/entities/campaign.entity';
 import type { CampaignService } from '../campaigns/campaign.service';
+import type { MailHostResolver } from '../contacts/email-validation';
+import { pickMailboxWithMostRoom, startOfUtcDay } from '../delivery/mailbox-selection';
+import { screenForDispatch } from './dispatch-screening';
 import { normalizeEmail } from '../contacts/email';
 import { AppError, notFound } from '../errors';
 import type { CampaignWideSignal, EnrollmentWorkflowsPort } from './enrollment-workflows.port';
@@ -28,6 +32,9 @@ export interface EnrollmentDetails {
   live: EnrollmentState | null;
 }
 
+/** Rows per set-based insert when enrolling a whole list. */
+const ENROLL_CHUNK = 5000;
+
 /** How many workflow starts or signals are kept in flight at once. */
 const START_CONCURRENCY = 16;
 
@@ -37,6 +44,7 @@ export class EnrollmentService {
     private readonly db: Database,
     private readonly campaigns: CampaignService,
     private readonly workflows: EnrollmentWorkflowsPort,
+    private readonly mailHosts: MailHostResolver,
   ) {}
 
   /** Enrolls an existing contact, or creates/reuses one by email; the enrollment waits for dispatch. */
@@ -81,34 +89,52 @@ export class EnrollmentService {
   }
 
   /**
+   * Enrolls every contact of one of the organization's lists (a "contact import" in the reference) into a batch,
+   * set-based; contacts already enrolled are left as they are. Returns how many were enrolled now.
+   */
+  async enrollList(
+    organizationId: string,
+    campaignId: string,
+    listUuid: string,
+    batchNumber: number,
+    priority: number,
+  ): Promise<{ enrolled: number; alreadyEnrolled: number }> {
+    await this.campaigns.require(organizationId, campaignId);
+    return this.db.transaction(async (repos) => {
+      const list = await repos.lists.findByUuid(organizationId, listUuid);
+      if (!list) throw notFound('contact_import_not_found', 'Contact import');
+      const contactIds = await repos.lists.memberIds(list.id);
+      let enrolled = 0;
+      for (let index = 0; index < contactIds.length; index += ENROLL_CHUNK) {
+        const inserted = await repos.enrollments.insertMissing(
+          contactIds.slice(index, index + ENROLL_CHUNK).map((contactId) => ({
+            organizationId,
+            campaignId,
+            contactId,
+            batchNumber,
+            priority,
+            workflowId: enrollmentWorkflowId(campaignId, contactId),
+          })),
+        );
+        enrolled += inserted.length;
+      }
+      return { enrolled, alreadyEnrolled: contactIds.length - enrolled };
+    });
+  }
+
+  /**
    * Starts the workflows of one batch's pending enrollments (the lowest pending batch when none is given) and
-   * activates the campaign. Starts are idempotent, so a dispatch interrupted half-way can simply be repeated.
+   * activates the campaign. Refuses, as the reference does, when the plan's monthly sends are used up (402), when
+   * every mailbox is at its daily limit, or when the campaign cannot send. Contacts that must not be emailed are
+   * skipped (and listed in the skips audit). Starts are idempotent, so an interrupted dispatch can be repeated.
    */
   async dispatch(
     organizationId: string,
     campaignId: string,
     batchNumber: number | undefined,
-  ): Promise<{ batchNumber: number; dispatched: number }> {
+  ): Promise<{ batchNumber: number; dispatched: number; skipped: number }> {
     const campaign = await this.campaigns.require(organizationId, campaignId);
-    if (campaign.status === 'paused' || campaign.status === 'stopped' || campaign.status === 'completed') {
-      throw new AppError(
-        'campaign_not_dispatchable',
-        `The campaign is ${campaign.status}; resume it before dispatching.`,
-        {
-          extra: { current_state: campaign.status },
-        },
-      );
-    }
-    const [steps, mailboxCount] = await Promise.all([
-      this.db.repos.campaigns.steps(campaignId),
-      this.db.repos.campaigns.countMailboxes(campaignId),
-    ]);
-    if (steps.length === 0 || mailboxCount === 0) {
-      throw new AppError(
-        'campaign_not_dispatchable',
-        'The campaign needs at least one sequence step and one SMTP credential before it can be dispatched.',
-      );
-    }
+    await this.refuseUnlessDispatchable(organizationId, campaign);
     const batch = batchNumber ?? (await this.db.repos.enrollments.nextPendingBatch(campaignId));
     const pending = batch === null ? [] : await this.db.repos.enrollments.pendingInBatch(campaignId, batch);
     if (batch === null || pending.length === 0) {
@@ -120,9 +146,60 @@ export class EnrollmentService {
       );
     }
 
-    await this.startEnrollments(pending);
-    if (campaign.status === 'pending') await this.db.repos.campaigns.setStatus(campaignId, 'active');
-    return { batchNumber: batch, dispatched: pending.length };
+    const { send, skips } = await screenForDispatch(this.db.repos, campaign, pending, this.mailHosts);
+    await this.db.transaction(async (repos) => {
+      await repos.skips.insertMany(
+        skips.map(({ enrollment, kind, detail }) => ({
+          organizationId,
+          campaignId,
+          enrollmentId: enrollment.id,
+          contactId: enrollment.contactId,
+          kind,
+          detail,
+        })),
+      );
+      await repos.enrollments.markSkipped(skips.map(({ enrollment }) => enrollment.id));
+    });
+    await this.startEnrollments(send);
+    if (campaign.status === 'pending') await this.db.repos.campaigns.transition(campaignId, ['pending'], 'active');
+    return { batchNumber: batch, dispatched: send.length, skipped: skips.length };
+  }
+
+  private async refuseUnlessDispatchable(organizationId: string, campaign: CampaignEntity): Promise<void> {
+    if (campaign.status === 'paused' || campaign.status === 'stopped' || campaign.status === 'completed') {
+      throw new AppError(
+        'campaign_not_dispatchable',
+        `The campaign is ${campaign.status}; ${campaign.status === 'paused' ? 'resume it' : 'create a new one'} to send.`,
+        { extra: { current_state: campaign.status } },
+      );
+    }
+    const [steps, mailboxCount] = await Promise.all([
+      this.db.repos.campaigns.steps(campaign.id),
+      this.db.repos.campaigns.countMailboxes(campaign.id),
+    ]);
+    if (steps.length === 0 || mailboxCount === 0) {
+      throw new AppError(
+        'campaign_not_dispatchable',
+        'The campaign needs at least one sequence step and one SMTP credential before it can be dispatched.',
+      );
+    }
+    const plan = await this.db.repos.organizations.plan(organizationId);
+    if (plan.monthlyLimit !== null && plan.sentThisMonth >= plan.monthlyLimit) {
+      throw new AppError(
+        'plan_limit_reached',
+        `Your plan allows ${plan.monthlyLimit} sends a month and ${plan.sentThisMonth} were sent this month; ` +
+          'dispatch again next month or raise the plan limit.',
+        { extra: { monthly_limit: plan.monthlyLimit, sent_this_month: plan.sentThisMonth } },
+      );
+    }
+    const usage = await this.db.repos.mailboxes.usageForCampaign(campaign.id, startOfUtcDay(new Date()));
+    if (!pickMailboxWithMostRoom(usage)) {
+      throw new AppError(
+        'all_credentials_at_limit',
+        'Every SMTP credential of the campaign is disabled or has reached its daily_limit today; ' +
+          'dispatch again tomorrow, re-enable a credential or add one.',
+      );
+    }
   }
 
   /**
