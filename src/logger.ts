@@ -2,9 +2,16 @@ import pino from 'pino';
 
 export type Logger = pino.Logger;
 
-/** Structured JSON logs; fields that could carry secrets are redacted wherever they appear. */
-export function createLogger(level: pino.LevelWithSilent, bindings: Record<string, unknown> = {}): Logger {
-  return pino({
+/**
+ * Structured JSON logs; fields that could carry secrets are redacted wherever they appear. Logs go to stdout
+ * unless a `destination` is given (tests capture them to check that no secret is ever written).
+ */
+export function createLogger(
+  level: pino.LevelWithSilent,
+  bindings: Record<string, unknown> = {},
+  destination?: pino.DestinationStream,
+): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service: 'sequencer', ...bindings },
     redact: {
@@ -19,5 +26,6 @@ export function createLogger(level: pino.LevelWithSilent, bindings: Record<strin
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
