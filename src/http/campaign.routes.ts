@@ -7,6 +7,7 @@ import { sendSuccess } from './envelope';
 import {
   createCampaignSchema,
   auditQuerySchema,
+  forecastQuerySchema,
   dispatchSchema,
   enrollListSchema,
   enrollContactSchema,
@@ -94,6 +95,21 @@ export function campaignRoutes(deps: {
         message: `${result.enrolled} contact(s) enrolled in batch ${body.batch_number}; dispatch to start.`,
       },
     );
+  });
+
+  router.get('/:id/send_forecast', async (req, res) => {
+    const id = pathUuid(req.params.id, 'campaign_not_found', 'Campaign');
+    const { days } = forecastQuerySchema.parse(req.query);
+    const forecast = await deps.campaigns.forecast(res.locals.organizationId, id, days);
+    sendSuccess(res, {
+      days: forecast.days.map((day) => ({
+        date: day.date,
+        total: day.total,
+        by_step: Object.fromEntries([...day.byStep].sort(([a], [b]) => a - b)),
+      })),
+      beyond_horizon: forecast.beyondHorizon,
+      held_enrollments: forecast.held,
+    });
   });
 
   router.get('/:id/skips', async (req, res) => {

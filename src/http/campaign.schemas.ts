@@ -183,3 +183,5 @@ export const auditQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   kind: z.enum(SKIP_KINDS).optional(),
 });
+
+export const forecastQuerySchema = z.object({ days: z.coerce.number().int().min(1).max(30).default(7) });

@@ -81,6 +81,20 @@ export class EnrollmentRepository {
     );
   }
 
+  /** What the forecast needs of the campaign's enrollments whose sequence is running and not held. */
+  scheduled(
+    campaignId: string,
+  ): Promise<Pick<EnrollmentEntity, 'currentStep' | 'nextSendAt' | 'startedAt' | 'mailboxId'>[]> {
+    return this.manager.find(EnrollmentEntity, {
+      where: { campaignId, status: 'active' },
+      select: { currentStep: true, nextSendAt: true, startedAt: true, mailboxId: true },
+    });
+  }
+
+  async countHeld(campaignId: string): Promise<number> {
+    return this.manager.countBy(EnrollmentEntity, { campaignId, status: 'paused' });
+  }
+
   /** Enrollments whose workflow is running (sending or waiting), for campaign-wide signals. */
   running(campaignId: string): Promise<Pick<EnrollmentEntity, 'id' | 'workflowId'>[]> {
     return this.manager.find(EnrollmentEntity, {

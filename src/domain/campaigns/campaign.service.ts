@@ -10,6 +10,7 @@ import type { SkipRow } from '../../db/repositories/skip.repository';
 import type { CampaignSettings, NewStep } from '../../db/repositories/campaign.repository';
 import type { SecretBox } from '../../crypto/secret-box';
 import { startOfUtcDay } from '../delivery/mailbox-selection';
+import { forecastSends } from './send-forecast';
 import { AppError, notFound } from '../errors';
 
 export interface MailboxInput {
@@ -193,6 +194,42 @@ export class CampaignService {
   async replies(organizationId: string, campaignId: string, limit: number) {
     await this.require(organizationId, campaignId);
     return this.db.repos.stats.replies(campaignId, limit);
+  }
+
+  /**
+   * Forecasts the next `days` days of sends from the running enrollments' due steps and the mailboxes' daily
+   * limits (see forecastSends). Held (paused) enrollments are counted apart: they send nothing until resumed.
+   */
+  async forecast(organizationId: string, campaignId: string, days: number) {
+    await this.require(organizationId, campaignId);
+    const now = new Date();
+    const { repos } = this.db;
+    const [steps, enrollments, usage, held] = await Promise.all([
+      repos.campaigns.steps(campaignId),
+      repos.enrollments.scheduled(campaignId),
+      repos.mailboxes.usageForCampaign(campaignId, startOfUtcDay(now)),
+      repos.enrollments.countHeld(campaignId),
+    ]);
+    const plan = steps.map((step) => ({ position: step.position, delayMs: Math.round(step.delayMinutes * 60_000) }));
+    const result = forecastSends({
+      now,
+      days,
+      steps: plan,
+      enrollments: enrollments.flatMap((enrollment) => {
+        const next = plan.find((step) => step.position > enrollment.currentStep);
+        if (!next) return [];
+        // Before its workflow records the schedule, a just-started enrollment's next step is due from its start.
+        const dueAt = enrollment.nextSendAt ?? new Date((enrollment.startedAt ?? now).getTime() + next.delayMs);
+        return [{ nextPosition: next.position, dueAt, mailboxId: enrollment.mailboxId }];
+      }),
+      mailboxes: usage.map(({ mailbox, sentToday }) => ({
+        id: mailbox.id,
+        status: mailbox.status,
+        dailyLimit: mailbox.dailyLimit,
+        sentToday,
+      })),
+    });
+    return { ...result, held };
   }
 
   /** What the mailbox sent today, across every campaign. */

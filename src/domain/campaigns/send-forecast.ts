@@ -1,0 +1,87 @@
+import { pickMailboxWithMostRoom, startOfUtcDay } from '../delivery/mailbox-selection';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface ForecastInput {
+  now: Date;
+  days: number;
+  /** The campaign's steps in order, with their delays after the previous step. */
+  steps: { position: number; delayMs: number }[];
+  /** Enrollments whose sequence is running and not held, with their next step and when it is due. */
+  enrollments: { nextPosition: number; dueAt: Date; mailboxId: string | null }[];
+  /** The campaign's mailboxes, with what each already sent today (across every campaign). */
+  mailboxes: { id: string; status: 'active' | 'disabled'; dailyLimit: number; sentToday: number }[];
+}
+
+export interface ForecastDay {
+  /** UTC date, YYYY-MM-DD. */
+  date: string;
+  byStep: Map<number, number>;
+  total: number;
+}
+
+interface Pending {
+  enrollment: number;
+  stepIndex: number;
+  dueAt: number;
+  mailboxId: string | null;
+}
+
+/**
+ * Forecasts the sends of the next `days` UTC days by replaying the sender's rules: a step is sent when due; a
+ * first step takes the active mailbox with the most room left that day or waits for the next day; follow-ups keep
+ * their enrollment's mailbox (and use its room); each send makes the next step due after its delay.
+ */
+export function forecastSends(input: ForecastInput): { days: ForecastDay[]; beyondHorizon: number } {
+  const today = startOfUtcDay(input.now).getTime();
+  const horizon = today + input.days * DAY_MS;
+  const stepIndex = new Map(input.steps.map((step, index) => [step.position, index]));
+  let queue: Pending[] = input.enrollments.flatMap((enrollment, index) => {
+    const at = stepIndex.get(enrollment.nextPosition);
+    return at === undefined
+      ? []
+      : [{ enrollment: index, stepIndex: at, dueAt: enrollment.dueAt.getTime(), mailboxId: enrollment.mailboxId }];
+  });
+
+  const days: ForecastDay[] = [];
+  for (let dayStart = today; dayStart < horizon; dayStart += DAY_MS) {
+    const dayEnd = dayStart + DAY_MS;
+    const sent = new Map(input.mailboxes.map((mailbox) => [mailbox.id, dayStart === today ? mailbox.sentToday : 0]));
+    const day: ForecastDay = { date: new Date(dayStart).toISOString().slice(0, 10), byStep: new Map(), total: 0 };
+    const later: Pending[] = [];
+    // Due sends in time order; a send can make its next step due the same day, so keep the queue sorted.
+    queue.sort((a, b) => a.dueAt - b.dueAt);
+    while (queue.length > 0 && queue[0]!.dueAt < dayEnd) {
+      const item = queue.shift()!;
+      let mailboxId = item.mailboxId;
+      if (mailboxId === null) {
+        const chosen = pickMailboxWithMostRoom(
+          input.mailboxes.map((mailbox) => ({ mailbox, sentToday: sent.get(mailbox.id) ?? 0 })),
+        );
+        if (!chosen) {
+          later.push({ ...item, dueAt: dayEnd });
+          continue;
+        }
+        mailboxId = chosen.mailbox.id;
+      }
+      sent.set(mailboxId, (sent.get(mailboxId) ?? 0) + 1);
+      const position = input.steps[item.stepIndex]!.position;
+      day.byStep.set(position, (day.byStep.get(position) ?? 0) + 1);
+      day.total += 1;
+      const next = input.steps[item.stepIndex + 1];
+      if (next) {
+        const sentAt = Math.max(item.dueAt, dayStart);
+        insertSorted(queue, { ...item, stepIndex: item.stepIndex + 1, dueAt: sentAt + next.delayMs, mailboxId });
+      }
+    }
+    queue = [...queue, ...later];
+    days.push(day);
+  }
+  return { days, beyondHorizon: queue.reduce((count, item) => count + (input.steps.length - item.stepIndex), 0) };
+}
+
+function insertSorted(queue: Pending[], item: Pending): void {
+  const index = queue.findIndex((other) => other.dueAt > item.dueAt);
+  if (index === -1) queue.push(item);
+  else queue.splice(index, 0, item);
+}
