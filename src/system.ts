@@ -100,11 +100,11 @@ export function createServices(
   const organizations = new OrganizationService(db);
   const campaigns = new CampaignService(db, secrets);
   const workflows = new TemporalEnrollmentWorkflows(temporal, taskQueue);
-  const enrollments = new EnrollmentService(db, campaigns, workflows, options.mailHosts);
-  const lists = new ListService(db, new TemporalEmailValidationWorkflows(temporal, taskQueue), logger);
-  const campaignControl = new CampaignControlService(db, campaigns, enrollments);
   // The API sends test messages itself: one pool of SMTP transports per API process.
   const content = new CampaignContentService(db, campaigns, new SmtpTransports(), secrets, logger);
+  const enrollments = new EnrollmentService(db, campaigns, workflows, options.mailHosts, content);
+  const lists = new ListService(db, new TemporalEmailValidationWorkflows(temporal, taskQueue), logger);
+  const campaignControl = new CampaignControlService(db, campaigns, enrollments);
   const outreaches = new OutreachService(db);
   return { organizations, campaigns, enrollments, lists, campaignControl, content, outreaches };
 }
@@ -198,6 +198,7 @@ export async function runApi(
     logger: deps.logger,
     mailHosts: createMailHostResolver(config.dns),
   });
+  shutdown.add('api smtp transports', () => services.content.smtp.close());
   const bootstrap = await services.organizations.bootstrap(config.bootstrapApiKey);
   const app = createApp({
     logger: deps.logger,

@@ -84,6 +84,7 @@ export async function connectTestStack(): Promise<TestStack> {
       delete: (url) => request(app).delete(url).set('X-API-KEY', apiKey),
     }),
     close: async () => {
+      services.content.smtp.close();
       await connection.close();
       await dataSource.destroy();
     },

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { CampaignRepository } from './campaign.repository';
+import { CampaignContentRepository } from './campaign-content.repository';
 import { ContactRepository } from './contact.repository';
 import { EmailValidationRepository } from './email-validation.repository';
 import { EnrollmentRepository } from './enrollment.repository';
@@ -24,6 +25,7 @@ function repositoriesOf(manager: EntityManager) {
     enrollments: new EnrollmentRepository(manager),
     messages: new MessageRepository(manager),
     stats: new StatsRepository(manager),
+    content: new CampaignContentRepository(manager),
   };
 }
 

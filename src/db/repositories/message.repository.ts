@@ -3,7 +3,15 @@ import { MessageEntity, type MessageStatus } from '../entities/message.entity';
 
 export type OutboxClaim = Pick<
   MessageEntity,
-  'organizationId' | 'campaignId' | 'enrollmentId' | 'stepPosition' | 'mailboxId' | 'messageId' | 'toEmail' | 'subject'
+  | 'organizationId'
+  | 'campaignId'
+  | 'enrollmentId'
+  | 'stepPosition'
+  | 'mailboxId'
+  | 'messageId'
+  | 'toEmail'
+  | 'subject'
+  | 'variantLabel'
 >;
 
 export class MessageRepository {
@@ -21,11 +29,12 @@ export class MessageRepository {
     const rows: { attempts: number }[] = await this.manager.query(
       `INSERT INTO messages
          (organization_id, campaign_id, enrollment_id, step_position, mailbox_id, message_id, to_email, subject,
-          status, attempts)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'sending', 1)
+          variant_label, status, attempts)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'sending', 1)
        ON CONFLICT (enrollment_id, step_position) DO UPDATE
          SET status = 'sending', attempts = messages.attempts + 1, mailbox_id = EXCLUDED.mailbox_id,
-             message_id = EXCLUDED.message_id, subject = EXCLUDED.subject, updated_at = now()
+             message_id = EXCLUDED.message_id, subject = EXCLUDED.subject, variant_label = EXCLUDED.variant_label,
+             updated_at = now()
          WHERE messages.status = 'failed'
        RETURNING attempts`,
       [
@@ -37,6 +46,7 @@ export class MessageRepository {
         claim.messageId,
         claim.toEmail,
         claim.subject,
+        claim.variantLabel,
       ],
     );
     return rows[0]?.attempts ?? null;

@@ -1,8 +1,57 @@
+import crypto from 'node:crypto';
 import type { SecretBox } from '../../crypto/secret-box';
+import type { ContactEntity } from '../../db/entities/contact.entity';
+import type { EnrollmentEntity } from '../../db/entities/enrollment.entity';
+import type { MailboxEntity } from '../../db/entities/mailbox.entity';
+import type { SequenceStepEntity } from '../../db/entities/sequence-step.entity';
+import type { StepVariantEntity } from '../../db/entities/step-variant.entity';
 import type { Database } from '../../db/repositories';
+import type { NewTestSend } from '../../db/repositories/campaign-content.repository';
 import type { Logger } from '../../logger';
-import type { SmtpTransports } from '../../mail/smtp';
+import { composeMessage } from '../../mail/compose';
+import type { SmtpResult, SmtpTransports } from '../../mail/smtp';
+import { normalizeEmail } from '../contacts/email';
+import { smtpAccountOf } from '../delivery/step-sender';
+import { startOfUtcDay } from '../delivery/mailbox-selection';
+import { AppError, notFound } from '../errors';
 import type { CampaignService } from './campaign.service';
+import { renderStep, StepMergeFieldError, type MergeSource, type RenderedStep } from './step-content';
+
+export interface RenderedPreviewStep extends RenderedStep {
+  position: number;
+}
+
+export interface Preview {
+  contactId: string;
+  /** The contact's enrollment in the campaign; its id seeds variants and spintax, as in the real send. */
+  enrollmentId: string | null;
+  steps: RenderedPreviewStep[];
+}
+
+export type TestSendStatus = 'sent' | 'rejected' | 'failed';
+
+export interface TestSendReport {
+  mailbox: Pick<MailboxEntity, 'id' | 'fromEmail'>;
+  contactId: string | null;
+  enrollmentId: string | null;
+  results: {
+    email: string;
+    steps: {
+      position: number;
+      variantLabel: string | null;
+      subject: string;
+      status: TestSendStatus;
+      response: string;
+    }[];
+  }[];
+}
+
+/** How many lines a missing-merge-field error lists; the count covers the rest. */
+const MAX_ERROR_LINES = 20;
+/** Test sends to different addresses run side by side; each address gets its steps in order. */
+const TEST_SEND_CONCURRENCY = 5;
+
+type StepWithVariants = { step: SequenceStepEntity; variants: StepVariantEntity[] };
 
 /** What a campaign's steps say to a given contact: preview, test sends, and the renderability check of dispatch. */
 export class CampaignContentService {
@@ -13,4 +62,217 @@ export class CampaignContentService {
     readonly secrets: SecretBox,
     readonly logger: Logger,
   ) {}
+
+  /**
+   * Every step rendered for one of the organization's contacts, exactly as it would be sent: the seed is the
+   * contact's enrollment in this campaign, or the contact id when not enrolled (variants and spintax may then differ
+   * from what a later enrollment gets). A missing merge field is a `missing_merge_field` error naming contact and field.
+   */
+  async preview(organizationId: string, campaignId: string, contactId: string): Promise<Preview> {
+    await this.campaigns.require(organizationId, campaignId);
+    const { contact, enrollmentId, seedId } = await this.recipient(organizationId, campaignId, contactId);
+    const steps = this.renderAll(await this.stepsOf(campaignId), seedId, { contact });
+    return { contactId: contact.id, enrollmentId, steps };
+  }
+
+  /**
+   * Sends every step at once to each address, from the campaign's first active mailbox, subjects prefixed `[TEST] `.
+   * Merge fields come from `contactId` when given; otherwise fields with a fallback show it and every other one shows
+   * as `[field]`. Logged in `test_sends` only: campaign statistics and mailbox limits never see these messages.
+   */
+  async testSend(
+    organizationId: string,
+    campaignId: string,
+    input: { emails: string[]; contactId?: string | undefined },
+  ): Promise<TestSendReport> {
+    await this.campaigns.require(organizationId, campaignId);
+    let merge: MergeSource = 'placeholders';
+    // Without a contact every address gets the same text: the campaign id seeds variants and spintax.
+    let seedId = campaignId;
+    let enrollmentId: string | null = null;
+    if (input.contactId) {
+      const recipient = await this.recipient(organizationId, campaignId, input.contactId);
+      merge = { contact: recipient.contact };
+      seedId = recipient.seedId;
+      enrollmentId = recipient.enrollmentId;
+    }
+    const usage = await this.db.repos.mailboxes.usageForCampaign(campaignId, startOfUtcDay(new Date()));
+    const mailbox = usage.find((candidate) => candidate.mailbox.status === 'active')?.mailbox;
+    if (!mailbox) {
+      throw new AppError(
+        'campaign_not_dispatchable',
+        'The campaign has no active mailbox to send the test from; add an SMTP credential or re-enable one.',
+      );
+    }
+    const steps = this.renderAll(await this.stepsOf(campaignId), seedId, merge);
+    const emails = [...new Set(input.emails.map((email) => normalizeEmail(email) ?? email.trim()))];
+
+    const results: TestSendReport['results'] = [];
+    for (let index = 0; index < emails.length; index += TEST_SEND_CONCURRENCY) {
+      const chunk = emails.slice(index, index + TEST_SEND_CONCURRENCY);
+      results.push(
+        ...(await Promise.all(
+          chunk.map((email) => this.sendTestSequence(organizationId, campaignId, mailbox, email, steps)),
+        )),
+      );
+    }
+    return {
+      mailbox: { id: mailbox.id, fromEmail: mailbox.fromEmail },
+      contactId: input.contactId ?? null,
+      enrollmentId,
+      results,
+    };
+  }
+
+  /**
+   * Throws one `missing_merge_field` error (listing up to 20 contact/step/field lines) unless every step renders for
+   * every given enrollment, with its contact's data and its own seed, exactly as the send would.
+   */
+  async assertRenderable(campaignId: string, enrollments: EnrollmentEntity[]): Promise<void> {
+    if (enrollments.length === 0) return;
+    const steps = await this.stepsOf(campaignId);
+    if (steps.length === 0) return;
+    const unloaded = enrollments.filter((enrollment) => !enrollment.contact).map((enrollment) => enrollment.contactId);
+    const contacts = new Map(
+      (await this.db.repos.content.contactsByIds(unloaded)).map((contact) => [contact.id, contact]),
+    );
+    const lines: string[] = [];
+    let failing = 0;
+    for (const [index, enrollment] of enrollments.entries()) {
+      // Rendering thousands of bodies is CPU work: let other requests through now and then.
+      if (index > 0 && index % 200 === 0) await new Promise((resolve) => setImmediate(resolve));
+      const contact = enrollment.contact ?? contacts.get(enrollment.contactId);
+      if (!contact) continue;
+      const problems = this.missingFields(steps, enrollment.id, contact);
+      if (problems.length > 0) failing += 1;
+      lines.push(...problems.slice(0, MAX_ERROR_LINES - lines.length));
+    }
+    if (failing > 0) {
+      throw new AppError(
+        'missing_merge_field',
+        `${failing} contact(s) lack merge fields the campaign's steps use without a fallback; add the fields to ` +
+          'the contacts or give the merge tags a fallback such as {{ first_name | default: "there" }}.',
+        { errors: lines },
+      );
+    }
+  }
+
+  /** The organization's contact, its enrollment in the campaign if any, and the seed its content is rendered with. */
+  private async recipient(organizationId: string, campaignId: string, contactId: string) {
+    const contact = await this.db.repos.contacts.findById(organizationId, contactId);
+    if (!contact) throw notFound('contact_not_found', 'Contact');
+    const enrollment = await this.db.repos.content.enrollmentOfContact(campaignId, contact.id);
+    return { contact, enrollmentId: enrollment?.id ?? null, seedId: enrollment?.id ?? contact.id };
+  }
+
+  private async stepsOf(campaignId: string): Promise<StepWithVariants[]> {
+    const [steps, variants] = await Promise.all([
+      this.db.repos.campaigns.steps(campaignId),
+      this.db.repos.campaigns.variants(campaignId),
+    ]);
+    return steps.map((step) => ({ step, variants: variants.get(step.id) ?? [] }));
+  }
+
+  /** Every step rendered, or one `missing_merge_field` error listing each step that cannot be. */
+  private renderAll(steps: StepWithVariants[], seedId: string, merge: MergeSource): RenderedPreviewStep[] {
+    const rendered: RenderedPreviewStep[] = [];
+    const failures: StepMergeFieldError[] = [];
+    for (const { step, variants } of steps) {
+      try {
+        rendered.push({ position: step.position, ...renderStep({ step, variants, seedId, merge }) });
+      } catch (error) {
+        if (!(error instanceof StepMergeFieldError)) throw error;
+        failures.push(error);
+      }
+    }
+    if (failures.length > 0) {
+      throw new AppError('missing_merge_field', failures[0]!.message, { errors: failures.map(describe) });
+    }
+    return rendered;
+  }
+
+  private missingFields(steps: StepWithVariants[], seedId: string, contact: ContactEntity): string[] {
+    const lines: string[] = [];
+    for (const { step, variants } of steps) {
+      try {
+        renderStep({ step, variants, seedId, merge: { contact } });
+      } catch (error) {
+        if (!(error instanceof StepMergeFieldError)) throw error;
+        lines.push(describe(error));
+      }
+    }
+    return lines;
+  }
+
+  /** One address's test sequence, in step order, follow-ups threaded under the earlier test messages. */
+  private async sendTestSequence(
+    organizationId: string,
+    campaignId: string,
+    mailbox: MailboxEntity,
+    email: string,
+    steps: RenderedPreviewStep[],
+  ): Promise<TestSendReport['results'][number]> {
+    const account = smtpAccountOf(mailbox, this.secrets);
+    const domain = mailbox.fromEmail.split('@')[1] ?? 'localhost';
+    const thread: string[] = [];
+    const logged: NewTestSend[] = [];
+    const report: TestSendReport['results'][number] = { email, steps: [] };
+    for (const step of steps) {
+      const messageId = `<test-${crypto.randomUUID()}@${domain}>`;
+      const subject = `[TEST] ${step.subject}`;
+      const result = await this.smtp.send(
+        account,
+        composeMessage({
+          from: { email: mailbox.fromEmail, name: mailbox.fromName },
+          to: email,
+          subject,
+          html: step.html,
+          messageId,
+          thread: [...thread],
+        }),
+      );
+      const status = testSendStatus(result);
+      if (status === 'sent') thread.push(messageId);
+      logged.push({
+        organizationId,
+        campaignId,
+        stepPosition: step.position,
+        variantLabel: step.variantLabel,
+        toEmail: email,
+        mailboxId: mailbox.id,
+        messageId,
+        status,
+        smtpResponse: result.response.slice(0, 1000),
+      });
+      report.steps.push({
+        position: step.position,
+        variantLabel: step.variantLabel,
+        subject,
+        status,
+        response: result.response,
+      });
+    }
+    await this.db.repos.content.recordTestSends(logged);
+    if (report.steps.some((step) => step.status !== 'sent')) {
+      this.logger.warn({ campaignId, email }, 'some test messages were not accepted');
+    }
+    return report;
+  }
+}
+
+function testSendStatus(result: SmtpResult): TestSendStatus {
+  switch (result.kind) {
+    case 'sent':
+      return 'sent';
+    case 'rejected_permanent':
+    case 'rejected_temporary':
+      return 'rejected';
+    case 'connection_error':
+    case 'unknown':
+      return 'failed';
+  }
+}
+
+function describe(error: StepMergeFieldError): string {
+  return `contact ${error.contact.email} (${error.contact.id}): step ${error.position} needs "${error.field}"`;
 }

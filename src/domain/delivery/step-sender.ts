@@ -3,13 +3,14 @@ import type { ContactEntity } from '../../db/entities/contact.entity';
 import type { EnrollmentEntity } from '../../db/entities/enrollment.entity';
 import type { MailboxEntity } from '../../db/entities/mailbox.entity';
 import type { SequenceStepEntity } from '../../db/entities/sequence-step.entity';
+import type { StepVariantEntity } from '../../db/entities/step-variant.entity';
 import type { Database } from '../../db/repositories';
 import { FINAL_ENROLLMENT_STATUSES } from '../../db/repositories/enrollment.repository';
 import type { SecretBox } from '../../crypto/secret-box';
 import { composeMessage, messageIdFor } from '../../mail/compose';
-import { MissingMergeFieldError, renderTemplate } from '../../mail/render';
-import type { SmtpResult, SmtpTransports } from '../../mail/smtp';
+import type { SmtpAccount, SmtpResult, SmtpTransports } from '../../mail/smtp';
 import type { Logger } from '../../logger';
+import { renderStep, StepMergeFieldError, type RenderedStep } from '../campaigns/step-content';
 import { pickMailboxWithMostRoom, startOfUtcDay } from './mailbox-selection';
 
 /** What became of one step; the workflow decides what comes next. */
@@ -75,9 +76,10 @@ export async function sendStep(deps: StepSenderDeps, enrollmentId: string, posit
   if (stop) return stop;
   if (campaign!.status === 'paused') return { kind: 'held', reason: 'the campaign is paused' };
   if (!step) throw new PermanentSendError('StepNotFound', `Step ${position} no longer exists in the campaign.`);
-  const content = render(step, contact!, position);
+  const variants = await db.repos.content.variantsOfStep(step.id);
+  const content = render(step, variants, contact!, enrollment.id);
 
-  const claim = await claimSend(db, enrollment, contact!, position, content.subject);
+  const claim = await claimSend(db, enrollment, contact!, position, content);
   if (claim === 'taken') return sendStep(deps, enrollmentId, position); // another attempt got there first
   if ('deferredUntil' in claim) {
     const until = claim.deferredUntil.toISOString();
@@ -91,14 +93,7 @@ export async function sendStep(deps: StepSenderDeps, enrollmentId: string, posit
   const { mailbox, messageId, attempt } = claim;
   const thread = await db.repos.messages.thread(enrollmentId, position);
   const result = await deps.smtp.send(
-    {
-      cacheKey: `${mailbox.id}:${mailbox.updatedAt.getTime()}`,
-      host: mailbox.smtpHost,
-      port: mailbox.smtpPort,
-      security: mailbox.smtpSecurity,
-      username: mailbox.smtpUsername,
-      password: deps.secrets.decrypt(mailbox.smtpPasswordEncrypted),
-    },
+    smtpAccountOf(mailbox, deps.secrets),
     composeMessage({
       from: { email: mailbox.fromEmail, name: mailbox.fromName },
       to: contact!.email,
@@ -108,7 +103,47 @@ export async function sendStep(deps: StepSenderDeps, enrollmentId: string, posit
       thread: thread.map((message) => message.messageId),
     }),
   );
-  return settle(deps, { enrollmentId, position, attempt, mailboxId: mailbox.id, messageId, contact: contact! }, result);
+  const outcome = await settle(
+    deps,
+    { enrollmentId, position, attempt, mailboxId: mailbox.id, messageId, contact: contact! },
+    result,
+  );
+  if (outcome.kind === 'sent' && content.variantLabel !== null) await decideWinner(deps, campaign!, step);
+  return outcome;
+}
+
+/** The SMTP account of a mailbox, its password decrypted; a changed mailbox gets a fresh pooled transport. */
+export function smtpAccountOf(mailbox: MailboxEntity, secrets: SecretBox): SmtpAccount {
+  return {
+    cacheKey: `${mailbox.id}:${mailbox.updatedAt.getTime()}`,
+    host: mailbox.smtpHost,
+    port: mailbox.smtpPort,
+    security: mailbox.smtpSecurity,
+    username: mailbox.smtpUsername,
+    password: secrets.decrypt(mailbox.smtpPasswordEncrypted),
+  };
+}
+
+/**
+ * With automatic A/B winners on, a send of a variant may complete the test of its step. Best effort: the send is
+ * already settled, and the next send of the step checks again.
+ */
+async function decideWinner(deps: StepSenderDeps, campaign: CampaignEntity, step: SequenceStepEntity): Promise<void> {
+  if (!campaign.winnerMetric || !campaign.winnerMinSends || step.winnerLabel !== null) return;
+  try {
+    const winner = await deps.db.repos.content.decideWinner({
+      stepId: step.id,
+      campaignId: campaign.id,
+      position: step.position,
+      metric: campaign.winnerMetric,
+      minSends: campaign.winnerMinSends,
+    });
+    if (winner) {
+      deps.logger.info({ campaignId: campaign.id, position: step.position, winner }, 'A/B winner decided');
+    }
+  } catch (error) {
+    deps.logger.warn({ err: error, campaignId: campaign.id, position: step.position }, 'A/B winner check failed');
+  }
 }
 
 /** The outcome of an earlier attempt at this step, if it settled (or crashed) — null when a send may proceed. */
@@ -161,20 +196,18 @@ function reasonToStop(
   return null;
 }
 
-function render(step: SequenceStepEntity, contact: ContactEntity, position: number): { subject: string; html: string } {
-  const fields = { ...contact.fields, email: contact.email };
+/** Seeded by the enrollment, so every attempt at this step renders the same variant and text as its preview. */
+function render(
+  step: SequenceStepEntity,
+  variants: StepVariantEntity[],
+  contact: ContactEntity,
+  enrollmentId: string,
+): RenderedStep {
   try {
-    return {
-      subject: renderTemplate(step.subject, fields, 'text'),
-      html: renderTemplate(step.bodyHtml, fields, 'html'),
-    };
+    return renderStep({ step, variants, seedId: enrollmentId, merge: { contact } });
   } catch (error) {
-    if (!(error instanceof MissingMergeFieldError)) throw error;
-    throw new PermanentSendError(
-      'MissingMergeField',
-      `Contact ${contact.email} (${contact.id}) has no value for "${error.field}" used by step ${position}; ` +
-        `add the field to the contact or give it a fallback such as {{ ${error.field} | default: "…" }}.`,
-    );
+    if (error instanceof StepMergeFieldError) throw new PermanentSendError('MissingMergeField', error.message);
+    throw error;
   }
 }
 
@@ -191,7 +224,7 @@ function claimSend(
   enrollment: EnrollmentEntity,
   contact: ContactEntity,
   position: number,
-  subject: string,
+  content: RenderedStep,
 ): Promise<Claim> {
   return db.transaction(async (repos) => {
     let mailbox = enrollment.mailboxId ? await repos.mailboxes.findById(enrollment.mailboxId) : null;
@@ -215,7 +248,8 @@ function claimSend(
       mailboxId: mailbox.id,
       messageId,
       toEmail: contact.email,
-      subject,
+      subject: content.subject,
+      variantLabel: content.variantLabel,
     });
     return attempt === null ? 'taken' : { mailbox, messageId, attempt };
   });

@@ -32,6 +32,11 @@ export interface EnrollmentDetails {
   live: EnrollmentState | null;
 }
 
+/** Renders every step for these enrollments; throws `missing_merge_field` naming the contacts and fields. */
+export interface RenderabilityCheck {
+  assertRenderable(campaignId: string, enrollments: EnrollmentEntity[]): Promise<void>;
+}
+
 /** Rows per set-based insert when enrolling a whole list. */
 const ENROLL_CHUNK = 5000;
 
@@ -45,6 +50,7 @@ export class EnrollmentService {
     private readonly campaigns: CampaignService,
     private readonly workflows: EnrollmentWorkflowsPort,
     private readonly mailHosts: MailHostResolver,
+    private readonly content: RenderabilityCheck,
   ) {}
 
   /** Enrolls an existing contact, or creates/reuses one by email; the enrollment waits for dispatch. */
@@ -147,6 +153,8 @@ export class EnrollmentService {
     }
 
     const { send, skips } = await screenForDispatch(this.db.repos, campaign, pending, this.mailHosts);
+    // Before anything is written or started: a missing merge field refuses the whole batch, naming the contacts.
+    await this.content.assertRenderable(campaignId, send);
     await this.db.transaction(async (repos) => {
       await repos.skips.insertMany(
         skips.map(({ enrollment, kind, detail }) => ({

@@ -1,0 +1,125 @@
+import crypto from 'node:crypto';
+import { MissingMergeFieldError, renderTemplate } from '../../mail/render';
+import { resolveSpintax } from '../../mail/spintax';
+
+/** What a step says, before variants, spintax and merge fields. */
+export interface StepTemplate {
+  position: number;
+  subject: string;
+  bodyHtml: string;
+  /** The A/B variant every send uses once decided. */
+  winnerLabel: string | null;
+}
+
+export interface VariantTemplate {
+  label: string;
+  subject: string;
+  bodyHtml: string;
+  weight: number;
+}
+
+export interface MergeContact {
+  id: string;
+  email: string;
+  fields: Record<string, string>;
+}
+
+/** Whose data fills the merge fields: a contact's, or visible `[field]` placeholders (test sends without a contact). */
+export type MergeSource = { contact: MergeContact } | 'placeholders';
+
+export interface RenderedStep {
+  subject: string;
+  html: string;
+  /** The variant used; null when the step has none. */
+  variantLabel: string | null;
+}
+
+/** A merge field the step uses and the contact lacks, with no `default` fallback. */
+export class StepMergeFieldError extends Error {
+  constructor(
+    readonly contact: Pick<MergeContact, 'id' | 'email'>,
+    readonly position: number,
+    readonly field: string,
+  ) {
+    super(
+      `Contact ${contact.email} (${contact.id}) has no value for "${field}" used by step ${position}; ` +
+        `add the field to the contact or give it a fallback such as {{ ${field} | default: "…" }}.`,
+    );
+    this.name = 'StepMergeFieldError';
+  }
+}
+
+/** A number in [0, 2^48) from the parts: stable across processes and releases. */
+function hash48(...parts: (string | number)[]): number {
+  return crypto.createHash('sha256').update(parts.join('\0')).digest().readUIntBE(0, 6);
+}
+
+/**
+ * The variant a step sends to one enrollment: the decided winner if there is one, otherwise a weighted choice fixed
+ * by the seed (the enrollment id) and the step position. Null when the step has no variants (its own content is used).
+ */
+export function chooseVariant<V extends VariantTemplate>(step: StepTemplate, variants: V[], seedId: string): V | null {
+  if (variants.length === 0) return null;
+  const winner = step.winnerLabel === null ? undefined : variants.find((v) => v.label === step.winnerLabel);
+  if (winner) return winner;
+  // Sorted, so the buckets do not depend on the order the database returned the variants in.
+  const sorted = [...variants].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+  const total = sorted.reduce((sum, variant) => sum + Math.max(1, variant.weight), 0);
+  let bucket = hash48('variant', seedId, step.position) % total;
+  for (const variant of sorted) {
+    bucket -= Math.max(1, variant.weight);
+    if (bucket < 0) return variant;
+  }
+  return sorted.at(-1)!;
+}
+
+/**
+ * Renders one step for one recipient: variant, then spintax (seeded like the variant, so a preview, the real send
+ * and any retry of the same enrollment agree), then Liquid (HTML-escaped merge values in the body).
+ * Throws StepMergeFieldError when the contact lacks a field used without a fallback.
+ */
+export function renderStep(input: {
+  step: StepTemplate;
+  variants: VariantTemplate[];
+  /** The enrollment id (a contact id or another stable id when there is no enrollment). */
+  seedId: string;
+  merge: MergeSource;
+}): RenderedStep {
+  const { step, seedId, merge } = input;
+  const variant = chooseVariant(step, input.variants, seedId);
+  const subject = resolveSpintax(variant?.subject ?? step.subject, `${seedId}:${step.position}:subject`);
+  const body = resolveSpintax(variant?.bodyHtml ?? step.bodyHtml, `${seedId}:${step.position}:body`);
+  if (merge === 'placeholders') {
+    return {
+      subject: renderWithPlaceholders(subject, 'text'),
+      html: renderWithPlaceholders(body, 'html'),
+      variantLabel: variant?.label ?? null,
+    };
+  }
+  const fields = { ...merge.contact.fields, email: merge.contact.email };
+  try {
+    return {
+      subject: renderTemplate(subject, fields, 'text'),
+      html: renderTemplate(body, fields, 'html'),
+      variantLabel: variant?.label ?? null,
+    };
+  } catch (error) {
+    if (!(error instanceof MissingMergeFieldError)) throw error;
+    throw new StepMergeFieldError(merge.contact, step.position, error.field);
+  }
+}
+
+/** Fields with a fallback render it; every other field shows as `[field]`, so the reader sees where data goes. */
+function renderWithPlaceholders(source: string, mode: 'text' | 'html'): string {
+  const fields: Record<string, string> = {};
+  for (;;) {
+    try {
+      return renderTemplate(source, fields, mode);
+    } catch (error) {
+      if (!(error instanceof MissingMergeFieldError)) throw error;
+      const name = error.field.split('.')[0]!;
+      if (name in fields) throw error;
+      fields[name] = `[${name}]`;
+    }
+  }
+}
