@@ -151,8 +151,8 @@ export function campaignRoutes(deps: {
   router.post('/:id/smtp_credentials/:credentialId/reenable', async (req, res) => {
     const id = pathUuid(req.params.id, 'campaign_not_found', 'Campaign');
     const credentialId = pathUuid(req.params.credentialId, 'credential_not_found', 'Credential');
-    const mailbox = await deps.campaigns.reenableMailbox(res.locals.organizationId, id, credentialId);
-    sendSuccess(res, presentCredential(mailbox, await deps.campaigns.sentToday(mailbox.id)), {
+    const { mailbox, sentToday } = await deps.campaigns.reenableMailbox(res.locals.organizationId, id, credentialId);
+    sendSuccess(res, presentCredential(mailbox, sentToday), {
       message: 'Credential re-enabled.',
     });
   });

@@ -89,7 +89,8 @@ describe('a first real sequence: 3 steps, 3 contacts, real Temporal, Postgres an
     expect(response.body.data.status).toBe('active');
     expect(response.body.data.totals).toMatchObject({ pending: 0, sent: 9, completed: 3, bounced: 0 });
     expect(response.body.data.rates).toEqual({ bounce_rate: 0, open_rate: 0, reply_rate: 0 });
-    expect(response.body.data.credentials[0]).toMatchObject({ sent_today: 9 });
+    // The daily limit counts new conversations: 3 first steps (the 6 follow-ups are not counted).
+    expect(response.body.data.credentials[0]).toMatchObject({ sent_today: 3 });
     expect(JSON.stringify(response.body)).not.toContain('secret-password');
   });
 

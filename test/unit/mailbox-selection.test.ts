@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { pickMailboxWithMostRoom, startOfUtcDay, type MailboxRoom } from '../../src/domain/delivery/mailbox-selection';
+import { pickMailboxWithMostRoom, type MailboxRoom } from '../../src/domain/delivery/mailbox-selection';
 
 function candidate(dailyLimit: number, sentToday: number, status: 'active' | 'disabled' = 'active'): MailboxRoom {
   return { mailbox: { id: crypto.randomUUID(), status, dailyLimit }, sentToday };
@@ -55,26 +55,5 @@ describe('pickMailboxWithMostRoom', () => {
     it('then null is returned', () => {
       expect(pickMailboxWithMostRoom([])).toBeNull();
     });
-  });
-});
-
-describe('startOfUtcDay', () => {
-  it('when given an instant during the day, then it returns midnight UTC of that day', () => {
-    expect(startOfUtcDay(new Date('2024-05-17T13:45:12.345Z')).toISOString()).toBe('2024-05-17T00:00:00.000Z');
-  });
-
-  it('when given the last millisecond of a UTC day, then it stays on that day', () => {
-    expect(startOfUtcDay(new Date('2024-12-31T23:59:59.999Z')).toISOString()).toBe('2024-12-31T00:00:00.000Z');
-  });
-
-  it('when the local date differs from the UTC date, then the UTC date decides', () => {
-    // 23:30 in New York on the 10th is already the 11th in UTC.
-    expect(startOfUtcDay(new Date('2024-03-10T23:30:00-04:00')).toISOString()).toBe('2024-03-11T00:00:00.000Z');
-  });
-
-  it('when given midnight UTC, then it returns the same instant', () => {
-    const midnight = new Date('2024-02-29T00:00:00.000Z');
-
-    expect(startOfUtcDay(midnight).getTime()).toBe(midnight.getTime());
   });
 });

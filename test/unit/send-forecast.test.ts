@@ -6,6 +6,7 @@ const HOUR = 60 * 60 * 1000;
 function input(overrides: Partial<ForecastInput>): ForecastInput {
   return {
     now: NOW,
+    zone: 'UTC',
     days: 3,
     steps: [
       { position: 1, delayMs: 0 },
@@ -95,5 +96,22 @@ describe('forecastSends', () => {
 
     expect(byDay(result)).toEqual([['2026-03-10', { 1: 1 }]]);
     expect(result.beyondHorizon).toBe(1);
+  });
+
+  it("when the campaign's zone is far east, then its days start at that zone's midnight", () => {
+    // 09:00 UTC on the 10th is 23:00 on the 10th in Kiritimati (UTC+14); its next day starts at 10:00 UTC.
+    const result = forecastSends(
+      input({
+        zone: 'Pacific/Kiritimati',
+        steps: [{ position: 1, delayMs: 0 }],
+        enrollments: [1, 2].map(() => ({ nextPosition: 1, dueAt: NOW, mailboxId: null })),
+        mailboxes: [{ id: 'm1', status: 'active', dailyLimit: 1, sentToday: 0 }],
+      }),
+    );
+
+    expect(byDay(result).slice(0, 2)).toEqual([
+      ['2026-03-10', { 1: 1 }],
+      ['2026-03-11', { 1: 1 }],
+    ]);
   });
 });

@@ -80,16 +80,21 @@ export class MailboxRepository {
     );
   }
 
+  /** New conversations (step-1 sends) the mailbox started since `since`. */
   async sentSince(mailboxId: string, since: Date): Promise<number> {
     const rows: { sent: string }[] = await this.manager.query(
       `SELECT count(*) AS sent FROM messages
-        WHERE mailbox_id = $1 AND status IN ('sending', 'sent', 'unknown', 'bounced') AND created_at >= $2`,
+        WHERE mailbox_id = $1 AND step_position = 1
+          AND status IN ('sending', 'sent', 'unknown', 'bounced') AND created_at >= $2`,
       [mailboxId, since],
     );
     return Number(rows[0]?.sent ?? 0);
   }
 
-  /** The campaign's mailboxes with what each sent since `since`, across every campaign. */
+  /**
+   * The campaign's mailboxes with the new conversations (step-1 sends) each started since `since`, across every
+   * campaign: what a mailbox's daily limit counts.
+   */
   async usageForCampaign(campaignId: string, since: Date): Promise<MailboxUsage[]> {
     const mailboxes = await this.manager
       .createQueryBuilder(MailboxEntity, 'mailbox')
@@ -101,7 +106,8 @@ export class MailboxRepository {
     if (mailboxes.length === 0) return [];
     const counts: { mailbox_id: string; sent: string }[] = await this.manager.query(
       `SELECT mailbox_id, count(*) AS sent FROM messages
-        WHERE mailbox_id = ANY($1) AND status IN ('sending', 'sent', 'unknown', 'bounced') AND created_at >= $2
+        WHERE mailbox_id = ANY($1) AND step_position = 1
+          AND status IN ('sending', 'sent', 'unknown', 'bounced') AND created_at >= $2
         GROUP BY mailbox_id`,
       [mailboxes.map((mailbox) => mailbox.id), since],
     );

@@ -12,7 +12,6 @@ import { composeMessage } from '../../mail/compose';
 import type { SmtpResult, SmtpTransports } from '../../mail/smtp';
 import { normalizeEmail } from '../contacts/email';
 import { smtpAccountOf } from '../delivery/step-sender';
-import { startOfUtcDay } from '../delivery/mailbox-selection';
 import { AppError, notFound } from '../errors';
 import type { CampaignService } from './campaign.service';
 import { renderStep, StepMergeFieldError, type MergeSource, type RenderedStep } from './step-content';
@@ -96,7 +95,7 @@ export class CampaignContentService {
       seedId = recipient.seedId;
       enrollmentId = recipient.enrollmentId;
     }
-    const usage = await this.db.repos.mailboxes.usageForCampaign(campaignId, startOfUtcDay(new Date()));
+    const usage = await this.db.repos.mailboxes.usageForCampaign(campaignId, new Date());
     const mailbox = usage.find((candidate) => candidate.mailbox.status === 'active')?.mailbox;
     if (!mailbox) {
       throw new AppError(

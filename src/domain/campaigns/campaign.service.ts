@@ -9,7 +9,7 @@ import type { SkipKind } from '../../db/entities/enrollment-skip.entity';
 import type { SkipRow } from '../../db/repositories/skip.repository';
 import type { CampaignSettings, NewStep } from '../../db/repositories/campaign.repository';
 import type { SecretBox } from '../../crypto/secret-box';
-import { startOfUtcDay } from '../delivery/mailbox-selection';
+import { campaignZone, dayBounds } from '../delivery/sending-day';
 import { forecastSends } from './send-forecast';
 import { AppError, notFound } from '../errors';
 
@@ -116,7 +116,7 @@ export class CampaignService {
       repos.campaigns.steps(campaignId),
       repos.campaigns.variants(campaignId),
       repos.stats.campaignTotals(campaignId),
-      repos.mailboxes.usageForCampaign(campaignId, startOfUtcDay(new Date())),
+      repos.mailboxes.usageForCampaign(campaignId, dayBounds(new Date(), campaignZone(campaign)).start),
       repos.stats.perBatch(campaignId),
       repos.stats.perStep(campaignId),
       repos.stats.recentBounces(campaignId, RECENT_BOUNCES),
@@ -172,11 +172,15 @@ export class CampaignService {
   }
 
   /** Clears an automatic (or manual) disable of one of the campaign's mailboxes. */
-  async reenableMailbox(organizationId: string, campaignId: string, mailboxId: string): Promise<MailboxEntity> {
-    await this.require(organizationId, campaignId);
+  async reenableMailbox(
+    organizationId: string,
+    campaignId: string,
+    mailboxId: string,
+  ): Promise<{ mailbox: MailboxEntity; sentToday: number }> {
+    const campaign = await this.require(organizationId, campaignId);
     const mailbox = await this.db.repos.mailboxes.reenable(campaignId, mailboxId);
     if (!mailbox) throw notFound('credential_not_found', 'Credential');
-    return mailbox;
+    return { mailbox, sentToday: await this.sentToday(campaign, mailbox.id) };
   }
 
   /** The campaign's latest skipped enrollments, optionally of one kind. */
@@ -201,18 +205,20 @@ export class CampaignService {
    * limits (see forecastSends). Held (paused) enrollments are counted apart: they send nothing until resumed.
    */
   async forecast(organizationId: string, campaignId: string, days: number) {
-    await this.require(organizationId, campaignId);
+    const campaign = await this.require(organizationId, campaignId);
     const now = new Date();
+    const zone = campaignZone(campaign);
     const { repos } = this.db;
     const [steps, enrollments, usage, held] = await Promise.all([
       repos.campaigns.steps(campaignId),
       repos.enrollments.scheduled(campaignId),
-      repos.mailboxes.usageForCampaign(campaignId, startOfUtcDay(now)),
+      repos.mailboxes.usageForCampaign(campaignId, dayBounds(now, zone).start),
       repos.enrollments.countHeld(campaignId),
     ]);
     const plan = steps.map((step) => ({ position: step.position, delayMs: Math.round(step.delayMinutes * 60_000) }));
     const result = forecastSends({
       now,
+      zone,
       days,
       steps: plan,
       enrollments: enrollments.flatMap((enrollment) => {
@@ -232,9 +238,9 @@ export class CampaignService {
     return { ...result, held };
   }
 
-  /** What the mailbox sent today, across every campaign. */
-  async sentToday(mailboxId: string): Promise<number> {
-    return this.db.repos.mailboxes.sentSince(mailboxId, startOfUtcDay(new Date()));
+  /** The new conversations the mailbox started today (in the campaign's timezone), across every campaign. */
+  async sentToday(campaign: CampaignEntity, mailboxId: string): Promise<number> {
+    return this.db.repos.mailboxes.sentSince(mailboxId, dayBounds(new Date(), campaignZone(campaign)).start);
   }
 
   /** The organization's campaign, or `campaign_not_found`. */

@@ -1,20 +1,21 @@
-import { pickMailboxWithMostRoom, startOfUtcDay } from '../delivery/mailbox-selection';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
+import { pickMailboxWithMostRoom } from '../delivery/mailbox-selection';
+import { dayBounds } from '../delivery/sending-day';
 
 export interface ForecastInput {
   now: Date;
+  /** The zone the campaign's days are counted in. */
+  zone: string;
   days: number;
   /** The campaign's steps in order, with their delays after the previous step. */
   steps: { position: number; delayMs: number }[];
   /** Enrollments whose sequence is running and not held, with their next step and when it is due. */
   enrollments: { nextPosition: number; dueAt: Date; mailboxId: string | null }[];
-  /** The campaign's mailboxes, with what each already sent today (across every campaign). */
+  /** The campaign's mailboxes, with the new conversations each already started today (across every campaign). */
   mailboxes: { id: string; status: 'active' | 'disabled'; dailyLimit: number; sentToday: number }[];
 }
 
 export interface ForecastDay {
-  /** UTC date, YYYY-MM-DD. */
+  /** The date in the campaign's zone, YYYY-MM-DD. */
   date: string;
   byStep: Map<number, number>;
   total: number;
@@ -28,13 +29,12 @@ interface Pending {
 }
 
 /**
- * Forecasts the sends of the next `days` UTC days by replaying the sender's rules: a step is sent when due; a
- * first step takes the active mailbox with the most room left that day or waits for the next day; follow-ups keep
- * their enrollment's mailbox (and use its room); each send makes the next step due after its delay.
+ * Forecasts the sends of the next `days` days (in the campaign's zone) by replaying the sender's rules: a step is
+ * sent when due; a first step takes the active mailbox with the most room left that day or waits for the next
+ * day; follow-ups keep their enrollment's mailbox and do not count against its limit; each send makes the next
+ * step due after its delay.
  */
 export function forecastSends(input: ForecastInput): { days: ForecastDay[]; beyondHorizon: number } {
-  const today = startOfUtcDay(input.now).getTime();
-  const horizon = today + input.days * DAY_MS;
   const stepIndex = new Map(input.steps.map((step, index) => [step.position, index]));
   let queue: Pending[] = input.enrollments.flatMap((enrollment, index) => {
     const at = stepIndex.get(enrollment.nextPosition);
@@ -44,10 +44,12 @@ export function forecastSends(input: ForecastInput): { days: ForecastDay[]; beyo
   });
 
   const days: ForecastDay[] = [];
-  for (let dayStart = today; dayStart < horizon; dayStart += DAY_MS) {
-    const dayEnd = dayStart + DAY_MS;
-    const sent = new Map(input.mailboxes.map((mailbox) => [mailbox.id, dayStart === today ? mailbox.sentToday : 0]));
-    const day: ForecastDay = { date: new Date(dayStart).toISOString().slice(0, 10), byStep: new Map(), total: 0 };
+  let bounds = dayBounds(input.now, input.zone);
+  for (let index = 0; index < input.days; index += 1, bounds = dayBounds(bounds.end, input.zone)) {
+    const dayStart = bounds.start.getTime();
+    const dayEnd = bounds.end.getTime();
+    const sent = new Map(input.mailboxes.map((mailbox) => [mailbox.id, index === 0 ? mailbox.sentToday : 0]));
+    const day: ForecastDay = { date: bounds.date, byStep: new Map(), total: 0 };
     const later: Pending[] = [];
     // Due sends in time order; a send can make its next step due the same day, so keep the queue sorted.
     queue.sort((a, b) => a.dueAt - b.dueAt);
@@ -63,8 +65,8 @@ export function forecastSends(input: ForecastInput): { days: ForecastDay[]; beyo
           continue;
         }
         mailboxId = chosen.mailbox.id;
+        sent.set(mailboxId, (sent.get(mailboxId) ?? 0) + 1);
       }
-      sent.set(mailboxId, (sent.get(mailboxId) ?? 0) + 1);
       const position = input.steps[item.stepIndex]!.position;
       day.byStep.set(position, (day.byStep.get(position) ?? 0) + 1);
       day.total += 1;

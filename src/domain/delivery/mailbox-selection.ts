@@ -19,8 +19,3 @@ export function pickMailboxWithMostRoom<T extends MailboxRoom>(candidates: T[]):
   }
   return best;
 }
-
-/** Midnight UTC of the given instant: the day a mailbox's daily limit is counted in. */
-export function startOfUtcDay(now: Date): Date {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-}

@@ -11,7 +11,8 @@ import { composeMessage, messageIdFor } from '../../mail/compose';
 import type { SmtpAccount, SmtpResult, SmtpTransports } from '../../mail/smtp';
 import type { Logger } from '../../logger';
 import { renderStep, StepMergeFieldError, type RenderedStep } from '../campaigns/step-content';
-import { pickMailboxWithMostRoom, startOfUtcDay } from './mailbox-selection';
+import { pickMailboxWithMostRoom } from './mailbox-selection';
+import { campaignZone, dayBounds } from './sending-day';
 
 /** What became of one step; the workflow decides what comes next. */
 export type StepOutcome =
@@ -79,7 +80,7 @@ export async function sendStep(deps: StepSenderDeps, enrollmentId: string, posit
   const variants = await db.repos.content.variantsOfStep(step.id);
   const content = render(step, variants, contact!, enrollment.id);
 
-  const claim = await claimSend(db, enrollment, contact!, position, content);
+  const claim = await claimSend(db, enrollment, campaign!, contact!, position, content);
   if (claim === 'taken') return sendStep(deps, enrollmentId, position); // another attempt got there first
   if ('deferredUntil' in claim) {
     const until = claim.deferredUntil.toISOString();
@@ -215,13 +216,15 @@ type Claim = { mailbox: MailboxEntity; messageId: string; attempt: number } | { 
 
 /**
  * Chooses the mailbox and claims the outbox row in one transaction. Follow-ups keep step 1's mailbox so the thread
- * stays in one conversation (as in the reference, they do not count against today's limit). Step 1 locks the
- * campaign's mailboxes, so concurrent claims — from any worker process — count each other and never exceed a
- * mailbox's daily limit; with no room anywhere, it is deferred to the next UTC day.
+ * stays in one conversation; as in the reference, they do not count against the daily limit, which caps the new
+ * conversations (step 1) a mailbox starts per day. Step 1 locks the campaign's mailboxes, so concurrent claims —
+ * from any worker process — count each other and never exceed a mailbox's limit; with no room anywhere, it is
+ * deferred to the start of the next day in the campaign's timezone.
  */
 function claimSend(
   db: Database,
   enrollment: EnrollmentEntity,
+  campaign: CampaignEntity,
   contact: ContactEntity,
   position: number,
   content: RenderedStep,
@@ -230,14 +233,14 @@ function claimSend(
     let mailbox = enrollment.mailboxId ? await repos.mailboxes.findById(enrollment.mailboxId) : null;
     if (!mailbox) {
       await repos.mailboxes.lockForCampaign(enrollment.campaignId);
-      const today = startOfUtcDay(new Date());
-      const usage = await repos.mailboxes.usageForCampaign(enrollment.campaignId, today);
+      const today = dayBounds(new Date(), campaignZone(campaign));
+      const usage = await repos.mailboxes.usageForCampaign(enrollment.campaignId, today.start);
       if (usage.length === 0) throw new PermanentSendError('NoMailbox', 'The campaign has no mailbox to send from.');
       if (!usage.some((candidate) => candidate.mailbox.status === 'active')) {
         throw new TransientSendError('Every mailbox of the campaign is disabled; re-enable one to continue.');
       }
       mailbox = pickMailboxWithMostRoom(usage)?.mailbox ?? null;
-      if (!mailbox) return { deferredUntil: new Date(today.getTime() + 24 * 60 * 60 * 1000) };
+      if (!mailbox) return { deferredUntil: today.end };
     }
     const messageId = messageIdFor(enrollment.id, position, mailbox.fromEmail);
     const attempt = await repos.messages.claim({

@@ -6,7 +6,8 @@ import { enrollmentWorkflowId, type EnrollmentState } from '../../../workflows/e
 import type { CampaignEntity } from '../../db/entities/campaign.entity';
 import type { CampaignService } from '../campaigns/campaign.service';
 import type { MailHostResolver } from '../contacts/email-validation';
-import { pickMailboxWithMostRoom, startOfUtcDay } from '../delivery/mailbox-selection';
+import { pickMailboxWithMostRoom } from '../delivery/mailbox-selection';
+import { campaignZone, dayBounds } from '../delivery/sending-day';
 import { screenForDispatch } from './dispatch-screening';
 import { normalizeEmail } from '../contacts/email';
 import { AppError, notFound } from '../errors';
@@ -200,7 +201,8 @@ export class EnrollmentService {
         { extra: { monthly_limit: plan.monthlyLimit, sent_this_month: plan.sentThisMonth } },
       );
     }
-    const usage = await this.db.repos.mailboxes.usageForCampaign(campaign.id, startOfUtcDay(new Date()));
+    const today = dayBounds(new Date(), campaignZone(campaign));
+    const usage = await this.db.repos.mailboxes.usageForCampaign(campaign.id, today.start);
     if (!pickMailboxWithMostRoom(usage)) {
       throw new AppError(
         'all_credentials_at_limit',
