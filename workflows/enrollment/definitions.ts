@@ -52,6 +52,10 @@ export interface ResumeArgs {
 export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal<[ResumeArgs?]>('resume');
 export const stopSignal = defineSignal('stop');
+/** The contact replied, hard-bounced or unsubscribed: the enrollment ends with that status (first one wins). */
+export const repliedSignal = defineSignal('replied');
+export const bouncedSignal = defineSignal('bounced');
+export const unsubscribedSignal = defineSignal('unsubscribed');
 /** Sent to every running enrollment when its campaign is paused or resumed. */
 export const campaignPausedSignal = defineSignal('campaignPaused');
 export const campaignResumedSignal = defineSignal('campaignResumed');

@@ -14,10 +14,13 @@ import { searchAttributes } from '../search-attributes';
 import {
   campaignPausedSignal,
   campaignResumedSignal,
+  bouncedSignal,
   pauseSignal,
+  repliedSignal,
   resumeSignal,
   stateQuery,
   stopSignal,
+  unsubscribedSignal,
   type EnrollmentFinalStatus,
   type EnrollmentInput,
   type EnrollmentProgress,
@@ -51,7 +54,8 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     notBefore: 0,
     stepsSent: 0,
   };
-  let stopRequested = false;
+  // The first ending asked for by a signal wins; later ones (and duplicates) change nothing.
+  let ending: EnrollmentFinalStatus | null = null;
   // Counts campaign resumes, to notice one that lands while a send reports the campaign paused.
   let campaignResumes = 0;
   const state: EnrollmentState = {
@@ -73,9 +77,10 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     progress.paused = false;
     if (args?.delayMinutes) progress.notBefore = Math.max(progress.notBefore, Date.now() + args.delayMinutes * 60_000);
   });
-  setHandler(stopSignal, () => {
-    stopRequested = true;
-  });
+  setHandler(stopSignal, () => void (ending ??= 'stopped'));
+  setHandler(repliedSignal, () => void (ending ??= 'replied'));
+  setHandler(bouncedSignal, () => void (ending ??= 'bounced'));
+  setHandler(unsubscribedSignal, () => void (ending ??= 'unsubscribed'));
   setHandler(campaignPausedSignal, () => {
     progress.campaignPaused = true;
   });
@@ -117,7 +122,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     const changed = (): boolean => {
       const now = current();
       return (
-        stopRequested ||
+        ending !== null ||
         published === null ||
         published.paused !== now.paused ||
         published.campaignPaused !== now.campaignPaused ||
@@ -125,7 +130,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
       );
     };
     for (;;) {
-      if (stopRequested) return finish('stopped');
+      if (ending) return finish(ending);
       if (changed()) {
         published = current();
         await announce(input, state, published);
@@ -183,7 +188,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
         return finish(outcome.status, outcome.reason);
     }
     state.status = progress.paused ? 'paused' : 'active';
-    if (stopRequested) return finish('stopped');
+    if (ending) return finish(ending);
 
     if (workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof enrollmentWorkflow>({ ...input, progress });
