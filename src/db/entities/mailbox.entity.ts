@@ -58,6 +58,10 @@ export class MailboxEntity {
   @Column({ type: 'text', default: 'active' })
   status!: MailboxStatus;
 
+  /** The mailbox may not send before this instant: the random gap after its last send (null = free). */
+  @Column({ name: 'next_send_at', type: 'timestamptz', nullable: true })
+  nextSendAt!: Date | null;
+
   @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
   disabledAt!: Date | null;
 

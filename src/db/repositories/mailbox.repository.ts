@@ -3,7 +3,7 @@ import { MailboxEntity } from '../entities/mailbox.entity';
 
 export type MailboxSettings = Omit<
   MailboxEntity,
-  'id' | 'status' | 'disabledAt' | 'disabledReason' | 'createdAt' | 'updatedAt'
+  'id' | 'status' | 'nextSendAt' | 'disabledAt' | 'disabledReason' | 'createdAt' | 'updatedAt'
 >;
 
 export interface MailboxUsage {
@@ -59,6 +59,31 @@ export class MailboxRepository {
       { status: 'active', disabledAt: null, disabledReason: null },
     );
     return this.manager.findOneByOrFail(MailboxEntity, { id: mailboxId });
+  }
+
+  /** Locks one mailbox row until the transaction ends and returns it fresh (its spacing is read under the lock). */
+  async lockOne(id: string): Promise<MailboxEntity | null> {
+    return this.manager
+      .createQueryBuilder(MailboxEntity, 'mailbox')
+      .setLock('pessimistic_write')
+      .where('mailbox.id = :id', { id })
+      .getOne();
+  }
+
+  /** After a send is claimed: the mailbox rests until `until`. */
+  async restUntil(id: string, until: Date): Promise<void> {
+    await this.manager.update(MailboxEntity, { id }, { nextSendAt: until });
+  }
+
+  /** New conversations the campaign started since `since` (for `max_new_per_day`). */
+  async campaignFirstStepsSince(campaignId: string, since: Date): Promise<number> {
+    const rows: { count: string }[] = await this.manager.query(
+      `SELECT count(*) AS count FROM messages
+        WHERE campaign_id = $1 AND step_position = 1
+          AND status IN ('sending', 'sent', 'unknown', 'bounced') AND created_at >= $2`,
+      [campaignId, since],
+    );
+    return Number(rows[0]?.count ?? 0);
   }
 
   findById(id: string): Promise<MailboxEntity | null> {

@@ -1,7 +1,7 @@
 import type { MailboxEntity } from '../../db/entities/mailbox.entity';
 
 export interface MailboxRoom {
-  mailbox: Pick<MailboxEntity, 'id' | 'status' | 'dailyLimit'>;
+  mailbox: Pick<MailboxEntity, 'id' | 'status' | 'dailyLimit'> & { nextSendAt?: Date | null };
   sentToday: number;
 }
 
@@ -18,4 +18,26 @@ export function pickMailboxWithMostRoom<T extends MailboxRoom>(candidates: T[]):
     if (!best || room > best.mailbox.dailyLimit - best.sentToday) best = candidate;
   }
   return best;
+}
+
+/**
+ * Step 1's mailbox: among active mailboxes with room left today, one that may send now (resting after its last
+ * send is over), the one with the most room; `avoid` (a mailbox that just failed) only when there is no other.
+ * Otherwise when the first of them may send again, or `full` when none has room today.
+ */
+export function chooseFirstStepMailbox<T extends MailboxRoom>(
+  candidates: T[],
+  now: Date,
+  avoid: string | null = null,
+): { mailbox: T } | { waitUntil: Date } | { full: true } {
+  const withRoom = candidates.filter(
+    (candidate) => candidate.mailbox.status === 'active' && candidate.mailbox.dailyLimit > candidate.sentToday,
+  );
+  if (withRoom.length === 0) return { full: true };
+  const free = withRoom.filter((candidate) => !candidate.mailbox.nextSendAt || candidate.mailbox.nextSendAt <= now);
+  const preferred = free.filter((candidate) => candidate.mailbox.id !== avoid);
+  const chosen = pickMailboxWithMostRoom(preferred.length > 0 ? preferred : free);
+  if (chosen) return { mailbox: chosen };
+  const times = withRoom.map((candidate) => candidate.mailbox.nextSendAt!.getTime());
+  return { waitUntil: new Date(Math.min(...times)) };
 }

@@ -2,17 +2,21 @@ import type { CampaignEntity } from '../../db/entities/campaign.entity';
 import type { ContactEntity } from '../../db/entities/contact.entity';
 import type { EnrollmentEntity } from '../../db/entities/enrollment.entity';
 import type { MailboxEntity } from '../../db/entities/mailbox.entity';
+import type { MessageEntity } from '../../db/entities/message.entity';
 import type { SequenceStepEntity } from '../../db/entities/sequence-step.entity';
 import type { StepVariantEntity } from '../../db/entities/step-variant.entity';
 import type { Database } from '../../db/repositories';
 import { FINAL_ENROLLMENT_STATUSES } from '../../db/repositories/enrollment.repository';
 import type { SecretBox } from '../../crypto/secret-box';
-import { composeMessage, messageIdFor } from '../../mail/compose';
+import { composeMessage } from '../../mail/compose';
 import type { SmtpAccount, SmtpResult, SmtpTransports } from '../../mail/smtp';
 import type { Logger } from '../../logger';
 import { renderStep, StepMergeFieldError, type RenderedStep } from '../campaigns/step-content';
-import { pickMailboxWithMostRoom } from './mailbox-selection';
-import { campaignZone, dayBounds } from './sending-day';
+import { claimSend } from './send-claim';
+import { nextWindowOpening } from './sending-window';
+import { PermanentSendError, TransientSendError } from './send-errors';
+
+export { PermanentSendError, TransientSendError } from './send-errors';
 
 /** What became of one step; the workflow decides what comes next. */
 export type StepOutcome =
@@ -30,25 +34,6 @@ export type StepOutcome =
       reason: string;
     };
 
-/** A failure that retrying cannot fix (a missing merge field, no mailbox, a deleted step). */
-export class PermanentSendError extends Error {
-  constructor(
-    readonly type: 'MissingMergeField' | 'NoMailbox' | 'StepNotFound',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'PermanentSendError';
-  }
-}
-
-/** Nothing was delivered and a later attempt may succeed (4xx, connection refused, every mailbox disabled). */
-export class TransientSendError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TransientSendError';
-  }
-}
-
 export interface StepSenderDeps {
   db: Database;
   smtp: SmtpTransports;
@@ -65,7 +50,8 @@ export async function sendStep(deps: StepSenderDeps, enrollmentId: string, posit
   const { db } = deps;
   const enrollment = await db.repos.enrollments.findById(enrollmentId);
   if (!enrollment) return { kind: 'stopped', status: 'stopped', reason: 'the enrollment was deleted' };
-  const settled = await outcomeOfEarlierAttempt(db, enrollmentId, position);
+  const earlier = await db.repos.messages.findByStep(enrollmentId, position);
+  const settled = await outcomeOfEarlierAttempt(db, earlier);
   if (settled) return settled;
 
   const [contact, campaign, step] = await Promise.all([
@@ -76,18 +62,28 @@ export async function sendStep(deps: StepSenderDeps, enrollmentId: string, posit
   const stop = reasonToStop(enrollment, contact, campaign);
   if (stop) return stop;
   if (campaign!.status === 'paused') return { kind: 'held', reason: 'the campaign is paused' };
+  // Outside the sending window (the contact's timezone when known): wait for it to open, sending nothing.
+  const opensAt = nextWindowOpening(campaign!.schedule, contact!.timezone, new Date());
+  if (opensAt.getTime() > Date.now()) {
+    return {
+      kind: 'deferred',
+      until: opensAt.getTime(),
+      reason: `outside the sending window; step ${position} waits until ${opensAt.toISOString()}`,
+    };
+  }
   if (!step) throw new PermanentSendError('StepNotFound', `Step ${position} no longer exists in the campaign.`);
   const variants = await db.repos.content.variantsOfStep(step.id);
   const content = render(step, variants, contact!, enrollment.id);
 
-  const claim = await claimSend(db, enrollment, campaign!, contact!, position, content);
+  const failedMailboxId = earlier?.status === 'failed' ? earlier.mailboxId : null;
+  const claim = await claimSend(db, enrollment, campaign!, contact!, position, content, failedMailboxId);
   if (claim === 'taken') return sendStep(deps, enrollmentId, position); // another attempt got there first
   if ('deferredUntil' in claim) {
     const until = claim.deferredUntil.toISOString();
     return {
       kind: 'deferred',
       until: claim.deferredUntil.getTime(),
-      reason: `every mailbox of the campaign is at its daily limit; step ${position} waits until ${until}`,
+      reason: `${claim.reason}; step ${position} waits until ${until}`,
     };
   }
 
@@ -148,12 +144,7 @@ async function decideWinner(deps: StepSenderDeps, campaign: CampaignEntity, step
 }
 
 /** The outcome of an earlier attempt at this step, if it settled (or crashed) — null when a send may proceed. */
-async function outcomeOfEarlierAttempt(
-  db: Database,
-  enrollmentId: string,
-  position: number,
-): Promise<StepOutcome | null> {
-  const existing = await db.repos.messages.findByStep(enrollmentId, position);
+async function outcomeOfEarlierAttempt(db: Database, existing: MessageEntity | null): Promise<StepOutcome | null> {
   switch (existing?.status) {
     case undefined:
     case 'failed': // nothing was delivered: try again
@@ -161,10 +152,10 @@ async function outcomeOfEarlierAttempt(
     case 'sent':
       return { kind: 'sent', sentAt: (existing.sentAt ?? existing.updatedAt).getTime(), messageId: existing.messageId };
     case 'sending':
-      await db.repos.messages.flagUnknown(enrollmentId, position);
-      return unknownOutcome(position);
+      await db.repos.messages.flagUnknown(existing.enrollmentId, existing.stepPosition);
+      return unknownOutcome(existing.stepPosition);
     case 'unknown':
-      return unknownOutcome(position);
+      return unknownOutcome(existing.stepPosition);
     case 'bounced':
       return { kind: 'stopped', status: 'bounced', reason: existing.smtpResponse ?? 'hard bounce' };
   }
@@ -210,52 +201,6 @@ function render(
     if (error instanceof StepMergeFieldError) throw new PermanentSendError('MissingMergeField', error.message);
     throw error;
   }
-}
-
-type Claim = { mailbox: MailboxEntity; messageId: string; attempt: number } | { deferredUntil: Date } | 'taken';
-
-/**
- * Chooses the mailbox and claims the outbox row in one transaction. Follow-ups keep step 1's mailbox so the thread
- * stays in one conversation; as in the reference, they do not count against the daily limit, which caps the new
- * conversations (step 1) a mailbox starts per day. Step 1 locks the campaign's mailboxes, so concurrent claims —
- * from any worker process — count each other and never exceed a mailbox's limit; with no room anywhere, it is
- * deferred to the start of the next day in the campaign's timezone.
- */
-function claimSend(
-  db: Database,
-  enrollment: EnrollmentEntity,
-  campaign: CampaignEntity,
-  contact: ContactEntity,
-  position: number,
-  content: RenderedStep,
-): Promise<Claim> {
-  return db.transaction(async (repos) => {
-    let mailbox = enrollment.mailboxId ? await repos.mailboxes.findById(enrollment.mailboxId) : null;
-    if (!mailbox) {
-      await repos.mailboxes.lockForCampaign(enrollment.campaignId);
-      const today = dayBounds(new Date(), campaignZone(campaign));
-      const usage = await repos.mailboxes.usageForCampaign(enrollment.campaignId, today.start);
-      if (usage.length === 0) throw new PermanentSendError('NoMailbox', 'The campaign has no mailbox to send from.');
-      if (!usage.some((candidate) => candidate.mailbox.status === 'active')) {
-        throw new TransientSendError('Every mailbox of the campaign is disabled; re-enable one to continue.');
-      }
-      mailbox = pickMailboxWithMostRoom(usage)?.mailbox ?? null;
-      if (!mailbox) return { deferredUntil: today.end };
-    }
-    const messageId = messageIdFor(enrollment.id, position, mailbox.fromEmail);
-    const attempt = await repos.messages.claim({
-      organizationId: enrollment.organizationId,
-      campaignId: enrollment.campaignId,
-      enrollmentId: enrollment.id,
-      stepPosition: position,
-      mailboxId: mailbox.id,
-      messageId,
-      toEmail: contact.email,
-      subject: content.subject,
-      variantLabel: content.variantLabel,
-    });
-    return attempt === null ? 'taken' : { mailbox, messageId, attempt };
-  });
 }
 
 async function settle(
