@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   PermanentSendError,
@@ -7,16 +8,24 @@ import {
   type StepSenderDeps,
 } from '../src/domain/delivery/step-sender';
 
+const HEARTBEAT_MS = 3_000;
+
 /** The send activity: one step of one enrollment, exactly once (the idempotency key is the enrollment and step). */
 export function createSendActivities(deps: StepSenderDeps) {
   return {
     async sendStep(args: { enrollmentId: string; position: number }): Promise<StepOutcome> {
+      // Heartbeats tell Temporal this worker is alive: if it dies mid-send, the step is retried within the
+      // heartbeat timeout instead of after the whole start-to-close timeout.
+      const context = Context.current();
+      const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_MS);
       try {
         return await sendStep(deps, args.enrollmentId, args.position);
       } catch (error) {
         if (error instanceof PermanentSendError) throw ApplicationFailure.nonRetryable(error.message, error.type);
         if (error instanceof TransientSendError) throw ApplicationFailure.retryable(error.message, 'TransientSend');
         throw error;
+      } finally {
+        clearInterval(heartbeat);
       }
     },
   };

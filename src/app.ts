@@ -9,11 +9,19 @@ import type { ListService } from './domain/lists/list.service';
 import type { CampaignControlService } from './domain/campaigns/campaign-control.service';
 import type { CampaignContentService } from './domain/campaigns/campaign-content.service';
 import type { OutreachService } from './domain/campaigns/outreach.service';
+import type { EnrollmentControlService } from './domain/enrollments/enrollment-control.service';
+import type { EnrollmentHistoryService } from './domain/enrollments/enrollment-history.service';
+import type { IntegrationEventService } from './domain/enrollments/integration-events.service';
+import type { BlockListService } from './domain/block-list/block-list.service';
 import { requireApiKey } from './http/auth';
 import { campaignRoutes } from './http/campaign.routes';
 import { campaignContentRoutes } from './http/campaign-content.routes';
 import { listRoutes } from './http/list.routes';
 import { outreachRoutes } from './http/outreach.routes';
+import { enrollmentRoutes } from './http/enrollment.routes';
+import { contactRoutes } from './http/contact.routes';
+import { blockListRoutes } from './http/block-list.routes';
+import { eventRoutes } from './http/event.routes';
 import { errorHandler, routeNotFound } from './http/error-handler';
 import { healthRoutes, type ReadinessChecks } from './http/health.routes';
 import { rejectNulCharacters } from './http/reject-nul';
@@ -27,6 +35,10 @@ export interface AppDeps {
   campaignControl: CampaignControlService;
   content: CampaignContentService;
   outreaches: OutreachService;
+  enrollmentControl: EnrollmentControlService;
+  enrollmentHistory: EnrollmentHistoryService;
+  integrationEvents: IntegrationEventService;
+  blockList: BlockListService;
   readiness: ReadinessChecks;
 }
 
@@ -56,9 +68,12 @@ export function createApp(deps: AppDeps): Express {
   // Authenticate before reading the body: a request without a key is a 401 whatever it carries.
   api.use(requireApiKey(deps.organizations));
   api.use(express.json({ limit: '5mb' }), rejectNulCharacters);
-  api.use('/campaigns', campaignRoutes(deps), campaignContentRoutes(deps));
+  api.use('/campaigns', campaignRoutes(deps), campaignContentRoutes(deps), enrollmentRoutes(deps));
   api.use('/lists', listRoutes(deps));
   api.use('/outreaches', outreachRoutes(deps));
+  api.use('/contacts', contactRoutes(deps));
+  api.use('/block_list', blockListRoutes(deps));
+  api.use('/events', eventRoutes(deps));
   app.use('/api/v1', api);
 
   app.use(routeNotFound);

@@ -15,6 +15,10 @@ import { ListService } from './domain/lists/list.service';
 import { CampaignControlService } from './domain/campaigns/campaign-control.service';
 import { CampaignContentService } from './domain/campaigns/campaign-content.service';
 import { OutreachService } from './domain/campaigns/outreach.service';
+import { EnrollmentControlService } from './domain/enrollments/enrollment-control.service';
+import { EnrollmentHistoryService } from './domain/enrollments/enrollment-history.service';
+import { IntegrationEventService } from './domain/enrollments/integration-events.service';
+import { BlockListService } from './domain/block-list/block-list.service';
 import { startEmbeddedPostgres } from './embedded/embedded-postgres';
 import { resolveTemporalCli } from './temporal/cli-binary';
 import { startTemporalDevServer } from './temporal/dev-server';
@@ -106,7 +110,23 @@ export function createServices(
   const lists = new ListService(db, new TemporalEmailValidationWorkflows(temporal, taskQueue), logger);
   const campaignControl = new CampaignControlService(db, campaigns, enrollments);
   const outreaches = new OutreachService(db);
-  return { organizations, campaigns, enrollments, lists, campaignControl, content, outreaches };
+  const enrollmentControl = new EnrollmentControlService(db, campaigns, workflows);
+  const enrollmentHistory = new EnrollmentHistoryService(db, campaigns, enrollmentControl);
+  const integrationEvents = new IntegrationEventService(db, campaigns, enrollmentControl);
+  const blockList = new BlockListService(db, enrollmentControl);
+  return {
+    organizations,
+    campaigns,
+    enrollments,
+    lists,
+    campaignControl,
+    content,
+    outreaches,
+    enrollmentControl,
+    enrollmentHistory,
+    integrationEvents,
+    blockList,
+  };
 }
 
 /**

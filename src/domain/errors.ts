@@ -25,6 +25,8 @@ export type ErrorCode =
   | 'contact_import_not_found'
   | 'credential_not_found'
   | 'outreach_not_found'
+  | 'block_list_entry_not_found'
+  | 'enrollment_not_started'
   | 'missing_merge_field'
   | 'service_unavailable'
   | 'internal_error'

@@ -29,6 +29,8 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   contact_import_not_found: 404,
   credential_not_found: 404,
   outreach_not_found: 404,
+  block_list_entry_not_found: 404,
+  enrollment_not_started: 422,
   missing_merge_field: 422,
   service_unavailable: 503,
   internal_error: 500,

@@ -6,14 +6,21 @@ import {
 } from '@temporalio/client';
 import type {
   CampaignWideSignal,
+  EnrollmentSignal,
+  EnrollmentSignalPayload,
   EnrollmentToStart,
   EnrollmentWorkflowsPort,
 } from '../domain/enrollments/enrollment-workflows.port';
 import {
+  bouncedSignal,
   campaignPausedSignal,
   campaignResumedSignal,
+  pauseSignal,
+  repliedSignal,
+  resumeSignal,
   stateQuery,
   stopSignal,
+  unsubscribedSignal,
   type EnrollmentInput,
   type EnrollmentState,
 } from '../../workflows/enrollment/definitions';
@@ -67,6 +74,47 @@ export class TemporalEnrollmentWorkflows implements EnrollmentWorkflowsPort {
     } catch (error) {
       // Finished meanwhile: nothing left to pause or resume.
       if (error instanceof WorkflowNotFoundError) return;
+      throw error;
+    }
+  }
+
+  async signalEnrollment(
+    workflowId: string,
+    signal: EnrollmentSignal,
+    payload: EnrollmentSignalPayload = {},
+  ): Promise<boolean> {
+    const handle = this.client.workflow.getHandle(workflowId);
+    try {
+      switch (signal) {
+        case 'resume':
+          await handle.signal(resumeSignal, payload.delayMinutes ? { delayMinutes: payload.delayMinutes } : {});
+          break;
+        case 'pause':
+          await handle.signal(pauseSignal);
+          break;
+        case 'stop':
+          await handle.signal(stopSignal);
+          break;
+        case 'replied':
+          await handle.signal(repliedSignal);
+          break;
+        case 'bounced':
+          await handle.signal(bouncedSignal);
+          break;
+        case 'unsubscribed':
+          await handle.signal(unsubscribedSignal);
+          break;
+        case 'campaignPaused':
+          await handle.signal(campaignPausedSignal);
+          break;
+        case 'campaignResumed':
+          await handle.signal(campaignResumedSignal);
+          break;
+      }
+      return true;
+    } catch (error) {
+      // Finished meanwhile (or never started): the database already holds the change, and sends re-check it.
+      if (error instanceof WorkflowNotFoundError) return false;
       throw error;
     }
   }

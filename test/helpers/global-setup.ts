@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
@@ -14,6 +13,7 @@ import { resolveTemporalCli } from '../../src/temporal/cli-binary';
 import { startTemporalDevServer } from '../../src/temporal/dev-server';
 import { installTemporalRuntime } from '../../src/temporal/worker';
 import { startTestDnsServer, TEST_DNS_ZONE } from './dns-server';
+import { freePorts } from './ports';
 import { newStackFilePath, STACK_FILE_VARIABLE, type StackInfo } from './stack-file';
 
 declare global {
@@ -94,16 +94,4 @@ export default async function globalSetup(): Promise<void> {
     throw error;
   }
   process.stdout.write(`\nTest stack up in ${((Date.now() - started) / 1000).toFixed(1)} s (${dir}).\n`);
-}
-
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => {
-      const server = net.createServer();
-      return new Promise<net.Server>((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-    }),
-  );
-  const ports = servers.map((server) => (server.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
 }

@@ -39,6 +39,8 @@ const db = proxyActivities<Activities>({
 /** The SMTP send: idempotent per (enrollment, step); transient failures retried with backoff, then given up. */
 const mail = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
+  // The activity heartbeats every 3 s: a worker that died mid-send is noticed within 10 s.
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 8 },
 });
 

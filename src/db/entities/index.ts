@@ -1,4 +1,5 @@
 import { ApiKeyEntity } from './api-key.entity';
+import { BlockedAddressEntity } from './blocked-address.entity';
 import { CampaignEntity } from './campaign.entity';
 import { ContactEntity } from './contact.entity';
 import { EnrollmentEntity } from './enrollment.entity';
@@ -26,4 +27,5 @@ export const entities = [
   StepVariantEntity,
   EnrollmentSkipEntity,
   TestSendEntity,
+  BlockedAddressEntity,
 ];

@@ -2,6 +2,7 @@ import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
 import { ListsAndValidation1763900000000 } from './1763900000000-lists-and-validation';
 import { CampaignSettingsVariantsSkips1764000000000 } from './1764000000000-campaign-settings-variants-skips';
 import { MailboxSendSpacing1764200000000 } from './1764200000000-mailbox-send-spacing';
+import { BlockList1764300000000 } from './1764300000000-block-list';
 
 /** Every migration, oldest first; TypeORM runs the ones the database has not seen. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   ListsAndValidation1763900000000,
   CampaignSettingsVariantsSkips1764000000000,
   MailboxSendSpacing1764200000000,
+  BlockList1764300000000,
 ];

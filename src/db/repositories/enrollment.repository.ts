@@ -187,7 +187,8 @@ export class EnrollmentRepository {
     await this.manager.update(
       EnrollmentEntity,
       { id },
-      { status, lastError: error, nextSendAt: null, finishedAt: () => 'now()' },
+      // A reason recorded earlier (e.g. by the API that stopped it) is kept when the workflow gives none.
+      { status, lastError: error ?? (() => 'last_error'), nextSendAt: null, finishedAt: () => 'now()' },
     );
   }
 }

@@ -1,9 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { BlockListRepository } from './block-list.repository';
 import { CampaignRepository } from './campaign.repository';
 import { CampaignContentRepository } from './campaign-content.repository';
 import { ContactRepository } from './contact.repository';
 import { EmailValidationRepository } from './email-validation.repository';
 import { EnrollmentRepository } from './enrollment.repository';
+import { EnrollmentControlRepository } from './enrollment-control.repository';
 import { ListRepository } from './list.repository';
 import { MailboxRepository } from './mailbox.repository';
 import { MessageRepository } from './message.repository';
@@ -26,6 +28,8 @@ function repositoriesOf(manager: EntityManager) {
     messages: new MessageRepository(manager),
     stats: new StatsRepository(manager),
     content: new CampaignContentRepository(manager),
+    blockList: new BlockListRepository(manager),
+    enrollmentControl: new EnrollmentControlRepository(manager),
   };
 }
 

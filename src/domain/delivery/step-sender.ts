@@ -61,6 +61,9 @@ export async function sendStep(deps: StepSenderDeps, enrollmentId: string, posit
   ]);
   const stop = reasonToStop(enrollment, contact, campaign);
   if (stop) return stop;
+  if (await db.repos.blockList.isBlocked(enrollment.organizationId, contact!.email)) {
+    return { kind: 'stopped', status: 'stopped', reason: `${contact!.email} is on the block list` };
+  }
   if (campaign!.status === 'paused') return { kind: 'held', reason: 'the campaign is paused' };
   // Outside the sending window (the contact's timezone when known): wait for it to open, sending nothing.
   const opensAt = nextWindowOpening(campaign!.schedule, contact!.timezone, new Date());

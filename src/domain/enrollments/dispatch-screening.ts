@@ -16,7 +16,7 @@ const NO_MAIL = new Set(['nxdomain', 'null_mx', 'no_mail_host']);
 
 /**
  * Decides, before a batch starts, which enrollments must be skipped rather than sent: contacts that unsubscribed,
- * bounced or were deactivated, addresses known to be invalid, contacts already in a sibling campaign of a
+ * bounced or were deactivated, addresses on the block list, addresses known to be invalid, contacts already in a sibling campaign of a
  * `unique_contacts` outreach, and — with `verify_email_mx` — addresses whose domain takes no mail. Writes nothing.
  */
 export async function screenForDispatch(
@@ -26,6 +26,10 @@ export async function screenForDispatch(
   mailHosts: MailHostResolver,
 ): Promise<{ send: EnrollmentEntity[]; skips: Skip[] }> {
   const contacts = await repos.contacts.findManyByIds(enrollments.map((enrollment) => enrollment.contactId));
+  const blocked = await repos.blockList.blockedAmong(
+    campaign.organizationId,
+    [...contacts.values()].map((contact) => contact.email),
+  );
   const skips = new Map<string, Skip>();
   const skip = (enrollment: EnrollmentEntity, kind: SkipKind, detail: string): void => {
     if (!skips.has(enrollment.id)) skips.set(enrollment.id, { enrollment, kind, detail });
@@ -35,7 +39,9 @@ export async function screenForDispatch(
     const contact = contacts.get(enrollment.contactId);
     if (!contact) continue; // deleted meanwhile: its workflow will stop at the first send
     const byStatus = skipForStatus(contact);
+    const block = blocked.get(contact.email);
     if (byStatus) skip(enrollment, byStatus.kind, byStatus.detail);
+    else if (block) skip(enrollment, 'blocked', `the ${block.kind} ${block.value} is on the block list`);
     else if (contact.emailValid === false) {
       skip(enrollment, 'invalid_email', contact.emailCheckDetail ?? 'the address was found invalid');
     }

@@ -3,6 +3,14 @@ import type { EnrollmentState } from '../../../workflows/enrollment/definitions'
 /** Signals the API sends to all of a campaign's running enrollments. */
 export type CampaignWideSignal = 'campaignPaused' | 'campaignResumed' | 'stop';
 
+/** Every signal an enrollment workflow takes, by its registered name (see the README for payloads). */
+export type EnrollmentSignal = CampaignWideSignal | 'pause' | 'resume' | 'replied' | 'bounced' | 'unsubscribed';
+
+/** The payload of `resume`; the other signals take none. */
+export interface EnrollmentSignalPayload {
+  delayMinutes?: number;
+}
+
 export interface EnrollmentToStart {
   enrollmentId: string;
   campaignId: string;
@@ -18,4 +26,6 @@ export interface EnrollmentWorkflowsPort {
   state(workflowId: string): Promise<EnrollmentState | null>;
   /** Sends a running enrollment one of the campaign-wide signals; a finished workflow is skipped. */
   signal(workflowId: string, signal: CampaignWideSignal): Promise<void>;
+  /** Sends any enrollment signal; false when the workflow is not running (finished, or never started). */
+  signalEnrollment(workflowId: string, signal: EnrollmentSignal, payload?: EnrollmentSignalPayload): Promise<boolean>;
 }
