@@ -23,6 +23,8 @@ export async function startTemporalDevServer(options: {
   logger: Logger;
   /** Stop only when told (npm start) rather than with the terminal's Ctrl-C (tests). */
   ownProcessGroup?: boolean;
+  /** Server dynamic config, e.g. `{ 'limit.historyCount.suggestContinueAsNew': 40 }` to exercise continue-as-new. */
+  dynamicConfig?: Record<string, string | number | boolean>;
 }): Promise<DevServerHandle> {
   const { cliPath, dir, port, uiPort, logger } = options;
   await fs.mkdir(dir, { recursive: true });
@@ -47,6 +49,10 @@ export async function startTemporalDevServer(options: {
       'warn',
       // Applies only when the database is created; ensureNamespaceSetup covers existing ones.
       ...Object.values(searchAttributes).flatMap((key) => ['--search-attribute', `${key.name}=${cliType(key.type)}`]),
+      ...Object.entries(options.dynamicConfig ?? {}).flatMap(([key, value]) => [
+        '--dynamic-config-value',
+        `${key}=${JSON.stringify(value)}`,
+      ]),
     ],
     {
       pidFile,

@@ -71,4 +71,49 @@ describe("a mailbox's pace: the rest between its sends, and max_new_per_day", ()
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(await messagesTo(stack.info, emails)).toHaveLength(2);
   });
+
+  it('when 200 enrollments share 2 mailboxes of daily_limit 30, then exactly 60 first steps go out today', async () => {
+    const body = campaignBody(stack.info, {
+      dailyLimit: 30,
+      steps: [{ subject: 'Hello {{first_name}}', delaySeconds: 0 }],
+    });
+    const second = { ...body.campaign.smtp_credentials[0]!, smtp_username: `second-${Date.now()}@sender.test` };
+    const created = await api
+      .post('/api/v1/campaigns', {
+        campaign: { ...body.campaign, smtp_credentials: [body.campaign.smtp_credentials[0], second] },
+      })
+      .expect(201);
+    const campaignId: string = created.body.data.id;
+    const list = await api.post('/api/v1/lists', { list: { name: 'Two hundred' } }).expect(201);
+    const emails = Array.from({ length: 200 }, (_, index) => uniqueEmail(`cap${index}`));
+    await api
+      .post(`/api/v1/lists/${list.body.data.uuid}/contacts`, {
+        contacts: emails.map((email) => ({ email, first_name: 'Cap' })),
+      })
+      .expect(200);
+    await api.post(`/api/v1/campaigns/${campaignId}/enroll`, { list_uuid: list.body.data.uuid }).expect(201);
+    await api.post(`/api/v1/campaigns/${campaignId}/dispatch`).expect(202);
+
+    // Every enrollment either sent its step or is waiting for tomorrow's room.
+    await eventually(
+      async () => {
+        const [row] = await stack.db.dataSource.query(
+          `SELECT count(*) FILTER (WHERE current_step = 1) AS sent,
+                  count(*) FILTER (WHERE current_step = 0 AND next_send_at > now() + interval '1 minute') AS waiting
+             FROM enrollments WHERE campaign_id = $1`,
+          [campaignId],
+        );
+        return Number(row.sent) + Number(row.waiting) === 200;
+      },
+      { what: 'all 200 enrollments to settle', timeoutMs: 120_000 },
+    );
+    const delivered = await messagesTo(stack.info, emails);
+    expect(delivered).toHaveLength(60);
+    const perMailbox = new Map<string, number>();
+    for (const message of delivered)
+      perMailbox.set(message.envelopeFrom, (perMailbox.get(message.envelopeFrom) ?? 0) + 1);
+    expect([...perMailbox.values()]).toEqual([30, 30]);
+    const details = (await api.get(`/api/v1/campaigns/${campaignId}`).expect(200)).body.data;
+    expect(details.credentials.map((credential: { sent_today: number }) => credential.sent_today)).toEqual([30, 30]);
+  });
 });
