@@ -116,4 +116,39 @@ describe("a mailbox's pace: the rest between its sends, and max_new_per_day", ()
     const details = (await api.get(`/api/v1/campaigns/${campaignId}`).expect(200)).body.data;
     expect(details.credentials.map((credential: { sent_today: number }) => credential.sent_today)).toEqual([30, 30]);
   });
+
+  it('when a follow-up and a new first step wait for the same mailbox, then the follow-up goes first', async () => {
+    const body = campaignBody(stack.info, {
+      steps: [
+        { subject: 'First', delaySeconds: 0 },
+        { subject: 'Follow-up', delaySeconds: 1 },
+      ],
+    });
+    const created = await api
+      .post('/api/v1/campaigns', { campaign: { ...body.campaign, min_wait_seconds: 3, max_wait_seconds: 3 } })
+      .expect(201);
+    const campaignId: string = created.body.data.id;
+    const [early, late] = [uniqueEmail('early'), uniqueEmail('late')];
+    await api
+      .post(`/api/v1/campaigns/${campaignId}/enroll_contact`, { contact: { email: early, first_name: 'Ea' } })
+      .expect(201);
+    await api
+      .post(`/api/v1/campaigns/${campaignId}/enroll_contact`, {
+        contact: { email: late, first_name: 'La' },
+        batch_number: 2,
+      })
+      .expect(201);
+    await api.post(`/api/v1/campaigns/${campaignId}/dispatch`, { batch_number: 1 }).expect(202);
+    await eventually(async () => (await messagesTo(stack.info, [early])).length === 1, { what: "early's first step" });
+    // The mailbox now rests 3 s; meanwhile early's follow-up falls due and late's first step is dispatched.
+    await api.post(`/api/v1/campaigns/${campaignId}/dispatch`, { batch_number: 2 }).expect(202);
+
+    await eventually(async () => (await messagesTo(stack.info, [early, late])).length === 3, {
+      what: 'all three sends',
+    });
+    const order = (await messagesTo(stack.info, [early, late])).map(
+      (message) => `${message.envelopeTo[0]} ${message.subject}`,
+    );
+    expect(order).toEqual([`${early} First`, `${early} Follow-up`, `${late} First`]);
+  });
 });

@@ -70,6 +70,17 @@ export class MailboxRepository {
       .getOne();
   }
 
+  /** Of these mailboxes, those with a follow-up due by `now` (a running enrollment pinned to it, past step 1). */
+  async owingFollowUps(mailboxIds: string[], now: Date): Promise<Set<string>> {
+    if (mailboxIds.length === 0) return new Set();
+    const rows: { mailbox_id: string }[] = await this.manager.query(
+      `SELECT DISTINCT mailbox_id FROM enrollments
+        WHERE mailbox_id = ANY($1::uuid[]) AND status = 'active' AND current_step >= 1 AND next_send_at <= $2`,
+      [mailboxIds, now],
+    );
+    return new Set(rows.map((row) => row.mailbox_id));
+  }
+
   /** After a send is claimed: the mailbox rests until `until`. */
   async restUntil(id: string, until: Date): Promise<void> {
     await this.manager.update(MailboxEntity, { id }, { nextSendAt: until });

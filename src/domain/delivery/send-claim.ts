@@ -22,6 +22,7 @@ export type Claim =
  *   that finds its mailbox resting is deferred to the end of the rest.
  * - Step 1 also respects the campaign's `max_new_per_day`; with no room anywhere it is deferred to the next day in
  *   the campaign's timezone, and after a failed attempt it prefers another mailbox.
+ * - Due follow-ups go before new conversations: a mailbox that owes a due follow-up takes no step 1 meanwhile.
  */
 export function claimSend(
   db: Database,
@@ -54,6 +55,16 @@ export function claimSend(
         };
       }
       const usage = await repos.mailboxes.usageForCampaign(enrollment.campaignId, today.start);
+      // Due follow-ups go first: a mailbox that owes one a send is busy for new conversations until it is sent.
+      const owing = await repos.mailboxes.owingFollowUps(
+        usage.map((candidate) => candidate.mailbox.id),
+        now,
+      );
+      for (const candidate of usage) {
+        if (owing.has(candidate.mailbox.id)) {
+          candidate.mailbox.nextSendAt = new Date(now.getTime() + FOLLOW_UP_HEAD_START_MS);
+        }
+      }
       if (usage.length === 0) throw new PermanentSendError('NoMailbox', 'The campaign has no mailbox to send from.');
       if (!usage.some((candidate) => candidate.mailbox.status === 'active')) {
         throw new TransientSendError('Every mailbox of the campaign is disabled; re-enable one to continue.');
@@ -87,6 +98,9 @@ export function claimSend(
     return { mailbox, messageId, attempt };
   });
 }
+
+/** How long a first step steps aside for a due follow-up on the same mailbox before looking again. */
+const FOLLOW_UP_HEAD_START_MS = 2_000;
 
 /** A random rest in [min_wait_seconds, max_wait_seconds]: regular intervals look automated to inbox providers. */
 function restAfterSendMs(campaign: CampaignEntity): number {
