@@ -76,6 +76,8 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     progress.paused = true;
   });
   setHandler(resumeSignal, (args) => {
+    // Resuming an enrollment that is not paused changes nothing: a repeated resume keeps the first one's delay.
+    if (!progress.paused) return;
     progress.paused = false;
     if (args?.delayMinutes) progress.notBefore = Math.max(progress.notBefore, Date.now() + args.delayMinutes * 60_000);
   });

@@ -61,9 +61,9 @@ export function claimSend(
         now,
       );
       for (const candidate of usage) {
-        if (owing.has(candidate.mailbox.id)) {
-          candidate.mailbox.nextSendAt = new Date(now.getTime() + FOLLOW_UP_HEAD_START_MS);
-        }
+        if (!owing.has(candidate.mailbox.id)) continue;
+        const headStart = now.getTime() + FOLLOW_UP_HEAD_START_MS;
+        candidate.mailbox.nextSendAt = new Date(Math.max(candidate.mailbox.nextSendAt?.getTime() ?? 0, headStart));
       }
       if (usage.length === 0) throw new PermanentSendError('NoMailbox', 'The campaign has no mailbox to send from.');
       if (!usage.some((candidate) => candidate.mailbox.status === 'active')) {

@@ -166,8 +166,9 @@ export class EnrollmentControlService {
     if (!this.isRunning(enrollment, 'resumed')) return { enrollment, changed: false };
     const own = await this.ownPause(enrollment);
     if (own.paused === false) {
-      // Without the delay: nothing for a running workflow, but a repair if an earlier resume signal was lost.
-      await this.workflows.signalEnrollment(enrollment.workflowId, 'resume');
+      // The row may lag behind the workflow (its own schedule write can land after our pause), so the resume is
+      // sent anyway, delay included: a workflow that is not paused ignores it, and a paused one is resumed.
+      await this.workflows.signalEnrollment(enrollment.workflowId, 'resume', { delayMinutes });
       return { enrollment, changed: false };
     }
     // Still held by its paused campaign: the row keeps saying `paused` until the campaign resumes.
