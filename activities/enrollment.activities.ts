@@ -24,11 +24,14 @@ export function createEnrollmentActivities(db: Database) {
       enrollmentId: string;
       status: 'active' | 'paused';
       nextSendAt: string | null;
+      /** Workflow time when the schedule was observed (absent from workflows started before it existed). */
+      observedAt?: string;
     }): Promise<void> {
       await db.repos.enrollments.recordSchedule(
         args.enrollmentId,
         args.status,
         args.nextSendAt ? new Date(args.nextSendAt) : null,
+        args.observedAt ? new Date(args.observedAt) : new Date(),
       );
     },
 

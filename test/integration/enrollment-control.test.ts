@@ -42,7 +42,13 @@ describe('controlling enrollments over the API and by integration events', () =>
       const again = await control(enrolled, 'pause').expect(200);
       expect(again.body.data).toMatchObject({ status: 'paused', changed: false });
       expect(again.body.message).toMatch(/already paused/);
-      await eventually(async () => (await getEnrollment(enrolled)).workflow?.paused === true, { what: 'paused' });
+      await eventually(
+        async () => {
+          const current = await getEnrollment(enrolled);
+          return current.workflow?.paused === true && current.status === 'paused';
+        },
+        { what: 'the pause to reach the workflow and its row' },
+      );
 
       await sleep(4_500); // step 2 came due meanwhile
       expect(await fx.subjects(enrolled.email)).toEqual(['First']);
@@ -81,9 +87,14 @@ describe('controlling enrollments over the API and by integration events', () =>
     it("when its campaign is paused too, then resuming the enrollment alone changes nothing, and its own pause outlasts the campaign's", async () => {
       const enrolled = await running(3);
       await api.post(`${CAMPAIGNS}/${enrolled.campaignId}/pause`).expect(200);
-      await eventually(async () => (await getEnrollment(enrolled)).workflow?.campaign_paused === true, {
-        what: 'the campaign pause to reach the workflow',
-      });
+      // The workflow holds at once; its row follows one activity later: wait for both before acting on them.
+      await eventually(
+        async () => {
+          const current = await getEnrollment(enrolled);
+          return current.workflow?.campaign_paused === true && current.status === 'paused';
+        },
+        { what: 'the campaign pause to reach the workflow and its row' },
+      );
 
       const notPaused = await control(enrolled, 'resume').expect(200);
       expect(notPaused.body.data).toMatchObject({ status: 'paused', changed: false });

@@ -220,7 +220,12 @@ async function announce(
       ? `paused before step ${state.nextStep}${schedule.campaignPaused ? ' (campaign paused)' : ''}`
       : `step ${state.nextStep} of ${state.totalSteps} due ${state.nextSendAt}`,
   );
-  await db.recordSchedule({ enrollmentId: input.enrollmentId, status: state.status, nextSendAt: state.nextSendAt });
+  await db.recordSchedule({
+    enrollmentId: input.enrollmentId,
+    status: state.status,
+    nextSendAt: state.nextSendAt,
+    observedAt: new Date().toISOString(),
+  });
 }
 
 function describeFailure(error: unknown): string {

@@ -79,6 +79,10 @@ export class EnrollmentEntity {
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
   finishedAt!: Date | null;
 
+  /** When the API last changed the status; older schedules recorded by the workflow leave the status alone. */
+  @Column({ name: 'control_changed_at', type: 'timestamptz', nullable: true })
+  controlChangedAt!: Date | null;
+
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError!: string | null;
 

@@ -3,6 +3,7 @@ import { ListsAndValidation1763900000000 } from './1763900000000-lists-and-valid
 import { CampaignSettingsVariantsSkips1764000000000 } from './1764000000000-campaign-settings-variants-skips';
 import { MailboxSendSpacing1764200000000 } from './1764200000000-mailbox-send-spacing';
 import { BlockList1764300000000 } from './1764300000000-block-list';
+import { EnrollmentControlTime1764400000000 } from './1764400000000-enrollment-control-time';
 
 /** Every migration, oldest first; TypeORM runs the ones the database has not seen. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   CampaignSettingsVariantsSkips1764000000000,
   MailboxSendSpacing1764200000000,
   BlockList1764300000000,
+  EnrollmentControlTime1764400000000,
 ];

@@ -152,6 +152,7 @@ export class EnrollmentControlRepository {
               finished_at = CASE WHEN $4::boolean THEN COALESCE(enrollment.finished_at, now())
                                  ELSE enrollment.finished_at END,
               last_error = COALESCE($5::text, enrollment.last_error),
+              control_changed_at = now(),
               updated_at = now()
          FROM target
         WHERE enrollment.id = target.id

@@ -164,13 +164,25 @@ export class EnrollmentRepository {
   }
 
   /** Records the workflow's schedule, unless the enrollment already finished. */
-  async recordSchedule(id: string, status: 'active' | 'paused', nextSendAt: Date | null): Promise<void> {
-    await this.manager
-      .createQueryBuilder()
-      .update(EnrollmentEntity)
-      .set({ status, nextSendAt })
-      .where('id = :id AND status NOT IN (:...final)', { id, final: FINAL_ENROLLMENT_STATUSES })
-      .execute();
+  /**
+   * Records the schedule the workflow observed at `observedAt`, unless the enrollment already finished. The status
+   * is left alone when the API changed it after that moment: the workflow writes one activity after observing, so
+   * its view may predate a pause or resume it has not processed yet.
+   */
+  async recordSchedule(
+    id: string,
+    status: 'active' | 'paused',
+    nextSendAt: Date | null,
+    observedAt: Date,
+  ): Promise<void> {
+    await this.manager.query(
+      `UPDATE enrollments
+          SET next_send_at = $3,
+              status = CASE WHEN control_changed_at IS NULL OR control_changed_at <= $4 THEN $2 ELSE status END,
+              updated_at = now()
+        WHERE id = $1 AND status <> ALL($5::text[])`,
+      [id, status, nextSendAt, observedAt, FINAL_ENROLLMENT_STATUSES],
+    );
   }
 
   async recordSend(id: string, position: number, mailboxId: string): Promise<void> {
