@@ -15,6 +15,7 @@ import { smtpAccountOf } from '../delivery/step-sender';
 import { AppError, notFound } from '../errors';
 import type { CampaignService } from './campaign.service';
 import { renderStep, StepMergeFieldError, type MergeSource, type RenderedStep } from './step-content';
+import { mapConcurrently } from '../concurrency';
 
 export interface RenderedPreviewStep extends RenderedStep {
   position: number;
@@ -106,15 +107,9 @@ export class CampaignContentService {
     const steps = this.renderAll(await this.stepsOf(campaignId), seedId, merge);
     const emails = [...new Set(input.emails.map((email) => normalizeEmail(email) ?? email.trim()))];
 
-    const results: TestSendReport['results'] = [];
-    for (let index = 0; index < emails.length; index += TEST_SEND_CONCURRENCY) {
-      const chunk = emails.slice(index, index + TEST_SEND_CONCURRENCY);
-      results.push(
-        ...(await Promise.all(
-          chunk.map((email) => this.sendTestSequence(organizationId, campaignId, mailbox, email, steps)),
-        )),
-      );
-    }
+    const results: TestSendReport['results'] = await mapConcurrently(emails, TEST_SEND_CONCURRENCY, (email) =>
+      this.sendTestSequence(organizationId, campaignId, mailbox, email, steps),
+    );
     return {
       mailbox: { id: mailbox.id, fromEmail: mailbox.fromEmail },
       contactId: input.contactId ?? null,

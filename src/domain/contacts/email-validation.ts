@@ -1,6 +1,7 @@
 import { isDisposableDomain } from './disposable-domains';
 import { normalizeEmail } from './email';
 import { isRoleLocalPart } from './role-addresses';
+import { mapConcurrently } from '../concurrency';
 
 /** What one DNS question got back. Expected failures are values: resolvers never throw for them. */
 export type DnsLookup<T> =
@@ -109,7 +110,7 @@ export async function checkEmails(
   const prechecks = new Map(emails.map((email) => [email, precheck(email)]));
   const domains = [...new Set([...prechecks.values()].flatMap((pre) => ('domain' in pre ? [pre.domain] : [])))];
   const verdicts = new Map<string, DomainVerdict>();
-  await forEachConcurrently(domains, options.concurrency, async (domain) => {
+  await mapConcurrently(domains, options.concurrency, async (domain) => {
     verdicts.set(domain, await resolveMailHosts(resolver, domain));
   });
   return new Map(
@@ -145,12 +146,4 @@ function describeMx(hosts: MxRecord[]): string {
   const sorted = [...hosts].sort((a, b) => a.priority - b.priority);
   const shown = sorted.slice(0, 3).map((host) => `${host.exchange} (${host.priority})`);
   return sorted.length > 3 ? `${shown.join(', ')} and ${sorted.length - 3} more` : shown.join(', ');
-}
-
-async function forEachConcurrently<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }

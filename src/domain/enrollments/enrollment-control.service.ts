@@ -4,6 +4,7 @@ import type { Database, Repositories } from '../../db/repositories';
 import type { MovedEnrollment } from '../../db/repositories/enrollment-control.repository';
 import { FINAL_ENROLLMENT_STATUSES } from '../../db/repositories/enrollment.repository';
 import type { CampaignService } from '../campaigns/campaign.service';
+import { mapConcurrently } from '../concurrency';
 import { AppError, notFound } from '../errors';
 import type { EnrollmentSignal, EnrollmentWorkflowsPort } from './enrollment-workflows.port';
 
@@ -207,13 +208,9 @@ export class EnrollmentControlService {
   ): Promise<MovedEnrollment[]> {
     const moved = await this.db.transaction(change);
     const running = moved.filter((enrollment) => RUNNING_STATUSES.includes(enrollment.previous));
-    for (let index = 0; index < running.length; index += SIGNAL_CONCURRENCY) {
-      await Promise.all(
-        running
-          .slice(index, index + SIGNAL_CONCURRENCY)
-          .map((enrollment) => this.workflows.signalEnrollment(enrollment.workflowId, signal)),
-      );
-    }
+    await mapConcurrently(running, SIGNAL_CONCURRENCY, (enrollment) =>
+      this.workflows.signalEnrollment(enrollment.workflowId, signal),
+    );
     return moved;
   }
 

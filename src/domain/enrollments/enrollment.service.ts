@@ -10,6 +10,7 @@ import { pickMailboxWithMostRoom } from '../delivery/mailbox-selection';
 import { campaignZone, dayBounds } from '../delivery/sending-day';
 import { screenForDispatch } from './dispatch-screening';
 import { normalizeEmail } from '../contacts/email';
+import { mapConcurrently } from '../concurrency';
 import { AppError, notFound } from '../errors';
 import type { CampaignWideSignal, EnrollmentWorkflowsPort } from './enrollment-workflows.port';
 
@@ -236,10 +237,9 @@ export class EnrollmentService {
   /** Sends every running enrollment of the campaign a campaign-wide signal; returns how many were signalled. */
   async signalRunning(campaignId: string, signal: CampaignWideSignal): Promise<number> {
     const running = await this.db.repos.enrollments.running(campaignId);
-    for (let index = 0; index < running.length; index += START_CONCURRENCY) {
-      const chunk = running.slice(index, index + START_CONCURRENCY);
-      await Promise.all(chunk.map((enrollment) => this.workflows.signal(enrollment.workflowId, signal)));
-    }
+    await mapConcurrently(running, START_CONCURRENCY, (enrollment) =>
+      this.workflows.signal(enrollment.workflowId, signal),
+    );
     return running.length;
   }
 
