@@ -8,6 +8,9 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
 export const MESSAGE_STATUSES = ['sending', 'sent', 'bounced', 'failed', 'unknown'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
+/** Every status but `failed` may have reached the recipient: these count against daily and monthly limits. */
+export const COUNTED_SEND_STATUSES: MessageStatus[] = ['sending', 'sent', 'unknown', 'bounced'];
+
 @Entity('messages')
 @Index('messages_enrollment_id_step_position_key', ['enrollmentId', 'stepPosition'], { unique: true })
 @Index('messages_campaign_id_status_idx', ['campaignId', 'status'])

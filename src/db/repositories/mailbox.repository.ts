@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { MailboxEntity } from '../entities/mailbox.entity';
+import { COUNTED_SEND_STATUSES } from '../entities/message.entity';
 
 export type MailboxSettings = Omit<
   MailboxEntity,
@@ -90,9 +91,8 @@ export class MailboxRepository {
   async campaignFirstStepsSince(campaignId: string, since: Date): Promise<number> {
     const rows: { count: string }[] = await this.manager.query(
       `SELECT count(*) AS count FROM messages
-        WHERE campaign_id = $1 AND step_position = 1
-          AND status IN ('sending', 'sent', 'unknown', 'bounced') AND created_at >= $2`,
-      [campaignId, since],
+        WHERE campaign_id = $1 AND step_position = 1 AND status = ANY($3::text[]) AND created_at >= $2`,
+      [campaignId, since, COUNTED_SEND_STATUSES],
     );
     return Number(rows[0]?.count ?? 0);
   }
@@ -118,13 +118,18 @@ export class MailboxRepository {
 
   /** New conversations (step-1 sends) the mailbox started since `since`. */
   async sentSince(mailboxId: string, since: Date): Promise<number> {
-    const rows: { sent: string }[] = await this.manager.query(
-      `SELECT count(*) AS sent FROM messages
-        WHERE mailbox_id = $1 AND step_position = 1
-          AND status IN ('sending', 'sent', 'unknown', 'bounced') AND created_at >= $2`,
-      [mailboxId, since],
-    );
-    return Number(rows[0]?.sent ?? 0);
+    return (await this.newConversationsSince([mailboxId], since)).get(mailboxId) ?? 0;
+  }
+
+  /** The mailboxes a campaign sends from, oldest first. */
+  forCampaign(campaignId: string): Promise<MailboxEntity[]> {
+    return this.manager
+      .createQueryBuilder(MailboxEntity, 'mailbox')
+      .innerJoin('campaign_mailboxes', 'link', 'link.mailbox_id = mailbox.id')
+      .where('link.campaign_id = :campaignId', { campaignId })
+      .orderBy('mailbox.created_at')
+      .addOrderBy('mailbox.id')
+      .getMany();
   }
 
   /**
@@ -132,22 +137,23 @@ export class MailboxRepository {
    * campaign: what a mailbox's daily limit counts.
    */
   async usageForCampaign(campaignId: string, since: Date): Promise<MailboxUsage[]> {
-    const mailboxes = await this.manager
-      .createQueryBuilder(MailboxEntity, 'mailbox')
-      .innerJoin('campaign_mailboxes', 'link', 'link.mailbox_id = mailbox.id')
-      .where('link.campaign_id = :campaignId', { campaignId })
-      .orderBy('mailbox.created_at')
-      .addOrderBy('mailbox.id')
-      .getMany();
-    if (mailboxes.length === 0) return [];
-    const counts: { mailbox_id: string; sent: string }[] = await this.manager.query(
-      `SELECT mailbox_id, count(*) AS sent FROM messages
-        WHERE mailbox_id = ANY($1) AND step_position = 1
-          AND status IN ('sending', 'sent', 'unknown', 'bounced') AND created_at >= $2
-        GROUP BY mailbox_id`,
-      [mailboxes.map((mailbox) => mailbox.id), since],
+    const mailboxes = await this.forCampaign(campaignId);
+    const sent = await this.newConversationsSince(
+      mailboxes.map((mailbox) => mailbox.id),
+      since,
     );
-    const sent = new Map(counts.map((row) => [row.mailbox_id, Number(row.sent)]));
     return mailboxes.map((mailbox) => ({ mailbox, sentToday: sent.get(mailbox.id) ?? 0 }));
+  }
+
+  /** Step-1 sends per mailbox since `since`, across every campaign: what a mailbox's daily limit counts. */
+  private async newConversationsSince(mailboxIds: string[], since: Date): Promise<Map<string, number>> {
+    if (mailboxIds.length === 0) return new Map();
+    const rows: { mailbox_id: string; sent: string }[] = await this.manager.query(
+      `SELECT mailbox_id, count(*) AS sent FROM messages
+        WHERE mailbox_id = ANY($1::uuid[]) AND step_position = 1 AND status = ANY($3::text[]) AND created_at >= $2
+        GROUP BY mailbox_id`,
+      [mailboxIds, since, COUNTED_SEND_STATUSES],
+    );
+    return new Map(rows.map((row) => [row.mailbox_id, Number(row.sent)]));
   }
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { IsNull } from 'typeorm';
 import { ApiKeyEntity } from '../entities/api-key.entity';
+import { COUNTED_SEND_STATUSES } from '../entities/message.entity';
 import { OrganizationEntity } from '../entities/organization.entity';
 
 export class OrganizationRepository {
@@ -12,10 +13,10 @@ export class OrganizationRepository {
       `SELECT organization.monthly_limit,
               (SELECT count(*) FROM messages message
                 WHERE message.organization_id = organization.id
-                  AND message.status IN ('sending', 'sent', 'bounced', 'unknown')
+                  AND message.status = ANY($2::text[])
                   AND message.created_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AS sent
          FROM organizations organization WHERE organization.id = $1`,
-      [organizationId],
+      [organizationId, COUNTED_SEND_STATUSES],
     );
     return { monthlyLimit: rows[0]?.monthly_limit ?? null, sentThisMonth: Number(rows[0]?.sent ?? 0) };
   }

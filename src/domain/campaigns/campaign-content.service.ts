@@ -96,8 +96,8 @@ export class CampaignContentService {
       seedId = recipient.seedId;
       enrollmentId = recipient.enrollmentId;
     }
-    const usage = await this.db.repos.mailboxes.usageForCampaign(campaignId, new Date());
-    const mailbox = usage.find((candidate) => candidate.mailbox.status === 'active')?.mailbox;
+    const mailboxes = await this.db.repos.mailboxes.forCampaign(campaignId);
+    const mailbox = mailboxes.find((candidate) => candidate.status === 'active');
     if (!mailbox) {
       throw new AppError(
         'campaign_not_dispatchable',
