@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Server } from 'node:http';
-import type { Client, Connection } from '@temporalio/client';
+import { Client, type Connection } from '@temporalio/client';
 import { createApp } from './app';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -30,6 +30,9 @@ import { SmtpTransports } from './mail/smtp';
 import { createMailHostResolver } from './mail/dns';
 import type { MailHostResolver } from './domain/contacts/email-validation';
 import { resumePendingValidations, TemporalEmailValidationWorkflows } from './temporal/email-validation-workflows';
+import { resumeMailboxMonitors, TemporalMailboxMonitors } from './temporal/mailbox-monitor-workflows';
+import { InboundMailService } from './domain/inbound/inbound-mail.service';
+import { MailboxReader } from './domain/inbound/mailbox-reader';
 import type { ShutdownSequence } from './shutdown';
 
 export interface Backends {
@@ -106,7 +109,8 @@ export function createServices(
   const workflows = new TemporalEnrollmentWorkflows(temporal, taskQueue);
   // The API sends test messages itself: one pool of SMTP transports per API process.
   const content = new CampaignContentService(db, campaigns, new SmtpTransports(), secrets, logger);
-  const enrollments = new EnrollmentService(db, campaigns, workflows, options.mailHosts, content);
+  const monitors = new TemporalMailboxMonitors(temporal, taskQueue);
+  const enrollments = new EnrollmentService(db, campaigns, workflows, options.mailHosts, content, monitors);
   const lists = new ListService(db, new TemporalEmailValidationWorkflows(temporal, taskQueue), logger);
   const campaignControl = new CampaignControlService(db, campaigns, enrollments);
   const outreaches = new OutreachService(db);
@@ -143,12 +147,16 @@ export async function resumeInterruptedWork(
     logger: deps.logger,
     mailHosts: createMailHostResolver(config.dns),
   });
-  const [validations, enrollments] = await Promise.allSettled([
+  const [validations, enrollments, monitors] = await Promise.allSettled([
     resumePendingValidations(deps.client, deps.db, config.temporal.taskQueue),
     services.campaignControl.startStranded(),
+    resumeMailboxMonitors(deps.client, deps.db, config.temporal.taskQueue),
   ]);
   if (validations.status === 'rejected') {
     deps.logger.warn({ err: validations.reason }, 'could not resume pending email checks; the next start will');
+  }
+  if (monitors.status === 'rejected') {
+    deps.logger.warn({ err: monitors.reason }, 'could not start the mailbox monitors; the next start will');
   }
   if (enrollments.status === 'rejected') {
     deps.logger.warn({ err: enrollments.reason }, 'could not start stranded enrollments; the next start will');
@@ -194,13 +202,33 @@ export async function runWorker(
   shutdown.add('smtp transports', () => smtp.close());
   const connection = await connectWorker(config.temporal, address);
   shutdown.add('worker connection', () => connection.close());
+  // Inbound mail signals enrollment workflows: the worker's own connection serves as a client too.
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const campaigns = new CampaignService(deps.db, deps.secrets);
+  const control = new EnrollmentControlService(
+    deps.db,
+    campaigns,
+    new TemporalEnrollmentWorkflows(client, config.temporal.taskQueue),
+  );
+  const reader = new MailboxReader({ ...deps, inbound: new InboundMailService(deps.db, control, deps.logger) });
+  const stopping = new AbortController();
   const worker = await startWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: { ...deps, smtp, mailHosts: createMailHostResolver(config.dns) },
+    deps: {
+      ...deps,
+      smtp,
+      mailHosts: createMailHostResolver(config.dns),
+      reader,
+      replies: reader,
+      stopping: stopping.signal,
+    },
   });
-  shutdown.add('worker', worker.stop);
+  shutdown.add('worker', async () => {
+    stopping.abort();
+    await worker.stop();
+  });
   void worker.running.catch((error: unknown) => {
     deps.logger.fatal({ err: error }, 'the Temporal worker stopped unexpectedly');
     void shutdown.run('worker failure').then(() => process.exit(1));

@@ -1,3 +1,4 @@
 /** Every workflow the worker registers. */
 export { enrollmentWorkflow } from './enrollment/workflow';
 export { emailValidationWorkflow } from './email-validation/workflow';
+export { mailboxMonitorWorkflow } from './mailbox-monitor/workflow';

@@ -51,6 +51,7 @@ export function createInputFromBody(body: CreateCampaignBody['campaign']): Creat
               port: credential.imap_port,
               username: credential.imap_username,
               password: credential.imap_password,
+              security: credential.imap_security,
             }
           : undefined,
     })),

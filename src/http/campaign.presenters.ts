@@ -110,6 +110,13 @@ export function presentCredential(mailbox: MailboxEntity, sentToday: number) {
     from_email: mailbox.fromEmail,
     from_name: mailbox.fromName,
     imap_host: mailbox.imapHost,
+    imap_port: mailbox.imapPort,
+    imap_security: mailbox.imapSecurity,
+    imap_username: mailbox.imapUsername,
+    /** How the reply monitor's last IMAP session went: connected, error (see imap_error), or null before it tried. */
+    imap_status: mailbox.imapStatus,
+    imap_error: mailbox.imapError,
+    imap_checked_at: mailbox.imapCheckedAt?.toISOString() ?? null,
     daily_limit: mailbox.dailyLimit,
     sent_today: sentToday,
     status: mailbox.status,

@@ -143,6 +143,10 @@ export function campaignRoutes(deps: {
         first_sent_at: reply.firstSentAt.toISOString(),
         replied_at: reply.repliedAt.toISOString(),
         hours_to_reply: Math.round(((reply.repliedAt.getTime() - reply.firstSentAt.getTime()) / 3_600_000) * 10) / 10,
+        from_email: reply.reply?.fromEmail ?? null,
+        subject: reply.reply?.subject ?? null,
+        snippet: reply.reply?.snippet ?? null,
+        match_confidence: reply.reply?.confidence ?? null,
       })),
       { extra: { total: replies.length } },
     );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { STOP_ON, WINNER_METRICS } from '../db/entities/campaign.entity';
+import { IMAP_SECURITIES } from '../db/entities/mailbox.entity';
 import { SKIP_KINDS } from '../db/entities/enrollment-skip.entity';
 import { contactSchema, timeZone } from './contact.schemas';
 
@@ -21,6 +22,12 @@ export const smtpCredentialSchema = z
     imap_port: z.number().int().min(1).max(65535).optional(),
     imap_username: z.string().min(1).max(320).optional(),
     imap_password: z.string().min(1).max(1000).optional(),
+    imap_security: z
+      .enum(IMAP_SECURITIES)
+      .optional()
+      .describe(
+        'tls = implicit TLS (993, the default there); starttls = upgrade required (any other port); none = plain',
+      ),
   })
   .refine(
     (credential) => {

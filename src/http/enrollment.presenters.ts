@@ -1,4 +1,5 @@
 import type { MessageEntity } from '../db/entities/message.entity';
+import type { ReplyEntity } from '../db/entities/reply.entity';
 import type { ContactChange, EnrollmentChange } from '../domain/enrollments/enrollment-control.service';
 import { presentEnrollment } from './campaign.presenters';
 
@@ -24,8 +25,8 @@ export function presentContactChange(change: ContactChange) {
   };
 }
 
-/** One message of an enrollment's history. */
-export function presentMessage(message: MessageEntity) {
+/** One message of an enrollment's history, with the replies and auto-replies read that answer it. */
+export function presentMessage(message: MessageEntity, replies: ReplyEntity[]) {
   return {
     step: message.stepPosition,
     variant_label: message.variantLabel,
@@ -39,6 +40,17 @@ export function presentMessage(message: MessageEntity) {
     replied_at: iso(message.repliedAt),
     bounced_at: iso(message.bouncedAt),
     smtp_response: message.smtpResponse,
+    replies: replies
+      .filter((reply) => reply.messageId === message.id)
+      .map((reply) => ({
+        kind: reply.kind,
+        match_confidence: reply.confidence,
+        from_email: reply.fromEmail,
+        subject: reply.subject,
+        snippet: reply.snippet,
+        folder: reply.folder,
+        received_at: reply.receivedAt.toISOString(),
+      })),
   };
 }
 

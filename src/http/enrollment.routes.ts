@@ -37,8 +37,16 @@ export function enrollmentRoutes(deps: {
 
   router.get('/:id/enrollments/:eid/messages', async (req, res) => {
     const { campaignId, enrollmentId } = ids(req.params);
-    const messages = await deps.enrollmentHistory.messages(res.locals.organizationId, campaignId, enrollmentId);
-    sendSuccess(res, messages.map(presentMessage), { extra: { total: messages.length } });
+    const { messages, replies } = await deps.enrollmentHistory.messages(
+      res.locals.organizationId,
+      campaignId,
+      enrollmentId,
+    );
+    sendSuccess(
+      res,
+      messages.map((message) => presentMessage(message, replies)),
+      { extra: { total: messages.length } },
+    );
   });
 
   router.post('/:id/enrollments/:eid/pause', async (req, res) => {

@@ -12,6 +12,8 @@ import { createLogger } from '../../src/logger';
 import { readCapturedMessages, type CapturedMessage } from '../../src/embedded/capture-inbox';
 import { createServices } from '../../src/system';
 import { createMailHostResolver } from '../../src/mail/dns';
+import { InboundMailService } from '../../src/domain/inbound/inbound-mail.service';
+import { MailboxReader } from '../../src/domain/inbound/mailbox-reader';
 import { connectClient } from '../../src/temporal/connection';
 import { STACK_FILE_VARIABLE, type StackInfo } from './stack-file';
 
@@ -21,6 +23,8 @@ export interface TestStack {
   db: Database;
   temporal: Client;
   services: ReturnType<typeof createServices>;
+  /** Reads mailboxes over IMAP as the worker does (the send path's just-in-time reply check uses it too). */
+  reader: MailboxReader;
   /** A fresh organization and its API key, so suites never see each other's data. */
   newOrganization(): Promise<{ organizationId: string; apiKey: string }>;
   api(apiKey: string): ApiClient;
@@ -52,6 +56,13 @@ export async function connectTestStack(): Promise<TestStack> {
     logger,
     mailHosts: createMailHostResolver({ servers: [`127.0.0.1:${info.dns.port}`], timeoutMs: 500 }),
   });
+  const secrets = new SecretBox(info.secretKey);
+  const reader = new MailboxReader({
+    db,
+    secrets,
+    logger,
+    inbound: new InboundMailService(db, services.enrollmentControl, logger),
+  });
   const app = createApp({
     logger,
     ...services,
@@ -66,6 +77,7 @@ export async function connectTestStack(): Promise<TestStack> {
     db,
     temporal: client,
     services,
+    reader,
     newOrganization: () => services.organizations.create(`test-org-${crypto.randomUUID()}`),
     api: (apiKey) => ({
       get: (url) => request(app).get(url).set('X-API-KEY', apiKey),

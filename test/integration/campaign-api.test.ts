@@ -804,6 +804,11 @@ describe('the campaign API of the reference, end to end on the real stack', () =
           first_sent_at: '2024-03-01T08:00:00.000Z',
           replied_at: '2024-03-02T20:30:00.000Z',
           hours_to_reply: 36.5,
+          // Reported without a reply read over IMAP: nothing to show of the message itself.
+          from_email: null,
+          subject: null,
+          snippet: null,
+          match_confidence: null,
         },
       ]);
       const data = (await api.get(`${CAMPAIGNS}/${campaignId}`).expect(200)).body.data;

@@ -1,6 +1,9 @@
 import type { ValueTransformer } from 'typeorm';
 
-/** Postgres returns `numeric` as a string to preserve precision; our numerics are small enough for a JS number. */
+/**
+ * Postgres returns `numeric` and `bigint` as strings to preserve precision; ours (money-free numerics, IMAP UIDs)
+ * are small enough for a JS number.
+ */
 export const numeric: ValueTransformer = {
   to: (value: number | null | undefined) => value,
   from: (value: string | null) => (value === null ? null : Number(value)),

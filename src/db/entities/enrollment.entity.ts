@@ -28,6 +28,7 @@ export type EnrollmentStatus = (typeof ENROLLMENT_STATUSES)[number];
 @Entity('enrollments')
 @Index('enrollments_campaign_id_contact_id_key', ['campaignId', 'contactId'], { unique: true })
 @Index('enrollments_campaign_id_status_batch_number_idx', ['campaignId', 'status', 'batchNumber'])
+@Index('enrollments_mailbox_id_contact_id_idx', ['mailboxId', 'contactId'])
 export class EnrollmentEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -1,5 +1,8 @@
 import { ApiKeyEntity } from './api-key.entity';
 import { BlockedAddressEntity } from './blocked-address.entity';
+import { BounceEntity } from './bounce.entity';
+import { MailboxCursorEntity } from './mailbox-cursor.entity';
+import { ReplyEntity } from './reply.entity';
 import { CampaignEntity } from './campaign.entity';
 import { ContactEntity } from './contact.entity';
 import { EnrollmentEntity } from './enrollment.entity';
@@ -28,4 +31,7 @@ export const entities = [
   EnrollmentSkipEntity,
   TestSendEntity,
   BlockedAddressEntity,
+  MailboxCursorEntity,
+  ReplyEntity,
+  BounceEntity,
 ];

@@ -2,6 +2,10 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
 
 export type SmtpSecurity = 'tls' | 'starttls' | 'none';
 export type MailboxStatus = 'active' | 'disabled';
+export const IMAP_SECURITIES = ['tls', 'starttls', 'none'] as const;
+export type ImapSecurity = (typeof IMAP_SECURITIES)[number];
+/** How the mailbox monitor's last IMAP session went; null until it has tried. */
+export type ImapStatus = 'connected' | 'error';
 
 /** A sending account of an organization, shared by every campaign that links it. */
 @Entity('mailboxes')
@@ -52,6 +56,20 @@ export class MailboxEntity {
   @Column({ name: 'imap_password_encrypted', type: 'text', nullable: true })
   imapPasswordEncrypted!: string | null;
 
+  /** Null with IMAP settings means the port decides: 993 is implicit TLS, any other STARTTLS. */
+  @Column({ name: 'imap_security', type: 'text', nullable: true })
+  imapSecurity!: ImapSecurity | null;
+
+  @Column({ name: 'imap_status', type: 'text', nullable: true })
+  imapStatus!: ImapStatus | null;
+
+  /** The last IMAP failure (login refused, unreachable…), kept until a session succeeds. */
+  @Column({ name: 'imap_error', type: 'text', nullable: true })
+  imapError!: string | null;
+
+  @Column({ name: 'imap_checked_at', type: 'timestamptz', nullable: true })
+  imapCheckedAt!: Date | null;
+
   @Column({ name: 'daily_limit', type: 'integer' })
   dailyLimit!: number;
 
@@ -67,6 +85,10 @@ export class MailboxEntity {
 
   @Column({ name: 'disabled_reason', type: 'text', nullable: true })
   disabledReason!: string | null;
+
+  /** The bounce-rate window counts sends from here on: re-enabling a disabled mailbox starts it afresh. */
+  @Column({ name: 'health_since', type: 'timestamptz', nullable: true })
+  healthSince!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -4,6 +4,7 @@ import { CampaignSettingsVariantsSkips1764000000000 } from './1764000000000-camp
 import { MailboxSendSpacing1764200000000 } from './1764200000000-mailbox-send-spacing';
 import { BlockList1764300000000 } from './1764300000000-block-list';
 import { EnrollmentControlTime1764400000000 } from './1764400000000-enrollment-control-time';
+import { InboundMail1764500000000 } from './1764500000000-inbound-mail';
 
 /** Every migration, oldest first; TypeORM runs the ones the database has not seen. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   MailboxSendSpacing1764200000000,
   BlockList1764300000000,
   EnrollmentControlTime1764400000000,
+  InboundMail1764500000000,
 ];

@@ -6,6 +6,7 @@ import { ContactRepository } from './contact.repository';
 import { EmailValidationRepository } from './email-validation.repository';
 import { EnrollmentRepository } from './enrollment.repository';
 import { EnrollmentControlRepository } from './enrollment-control.repository';
+import { InboundRepository } from './inbound.repository';
 import { ListRepository } from './list.repository';
 import { MailboxRepository } from './mailbox.repository';
 import { MessageRepository } from './message.repository';
@@ -30,6 +31,7 @@ function repositoriesOf(manager: EntityManager) {
     content: new CampaignContentRepository(manager),
     blockList: new BlockListRepository(manager),
     enrollmentControl: new EnrollmentControlRepository(manager),
+    inbound: new InboundRepository(manager),
   };
 }
 

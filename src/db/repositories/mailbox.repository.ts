@@ -4,8 +4,24 @@ import { COUNTED_SEND_STATUSES } from '../entities/message.entity';
 
 export type MailboxSettings = Omit<
   MailboxEntity,
-  'id' | 'status' | 'nextSendAt' | 'disabledAt' | 'disabledReason' | 'createdAt' | 'updatedAt'
+  | 'id'
+  | 'status'
+  | 'nextSendAt'
+  | 'disabledAt'
+  | 'disabledReason'
+  | 'healthSince'
+  | 'imapStatus'
+  | 'imapError'
+  | 'imapCheckedAt'
+  | 'createdAt'
+  | 'updatedAt'
 >;
+
+/** A mailbox's recent sends and how many of them bounced: what its health is judged on. */
+export interface SendHealth {
+  sent: number;
+  bounced: number;
+}
 
 export interface MailboxUsage {
   mailbox: MailboxEntity;
@@ -34,6 +50,7 @@ export class MailboxRepository {
           'imap_port',
           'imap_username',
           'imap_password_encrypted',
+          'imap_security',
           'daily_limit',
           'updated_at',
         ],
@@ -57,9 +74,61 @@ export class MailboxRepository {
     await this.manager.update(
       MailboxEntity,
       { id: mailboxId },
-      { status: 'active', disabledAt: null, disabledReason: null },
+      // The bounce-rate window starts afresh, or the bounces that disabled it would disable it again at once.
+      { status: 'active', disabledAt: null, disabledReason: null, healthSince: new Date() },
     );
     return this.manager.findOneByOrFail(MailboxEntity, { id: mailboxId });
+  }
+
+  /**
+   * Of the mailbox's last `window` settled sends since its health window began, how many bounced (at SMTP or
+   * reported later by a delivery-status report).
+   */
+  async sendHealth(mailboxId: string, window: number): Promise<SendHealth> {
+    // A send that bounced at SMTP has no sent_at: it counts from when it was settled.
+    const rows: { sent: string; bounced: string }[] = await this.manager.query(
+      `SELECT count(*) AS sent,
+              count(*) FILTER (WHERE recent.status = 'bounced' OR recent.bounced_at IS NOT NULL) AS bounced
+         FROM (SELECT message.status, message.bounced_at FROM messages message
+                 JOIN mailboxes mailbox ON mailbox.id = message.mailbox_id
+                WHERE message.mailbox_id = $1 AND message.status IN ('sent', 'bounced')
+                  AND coalesce(message.sent_at, message.updated_at) >= coalesce(mailbox.health_since, '-infinity')
+                ORDER BY coalesce(message.sent_at, message.updated_at) DESC LIMIT $2) recent`,
+      [mailboxId, window],
+    );
+    return { sent: Number(rows[0]?.sent ?? 0), bounced: Number(rows[0]?.bounced ?? 0) };
+  }
+
+  /** Disables an active mailbox; false when it already was disabled. */
+  async disable(mailboxId: string, reason: string): Promise<boolean> {
+    const result = await this.manager.update(
+      MailboxEntity,
+      { id: mailboxId, status: 'active' },
+      { status: 'disabled', disabledAt: new Date(), disabledReason: reason },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** How the monitor's last IMAP session went; an error is kept until a session succeeds. */
+  async recordImapStatus(mailboxId: string, error: string | null): Promise<void> {
+    await this.manager.update(
+      MailboxEntity,
+      { id: mailboxId },
+      { imapStatus: error ? 'error' : 'connected', imapError: error, imapCheckedAt: new Date() },
+    );
+  }
+
+  /** Mailboxes with IMAP settings (each has a monitor): all of them, or those these campaigns send from. */
+  async withImap(campaignIds?: string[]): Promise<string[]> {
+    const rows: { id: string }[] = await this.manager.query(
+      `SELECT id FROM mailboxes mailbox
+        WHERE imap_host IS NOT NULL
+          AND ($1::uuid[] IS NULL OR EXISTS (SELECT 1 FROM campaign_mailboxes link
+                                              WHERE link.mailbox_id = mailbox.id AND link.campaign_id = ANY($1::uuid[])))
+        ORDER BY created_at`,
+      [campaignIds ?? null],
+    );
+    return rows.map((row) => row.id);
   }
 
   /** Locks one mailbox row until the transaction ends and returns it fresh (its spacing is read under the lock). */

@@ -1,3 +1,4 @@
+import type { MatchConfidence } from '../entities/reply.entity';
 import type { EntityManager } from 'typeorm';
 
 export interface CampaignTotals {
@@ -61,6 +62,15 @@ const sendCounts = (row: Record<string, string>): SendCounts => ({
   replied: Number(row.replied ?? 0),
   bounced: Number(row.bounced ?? 0),
 });
+
+export interface ReplyRow {
+  enrollmentId: string;
+  contactId: string;
+  email: string;
+  firstSentAt: Date;
+  repliedAt: Date;
+  reply: { fromEmail: string | null; subject: string; snippet: string; confidence: MatchConfidence } | null;
+}
 
 export class StatsRepository {
   constructor(private readonly manager: EntityManager) {}
@@ -153,7 +163,10 @@ export class StatsRepository {
     return [...steps.values()];
   }
 
-  /** The campaign's latest hard bounces. */
+  /**
+   * The campaign's latest hard bounces, with the SMTP answer that refused the message, or for a bounce reported
+   * later by a delivery-status report, that report's diagnostic.
+   */
   async recentBounces(campaignId: string, limit: number): Promise<BounceRow[]> {
     const rows: {
       enrollment_id: string;
@@ -164,8 +177,13 @@ export class StatsRepository {
       smtp_response: string | null;
     }[] = await this.manager.query(
       `SELECT message.enrollment_id, enrollment.contact_id, message.to_email, message.step_position,
-              message.bounced_at, message.smtp_response
+              message.bounced_at,
+              CASE WHEN message.status = 'bounced' THEN message.smtp_response
+                   ELSE coalesce(report.diagnostic, report.status, message.smtp_response) END AS smtp_response
          FROM messages message JOIN enrollments enrollment ON enrollment.id = message.enrollment_id
+         LEFT JOIN LATERAL (SELECT diagnostic, status FROM bounces
+                             WHERE bounces.enrollment_id = message.enrollment_id AND bounces.kind = 'hard'
+                             ORDER BY received_at LIMIT 1) report ON true
         WHERE message.campaign_id = $1 AND message.bounced_at IS NOT NULL
         ORDER BY message.bounced_at DESC LIMIT $2`,
       [campaignId, limit],
@@ -180,30 +198,53 @@ export class StatsRepository {
     }));
   }
 
-  /** Replied enrollments with the time from their first message to the reply. */
-  async replies(
-    campaignId: string,
-    limit: number,
-  ): Promise<{ enrollmentId: string; contactId: string; email: string; firstSentAt: Date; repliedAt: Date }[]> {
-    const rows: { enrollment_id: string; contact_id: string; email: string; first_sent_at: Date; replied_at: Date }[] =
-      await this.manager.query(
-        `SELECT enrollment.id AS enrollment_id, enrollment.contact_id, contact.email,
-                min(message.sent_at) AS first_sent_at, min(message.replied_at) AS replied_at
-           FROM enrollments enrollment
-           JOIN contacts contact ON contact.id = enrollment.contact_id
-           JOIN messages message ON message.enrollment_id = enrollment.id
-          WHERE enrollment.campaign_id = $1
-          GROUP BY enrollment.id, enrollment.contact_id, contact.email
-         HAVING min(message.replied_at) IS NOT NULL AND min(message.sent_at) IS NOT NULL
-          ORDER BY min(message.replied_at) DESC LIMIT $2`,
-        [campaignId, limit],
-      );
+  /**
+   * Replied enrollments with the time from their first message to the reply, and the first reply read over IMAP
+   * (absent when the reply was reported by an integration).
+   */
+  async replies(campaignId: string, limit: number): Promise<ReplyRow[]> {
+    const rows: {
+      enrollment_id: string;
+      contact_id: string;
+      email: string;
+      first_sent_at: Date;
+      replied_at: Date;
+      from_email: string | null;
+      subject: string | null;
+      snippet: string | null;
+      confidence: MatchConfidence | null;
+    }[] = await this.manager.query(
+      `SELECT replied.*, reply.from_email, reply.subject, reply.snippet, reply.confidence
+         FROM (SELECT enrollment.id AS enrollment_id, enrollment.contact_id, contact.email,
+                      min(message.sent_at) AS first_sent_at, min(message.replied_at) AS replied_at
+                 FROM enrollments enrollment
+                 JOIN contacts contact ON contact.id = enrollment.contact_id
+                 JOIN messages message ON message.enrollment_id = enrollment.id
+                WHERE enrollment.campaign_id = $1
+                GROUP BY enrollment.id, enrollment.contact_id, contact.email
+               HAVING min(message.replied_at) IS NOT NULL AND min(message.sent_at) IS NOT NULL
+                ORDER BY min(message.replied_at) DESC LIMIT $2) replied
+         LEFT JOIN LATERAL (SELECT from_email, subject, snippet, confidence FROM replies
+                             WHERE replies.enrollment_id = replied.enrollment_id AND kind = 'reply'
+                             ORDER BY received_at LIMIT 1) reply ON true
+        ORDER BY replied.replied_at DESC`,
+      [campaignId, limit],
+    );
     return rows.map((row) => ({
       enrollmentId: row.enrollment_id,
       contactId: row.contact_id,
       email: row.email,
       firstSentAt: row.first_sent_at,
       repliedAt: row.replied_at,
+      reply:
+        row.subject === null
+          ? null
+          : {
+              fromEmail: row.from_email,
+              subject: row.subject,
+              snippet: row.snippet ?? '',
+              confidence: row.confidence!,
+            },
     }));
   }
 }

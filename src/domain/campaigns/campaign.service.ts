@@ -1,6 +1,6 @@
 import type { CampaignEntity } from '../../db/entities/campaign.entity';
 import type { ListEntity } from '../../db/entities/list.entity';
-import type { MailboxEntity, SmtpSecurity } from '../../db/entities/mailbox.entity';
+import type { ImapSecurity, MailboxEntity, SmtpSecurity } from '../../db/entities/mailbox.entity';
 import type { SequenceStepEntity } from '../../db/entities/sequence-step.entity';
 import type { StepVariantEntity } from '../../db/entities/step-variant.entity';
 import type { Database, Repositories } from '../../db/repositories';
@@ -23,7 +23,8 @@ export interface MailboxInput {
   fromEmail?: string | undefined;
   fromName?: string | undefined;
   dailyLimit: number;
-  imap?: { host: string; port: number; username: string; password: string } | undefined;
+  imap?:
+    { host: string; port: number; username: string; password: string; security?: ImapSecurity | undefined } | undefined;
 }
 
 export type StepInput = NewStep;
@@ -90,6 +91,9 @@ export class CampaignService {
           imapPort: mailbox.imap?.port ?? null,
           imapUsername: mailbox.imap?.username ?? null,
           imapPasswordEncrypted: mailbox.imap ? this.secrets.encrypt(mailbox.imap.password) : null,
+          imapSecurity: mailbox.imap
+            ? (mailbox.imap.security ?? (mailbox.imap.port === 993 ? 'tls' : 'starttls'))
+            : null,
           dailyLimit: mailbox.dailyLimit,
         });
         mailboxIds.push(saved.id);

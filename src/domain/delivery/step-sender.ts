@@ -12,6 +12,8 @@ import { composeMessage } from '../../mail/compose';
 import type { SmtpAccount, SmtpResult, SmtpTransports } from '../../mail/smtp';
 import type { Logger } from '../../logger';
 import { renderStep, StepMergeFieldError, type RenderedStep } from '../campaigns/step-content';
+import { checkMailboxHealth } from '../inbound/mailbox-health';
+import type { ReplyCheck } from '../inbound/mailbox-reader';
 import { claimSend } from './send-claim';
 import { nextWindowOpening } from './sending-window';
 import { PermanentSendError, TransientSendError } from './send-errors';
@@ -39,6 +41,7 @@ export interface StepSenderDeps {
   smtp: SmtpTransports;
   secrets: SecretBox;
   logger: Logger;
+  replies: ReplyCheck;
 }
 
 /**
@@ -75,6 +78,16 @@ export async function sendStep(deps: StepSenderDeps, enrollmentId: string, posit
     };
   }
   if (!step) throw new PermanentSendError('StepNotFound', `Step ${position} no longer exists in the campaign.`);
+  if (position > 1 && enrollment.mailboxId) {
+    // A reply that arrived since the mailbox monitor last looked must win over this follow-up: look now.
+    await deps.replies.checkForReplies(enrollment.mailboxId);
+    const [enrollmentNow, contactNow] = await Promise.all([
+      db.repos.enrollments.findById(enrollmentId),
+      db.repos.contacts.findById(enrollment.organizationId, enrollment.contactId),
+    ]);
+    const stopNow = reasonToStop(enrollmentNow ?? enrollment, contactNow, campaign);
+    if (stopNow) return stopNow;
+  }
   const variants = await db.repos.content.variantsOfStep(step.id);
   const content = render(step, variants, contact!, enrollment.id);
 
@@ -105,7 +118,7 @@ export async function sendStep(deps: StepSenderDeps, enrollmentId: string, posit
   );
   const outcome = await settle(
     deps,
-    { enrollmentId, position, attempt, mailboxId: mailbox.id, messageId, contact: contact! },
+    { enrollmentId, position, attempt, mailboxId: mailbox.id, messageId, contact: contact!, campaign: campaign! },
     result,
   );
   if (outcome.kind === 'sent' && content.variantLabel !== null) await decideWinner(deps, campaign!, step);
@@ -215,6 +228,7 @@ async function settle(
     mailboxId: string;
     messageId: string;
     contact: ContactEntity;
+    campaign: CampaignEntity;
   },
   result: SmtpResult,
 ): Promise<StepOutcome> {
@@ -234,6 +248,7 @@ async function settle(
         await repos.messages.settle(row, { status: 'bounced', smtpResponse: result.response, at });
         await repos.contacts.markBounced(send.contact.id);
       });
+      await checkMailboxHealth(db, deps.logger, send.mailboxId, send.campaign.bounceRateThreshold);
       return { kind: 'stopped', status: 'bounced', reason: `hard bounce: ${result.response}` };
     case 'rejected_temporary':
     case 'connection_error':

@@ -106,9 +106,27 @@ export class EnrollmentControlService {
   }
 
   /**
-   * A hard bounce reported by an integration: the contact becomes `bounced` and its running enrollments, in every
-   * campaign, end so. Of `reported` (the enrollments the report names), a completed one becomes `bounced` too, and
-   * the last message sent gets `bounced_at`.
+   * The contact reported our mail as spam (an ARF complaint): it becomes `complained`, is never emailed again by
+   * any campaign, and its pending and running enrollments end `unsubscribed`.
+   */
+  async complainContact(contact: ContactEntity): Promise<ContactChange> {
+    let contactChanged = false;
+    const moved = await this.changeThenSignal(async (repos) => {
+      contactChanged = await repos.enrollmentControl.setContactStatus(
+        contact.id,
+        ['active', 'unsubscribed', 'bounced', 'deactivated'],
+        'complained',
+      );
+      const enrollments = await repos.enrollmentControl.ofContact(contact.id);
+      return repos.enrollmentControl.end(ids(enrollments), NOT_FINISHED_STATUSES, 'unsubscribed', 'spam complaint');
+    }, 'unsubscribed');
+    return this.contactChange(contact, contactChanged, moved);
+  }
+
+  /**
+   * A hard bounce, reported by an integration or read from a delivery-status report: the contact becomes `bounced`
+   * and its running enrollments, in every campaign, end so. Of `reported` (the enrollments the report names), a
+   * completed one becomes `bounced` too, and the last message sent gets `bounced_at`.
    */
   async bounceContact(contact: ContactEntity, reported: EnrollmentEntity[]): Promise<ContactChange> {
     let contactChanged = false;

@@ -1,5 +1,6 @@
 import type { EnrollmentEntity, EnrollmentStatus } from '../../db/entities/enrollment.entity';
 import type { MessageEntity } from '../../db/entities/message.entity';
+import type { ReplyEntity } from '../../db/entities/reply.entity';
 import type { Database } from '../../db/repositories';
 import type { EnrollmentControlService } from './enrollment-control.service';
 import type { CampaignService } from '../campaigns/campaign.service';
@@ -30,9 +31,17 @@ export class EnrollmentHistoryService {
     );
   }
 
-  /** The enrollment's messages in step order. */
-  async messages(organizationId: string, campaignId: string, enrollmentId: string): Promise<MessageEntity[]> {
+  /** The enrollment's messages in step order, and the replies read for it (oldest first). */
+  async messages(
+    organizationId: string,
+    campaignId: string,
+    enrollmentId: string,
+  ): Promise<{ messages: MessageEntity[]; replies: ReplyEntity[] }> {
     const enrollment = await this.control.require(organizationId, campaignId, enrollmentId);
-    return this.db.repos.enrollmentControl.messages(enrollment.id);
+    const [messages, replies] = await Promise.all([
+      this.db.repos.enrollmentControl.messages(enrollment.id),
+      this.db.repos.inbound.repliesTo([enrollment.id]),
+    ]);
+    return { messages, replies };
   }
 }

@@ -13,6 +13,7 @@ import { normalizeEmail } from '../contacts/email';
 import { mapConcurrently } from '../concurrency';
 import { AppError, notFound } from '../errors';
 import type { CampaignWideSignal, EnrollmentWorkflowsPort } from './enrollment-workflows.port';
+import type { MailboxMonitorsPort } from '../inbound/mailbox-monitors.port';
 
 export interface NewContactInput {
   email: string;
@@ -53,6 +54,7 @@ export class EnrollmentService {
     private readonly workflows: EnrollmentWorkflowsPort,
     private readonly mailHosts: MailHostResolver,
     private readonly content: RenderabilityCheck,
+    private readonly monitors: MailboxMonitorsPort,
   ) {}
 
   /** Enrolls an existing contact, or creates/reuses one by email; the enrollment waits for dispatch. */
@@ -215,9 +217,13 @@ export class EnrollmentService {
 
   /**
    * Starts the workflows of these enrollments, a few at a time, and marks them started. Starts are idempotent
-   * (the workflow id is the enrollment's), so an interrupted call can simply be repeated.
+   * (the workflow id is the enrollment's), so an interrupted call can simply be repeated. The monitors of their
+   * campaigns' IMAP mailboxes are started first, so replies are watched for before the first send.
    */
   async startEnrollments(enrollments: EnrollmentEntity[]): Promise<void> {
+    if (enrollments.length === 0) return;
+    const campaignIds = [...new Set(enrollments.map((enrollment) => enrollment.campaignId))];
+    await this.monitors.watch(await this.db.repos.mailboxes.withImap(campaignIds));
     for (let index = 0; index < enrollments.length; index += START_CONCURRENCY) {
       const chunk = enrollments.slice(index, index + START_CONCURRENCY);
       await Promise.all(

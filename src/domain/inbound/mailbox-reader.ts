@@ -1,0 +1,146 @@
+import type { MailboxEntity } from '../../db/entities/mailbox.entity';
+import type { Database } from '../../db/repositories';
+import type { SecretBox } from '../../crypto/secret-box';
+import type { Logger } from '../../logger';
+import { ImapSession, type ImapAccount } from '../../mail/imap-client';
+import type { WatchOutcome } from '../../../workflows/mailbox-monitor/definitions';
+import type { InboundMailService } from './inbound-mail.service';
+
+/** Asked by the send path before a follow-up: has a reply arrived since the monitor last looked? */
+export interface ReplyCheck {
+  /** Reads the mailbox's new mail now; never throws (the monitor will read it anyway). */
+  checkForReplies(mailboxId: string): Promise<void>;
+}
+
+export interface MailboxReaderDeps {
+  db: Database;
+  secrets: SecretBox;
+  inbound: InboundMailService;
+  logger: Logger;
+}
+
+/** How long a session waits in IDLE before looking at the other folders (junk) again. */
+const POLL_MS = 30_000;
+/** The just-in-time check before a follow-up may delay it this long at most. */
+const CHECK_TIMEOUT_MS = 10_000;
+/** Messages read per folder in one pass, so a huge backlog still lets the session heartbeat and wait. */
+const BATCH = 500;
+/** A folder seen for the first time, or with a new UIDVALIDITY, is read back this far by date. */
+const RESCAN_MS = 24 * 3_600_000;
+
+/**
+ * Reads a mailbox's INBOX and junk folder over IMAP into the inbound service, from a durable cursor per folder:
+ * only UIDs above the cursor are read, and a changed UIDVALIDITY (the server renumbered the folder) rescans by date,
+ * the service skipping what it already recorded.
+ */
+export class MailboxReader implements ReplyCheck {
+  constructor(private readonly deps: MailboxReaderDeps) {}
+
+  /**
+   * One watch session: reads new mail, waits in IDLE (or polls), and repeats for `forMs` or until `abort`.
+   * Connection and login failures are recorded on the mailbox, then thrown for the caller to retry with backoff.
+   */
+  async watch(mailboxId: string, options: { forMs: number; abort?: AbortSignal }): Promise<WatchOutcome> {
+    const mailbox = await this.deps.db.repos.mailboxes.findById(mailboxId);
+    if (!mailbox) return { kind: 'not_monitored', reason: 'the mailbox was deleted' };
+    if (!mailbox.imapHost) return { kind: 'not_monitored', reason: 'the mailbox has no IMAP settings' };
+    const session = await this.connect(mailbox);
+    const until = Date.now() + options.forMs;
+    let processed = 0;
+    try {
+      while (!options.abort?.aborted && Date.now() < until) {
+        processed += await this.readAll(mailbox, session);
+        await session.select('INBOX');
+        await session.waitForMail(Math.min(POLL_MS, until - Date.now()), options.abort);
+      }
+    } catch (error) {
+      await this.recordFailure(mailbox, error);
+      throw error;
+    } finally {
+      await session.close();
+    }
+    return { kind: 'watched', processed };
+  }
+
+  async checkForReplies(mailboxId: string): Promise<void> {
+    const mailbox = await this.deps.db.repos.mailboxes.findById(mailboxId);
+    if (!mailbox?.imapHost) return;
+    let session: ImapSession | null = null;
+    let timer: NodeJS.Timeout | undefined;
+    const check = async () => {
+      session = await this.connect(mailbox);
+      await this.readAll(mailbox, session);
+    };
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([check(), timeout]);
+    } catch (error) {
+      this.deps.logger.warn({ err: error, mailboxId }, 'reply check before a follow-up failed; sending anyway');
+    } finally {
+      clearTimeout(timer);
+      await (session as ImapSession | null)?.close();
+    }
+  }
+
+  private async connect(mailbox: MailboxEntity): Promise<ImapSession> {
+    try {
+      const session = await ImapSession.open(imapAccountOf(mailbox, this.deps.secrets));
+      await this.deps.db.repos.mailboxes.recordImapStatus(mailbox.id, null);
+      return session;
+    } catch (error) {
+      await this.recordFailure(mailbox, error);
+      throw error;
+    }
+  }
+
+  private async recordFailure(mailbox: MailboxEntity, error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    this.deps.logger.warn({ mailboxId: mailbox.id, err: error }, 'IMAP session failed; retrying with backoff');
+    await this.deps.db.repos.mailboxes.recordImapStatus(mailbox.id, message).catch(() => undefined);
+  }
+
+  /** Reads every watched folder; returns how many messages were read. */
+  private async readAll(mailbox: MailboxEntity, session: ImapSession): Promise<number> {
+    let processed = 0;
+    for (const folder of await session.watchedFolders()) processed += await this.readFolder(mailbox, session, folder);
+    return processed;
+  }
+
+  private async readFolder(mailbox: MailboxEntity, session: ImapSession, folder: string): Promise<number> {
+    const { inbound } = this.deps.db.repos;
+    const state = await session.select(folder);
+    const cursor = await inbound.cursor(mailbox.id, folder);
+    const continuing = cursor !== null && cursor.uidValidity === state.uidValidity;
+    const since = new Date((cursor?.updatedAt ?? mailbox.createdAt).getTime() - RESCAN_MS);
+    // Continuing, a backlog is read in batches; a rescan reads its whole day at once (its cursor jumps after it).
+    const uids = continuing
+      ? (await session.uidsAfter(cursor.lastUid)).slice(0, BATCH)
+      : await session.uidsSince(since);
+    if (!continuing) {
+      this.deps.logger.info(
+        { mailboxId: mailbox.id, folder, uidValidity: state.uidValidity, since, messages: uids.length },
+        cursor ? 'UIDVALIDITY changed: rescanning the folder by date' : 'reading a new folder from the last day',
+      );
+    }
+    for (const uid of uids) {
+      const mail = await session.fetch(uid);
+      if (mail) await this.deps.inbound.handle(mailbox, { raw: mail.raw, folder, receivedAt: mail.receivedAt });
+      await inbound.advanceCursor(mailbox.id, folder, state.uidValidity, uid);
+    }
+    // A rescan starts the new numbering after everything in the folder now: the date search covered what matters.
+    if (!continuing) await inbound.advanceCursor(mailbox.id, folder, state.uidValidity, state.uidNext - 1);
+    return uids.length;
+  }
+}
+
+export function imapAccountOf(mailbox: MailboxEntity, secrets: SecretBox): ImapAccount {
+  return {
+    host: mailbox.imapHost!,
+    port: mailbox.imapPort!,
+    security: mailbox.imapSecurity ?? (mailbox.imapPort === 993 ? 'tls' : 'starttls'),
+    username: mailbox.imapUsername!,
+    password: secrets.decrypt(mailbox.imapPasswordEncrypted!),
+  };
+}
