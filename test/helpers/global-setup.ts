@@ -13,6 +13,7 @@ import { resolveTemporalCli } from '../../src/temporal/cli-binary';
 import { startTemporalDevServer } from '../../src/temporal/dev-server';
 import { installTemporalRuntime } from '../../src/temporal/worker';
 import { startTestDnsServer, TEST_DNS_ZONE } from './dns-server';
+import { startDovecot, stopDovecot } from './dovecot';
 import { freePorts } from './ports';
 import { newStackFilePath, STACK_FILE_VARIABLE, type StackInfo } from './stack-file';
 
@@ -24,7 +25,7 @@ declare global {
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sequencer-test-'));
-  const [postgresPort, temporalPort, uiPort] = await freePorts(3);
+  const [postgresPort, temporalPort, uiPort, imapPort] = await freePorts(4);
   // Email validation resolves the fixed test zone on a real DNS server: offline, deterministic, timeouts included.
   const dnsServer = await startTestDnsServer();
   const config = loadConfig({
@@ -71,6 +72,10 @@ export default async function globalSetup(): Promise<void> {
     await openTemporalClient(config, temporal.address, logger, shutdown);
     const inbox = await startCaptureInbox({ dir: path.join(dir, 'inbox'), port: 0, logger });
     shutdown.add('smtp server', inbox.close);
+    // Replies and bounce reports are read from a real IMAP server; a test may restart it, so it is stopped by dir.
+    const imapDir = path.join(dir, 'dovecot');
+    const imap = await startDovecot({ dir: imapDir, port: imapPort! });
+    shutdown.add('dovecot', () => stopDovecot(imapDir));
     await runWorker(config, temporal.address, { db, secrets: new SecretBox(config.secretKey!), logger }, shutdown);
 
     const info: StackInfo = {
@@ -83,6 +88,7 @@ export default async function globalSetup(): Promise<void> {
       smtpPort: inbox.port,
       secretKey: config.secretKey!,
       dns: { port: dnsServer.port, zone: TEST_DNS_ZONE },
+      imap,
     };
     const stackFile = newStackFilePath();
     await fs.writeFile(stackFile, JSON.stringify(info, null, 2));

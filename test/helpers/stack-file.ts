@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { TestDnsZone } from './dns-server';
+import type { DovecotInfo } from './dovecot';
 
 /** What the global setup started, for the test files (which may run in other processes) to connect to. */
 export interface StackInfo {
@@ -14,6 +15,8 @@ export interface StackInfo {
   secretKey: string;
   /** The DNS server the worker's email validation asks, and the names it serves. */
   dns: { port: number; zone: TestDnsZone };
+  /** The Dovecot IMAP server: any user name logs in with `password`, and gets a fresh mailbox. */
+  imap: DovecotInfo;
 }
 
 /** Jest workers inherit the environment of the process that ran the global setup. */
