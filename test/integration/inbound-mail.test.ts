@@ -1,5 +1,9 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { ImapFlow } from 'imapflow';
+import { ImapSession } from '../../src/mail/imap-client';
 import { mailboxMonitorWorkflowId } from '../../workflows/mailbox-monitor/definitions';
 import { resetUidValidity, restartDovecot } from '../helpers/dovecot';
 import { CAMPAIGNS, enrollmentFixtures, sleep, type Enrolled } from '../helpers/enrollment-fixtures';
@@ -353,12 +357,46 @@ describe('inbound mail over IMAP', () => {
       )[0]!;
   });
 
+  it('when the cursor is at the highest UID, then no UID is new (IMAP `N:*` would still match the highest)', async () => {
+    const account = newAccount();
+    for (let index = 0; index < 2; index++) {
+      await deliver(
+        account,
+        inboundFixture('newsletter', { contactEmail: 'x@example.test', mailboxEmail: 'y@example.test' }),
+      );
+    }
+    const session = await ImapSession.open({
+      host: stack.info.imap.host,
+      port: stack.info.imap.port,
+      security: 'none',
+      username: account.imapUser,
+      password: stack.info.imap.password,
+    });
+    try {
+      const folder = await session.select('INBOX');
+      const all = await session.uidsAfter(0);
+      expect(all).toHaveLength(2);
+      expect(await session.uidsAfter(all[0]!)).toEqual([all[1]]);
+      expect(await session.uidsAfter(all[1]!)).toEqual([]);
+      expect(await session.uidsAfter(folder.uidNext + 10)).toEqual([]);
+      expect(await session.watchedFolders()).toEqual(['INBOX', 'Junk']);
+    } finally {
+      await session.close();
+    }
+  });
+
   it('when the monitor is not running, then the check before a follow-up still finds the reply', async () => {
     const account = newAccount();
     const campaignId = await createCampaign([account], { followUpSeconds: 15 });
     const prospect = await startSequence(campaignId);
     const mailbox = await mailboxRow(account.smtpUsername);
-    await stack.temporal.workflow.getHandle(mailboxMonitorWorkflowId(mailbox.id)).terminate('test: no monitor');
+    const monitor = stack.temporal.workflow.getHandle(mailboxMonitorWorkflowId(mailbox.id));
+    await monitor.terminate('test: no monitor');
+    // `UPDATE_HISTORIES=1 npm test` refreshes the fixture that test/workflows replays on every run.
+    if (process.env.UPDATE_HISTORIES === '1') {
+      const file = path.join(__dirname, '..', 'workflows', 'histories', 'mailbox-monitor-terminated.json');
+      await fs.writeFile(file, `${historyToJSON(await monitor.fetchHistory())}\n`);
+    }
     // Its last session notices the termination at its next heartbeat (every 5 s) and lets go of the mailbox.
     await sleep(7_000);
 
