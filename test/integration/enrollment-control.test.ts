@@ -446,6 +446,7 @@ describe('controlling enrollments over the API and by integration events', () =>
           replied_at: null,
           bounced_at: null,
           smtp_response: expect.any(String),
+          replies: [],
         })),
       );
     });
