@@ -216,17 +216,11 @@ export async function runWorker(
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: {
-      ...deps,
-      smtp,
-      mailHosts: createMailHostResolver(config.dns),
-      reader,
-      replies: reader,
-      stopping: stopping.signal,
-    },
+    deps: { ...deps, smtp, mailHosts: createMailHostResolver(config.dns), replies: reader },
+    inbound: { reader, stopping: stopping.signal },
   });
   shutdown.add('worker', async () => {
-    stopping.abort();
+    stopping.abort(); // IMAP sessions end now instead of holding the shutdown for the grace time
     await worker.stop();
   });
   void worker.running.catch((error: unknown) => {

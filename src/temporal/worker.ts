@@ -1,9 +1,11 @@
 import { Runtime, Worker, makeTelemetryFilterString, type NativeConnection } from '@temporalio/worker';
 import type { Logger } from '../logger';
 import { createActivities, type ActivityDeps } from '../../activities';
+import { createInboundActivities } from '../../activities/inbound.activities';
+import type { MailboxReader } from '../domain/inbound/mailbox-reader';
+import { mailboxSessionTaskQueue } from '../../workflows/mailbox-monitor/definitions';
 
 export interface WorkerHandle {
-  worker: Worker;
   /** Resolves when the worker has stopped polling and finished its in-flight tasks. */
   running: Promise<void>;
   stop: () => Promise<void>;
@@ -34,28 +36,45 @@ export function installTemporalRuntime(logger: Logger): void {
   });
 }
 
-/** Creates the Temporal worker running every workflow and activity, and starts it. */
+/** How many IMAP sessions one worker process holds at once: mostly idle sockets, so many. */
+const MAILBOX_SESSION_SLOTS = 1000;
+
+/**
+ * Creates and starts the process's two Temporal workers: every workflow with the quick activities, and the long IMAP
+ * sessions of the mailbox monitors on their own task queue (so they never take the slots sends need).
+ */
 export async function startWorker(options: {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
+  inbound: { reader: MailboxReader; stopping: AbortSignal };
 }): Promise<WorkerHandle> {
-  const worker = await Worker.create({
+  const common = {
     connection: options.connection,
     namespace: options.namespace,
-    taskQueue: options.taskQueue,
-    workflowsPath: require.resolve('../../workflows'),
-    activities: createActivities(options.deps),
     // In-flight activities get this long to finish on shutdown before they are cancelled.
     shutdownGraceTime: '20 seconds',
-  });
-  const running = worker.run();
+  };
+  const workers = await Promise.all([
+    Worker.create({
+      ...common,
+      taskQueue: options.taskQueue,
+      workflowsPath: require.resolve('../../workflows'),
+      activities: createActivities(options.deps),
+    }),
+    Worker.create({
+      ...common,
+      taskQueue: mailboxSessionTaskQueue(options.taskQueue),
+      activities: createInboundActivities(options.inbound),
+      maxConcurrentActivityTaskExecutions: MAILBOX_SESSION_SLOTS,
+    }),
+  ]);
+  const running = Promise.all(workers.map((worker) => worker.run())).then(() => undefined);
   return {
-    worker,
     running,
     stop: async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
     },
   };

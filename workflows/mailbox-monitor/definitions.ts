@@ -25,6 +25,14 @@ export interface MailboxMonitorResult extends MailboxMonitorProgress {
 
 export const MAILBOX_MONITOR_WORKFLOW_TYPE = 'mailboxMonitorWorkflow';
 
+/**
+ * IMAP sessions run on a task queue of their own, beside the workflows' one: each holds its activity slot for minutes,
+ * so on the shared queue a few hundred mailboxes would take every slot the sends need.
+ */
+export function mailboxSessionTaskQueue(taskQueue: string): string {
+  return `${taskQueue}-mailbox-sessions`;
+}
+
 /** The business id: one monitor per mailbox, so starting it twice never runs two. */
 export function mailboxMonitorWorkflowId(mailboxId: string): string {
   return `mailbox-monitor-${mailboxId}`;

@@ -1,8 +1,8 @@
 import { continueAsNew, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
-import type { createActivities } from '../../activities';
-import type { MailboxMonitorInput, MailboxMonitorResult } from './definitions';
+import type { createInboundActivities } from '../../activities/inbound.activities';
+import { mailboxSessionTaskQueue, type MailboxMonitorInput, type MailboxMonitorResult } from './definitions';
 
-type Activities = ReturnType<typeof createActivities>;
+type InboundActivities = ReturnType<typeof createInboundActivities>;
 
 /** How long one watch session holds its IMAP connection before handing back to the workflow. */
 const SESSION_MS = 5 * 60_000;
@@ -10,22 +10,22 @@ const SESSION_MS = 5 * 60_000;
 const SESSIONS_PER_RUN = 100;
 
 /**
- * An IMAP session: reads new mail, then waits in IDLE. It heartbeats, so a worker that dies is noticed in 30 s and
- * another worker takes over from the durable cursor. Failures (login refused, server down) are retried with
- * backoff up to every 5 minutes, forever: the mailbox shows the error until its settings or its server are fixed.
- */
-const imap = proxyActivities<Activities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
-
-/**
  * Watches one mailbox for replies, auto-replies, bounce reports and complaints, as long as it has IMAP settings.
  * The work is all in the activity; the workflow keeps it running, durably, one session after another.
  */
 export async function mailboxMonitorWorkflow(input: MailboxMonitorInput): Promise<MailboxMonitorResult> {
   const progress = input.progress ?? { processed: 0, sessions: 0 };
+  /**
+   * An IMAP session: reads new mail, then waits in IDLE. It heartbeats, so a worker that dies is noticed in 30 s and
+   * another worker takes over from the durable cursor. Failures (login refused, server down) are retried with
+   * backoff up to every 5 minutes, forever: the mailbox shows the error until its settings or its server are fixed.
+   */
+  const imap = proxyActivities<InboundActivities>({
+    taskQueue: mailboxSessionTaskQueue(workflowInfo().taskQueue),
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: '30 seconds',
+    retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+  });
   for (let session = 1; ; session++) {
     setCurrentDetails(`watching; ${progress.processed} message(s) read in ${progress.sessions} session(s)`);
     const outcome = await imap.watchMailbox({ mailboxId: input.mailboxId, forMs: SESSION_MS });
