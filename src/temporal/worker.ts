@@ -1,4 +1,11 @@
-import { Runtime, Worker, makeTelemetryFilterString, type NativeConnection } from '@temporalio/worker';
+import {
+  Runtime,
+  Worker,
+  makeTelemetryFilterString,
+  type LogLevel,
+  type LogMetadata,
+  type NativeConnection,
+} from '@temporalio/worker';
 import type { Logger } from '../logger';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { createInboundActivities } from '../../activities/inbound.activities';
@@ -21,16 +28,20 @@ export function installTemporalRuntime(logger: Logger): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   const log = logger.child({ component: 'temporal-sdk' });
+  const forward = (level: LogLevel, message: string, meta?: LogMetadata) => {
+    // The IMAP-session worker has no workflows by design: the SDK's warning about it is no news.
+    const quiet = level === 'WARN' && message.startsWith('No workflows registered');
+    log[quiet ? 'debug' : (level.toLowerCase() as Lowercase<LogLevel>)](meta ?? {}, message);
+  };
   Runtime.install({
     shutdownSignals: [],
     logger: {
-      log: (level, message, meta) =>
-        log[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'info')](meta ?? {}, message),
-      trace: (message, meta) => log.trace(meta ?? {}, message),
-      debug: (message, meta) => log.debug(meta ?? {}, message),
-      info: (message, meta) => log.info(meta ?? {}, message),
-      warn: (message, meta) => log.warn(meta ?? {}, message),
-      error: (message, meta) => log.error(meta ?? {}, message),
+      log: (level, message, meta) => forward(level, message, meta),
+      trace: (message, meta) => forward('TRACE', message, meta),
+      debug: (message, meta) => forward('DEBUG', message, meta),
+      info: (message, meta) => forward('INFO', message, meta),
+      warn: (message, meta) => forward('WARN', message, meta),
+      error: (message, meta) => forward('ERROR', message, meta),
     },
     telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
   });
