@@ -3,8 +3,8 @@ import type { SendMailOptions, Transporter } from 'nodemailer';
 import type { SmtpSecurity } from '../db/entities/mailbox.entity';
 
 export interface SmtpAccount {
-  /** Identity of the account's current settings: a changed account gets a fresh transport. */
-  cacheKey: string;
+  /** The mailbox: one pooled transport each, replaced when its settings change. */
+  id: string;
   host: string;
   port: number;
   security: SmtpSecurity;
@@ -26,7 +26,7 @@ export type SmtpResult =
 
 /** One pooled nodemailer transport per mailbox, reused across sends and closed on shutdown. */
 export class SmtpTransports {
-  private readonly transports = new Map<string, Transporter>();
+  private readonly transports = new Map<string, { settings: string; transport: Transporter }>();
 
   async send(account: SmtpAccount, message: SendMailOptions): Promise<SmtpResult> {
     try {
@@ -38,28 +38,31 @@ export class SmtpTransports {
   }
 
   close(): void {
-    for (const transport of this.transports.values()) transport.close();
+    for (const { transport } of this.transports.values()) transport.close();
     this.transports.clear();
   }
 
   private transportFor(account: SmtpAccount): Transporter {
-    let transport = this.transports.get(account.cacheKey);
-    if (!transport) {
-      transport = nodemailer.createTransport({
-        pool: true,
-        maxConnections: 2,
-        host: account.host,
-        port: account.port,
-        secure: account.security === 'tls',
-        requireTLS: account.security === 'starttls',
-        ignoreTLS: account.security === 'none',
-        auth: { user: account.username, pass: account.password },
-        connectionTimeout: 15_000,
-        greetingTimeout: 15_000,
-        socketTimeout: 60_000,
-      });
-      this.transports.set(account.cacheKey, transport);
-    }
+    // Keyed by the settings themselves, not the mailbox row's update time: sends and IMAP checks touch the row.
+    const { id, ...connection } = account;
+    const settings = JSON.stringify(connection);
+    const cached = this.transports.get(id);
+    if (cached?.settings === settings) return cached.transport;
+    cached?.transport.close();
+    const transport = nodemailer.createTransport({
+      pool: true,
+      maxConnections: 2,
+      host: account.host,
+      port: account.port,
+      secure: account.security === 'tls',
+      requireTLS: account.security === 'starttls',
+      ignoreTLS: account.security === 'none',
+      auth: { user: account.username, pass: account.password },
+      connectionTimeout: 15_000,
+      greetingTimeout: 15_000,
+      socketTimeout: 60_000,
+    });
+    this.transports.set(id, { settings, transport });
     return transport;
   }
 }

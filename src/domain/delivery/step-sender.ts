@@ -125,10 +125,10 @@ export async function sendStep(deps: StepSenderDeps, enrollmentId: string, posit
   return outcome;
 }
 
-/** The SMTP account of a mailbox, its password decrypted; a changed mailbox gets a fresh pooled transport. */
+/** The SMTP account of a mailbox, its password decrypted. */
 export function smtpAccountOf(mailbox: MailboxEntity, secrets: SecretBox): SmtpAccount {
   return {
-    cacheKey: `${mailbox.id}:${mailbox.updatedAt.getTime()}`,
+    id: mailbox.id,
     host: mailbox.smtpHost,
     port: mailbox.smtpPort,
     security: mailbox.smtpSecurity,
