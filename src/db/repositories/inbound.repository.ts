@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { BounceEntity } from '../entities/bounce.entity';
 import { EnrollmentEntity } from '../entities/enrollment.entity';
 import { MailboxCursorEntity } from '../entities/mailbox-cursor.entity';
@@ -73,29 +73,13 @@ export class InboundRepository {
   }
 
   /** Records the reply; false when this mailbox already recorded that inbound message. */
-  async recordReply(reply: NewReply): Promise<boolean> {
-    const result = await this.manager
-      .createQueryBuilder()
-      .insert()
-      .into(ReplyEntity)
-      .values(reply)
-      .orIgnore()
-      .returning('id')
-      .execute();
-    return (result.raw as unknown[]).length > 0;
+  recordReply(reply: NewReply): Promise<boolean> {
+    return this.insertOnce(ReplyEntity, reply);
   }
 
   /** Records the report; false when this mailbox already recorded that inbound message. */
-  async recordBounce(bounce: NewBounce): Promise<boolean> {
-    const result = await this.manager
-      .createQueryBuilder()
-      .insert()
-      .into(BounceEntity)
-      .values(bounce)
-      .orIgnore()
-      .returning('id')
-      .execute();
-    return (result.raw as unknown[]).length > 0;
+  recordBounce(bounce: NewBounce): Promise<boolean> {
+    return this.insertOnce(BounceEntity, bounce);
   }
 
   /** The replies recorded for these enrollments, oldest first. */
@@ -106,5 +90,18 @@ export class InboundRepository {
       .where('reply.enrollment_id = ANY(:enrollmentIds::uuid[])', { enrollmentIds })
       .orderBy('reply.received_at', 'ASC')
       .getMany();
+  }
+
+  /** Inserts the row unless its unique (mailbox, inbound Message-ID) is taken; true when inserted. */
+  private async insertOnce(entity: EntityTarget<ObjectLiteral>, values: ObjectLiteral): Promise<boolean> {
+    const result = await this.manager
+      .createQueryBuilder()
+      .insert()
+      .into(entity)
+      .values(values)
+      .orIgnore()
+      .returning('id')
+      .execute();
+    return (result.raw as unknown[]).length > 0;
   }
 }

@@ -70,18 +70,11 @@ export class InboundMailService {
         if (kind === 'hard') await this.hardBounce(match);
         if (kind === 'complaint') await this.complaint(match);
         await this.db.repos.inbound.recordBounce({
-          organizationId: mailbox.organizationId,
-          mailboxId: mailbox.id,
-          inboundMessageId: inboundId,
-          campaignId: match.message.campaignId,
-          enrollmentId: match.message.enrollmentId,
-          contactId: match.enrollment.contactId,
-          messageId: match.message.id,
+          ...recorded(mailbox, mail, inboundId, match),
           kind,
           recipient: classification.recipient,
           status: classification.kind === 'complaint' ? classification.feedbackType : classification.status,
           diagnostic: classification.kind === 'complaint' ? null : classification.diagnostic,
-          receivedAt: mail.receivedAt,
         });
         return kind === 'complaint' ? 'complaint' : kind === 'hard' ? 'hard_bounce' : 'soft_bounce';
       }
@@ -93,20 +86,13 @@ export class InboundMailService {
         // An auto-reply (out of office, vacation) is recorded, but is no answer: the sequence goes on.
         if (kind === 'reply') await this.reply(match);
         await this.db.repos.inbound.recordReply({
-          organizationId: mailbox.organizationId,
-          mailboxId: mailbox.id,
-          inboundMessageId: inboundId,
-          campaignId: match.message.campaignId,
-          enrollmentId: match.message.enrollmentId,
-          contactId: match.enrollment.contactId,
-          messageId: match.message.id,
+          ...recorded(mailbox, mail, inboundId, match),
           kind,
           confidence: match.confidence,
           fromEmail: inbound.from,
           subject: inbound.subject,
           snippet: inbound.snippet,
           folder: mail.folder,
-          receivedAt: mail.receivedAt,
         });
         return kind;
       }
@@ -165,4 +151,18 @@ export class InboundMailService {
     const contact = await this.db.repos.contacts.findById(enrollment.organizationId, enrollment.contactId);
     if (contact) await this.control.complainContact(contact);
   }
+}
+
+/** What a reply and a report record alike: where it was read, and the message and enrollment it concerns. */
+function recorded(mailbox: MailboxEntity, mail: InboundMail, inboundMessageId: string, match: Match) {
+  return {
+    organizationId: mailbox.organizationId,
+    mailboxId: mailbox.id,
+    inboundMessageId,
+    campaignId: match.message.campaignId,
+    enrollmentId: match.message.enrollmentId,
+    contactId: match.enrollment.contactId,
+    messageId: match.message.id,
+    receivedAt: mail.receivedAt,
+  };
 }

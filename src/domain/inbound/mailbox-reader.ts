@@ -48,8 +48,9 @@ export class MailboxReader implements ReplyCheck {
     const until = Date.now() + options.forMs;
     let processed = 0;
     try {
+      const folders = await session.watchedFolders(); // once per session: folders rarely change
       while (!options.abort?.aborted && Date.now() < until) {
-        processed += await this.readAll(mailbox, session);
+        processed += await this.readFolders(mailbox, session, folders);
         await session.select('INBOX');
         await session.waitForMail(Math.min(POLL_MS, until - Date.now()), options.abort);
       }
@@ -65,22 +66,28 @@ export class MailboxReader implements ReplyCheck {
   async checkForReplies(mailboxId: string): Promise<void> {
     const mailbox = await this.deps.db.repos.mailboxes.findById(mailboxId);
     if (!mailbox?.imapHost) return;
-    let session: ImapSession | null = null;
+    // The session is closed when the check ends, on time or not; one that opens after the deadline closes at once.
+    const held: { session?: ImapSession; expired?: boolean } = {};
     let timer: NodeJS.Timeout | undefined;
     const check = async () => {
-      session = await this.connect(mailbox);
-      await this.readAll(mailbox, session);
+      const session = await this.connect(mailbox);
+      if (held.expired) return session.close();
+      held.session = session;
+      await this.readFolders(mailbox, session, await session.watchedFolders());
     };
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
     });
+    const checking = check();
+    checking.catch(() => undefined); // after the deadline its failure (its session closed under it) is no news
     try {
-      await Promise.race([check(), timeout]);
+      await Promise.race([checking, timeout]);
     } catch (error) {
       this.deps.logger.warn({ err: error, mailboxId }, 'reply check before a follow-up failed; sending anyway');
     } finally {
       clearTimeout(timer);
-      await (session as ImapSession | null)?.close();
+      held.expired = true;
+      await held.session?.close();
     }
   }
 
@@ -101,10 +108,10 @@ export class MailboxReader implements ReplyCheck {
     await this.deps.db.repos.mailboxes.recordImapStatus(mailbox.id, message).catch(() => undefined);
   }
 
-  /** Reads every watched folder; returns how many messages were read. */
-  private async readAll(mailbox: MailboxEntity, session: ImapSession): Promise<number> {
+  /** Reads these folders; returns how many messages were read. */
+  private async readFolders(mailbox: MailboxEntity, session: ImapSession, folders: string[]): Promise<number> {
     let processed = 0;
-    for (const folder of await session.watchedFolders()) processed += await this.readFolder(mailbox, session, folder);
+    for (const folder of folders) processed += await this.readFolder(mailbox, session, folder);
     return processed;
   }
 
