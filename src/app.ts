@@ -13,6 +13,7 @@ import type { EnrollmentControlService } from './domain/enrollments/enrollment-c
 import type { EnrollmentHistoryService } from './domain/enrollments/enrollment-history.service';
 import type { IntegrationEventService } from './domain/enrollments/integration-events.service';
 import type { BlockListService } from './domain/block-list/block-list.service';
+import type { EngagementService } from './domain/engagement/engagement.service';
 import { requireApiKey } from './http/auth';
 import { campaignRoutes } from './http/campaign.routes';
 import { campaignContentRoutes } from './http/campaign-content.routes';
@@ -25,6 +26,7 @@ import { eventRoutes } from './http/event.routes';
 import { errorHandler, routeNotFound } from './http/error-handler';
 import { healthRoutes, type ReadinessChecks } from './http/health.routes';
 import { rejectNulCharacters } from './http/reject-nul';
+import { publicRoutes } from './http/public.routes';
 
 export interface AppDeps {
   logger: Logger;
@@ -39,6 +41,7 @@ export interface AppDeps {
   enrollmentHistory: EnrollmentHistoryService;
   integrationEvents: IntegrationEventService;
   blockList: BlockListService;
+  engagement: EngagementService;
   readiness: ReadinessChecks;
 }
 
@@ -63,6 +66,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(healthRoutes(deps.readiness));
+  app.use(publicRoutes(deps));
 
   const api = express.Router();
   // Authenticate before reading the body: a request without a key is a 401 whatever it carries.

@@ -19,6 +19,9 @@ import { EnrollmentControlService } from './domain/enrollments/enrollment-contro
 import { EnrollmentHistoryService } from './domain/enrollments/enrollment-history.service';
 import { IntegrationEventService } from './domain/enrollments/integration-events.service';
 import { BlockListService } from './domain/block-list/block-list.service';
+import { EngagementService } from './domain/engagement/engagement.service';
+import { PublicLinks } from './domain/engagement/public-links';
+import { PUBLIC_TOKENS_KEY, PublicTokens } from './crypto/public-tokens';
 import { startEmbeddedPostgres } from './embedded/embedded-postgres';
 import { resolveTemporalCli } from './temporal/cli-binary';
 import { startTemporalDevServer } from './temporal/dev-server';
@@ -101,14 +104,15 @@ export function createServices(
   db: Database,
   secrets: SecretBox,
   temporal: Client,
-  options: { taskQueue: string; logger: Logger; mailHosts: MailHostResolver },
+  options: { taskQueue: string; logger: Logger; mailHosts: MailHostResolver; publicBaseUrl: string },
 ) {
   const { taskQueue, logger } = options;
   const organizations = new OrganizationService(db);
   const campaigns = new CampaignService(db, secrets);
   const workflows = new TemporalEnrollmentWorkflows(temporal, taskQueue);
+  const links = publicLinks(options.publicBaseUrl, secrets);
   // The API sends test messages itself: one pool of SMTP transports per API process.
-  const content = new CampaignContentService(db, campaigns, new SmtpTransports(), secrets, logger);
+  const content = new CampaignContentService(db, campaigns, new SmtpTransports(), secrets, links, logger);
   const monitors = new TemporalMailboxMonitors(temporal, taskQueue);
   const enrollments = new EnrollmentService(db, campaigns, workflows, options.mailHosts, content, monitors);
   const lists = new ListService(db, new TemporalEmailValidationWorkflows(temporal, taskQueue), logger);
@@ -118,6 +122,7 @@ export function createServices(
   const enrollmentHistory = new EnrollmentHistoryService(db, campaigns, enrollmentControl);
   const integrationEvents = new IntegrationEventService(db, campaigns, enrollmentControl);
   const blockList = new BlockListService(db, enrollmentControl);
+  const engagement = new EngagementService(db, enrollmentControl, links, logger);
   return {
     organizations,
     campaigns,
@@ -130,7 +135,13 @@ export function createServices(
     enrollmentHistory,
     integrationEvents,
     blockList,
+    engagement,
   };
+}
+
+/** The unsubscribe and tracking links of our messages, signed with a key derived from SECRET_KEY. */
+export function publicLinks(publicBaseUrl: string, secrets: SecretBox): PublicLinks {
+  return new PublicLinks(publicBaseUrl, new PublicTokens(secrets.deriveKey(PUBLIC_TOKENS_KEY)));
 }
 
 /**
@@ -146,6 +157,7 @@ export async function resumeInterruptedWork(
     taskQueue: config.temporal.taskQueue,
     logger: deps.logger,
     mailHosts: createMailHostResolver(config.dns),
+    publicBaseUrl: config.publicBaseUrl,
   });
   const [validations, enrollments, monitors] = await Promise.allSettled([
     resumePendingValidations(deps.client, deps.db, config.temporal.taskQueue),
@@ -216,7 +228,13 @@ export async function runWorker(
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: { ...deps, smtp, mailHosts: createMailHostResolver(config.dns), replies: reader },
+    deps: {
+      ...deps,
+      smtp,
+      mailHosts: createMailHostResolver(config.dns),
+      replies: reader,
+      links: publicLinks(config.publicBaseUrl, deps.secrets),
+    },
     inbound: { reader, stopping: stopping.signal },
   });
   shutdown.add('worker', async () => {
@@ -239,6 +257,7 @@ export async function runApi(
     taskQueue: config.temporal.taskQueue,
     logger: deps.logger,
     mailHosts: createMailHostResolver(config.dns),
+    publicBaseUrl: config.publicBaseUrl,
   });
   shutdown.add('api smtp transports', () => services.content.smtp.close());
   const bootstrap = await services.organizations.bootstrap(config.bootstrapApiKey);

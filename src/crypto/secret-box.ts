@@ -12,6 +12,11 @@ export class SecretBox {
     this.key = Buffer.from(hexKey, 'hex');
   }
 
+  /** A key of its own for another purpose (HKDF-SHA256), so no two uses ever share one. */
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(crypto.hkdfSync('sha256', this.key, Buffer.alloc(0), purpose, 32));
+  }
+
   encrypt(plaintext: string): string {
     const iv = crypto.randomBytes(12);
     const cipher = crypto.createCipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });

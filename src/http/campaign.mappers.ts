@@ -23,6 +23,7 @@ export function settingsFromBody(body: CampaignSettingsBody): Partial<CampaignSe
     trackOpens: body.track_opens,
     trackClicks: body.track_clicks,
     unsubscribeText: body.unsubscribe_text,
+    sendAsPlainText: body.send_as_plain_text,
     winnerMetric: body.ab_winner === undefined ? undefined : (body.ab_winner?.metric ?? null),
     winnerMinSends: body.ab_winner === undefined ? undefined : (body.ab_winner?.min_sends_per_variant ?? null),
   };
@@ -54,16 +55,26 @@ export function createInputFromBody(body: CreateCampaignBody['campaign']): Creat
               security: credential.imap_security,
             }
           : undefined,
+      dkim:
+        credential.dkim_domain && credential.dkim_selector && credential.dkim_private_key
+          ? {
+              domain: credential.dkim_domain,
+              selector: credential.dkim_selector,
+              privateKey: credential.dkim_private_key,
+            }
+          : undefined,
     })),
     steps: body.sequence_steps.map((step) => ({
       position: step.position,
       delayMinutes: step.delay_minutes,
-      subject: step.subject,
+      subject: step.subject ?? null,
       bodyHtml: step.body_html,
+      bodyText: step.body_text ?? null,
       variants: (step.variants ?? []).map((variant) => ({
         label: variant.label,
-        subject: variant.subject,
+        subject: variant.subject ?? null,
         bodyHtml: variant.body_html,
+        bodyText: variant.body_text ?? null,
         weight: variant.weight,
       })),
     })),

@@ -39,6 +39,7 @@ export function presentCampaignDetails(details: CampaignDetails) {
     track_opens: campaign.trackOpens,
     track_clicks: campaign.trackClicks,
     unsubscribe_text: campaign.unsubscribeText,
+    send_as_plain_text: campaign.sendAsPlainText,
     ab_winner:
       campaign.winnerMetric && campaign.winnerMinSends
         ? { metric: campaign.winnerMetric, min_sends_per_variant: campaign.winnerMinSends }
@@ -48,10 +49,12 @@ export function presentCampaignDetails(details: CampaignDetails) {
       delay_minutes: step.delayMinutes,
       subject: step.subject,
       body_html: step.bodyHtml,
+      body_text: step.bodyText,
       variants: (details.variants.get(step.id) ?? []).map((variant) => ({
         label: variant.label,
         subject: variant.subject,
         body_html: variant.bodyHtml,
+        body_text: variant.bodyText,
         weight: variant.weight,
       })),
       winner_label: step.winnerLabel,
@@ -117,6 +120,8 @@ export function presentCredential(mailbox: MailboxEntity, sentToday: number) {
     imap_status: mailbox.imapStatus,
     imap_error: mailbox.imapError,
     imap_checked_at: mailbox.imapCheckedAt?.toISOString() ?? null,
+    /** The DKIM signing domain and selector; the key is never shown. Null when messages are not signed. */
+    dkim: mailbox.dkimDomain ? { domain: mailbox.dkimDomain, selector: mailbox.dkimSelector } : null,
     daily_limit: mailbox.dailyLimit,
     sent_today: sentToday,
     status: mailbox.status,

@@ -1,8 +1,19 @@
+import crypto from 'node:crypto';
 import { z } from 'zod';
 import { STOP_ON, WINNER_METRICS } from '../db/entities/campaign.entity';
 import { IMAP_SECURITIES } from '../db/entities/mailbox.entity';
 import { SKIP_KINDS } from '../db/entities/enrollment-skip.entity';
 import { contactSchema, timeZone } from './contact.schemas';
+
+/** A value that goes into a message header: one line, no control characters. */
+const headerText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), {
+      message: 'must be a single line without control characters (line breaks would add header lines)',
+    });
 
 export const smtpCredentialSchema = z
   .object({
@@ -16,7 +27,7 @@ export const smtpCredentialSchema = z
     smtp_username: z.string().min(1).max(320),
     smtp_password: z.string().min(1).max(1000),
     from_email: z.email().optional(),
-    from_name: z.string().trim().max(200).optional(),
+    from_name: headerText(200).optional(),
     daily_limit: z.number().int().min(1).max(100_000).default(50),
     imap_host: z.string().trim().min(1).max(253).optional(),
     imap_port: z.number().int().min(1).max(65535).optional(),
@@ -28,7 +39,32 @@ export const smtpCredentialSchema = z
       .describe(
         'tls = implicit TLS (993, the default there); starttls = upgrade required (any other port); none = plain',
       ),
+    dkim_domain: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z0-9-]{1,63}$/, 'must be a domain name such as example.com')
+      .optional(),
+    dkim_selector: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{1,63}(\.[A-Za-z0-9_-]{1,63})*$/, 'must be a DNS label such as s1 or mail2026')
+      .optional(),
+    dkim_private_key: z
+      .string()
+      .max(20_000)
+      .refine(isPrivateKey, {
+        message: 'must be a PEM private key (RSA of 1024 bits or more, or Ed25519), "-----BEGIN PRIVATE KEY-----"…',
+      })
+      .optional(),
   })
+  .refine(
+    (credential) => {
+      const dkim = [credential.dkim_domain, credential.dkim_selector, credential.dkim_private_key];
+      return dkim.every((value) => value === undefined) || dkim.every((value) => value !== undefined);
+    },
+    { message: 'dkim_domain, dkim_selector and dkim_private_key go together: give all three or none' },
+  )
   .refine(
     (credential) => {
       const imap = [credential.imap_host, credential.imap_port, credential.imap_username, credential.imap_password];
@@ -44,18 +80,35 @@ export const smtpCredentialSchema = z
     },
   );
 
+function isPrivateKey(pem: string): boolean {
+  try {
+    const key = crypto.createPrivateKey(pem);
+    if (key.asymmetricKeyType === 'ed25519') return true;
+    return key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 1024;
+  } catch {
+    return false;
+  }
+}
+
+/** Omitted on a follow-up: it answers under step 1's subject as `Re: …`. */
+const subjectSchema = headerText(998).pipe(z.string().min(1));
+/** The plain-text part; omitted = generated from the HTML. */
+const bodyTextSchema = z.string().min(1).max(500_000);
+
 const variantSchema = z.object({
   label: z.string().trim().min(1).max(50),
-  subject: z.string().trim().min(1).max(998),
+  subject: subjectSchema.optional(),
   body_html: z.string().min(1).max(500_000),
+  body_text: bodyTextSchema.optional(),
   /** Relative share of enrollments that get this variant. */
   weight: z.number().int().min(1).max(1000).default(1),
 });
 
 export const sequenceStepSchema = z.object({
   position: z.number().int().min(1).max(100),
-  subject: z.string().trim().min(1).max(998),
+  subject: subjectSchema.optional(),
   body_html: z.string().min(1).max(500_000),
+  body_text: bodyTextSchema.optional(),
   /** Minutes after the previous step; fractions allowed (0.05 = 3 seconds). */
   delay_minutes: z.number().min(0).max(525_600),
   /** A/B variants: when given, each enrollment gets one of them (by weight) instead of the step's own content. */
@@ -100,7 +153,11 @@ const settingsFields = {
   stop_on: z.enum(STOP_ON),
   track_opens: z.boolean(),
   track_clicks: z.boolean(),
-  unsubscribe_text: z.string().trim().min(1).max(2000).nullable(),
+  /** The footer link's text; "" or null = no footer (the List-Unsubscribe headers are always there). */
+  unsubscribe_text: headerText(2000)
+    .transform((text) => (text === '' ? null : text))
+    .nullable(),
+  send_as_plain_text: z.boolean(),
   /** Pick each step's winning variant by `metric` once every variant has `min_sends_per_variant` sends. */
   ab_winner: z
     .object({ metric: z.enum(WINNER_METRICS), min_sends_per_variant: z.number().int().min(1).max(100_000) })
@@ -129,6 +186,7 @@ export const createCampaignSchema = z.object({
       track_opens: settingsFields.track_opens.default(false),
       track_clicks: settingsFields.track_clicks.default(false),
       unsubscribe_text: settingsFields.unsubscribe_text.default(null),
+      send_as_plain_text: settingsFields.send_as_plain_text.default(false),
       ab_winner: settingsFields.ab_winner.default(null),
       list_uuids: z.array(z.uuid()).max(20).default([]),
       smtp_credentials: z.array(smtpCredentialSchema).min(1).max(50),
@@ -139,6 +197,16 @@ export const createCampaignSchema = z.object({
       (campaign) =>
         new Set(campaign.sequence_steps.map((step) => step.position)).size === campaign.sequence_steps.length,
       { message: 'each sequence step needs its own position', path: ['sequence_steps'] },
+    )
+    .refine(
+      (campaign) =>
+        campaign.sequence_steps
+          .filter((step) => step.position === Math.min(...campaign.sequence_steps.map((first) => first.position)))
+          .every((step) => step.subject !== undefined),
+      {
+        message: 'the first step needs a subject (follow-ups without one answer under it as "Re: …")',
+        path: ['sequence_steps'],
+      },
     ),
 });
 export type CreateCampaignBody = z.infer<typeof createCampaignSchema>;

@@ -1,15 +1,44 @@
 import crypto from 'node:crypto';
 import { convert } from 'html-to-text';
-import type { SendMailOptions } from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import { appendToBody, escapeHtml, rewriteLinks } from './html-links';
+
+/** Larger messages are refused before SMTP: most providers reject them anyway, after the upload. */
+export const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 
 export interface OutgoingMessage {
   from: { email: string; name: string | null };
   to: string;
   subject: string;
   html: string;
+  /** The step's own plain text; null = generated from the HTML. */
+  text: string | null;
+  /** Send the text part alone (no HTML, so no pixel and no tracked links). */
+  plainTextOnly: boolean;
   messageId: string;
   /** Message-IDs of the earlier steps, oldest first: the thread this message continues. */
   thread: string[];
+  /** The one-click link (RFC 8058) and mailto of List-Unsubscribe; `footer` is the text of the link in the body. */
+  unsubscribe: { url: string; mailto: string; footer: string | null };
+  /** Open and click tracking, when the campaign has them on. */
+  tracking: { pixelUrl: string | null; wrapLink: ((url: string) => string) | null };
+}
+
+/** The message as it goes over SMTP: the bytes, and the envelope they are sent with. */
+export interface ComposedMessage {
+  raw: Buffer;
+  envelope: { from: string; to: string[] };
+}
+
+/** A message that must not be sent as it is; the text says why and how to fix it. */
+export class UnsendableMessageError extends Error {
+  constructor(
+    readonly reason: 'too_large' | 'unsafe_header',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UnsendableMessageError';
+  }
 }
 
 /**
@@ -22,17 +51,78 @@ export function messageIdFor(enrollmentId: string, position: number, fromEmail: 
   return `<${token}@${domain}>`;
 }
 
-/** Builds the nodemailer message: HTML plus a generated plain-text part, threaded under the earlier steps. */
-export function composeMessage(message: OutgoingMessage): SendMailOptions {
+/**
+ * Builds the MIME message: `multipart/alternative` (plain text, then HTML) or text alone, threaded under the earlier
+ * steps, with the RFC 8058 one-click List-Unsubscribe headers and, when set, the unsubscribe footer in both parts.
+ * Refuses header values carrying a line break or NUL and messages over MAX_MESSAGE_BYTES.
+ */
+export async function composeMessage(message: OutgoingMessage): Promise<ComposedMessage> {
+  assertSingleLine({
+    'from address': message.from.email,
+    'from name': message.from.name ?? '',
+    'to address': message.to,
+    subject: message.subject,
+    'Message-ID': message.messageId,
+    thread: message.thread.join(' '),
+    'unsubscribe link': `${message.unsubscribe.url} ${message.unsubscribe.mailto}`,
+  });
+  const { html, text } = bodyParts(message);
   const previous = message.thread.at(-1);
-  return {
+  const raw = await new MailComposer({
     from: { address: message.from.email, name: message.from.name ?? '' },
     to: message.to,
     subject: message.subject,
-    html: message.html,
-    text: convert(message.html, { wordwrap: 78 }),
+    text,
+    ...(html === null ? {} : { html }),
     messageId: message.messageId,
     date: new Date(),
     ...(previous ? { inReplyTo: previous, references: message.thread } : {}),
-  };
+    headers: {
+      'List-Unsubscribe': `<${message.unsubscribe.url}>, <${message.unsubscribe.mailto}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    },
+  })
+    .compile()
+    .build();
+  if (raw.length > MAX_MESSAGE_BYTES) {
+    throw new UnsendableMessageError(
+      'too_large',
+      `The message is ${(raw.length / 1024 / 1024).toFixed(1)} MB; the limit is 10 MB. Shorten the step's body ` +
+        '(embedded images count: link to them instead).',
+    );
+  }
+  return { raw, envelope: { from: message.from.email, to: [message.to] } };
+}
+
+/** The HTML (null when text only) and the plain text, each with the unsubscribe footer; tracking in the HTML only. */
+function bodyParts(message: OutgoingMessage): { html: string | null; text: string } {
+  const { unsubscribe, tracking } = message;
+  let text = message.text ?? convert(message.html, { wordwrap: 78 });
+  if (unsubscribe.footer !== null) text = `${text.trimEnd()}\n\n${unsubscribe.footer}: ${unsubscribe.url}\n`;
+  if (message.plainTextOnly) return { html: null, text };
+
+  // Links are wrapped before the footer is added: the unsubscribe link itself is never tracked.
+  let html = tracking.wrapLink ? rewriteLinks(message.html, tracking.wrapLink) : message.html;
+  if (unsubscribe.footer !== null) {
+    html = appendToBody(
+      html,
+      `<p style="font-size:12px;color:#6b7280"><a href="${escapeHtml(unsubscribe.url)}">${escapeHtml(unsubscribe.footer)}</a></p>`,
+    );
+  }
+  if (tracking.pixelUrl) {
+    html = appendToBody(html, `<img src="${escapeHtml(tracking.pixelUrl)}" width="1" height="1" alt="">`);
+  }
+  return { html, text };
+}
+
+function assertSingleLine(values: Record<string, string>): void {
+  for (const [name, value] of Object.entries(values)) {
+    if (/[\r\n\0]/.test(value)) {
+      throw new UnsendableMessageError(
+        'unsafe_header',
+        `The ${name} contains a line break or NUL character, which would change the message's headers; ` +
+          'correct it to a single line.',
+      );
+    }
+  }
 }

@@ -1,5 +1,6 @@
 import { Drop, Liquid } from 'liquidjs';
 import type { Template } from 'liquidjs';
+import { escapeHtml } from './html-links';
 
 /** A merge field a template uses that the contact does not have (or has blank), with no `default` fallback. */
 export class MissingMergeFieldError extends Error {
@@ -8,6 +9,19 @@ export class MissingMergeFieldError extends Error {
     this.name = 'MissingMergeFieldError';
   }
 }
+
+/**
+ * A merge value with a line break or NUL. Refused wherever it would go: in a subject it could start a header of its
+ * own, and no contact field legitimately needs one in an email.
+ */
+export class UnsafeMergeValueError extends Error {
+  constructor(readonly field: string) {
+    super(`merge field "${field}" contains a line break or NUL character`);
+    this.name = 'UnsafeMergeValueError';
+  }
+}
+
+const UNSAFE_CHARACTERS = /[\r\n\0]/;
 
 /** Stands in for an absent or blank field, so only an explicit `default` filter can turn it into text. */
 class Missing extends Drop {
@@ -22,8 +36,6 @@ class Missing extends Drop {
     throw new MissingMergeFieldError(`${this.field}.${key}`);
   }
 }
-
-const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 function createEngine(escape: (text: string) => string): Liquid {
   const engine = new Liquid({
@@ -66,7 +78,8 @@ const cache = new Map<string, Template[]>();
 /**
  * Renders a Liquid template (`{{first_name}}`, `{{company | default: "your team"}}`) with a contact's fields.
  * In `html` mode merge values are HTML-escaped. A field that is absent or blank and has no `default`
- * throws MissingMergeFieldError: an email never goes out as "Hi ,".
+ * throws MissingMergeFieldError: an email never goes out as "Hi ,". A used field holding CR, LF or NUL throws
+ * UnsafeMergeValueError.
  */
 export function renderTemplate(source: string, fields: Record<string, string>, mode: 'text' | 'html'): string {
   const engine = engines[mode];
@@ -80,6 +93,7 @@ export function renderTemplate(source: string, fields: Record<string, string>, m
   const scope: Record<string, unknown> = {};
   for (const name of Object.keys(engine.analyzeSync(templates).globals)) {
     const value = fields[name];
+    if (value !== undefined && UNSAFE_CHARACTERS.test(value)) throw new UnsafeMergeValueError(name);
     scope[name] = value === undefined || value.trim() === '' ? new Missing(name) : value;
   }
   try {

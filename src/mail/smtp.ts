@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
-import type { SendMailOptions, Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { SmtpSecurity } from '../db/entities/mailbox.entity';
+import type { ComposedMessage } from './compose';
 
 export interface SmtpAccount {
   /** The mailbox: one pooled transport each, replaced when its settings change. */
@@ -11,6 +12,31 @@ export interface SmtpAccount {
   username: string;
   password: string;
 }
+
+/** A mailbox's DKIM key: `d=` domain, `s=` selector and the PEM private key. */
+export interface DkimKey {
+  domainName: string;
+  keySelector: string;
+  privateKey: string;
+}
+
+/**
+ * The headers a DKIM signature covers. Nodemailer's default list leaves out List-Unsubscribe-Post, and Gmail and
+ * Yahoo only honour one-click unsubscribe when the signature covers both List-Unsubscribe headers (RFC 8058 §4).
+ */
+export const DKIM_SIGNED_HEADERS = [
+  'From',
+  'To',
+  'Subject',
+  'Date',
+  'Message-ID',
+  'In-Reply-To',
+  'References',
+  'MIME-Version',
+  'Content-Type',
+  'List-Unsubscribe',
+  'List-Unsubscribe-Post',
+].join(':');
 
 /** What happened to one send; expected failures are values, not exceptions. */
 export type SmtpResult =
@@ -28,9 +54,14 @@ export type SmtpResult =
 export class SmtpTransports {
   private readonly transports = new Map<string, { settings: string; transport: Transporter }>();
 
-  async send(account: SmtpAccount, message: SendMailOptions): Promise<SmtpResult> {
+  /** Sends the composed bytes as they are, DKIM-signed with `dkim` when given. */
+  async send(account: SmtpAccount, message: ComposedMessage, dkim: DkimKey | null = null): Promise<SmtpResult> {
     try {
-      const info = (await this.transportFor(account).sendMail(message)) as { response?: string };
+      const info = (await this.transportFor(account).sendMail({
+        envelope: message.envelope,
+        raw: message.raw,
+        ...(dkim ? { dkim: { ...dkim, headerFieldNames: DKIM_SIGNED_HEADERS } } : {}),
+      })) as { response?: string };
       return { kind: 'sent', response: info.response ?? '' };
     } catch (error) {
       return classifySmtpError(error);

@@ -87,6 +87,7 @@ export default async function globalSetup(): Promise<void> {
       inboxDir: inbox.dir,
       smtpPort: inbox.port,
       secretKey: config.secretKey!,
+      publicBaseUrl: config.publicBaseUrl,
       dns: { port: dnsServer.port, zone: TEST_DNS_ZONE },
       imap,
     };

@@ -13,6 +13,8 @@ export interface StackInfo {
   inboxDir: string;
   smtpPort: number;
   secretKey: string;
+  /** The base of the unsubscribe and tracking links in the messages the worker sends. */
+  publicBaseUrl: string;
   /** The DNS server the worker's email validation asks, and the names it serves. */
   dns: { port: number; zone: TestDnsZone };
   /** The Dovecot IMAP server: any user name logs in with `password`, and gets a fresh mailbox. */

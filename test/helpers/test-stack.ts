@@ -55,6 +55,7 @@ export async function connectTestStack(): Promise<TestStack> {
     taskQueue: info.taskQueue,
     logger,
     mailHosts: createMailHostResolver({ servers: [`127.0.0.1:${info.dns.port}`], timeoutMs: 500 }),
+    publicBaseUrl: info.publicBaseUrl,
   });
   const secrets = new SecretBox(info.secretKey);
   const reader = new MailboxReader({

@@ -69,6 +69,7 @@ describe('campaign content: spintax, A/B variants, preview and test sends (real 
       smtp: new SmtpTransports(),
       secrets: new SecretBox(stack.info.secretKey),
       logger: createLogger('silent'),
+      links: stack.services.content.links,
       replies: stack.reader,
     };
   });

@@ -153,6 +153,7 @@ describe('exactly once through crashes', () => {
         taskQueue: config.temporal.taskQueue,
         logger,
         mailHosts: createMailHostResolver({ servers: [], timeoutMs: 500 }),
+        publicBaseUrl: config.publicBaseUrl,
       });
       const { organizationId } = await services.organizations.create('crash test');
       const campaign = await services.campaigns.create(organizationId, {
@@ -170,6 +171,7 @@ describe('exactly once through crashes', () => {
         trackOpens: false,
         trackClicks: false,
         unsubscribeText: null,
+        sendAsPlainText: false,
         winnerMetric: null,
         winnerMinSends: null,
         mailboxes: Array.from({ length: MAILBOXES }, (_, index) => ({
@@ -185,6 +187,7 @@ describe('exactly once through crashes', () => {
           delayMinutes: index === 0 ? 0 : 3 / 60,
           subject: `Step ${index + 1} for {{first_name}}`,
           bodyHtml: `<p>Step ${index + 1}</p>`,
+          bodyText: null,
           variants: [],
         })),
       });

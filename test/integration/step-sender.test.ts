@@ -73,6 +73,7 @@ describe('sending one step exactly once (real Postgres, real SMTP over TCP)', ()
       smtp: new SmtpTransports(),
       secrets: new SecretBox(stack.info.secretKey),
       logger: createLogger('silent'),
+      links: stack.services.content.links,
       replies: stack.reader,
     };
   });

@@ -11,6 +11,7 @@ const step = (overrides: Partial<StepTemplate> = {}): StepTemplate => ({
   position: 1,
   subject: 'Hello {{first_name}}',
   bodyHtml: '<p>Hi {{first_name}}</p>',
+  bodyText: null,
   winnerLabel: null,
   ...overrides,
 });
@@ -18,6 +19,7 @@ const variant = (label: string, weight = 1): VariantTemplate => ({
   label,
   subject: `Subject ${label} for {{first_name}}`,
   bodyHtml: `<p>Body ${label}</p>`,
+  bodyText: null,
   weight,
 });
 const contact = { id: crypto.randomUUID(), email: 'ann@example.test', fields: { first_name: 'Ann' } };

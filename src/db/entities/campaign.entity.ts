@@ -85,6 +85,11 @@ export class CampaignEntity {
   @Column({ name: 'track_clicks', type: 'boolean', default: false })
   trackClicks!: boolean;
 
+  /** Send the plain-text part only (no HTML, so no open pixel or tracked links). */
+  @Column({ name: 'send_as_plain_text', type: 'boolean', default: false })
+  sendAsPlainText!: boolean;
+
+  /** Appended to every message (both parts) as the unsubscribe link's text; null = no footer (headers only). */
   @Column({ name: 'unsubscribe_text', type: 'text', nullable: true })
   unsubscribeText!: string | null;
 

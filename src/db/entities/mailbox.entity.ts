@@ -70,6 +70,16 @@ export class MailboxEntity {
   @Column({ name: 'imap_checked_at', type: 'timestamptz', nullable: true })
   imapCheckedAt!: Date | null;
 
+  /** DKIM signing (all three or none): d= domain, s= selector, and the private key, encrypted like the passwords. */
+  @Column({ name: 'dkim_domain', type: 'text', nullable: true })
+  dkimDomain!: string | null;
+
+  @Column({ name: 'dkim_selector', type: 'text', nullable: true })
+  dkimSelector!: string | null;
+
+  @Column({ name: 'dkim_private_key_encrypted', type: 'text', nullable: true })
+  dkimPrivateKeyEncrypted!: string | null;
+
   @Column({ name: 'daily_limit', type: 'integer' })
   dailyLimit!: number;
 

@@ -70,6 +70,10 @@ export class MessageEntity {
   @Column({ name: 'replied_at', type: 'timestamptz', nullable: true })
   repliedAt!: Date | null;
 
+  /** When the recipient used this message's unsubscribe link (or its List-Unsubscribe). */
+  @Column({ name: 'unsubscribed_at', type: 'timestamptz', nullable: true })
+  unsubscribedAt!: Date | null;
+
   @Column({ name: 'bounced_at', type: 'timestamptz', nullable: true })
   bouncedAt!: Date | null;
 

@@ -23,11 +23,16 @@ export class SequenceStepEntity {
   @Column({ name: 'delay_minutes', type: 'numeric', precision: 12, scale: 4, transformer: numeric })
   delayMinutes!: number;
 
-  @Column({ type: 'text' })
-  subject!: string;
+  /** Null on a follow-up: it answers under step 1's subject (`Re: …`). */
+  @Column({ type: 'text', nullable: true })
+  subject!: string | null;
 
   @Column({ name: 'body_html', type: 'text' })
   bodyHtml!: string;
+
+  /** The plain-text part; null = generated from the HTML. */
+  @Column({ name: 'body_text', type: 'text', nullable: true })
+  bodyText!: string | null;
 
   /** The A/B variant every later send uses, once decided. */
   @Column({ name: 'winner_label', type: 'text', nullable: true })

@@ -13,11 +13,16 @@ export class StepVariantEntity {
   @Column({ type: 'text' })
   label!: string;
 
-  @Column({ type: 'text' })
-  subject!: string;
+  /** Null on a follow-up: it answers under step 1's subject (`Re: …`). */
+  @Column({ type: 'text', nullable: true })
+  subject!: string | null;
 
   @Column({ name: 'body_html', type: 'text' })
   bodyHtml!: string;
+
+  /** The plain-text part; null = generated from the HTML. */
+  @Column({ name: 'body_text', type: 'text', nullable: true })
+  bodyText!: string | null;
 
   @Column({ type: 'integer' })
   weight!: number;

@@ -5,6 +5,7 @@ import { MailboxSendSpacing1764200000000 } from './1764200000000-mailbox-send-sp
 import { BlockList1764300000000 } from './1764300000000-block-list';
 import { EnrollmentControlTime1764400000000 } from './1764400000000-enrollment-control-time';
 import { InboundMail1764500000000 } from './1764500000000-inbound-mail';
+import { MessageStandards1764600000000 } from './1764600000000-message-standards';
 
 /** Every migration, oldest first; TypeORM runs the ones the database has not seen. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   BlockList1764300000000,
   EnrollmentControlTime1764400000000,
   InboundMail1764500000000,
+  MessageStandards1764600000000,
 ];

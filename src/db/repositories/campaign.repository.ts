@@ -19,12 +19,13 @@ export type CampaignSettings = Pick<
   | 'trackOpens'
   | 'trackClicks'
   | 'unsubscribeText'
+  | 'sendAsPlainText'
   | 'winnerMetric'
   | 'winnerMinSends'
 >;
 export type NewCampaign = CampaignSettings & { organizationId: string };
-export type NewStep = Pick<SequenceStepEntity, 'position' | 'delayMinutes' | 'subject' | 'bodyHtml'> & {
-  variants: Pick<StepVariantEntity, 'label' | 'subject' | 'bodyHtml' | 'weight'>[];
+export type NewStep = Pick<SequenceStepEntity, 'position' | 'delayMinutes' | 'subject' | 'bodyHtml' | 'bodyText'> & {
+  variants: Pick<StepVariantEntity, 'label' | 'subject' | 'bodyHtml' | 'bodyText' | 'weight'>[];
 };
 
 export class CampaignRepository {

@@ -14,7 +14,7 @@ export interface MovedEnrollment {
 }
 
 /** What the reply and bounce events stamp on the last message sent. */
-export type EngagementColumn = 'replied_at' | 'bounced_at';
+export type EngagementColumn = 'replied_at' | 'bounced_at' | 'unsubscribed_at';
 
 /** Status changes asked for over the API or by integrations (the workflows record their own progress elsewhere). */
 export class EnrollmentControlRepository {

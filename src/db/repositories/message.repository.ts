@@ -81,6 +81,24 @@ export class MessageRepository {
     );
   }
 
+  /**
+   * Stamps the first open (or click, which implies an open) of a sent message. True only for the first of its kind,
+   * so a pixel loaded twice or a link clicked again counts once.
+   */
+  async recordEngagement(message: { enrollmentId: string; position: number }, kind: 'open' | 'click'): Promise<boolean> {
+    const [rows]: [unknown[], number] = await this.manager.query(
+      kind === 'open'
+        ? `UPDATE messages SET opened_at = now(), updated_at = now()
+            WHERE enrollment_id = $1 AND step_position = $2 AND status = 'sent' AND opened_at IS NULL
+           RETURNING id`
+        : `UPDATE messages SET clicked_at = now(), opened_at = coalesce(opened_at, now()), updated_at = now()
+            WHERE enrollment_id = $1 AND step_position = $2 AND status = 'sent' AND clicked_at IS NULL
+           RETURNING id`,
+      [message.enrollmentId, message.position],
+    );
+    return rows.length > 0;
+  }
+
   /** The Message-IDs of the steps already sent, oldest first, to thread the next one under. */
   async thread(enrollmentId: string, beforePosition: number): Promise<{ messageId: string; subject: string }[]> {
     return this.manager

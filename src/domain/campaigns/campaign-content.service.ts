@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { SecretBox } from '../../crypto/secret-box';
+import type { CampaignEntity } from '../../db/entities/campaign.entity';
 import type { ContactEntity } from '../../db/entities/contact.entity';
 import type { EnrollmentEntity } from '../../db/entities/enrollment.entity';
 import type { MailboxEntity } from '../../db/entities/mailbox.entity';
@@ -8,17 +9,20 @@ import type { StepVariantEntity } from '../../db/entities/step-variant.entity';
 import type { Database } from '../../db/repositories';
 import type { NewTestSend } from '../../db/repositories/campaign-content.repository';
 import type { Logger } from '../../logger';
-import { composeMessage } from '../../mail/compose';
+import { composeMessage, UnsendableMessageError } from '../../mail/compose';
 import type { SmtpResult, SmtpTransports } from '../../mail/smtp';
 import { normalizeEmail } from '../contacts/email';
-import { smtpAccountOf } from '../delivery/step-sender';
+import { dkimKeyOf, outgoingMessage, smtpAccountOf } from '../delivery/outgoing-message';
+import type { PublicLinks } from '../engagement/public-links';
 import { AppError, notFound } from '../errors';
 import type { CampaignService } from './campaign.service';
-import { renderStep, StepMergeFieldError, type MergeSource, type RenderedStep } from './step-content';
+import { renderStep, StepMergeFieldError, threadedSubject, type MergeSource, type RenderedStep } from './step-content';
 import { mapConcurrently } from '../concurrency';
 
 export interface RenderedPreviewStep extends RenderedStep {
   position: number;
+  /** The subject as sent: a follow-up without its own answers under step 1's (`Re: …`). */
+  subject: string;
 }
 
 export interface Preview {
@@ -60,6 +64,7 @@ export class CampaignContentService {
     readonly campaigns: CampaignService,
     readonly smtp: SmtpTransports,
     readonly secrets: SecretBox,
+    readonly links: PublicLinks,
     readonly logger: Logger,
   ) {}
 
@@ -85,7 +90,7 @@ export class CampaignContentService {
     campaignId: string,
     input: { emails: string[]; contactId?: string | undefined },
   ): Promise<TestSendReport> {
-    await this.campaigns.require(organizationId, campaignId);
+    const campaign = await this.campaigns.require(organizationId, campaignId);
     let merge: MergeSource = 'placeholders';
     // Without a contact every address gets the same text: the campaign id seeds variants and spintax.
     let seedId = campaignId;
@@ -108,7 +113,7 @@ export class CampaignContentService {
     const emails = [...new Set(input.emails.map((email) => normalizeEmail(email) ?? email.trim()))];
 
     const results: TestSendReport['results'] = await mapConcurrently(emails, TEST_SEND_CONCURRENCY, (email) =>
-      this.sendTestSequence(organizationId, campaignId, mailbox, email, steps),
+      this.sendTestSequence(organizationId, campaign, mailbox, email, steps),
     );
     return {
       mailbox: { id: mailbox.id, fromEmail: mailbox.fromEmail },
@@ -173,7 +178,9 @@ export class CampaignContentService {
     const failures: StepMergeFieldError[] = [];
     for (const { step, variants } of steps) {
       try {
-        rendered.push({ position: step.position, ...renderStep({ step, variants, seedId, merge }) });
+        const content = renderStep({ step, variants, seedId, merge });
+        const subject = threadedSubject(content.subject, rendered[0]?.subject);
+        rendered.push({ position: step.position, ...content, subject });
       } catch (error) {
         if (!(error instanceof StepMergeFieldError)) throw error;
         failures.push(error);
@@ -201,12 +208,14 @@ export class CampaignContentService {
   /** One address's test sequence, in step order, follow-ups threaded under the earlier test messages. */
   private async sendTestSequence(
     organizationId: string,
-    campaignId: string,
+    campaign: CampaignEntity,
     mailbox: MailboxEntity,
     email: string,
     steps: RenderedPreviewStep[],
   ): Promise<TestSendReport['results'][number]> {
+    const campaignId = campaign.id;
     const account = smtpAccountOf(mailbox, this.secrets);
+    const dkim = dkimKeyOf(mailbox, this.secrets);
     const domain = mailbox.fromEmail.split('@')[1] ?? 'localhost';
     const thread: string[] = [];
     const logged: NewTestSend[] = [];
@@ -214,16 +223,23 @@ export class CampaignContentService {
     for (const step of steps) {
       const messageId = `<test-${crypto.randomUUID()}@${domain}>`;
       const subject = `[TEST] ${step.subject}`;
-      const result = await this.smtp.send(
-        account,
-        composeMessage({
-          from: { email: mailbox.fromEmail, name: mailbox.fromName },
-          to: email,
-          subject,
-          html: step.html,
-          messageId,
-          thread: [...thread],
-        }),
+      const message = outgoingMessage({
+        campaign,
+        mailbox,
+        to: email,
+        subject,
+        content: step,
+        messageId,
+        thread: [...thread],
+        links: this.links,
+        message: null,
+      });
+      const result = await composeMessage(message).then(
+        (composed) => this.smtp.send(account, composed, dkim),
+        (error: unknown): SmtpResult => {
+          if (!(error instanceof UnsendableMessageError)) throw error;
+          return { kind: 'rejected_permanent', code: 0, response: error.message };
+        },
       );
       const status = testSendStatus(result);
       if (status === 'sent') thread.push(messageId);
@@ -268,5 +284,8 @@ function testSendStatus(result: SmtpResult): TestSendStatus {
 }
 
 function describe(error: StepMergeFieldError): string {
-  return `contact ${error.contact.email} (${error.contact.id}): step ${error.position} needs "${error.field}"`;
+  const contact = `contact ${error.contact.email} (${error.contact.id})`;
+  return error.problem === 'missing'
+    ? `${contact}: step ${error.position} needs "${error.field}"`
+    : `${contact}: "${error.field}" (used by step ${error.position}) contains a line break or NUL character`;
 }

@@ -25,6 +25,8 @@ export interface MailboxInput {
   dailyLimit: number;
   imap?:
     { host: string; port: number; username: string; password: string; security?: ImapSecurity | undefined } | undefined;
+  /** DKIM signing: `d=` domain, `s=` selector, PEM private key (stored encrypted). */
+  dkim?: { domain: string; selector: string; privateKey: string } | undefined;
 }
 
 export type StepInput = NewStep;
@@ -94,6 +96,9 @@ export class CampaignService {
           imapSecurity: mailbox.imap
             ? (mailbox.imap.security ?? (mailbox.imap.port === 993 ? 'tls' : 'starttls'))
             : null,
+          dkimDomain: mailbox.dkim?.domain ?? null,
+          dkimSelector: mailbox.dkim?.selector ?? null,
+          dkimPrivateKeyEncrypted: mailbox.dkim ? this.secrets.encrypt(mailbox.dkim.privateKey) : null,
           dailyLimit: mailbox.dailyLimit,
         });
         mailboxIds.push(saved.id);

@@ -1,20 +1,25 @@
 import crypto from 'node:crypto';
-import { MissingMergeFieldError, renderTemplate } from '../../mail/render';
+import { MissingMergeFieldError, renderTemplate, UnsafeMergeValueError } from '../../mail/render';
 import { resolveSpintax } from '../../mail/spintax';
 
 /** What a step says, before variants, spintax and merge fields. */
 export interface StepTemplate {
   position: number;
-  subject: string;
+  /** Null on a follow-up that answers under step 1's subject. */
+  subject: string | null;
   bodyHtml: string;
+  /** The plain-text part; null = generated from the HTML. */
+  bodyText: string | null;
   /** The A/B variant every send uses once decided. */
   winnerLabel: string | null;
 }
 
 export interface VariantTemplate {
   label: string;
-  subject: string;
+  /** Null = the step's subject. */
+  subject: string | null;
   bodyHtml: string;
+  bodyText: string | null;
   weight: number;
 }
 
@@ -28,25 +33,42 @@ export interface MergeContact {
 export type MergeSource = { contact: MergeContact } | 'placeholders';
 
 export interface RenderedStep {
-  subject: string;
+  /** Null when the step has no subject of its own: see `threadedSubject`. */
+  subject: string | null;
   html: string;
+  /** The step's own plain text, rendered; null = to be generated from the HTML. */
+  text: string | null;
   /** The variant used; null when the step has none. */
   variantLabel: string | null;
 }
 
-/** A merge field the step uses and the contact lacks, with no `default` fallback. */
+/**
+ * A merge field the step uses that the contact lacks (with no `default` fallback), or whose value holds a line break
+ * or NUL (`unsafe`: refused, so contact data can never add a header line).
+ */
 export class StepMergeFieldError extends Error {
   constructor(
     readonly contact: Pick<MergeContact, 'id' | 'email'>,
     readonly position: number,
     readonly field: string,
+    readonly problem: 'missing' | 'unsafe' = 'missing',
   ) {
     super(
-      `Contact ${contact.email} (${contact.id}) has no value for "${field}" used by step ${position}; ` +
-        `add the field to the contact or give it a fallback such as {{ ${field} | default: "…" }}.`,
+      problem === 'missing'
+        ? `Contact ${contact.email} (${contact.id}) has no value for "${field}" used by step ${position}; ` +
+            `add the field to the contact or give it a fallback such as {{ ${field} | default: "…" }}.`
+        : `Contact ${contact.email} (${contact.id}): the value of "${field}" used by step ${position} contains a ` +
+            'line break or NUL character, which email headers cannot carry; edit the contact field to one line.',
     );
     this.name = 'StepMergeFieldError';
   }
+}
+
+/** A follow-up without a subject of its own answers under step 1's, as a person replying in the thread would. */
+export function threadedSubject(own: string | null, firstStepSubject: string | null | undefined): string {
+  if (own !== null) return own;
+  if (!firstStepSubject) return '(no subject)';
+  return /^re:/i.test(firstStepSubject) ? firstStepSubject : `Re: ${firstStepSubject}`;
 }
 
 /** A number in [0, 2^48) from the parts: stable across processes and releases. */
@@ -87,25 +109,34 @@ export function renderStep(input: {
 }): RenderedStep {
   const { step, seedId, merge } = input;
   const variant = chooseVariant(step, input.variants, seedId);
-  const subject = resolveSpintax(variant?.subject ?? step.subject, `${seedId}:${step.position}:subject`);
+  const subjectSource = variant?.subject ?? step.subject;
+  const subject = subjectSource === null ? null : resolveSpintax(subjectSource, `${seedId}:${step.position}:subject`);
   const body = resolveSpintax(variant?.bodyHtml ?? step.bodyHtml, `${seedId}:${step.position}:body`);
+  const textSource = variant ? variant.bodyText : step.bodyText;
+  const text = textSource === null ? null : resolveSpintax(textSource, `${seedId}:${step.position}:text`);
+  const variantLabel = variant?.label ?? null;
   if (merge === 'placeholders') {
     return {
-      subject: renderWithPlaceholders(subject, 'text'),
+      subject: subject === null ? null : renderWithPlaceholders(subject, 'text'),
       html: renderWithPlaceholders(body, 'html'),
-      variantLabel: variant?.label ?? null,
+      text: text === null ? null : renderWithPlaceholders(text, 'text'),
+      variantLabel,
     };
   }
   const fields = { ...merge.contact.fields, email: merge.contact.email };
   try {
     return {
-      subject: renderTemplate(subject, fields, 'text'),
+      subject: subject === null ? null : renderTemplate(subject, fields, 'text'),
       html: renderTemplate(body, fields, 'html'),
-      variantLabel: variant?.label ?? null,
+      text: text === null ? null : renderTemplate(text, fields, 'text'),
+      variantLabel,
     };
   } catch (error) {
-    if (!(error instanceof MissingMergeFieldError)) throw error;
-    throw new StepMergeFieldError(merge.contact, step.position, error.field);
+    if (error instanceof MissingMergeFieldError) throw new StepMergeFieldError(merge.contact, step.position, error.field);
+    if (error instanceof UnsafeMergeValueError) {
+      throw new StepMergeFieldError(merge.contact, step.position, error.field, 'unsafe');
+    }
+    throw error;
   }
 }
 

@@ -5,7 +5,6 @@ import type { EnrollmentEntity } from '../../db/entities/enrollment.entity';
 import type { MailboxEntity } from '../../db/entities/mailbox.entity';
 import type { Database } from '../../db/repositories';
 import { messageIdFor } from '../../mail/compose';
-import type { RenderedStep } from '../campaigns/step-content';
 import { chooseFirstStepMailbox } from './mailbox-selection';
 import { campaignZone, dayBounds } from './sending-day';
 import { PermanentSendError, TransientSendError } from './send-errors';
@@ -30,7 +29,7 @@ export function claimSend(
   campaign: CampaignEntity,
   contact: ContactEntity,
   position: number,
-  content: RenderedStep,
+  content: { subject: string; variantLabel: string | null },
   failedMailboxId: string | null,
 ): Promise<Claim> {
   return db.transaction(async (repos) => {

@@ -1,7 +1,7 @@
-/** A failure that retrying cannot fix (a missing merge field, no mailbox, a deleted step). */
+/** A failure that retrying cannot fix (a missing or unsafe merge field, no mailbox, a deleted step, a 10 MB body). */
 export class PermanentSendError extends Error {
   constructor(
-    readonly type: 'MissingMergeField' | 'NoMailbox' | 'StepNotFound',
+    readonly type: 'MissingMergeField' | 'UnsafeMergeField' | 'UnsendableMessage' | 'NoMailbox' | 'StepNotFound',
     message: string,
   ) {
     super(message);

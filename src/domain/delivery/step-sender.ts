@@ -1,19 +1,20 @@
 import type { CampaignEntity } from '../../db/entities/campaign.entity';
 import type { ContactEntity } from '../../db/entities/contact.entity';
 import type { EnrollmentEntity } from '../../db/entities/enrollment.entity';
-import type { MailboxEntity } from '../../db/entities/mailbox.entity';
 import type { MessageEntity } from '../../db/entities/message.entity';
 import type { SequenceStepEntity } from '../../db/entities/sequence-step.entity';
 import type { StepVariantEntity } from '../../db/entities/step-variant.entity';
 import type { Database } from '../../db/repositories';
 import { FINAL_ENROLLMENT_STATUSES } from '../../db/repositories/enrollment.repository';
 import type { SecretBox } from '../../crypto/secret-box';
-import { composeMessage } from '../../mail/compose';
-import type { SmtpAccount, SmtpResult, SmtpTransports } from '../../mail/smtp';
+import { composeMessage, UnsendableMessageError, type ComposedMessage } from '../../mail/compose';
+import type { SmtpResult, SmtpTransports } from '../../mail/smtp';
 import type { Logger } from '../../logger';
-import { renderStep, StepMergeFieldError, type RenderedStep } from '../campaigns/step-content';
+import { renderStep, StepMergeFieldError, threadedSubject, type RenderedStep } from '../campaigns/step-content';
+import type { PublicLinks } from '../engagement/public-links';
 import { checkMailboxHealth } from '../inbound/mailbox-health';
 import type { ReplyCheck } from '../inbound/mailbox-reader';
+import { dkimKeyOf, outgoingMessage, smtpAccountOf } from './outgoing-message';
 import { claimSend } from './send-claim';
 import { nextWindowOpening } from './sending-window';
 import { PermanentSendError, TransientSendError } from './send-errors';
@@ -42,6 +43,7 @@ export interface StepSenderDeps {
   secrets: SecretBox;
   logger: Logger;
   replies: ReplyCheck;
+  links: PublicLinks;
 }
 
 /**
@@ -90,9 +92,19 @@ export async function sendStep(deps: StepSenderDeps, enrollmentId: string, posit
   }
   const variants = await db.repos.content.variantsOfStep(step.id);
   const content = render(step, variants, contact!, enrollment.id);
+  const thread = await db.repos.messages.thread(enrollmentId, position);
+  const subject = threadedSubject(content.subject, thread[0]?.subject);
 
   const failedMailboxId = earlier?.status === 'failed' ? earlier.mailboxId : null;
-  const claim = await claimSend(db, enrollment, campaign!, contact!, position, content, failedMailboxId);
+  const claim = await claimSend(
+    db,
+    enrollment,
+    campaign!,
+    contact!,
+    position,
+    { subject, variantLabel: content.variantLabel },
+    failedMailboxId,
+  );
   if (claim === 'taken') return sendStep(deps, enrollmentId, position); // another attempt got there first
   if ('deferredUntil' in claim) {
     const until = claim.deferredUntil.toISOString();
@@ -104,37 +116,47 @@ export async function sendStep(deps: StepSenderDeps, enrollmentId: string, posit
   }
 
   const { mailbox, messageId, attempt } = claim;
-  const thread = await db.repos.messages.thread(enrollmentId, position);
+  const sending = {
+    enrollmentId,
+    position,
+    attempt,
+    mailboxId: mailbox.id,
+    messageId,
+    contact: contact!,
+    campaign: campaign!,
+  };
+  let composed: ComposedMessage;
+  try {
+    composed = await composeMessage(
+      outgoingMessage({
+        campaign: campaign!,
+        mailbox,
+        to: contact!.email,
+        subject,
+        content,
+        messageId,
+        thread: thread.map((message) => message.messageId),
+        links: deps.links,
+        message: { enrollmentId, position },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof UnsendableMessageError)) throw error;
+    // Nothing left: the claimed row is settled so no retry mistakes it for an interrupted send.
+    await db.repos.messages.settle(
+      { enrollmentId, stepPosition: position, attempt },
+      { status: 'failed', smtpResponse: error.message, at: new Date() },
+    );
+    throw new PermanentSendError('UnsendableMessage', error.message);
+  }
   const result = await deps.smtp.send(
     smtpAccountOf(mailbox, deps.secrets),
-    composeMessage({
-      from: { email: mailbox.fromEmail, name: mailbox.fromName },
-      to: contact!.email,
-      subject: content.subject,
-      html: content.html,
-      messageId,
-      thread: thread.map((message) => message.messageId),
-    }),
+    composed,
+    dkimKeyOf(mailbox, deps.secrets),
   );
-  const outcome = await settle(
-    deps,
-    { enrollmentId, position, attempt, mailboxId: mailbox.id, messageId, contact: contact!, campaign: campaign! },
-    result,
-  );
+  const outcome = await settle(deps, sending, result);
   if (outcome.kind === 'sent' && content.variantLabel !== null) await decideWinner(deps, campaign!, step);
   return outcome;
-}
-
-/** The SMTP account of a mailbox, its password decrypted. */
-export function smtpAccountOf(mailbox: MailboxEntity, secrets: SecretBox): SmtpAccount {
-  return {
-    id: mailbox.id,
-    host: mailbox.smtpHost,
-    port: mailbox.smtpPort,
-    security: mailbox.smtpSecurity,
-    username: mailbox.smtpUsername,
-    password: secrets.decrypt(mailbox.smtpPasswordEncrypted),
-  };
 }
 
 /**
@@ -214,8 +236,9 @@ function render(
   try {
     return renderStep({ step, variants, seedId: enrollmentId, merge: { contact } });
   } catch (error) {
-    if (error instanceof StepMergeFieldError) throw new PermanentSendError('MissingMergeField', error.message);
-    throw error;
+    if (!(error instanceof StepMergeFieldError)) throw error;
+    const type = error.problem === 'missing' ? 'MissingMergeField' : 'UnsafeMergeField';
+    throw new PermanentSendError(type, error.message);
   }
 }
 

@@ -1,0 +1,95 @@
+import type { CampaignEntity } from '../../db/entities/campaign.entity';
+import type { ContactEntity } from '../../db/entities/contact.entity';
+import type { Database } from '../../db/repositories';
+import type { MessageRef } from '../../crypto/public-tokens';
+import type { Logger } from '../../logger';
+import { RUNNING_STATUSES, type EnrollmentControlService } from '../enrollments/enrollment-control.service';
+import { TEST_UNSUBSCRIBE_TOKEN, type PublicLinks } from './public-links';
+
+/** Whom an unsubscribe link names, for its confirmation page. */
+export type UnsubscribeTarget =
+  /** A test send's link: it unsubscribes no one. */
+  | { kind: 'test' }
+  /** The campaign (and so the enrollment) was deleted since: nothing is left to unsubscribe from. */
+  | { kind: 'gone' }
+  | { kind: 'contact'; email: string; unsubscribed: boolean };
+
+/**
+ * What recipients do with our messages through the public links: unsubscribe (RFC 8058 one-click or the page's
+ * button), open (the pixel) and click (the redirect). Tokens are checked here; a forged one is `null`.
+ */
+export class EngagementService {
+  constructor(
+    private readonly db: Database,
+    private readonly control: EnrollmentControlService,
+    private readonly links: PublicLinks,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Who the link would unsubscribe, without changing anything: a GET (or a link scanner) must not unsubscribe. */
+  async unsubscribeTarget(token: string): Promise<UnsubscribeTarget | null> {
+    const found = await this.recipientOf(token);
+    if (found === null || 'kind' in found) return found;
+    return { kind: 'contact', email: found.contact.email, unsubscribed: found.contact.status !== 'active' };
+  }
+
+  /**
+   * Unsubscribes the contact of the link's enrollment at once: the contact everywhere in its organization, every
+   * unfinished enrollment ended `unsubscribed`, and the message it came from stamped for the statistics.
+   */
+  async unsubscribe(token: string): Promise<UnsubscribeTarget | null> {
+    const found = await this.recipientOf(token);
+    if (found === null || 'kind' in found) return found;
+    const { contact, enrollmentId } = found;
+    const change = await this.control.unsubscribeContactEntity(contact);
+    await this.db.repos.enrollmentControl.stampLastSent(enrollmentId, 'unsubscribed_at');
+    if (change.contactChanged) {
+      this.logger.info({ contactId: contact.id, enrollmentId }, 'contact unsubscribed through the link in a message');
+    }
+    return { kind: 'contact', email: contact.email, unsubscribed: change.contact.status !== 'active' };
+  }
+
+  /** Records the message's first open; false when the token is not ours. */
+  async recordOpen(token: string): Promise<boolean> {
+    const message = this.links.tokens.readOpenPixel(token);
+    if (!message) return false;
+    if (await this.db.repos.messages.recordEngagement(message, 'open')) await this.stopIfAsked(message, ['open']);
+    return true;
+  }
+
+  /** Records the message's first click and returns where the link goes; null when the token is not ours. */
+  async recordClick(token: string): Promise<string | null> {
+    const click = this.links.tokens.readClick(token);
+    if (!click || !/^https?:\/\//i.test(click.url)) return null;
+    if (await this.db.repos.messages.recordEngagement(click.message, 'click')) {
+      // A click is an open too: either setting stops the sequence.
+      await this.stopIfAsked(click.message, ['open', 'click']);
+    }
+    return click.url;
+  }
+
+  private async recipientOf(
+    token: string,
+  ): Promise<{ enrollmentId: string; contact: ContactEntity } | { kind: 'test' | 'gone' } | null> {
+    if (token === TEST_UNSUBSCRIBE_TOKEN) return { kind: 'test' };
+    const enrollmentId = this.links.tokens.readUnsubscribe(token);
+    if (!enrollmentId) return null;
+    const enrollment = await this.db.repos.enrollments.findById(enrollmentId);
+    const contact = enrollment && (await this.db.repos.contacts.findById(enrollment.organizationId, enrollment.contactId));
+    return contact ? { enrollmentId, contact } : { kind: 'gone' };
+  }
+
+  /** Ends the enrollment `stopped` when its campaign's `stop_on` is one of `triggers`. */
+  private async stopIfAsked(message: MessageRef, triggers: CampaignEntity['stopOn'][]): Promise<void> {
+    const enrollment = await this.db.repos.enrollments.findById(message.enrollmentId);
+    if (!enrollment) return;
+    const campaign = await this.db.repos.campaigns.findByIdUnscoped(enrollment.campaignId);
+    if (!campaign || !triggers.includes(campaign.stopOn)) return;
+    const what = triggers.length === 1 ? 'opened' : 'clicked a link in';
+    await this.control.end([enrollment], 'stopped', {
+      from: RUNNING_STATUSES,
+      signal: 'stop',
+      reason: `the contact ${what} step ${message.position} (stop_on: ${campaign.stopOn})`,
+    });
+  }
+}
