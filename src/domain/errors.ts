@@ -28,6 +28,7 @@ export type ErrorCode =
   | 'block_list_entry_not_found'
   | 'enrollment_not_started'
   | 'missing_merge_field'
+  | 'invalid_merge_field'
   | 'service_unavailable'
   | 'internal_error'
   | 'route_not_found';

@@ -11,7 +11,7 @@ const headerText = (max: number) =>
     .string()
     .trim()
     .max(max)
-    .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), {
+    .refine((value) => ![...value].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f), {
       message: 'must be a single line without control characters (line breaks would add header lines)',
     });
 

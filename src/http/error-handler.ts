@@ -32,6 +32,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   block_list_entry_not_found: 404,
   enrollment_not_started: 422,
   missing_merge_field: 422,
+  invalid_merge_field: 422,
   service_unavailable: 503,
   internal_error: 500,
 };

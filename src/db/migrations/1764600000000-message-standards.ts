@@ -14,7 +14,7 @@ export class MessageStandards1764600000000 implements MigrationInterface {
         ALTER COLUMN subject DROP NOT NULL,
         ADD COLUMN body_text text`);
     await q.query(`
-      ALTER TABLE step_variants
+      ALTER TABLE sequence_step_variants
         ALTER COLUMN subject DROP NOT NULL,
         ADD COLUMN body_text text`);
     await q.query(`ALTER TABLE campaigns ADD COLUMN send_as_plain_text boolean NOT NULL DEFAULT false`);
@@ -38,8 +38,8 @@ export class MessageStandards1764600000000 implements MigrationInterface {
         DROP COLUMN dkim_selector,
         DROP COLUMN dkim_domain`);
     await q.query(`ALTER TABLE campaigns DROP COLUMN send_as_plain_text`);
-    await q.query(`UPDATE step_variants SET subject = '' WHERE subject IS NULL`);
-    await q.query(`ALTER TABLE step_variants DROP COLUMN body_text, ALTER COLUMN subject SET NOT NULL`);
+    await q.query(`UPDATE sequence_step_variants SET subject = '' WHERE subject IS NULL`);
+    await q.query(`ALTER TABLE sequence_step_variants DROP COLUMN body_text, ALTER COLUMN subject SET NOT NULL`);
     await q.query(`UPDATE sequence_steps SET subject = '' WHERE subject IS NULL`);
     await q.query(`ALTER TABLE sequence_steps DROP COLUMN body_text, ALTER COLUMN subject SET NOT NULL`);
   }

@@ -85,7 +85,10 @@ export class MessageRepository {
    * Stamps the first open (or click, which implies an open) of a sent message. True only for the first of its kind,
    * so a pixel loaded twice or a link clicked again counts once.
    */
-  async recordEngagement(message: { enrollmentId: string; position: number }, kind: 'open' | 'click'): Promise<boolean> {
+  async recordEngagement(
+    message: { enrollmentId: string; position: number },
+    kind: 'open' | 'click',
+  ): Promise<boolean> {
     const [rows]: [unknown[], number] = await this.manager.query(
       kind === 'open'
         ? `UPDATE messages SET opened_at = now(), updated_at = now()

@@ -137,23 +137,32 @@ export class CampaignContentService {
     );
     const lines: string[] = [];
     let failing = 0;
+    let unsafe = false;
     for (const [index, enrollment] of enrollments.entries()) {
       // Rendering thousands of bodies is CPU work: let other requests through now and then.
       if (index > 0 && index % 200 === 0) await new Promise((resolve) => setImmediate(resolve));
       const contact = enrollment.contact ?? contacts.get(enrollment.contactId);
       if (!contact) continue;
-      const problems = this.missingFields(steps, enrollment.id, contact);
+      const problems = this.mergeProblems(steps, enrollment.id, contact);
       if (problems.length > 0) failing += 1;
-      lines.push(...problems.slice(0, MAX_ERROR_LINES - lines.length));
+      unsafe ||= problems.some((problem) => problem.problem === 'unsafe');
+      lines.push(...problems.slice(0, MAX_ERROR_LINES - lines.length).map(describe));
     }
-    if (failing > 0) {
+    if (failing === 0) return;
+    if (unsafe) {
       throw new AppError(
-        'missing_merge_field',
-        `${failing} contact(s) lack merge fields the campaign's steps use without a fallback; add the fields to ` +
-          'the contacts or give the merge tags a fallback such as {{ first_name | default: "there" }}.',
+        'invalid_merge_field',
+        `${failing} contact(s) have merge fields the campaign's steps cannot use (a value with a line break or NUL, ` +
+          'or a missing value without a fallback); correct the contacts listed and dispatch again.',
         { errors: lines },
       );
     }
+    throw new AppError(
+      'missing_merge_field',
+      `${failing} contact(s) lack merge fields the campaign's steps use without a fallback; add the fields to ` +
+        'the contacts or give the merge tags a fallback such as {{ first_name | default: "there" }}.',
+      { errors: lines },
+    );
   }
 
   /** The organization's contact, its enrollment in the campaign if any, and the seed its content is rendered with. */
@@ -187,22 +196,25 @@ export class CampaignContentService {
       }
     }
     if (failures.length > 0) {
-      throw new AppError('missing_merge_field', failures[0]!.message, { errors: failures.map(describe) });
+      const code = failures.some((failure) => failure.problem === 'unsafe')
+        ? 'invalid_merge_field'
+        : 'missing_merge_field';
+      throw new AppError(code, failures[0]!.message, { errors: failures.map(describe) });
     }
     return rendered;
   }
 
-  private missingFields(steps: StepWithVariants[], seedId: string, contact: ContactEntity): string[] {
-    const lines: string[] = [];
+  private mergeProblems(steps: StepWithVariants[], seedId: string, contact: ContactEntity): StepMergeFieldError[] {
+    const problems: StepMergeFieldError[] = [];
     for (const { step, variants } of steps) {
       try {
         renderStep({ step, variants, seedId, merge: { contact } });
       } catch (error) {
         if (!(error instanceof StepMergeFieldError)) throw error;
-        lines.push(describe(error));
+        problems.push(error);
       }
     }
-    return lines;
+    return problems;
   }
 
   /** One address's test sequence, in step order, follow-ups threaded under the earlier test messages. */

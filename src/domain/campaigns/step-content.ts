@@ -132,7 +132,8 @@ export function renderStep(input: {
       variantLabel,
     };
   } catch (error) {
-    if (error instanceof MissingMergeFieldError) throw new StepMergeFieldError(merge.contact, step.position, error.field);
+    if (error instanceof MissingMergeFieldError)
+      throw new StepMergeFieldError(merge.contact, step.position, error.field);
     if (error instanceof UnsafeMergeValueError) {
       throw new StepMergeFieldError(merge.contact, step.position, error.field, 'unsafe');
     }

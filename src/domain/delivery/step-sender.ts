@@ -149,11 +149,7 @@ export async function sendStep(deps: StepSenderDeps, enrollmentId: string, posit
     );
     throw new PermanentSendError('UnsendableMessage', error.message);
   }
-  const result = await deps.smtp.send(
-    smtpAccountOf(mailbox, deps.secrets),
-    composed,
-    dkimKeyOf(mailbox, deps.secrets),
-  );
+  const result = await deps.smtp.send(smtpAccountOf(mailbox, deps.secrets), composed, dkimKeyOf(mailbox, deps.secrets));
   const outcome = await settle(deps, sending, result);
   if (outcome.kind === 'sent' && content.variantLabel !== null) await decideWinner(deps, campaign!, step);
   return outcome;

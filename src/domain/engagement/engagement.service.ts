@@ -75,7 +75,8 @@ export class EngagementService {
     const enrollmentId = this.links.tokens.readUnsubscribe(token);
     if (!enrollmentId) return null;
     const enrollment = await this.db.repos.enrollments.findById(enrollmentId);
-    const contact = enrollment && (await this.db.repos.contacts.findById(enrollment.organizationId, enrollment.contactId));
+    const contact =
+      enrollment && (await this.db.repos.contacts.findById(enrollment.organizationId, enrollment.contactId));
     return contact ? { enrollmentId, contact } : { kind: 'gone' };
   }
 
