@@ -39,6 +39,8 @@ export function campaignContentRoutes(deps: { content: CampaignContentService })
         variant_label: step.variantLabel,
         subject: step.subject,
         body_html: step.html,
+        /** The step's own plain text; null = generated from the HTML when sent. */
+        body_text: step.text,
       })),
     });
   });

@@ -68,6 +68,7 @@ export function presentCampaignDetails(details: CampaignDetails) {
       clicked: totals.clicked,
       replied: totals.replied,
       bounced: totals.bounced,
+      unsubscribed: totals.unsubscribed,
       unknown_outcome: totals.unknown,
     },
     rates: { bounce_rate: rates.bounceRate, open_rate: rates.openRate, reply_rate: rates.replyRate },
@@ -137,6 +138,7 @@ function sendCounts(counts: SendCounts) {
     clicked: counts.clicked,
     replied: counts.replied,
     bounced: counts.bounced,
+    unsubscribed: counts.unsubscribed,
   };
 }
 

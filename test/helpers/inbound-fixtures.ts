@@ -11,6 +11,7 @@ export const INBOUND_FIXTURES = [
   'dsn-delayed',
   'arf-complaint',
   'newsletter',
+  'unsubscribe-mailto',
 ] as const;
 
 export type InboundFixtureName = (typeof INBOUND_FIXTURES)[number];

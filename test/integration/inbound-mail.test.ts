@@ -208,6 +208,21 @@ describe('inbound mail over IMAP', () => {
       expect(await fixtures.result(prospect)).toEqual({ status: 'replied', stepsSent: 1 });
     });
 
+    it('when the contact mails the List-Unsubscribe address, then the contact is unsubscribed, not replied', async () => {
+      const prospect = await startSequence(campaignId);
+
+      await deliver(account, fixture('unsubscribe-mailto', account, prospect));
+
+      await eventually(async () => (await statusOf(prospect.enrollmentId)) === 'unsubscribed', {
+        what: 'the enrollment to end unsubscribed',
+      });
+      expect(await repliesOf(prospect.enrollmentId)).toEqual([
+        { kind: 'unsubscribe', confidence: 'low', folder: 'INBOX', from_email: prospect.email },
+      ]);
+      expect(await fixtures.contactStatus(prospect.contactId)).toBe('unsubscribed');
+      expect(await fixtures.result(prospect)).toEqual({ status: 'unsubscribed', stepsSent: 1 });
+    });
+
     it('when a reply lands in the junk folder, then it is found there too', async () => {
       const prospect = await startSequence(campaignId);
 

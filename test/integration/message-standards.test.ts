@@ -245,6 +245,16 @@ describe('the messages a sequence sends', () => {
       expect(await contactStatus()).toBe('active');
     });
 
+    it("then a test send's link explains that it unsubscribes no one", async () => {
+      for (const answer of [
+        await request(stack.app).get('/u/test').expect(200),
+        await request(stack.app).post('/u/test').type('form').send('List-Unsubscribe=One-Click').expect(200),
+      ]) {
+        expect(answer.text).toContain('test message');
+      }
+      expect(await contactStatus()).toBe('active');
+    });
+
     it('then a tampered or forged token gets 404 and changes nothing', async () => {
       const token = pathOf(url).split('/').pop()!;
       const flipped = token.slice(0, 10) + (token[10] === 'A' ? 'B' : 'A') + token.slice(11);
@@ -270,6 +280,8 @@ describe('the messages a sequence sends', () => {
         [enrollments[0]!.enrollmentId],
       );
       expect(stamped.unsubscribed_at).toBeInstanceOf(Date);
+      const totals = (await api.get(`/api/v1/campaigns/${enrollments[0]!.campaignId}`).expect(200)).body.data.totals;
+      expect(totals.unsubscribed).toBe(1);
       // Asked twice (clients retry): still fine, nothing more changes.
       await request(stack.app).post(pathOf(url)).type('form').send('List-Unsubscribe=One-Click').expect(200);
     });

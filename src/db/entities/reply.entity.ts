@@ -1,7 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /** A reply counts (and may stop the sequence); an auto-reply is only recorded. */
-export type ReplyKind = 'reply' | 'auto_reply';
+/** `unsubscribe`: a mail to the List-Unsubscribe address (subject "unsubscribe"). */
+export type ReplyKind = 'reply' | 'auto_reply' | 'unsubscribe';
 /** high: it names one of our Message-IDs in In-Reply-To/References; low: matched by its sender only. */
 export type MatchConfidence = 'high' | 'low';
 

@@ -10,6 +10,7 @@ export interface CampaignTotals {
   clicked: number;
   replied: number;
   bounced: number;
+  unsubscribed: number;
   unknown: number;
 }
 
@@ -20,6 +21,7 @@ export interface SendCounts {
   clicked: number;
   replied: number;
   bounced: number;
+  unsubscribed: number;
 }
 
 export interface BatchStats {
@@ -53,7 +55,8 @@ const SEND_COUNTS = `count(*) FILTER (WHERE status IN ('sent', 'bounced')) AS se
               count(*) FILTER (WHERE opened_at IS NOT NULL) AS opened,
               count(*) FILTER (WHERE clicked_at IS NOT NULL) AS clicked,
               count(*) FILTER (WHERE replied_at IS NOT NULL) AS replied,
-              count(*) FILTER (WHERE bounced_at IS NOT NULL) AS bounced`;
+              count(*) FILTER (WHERE bounced_at IS NOT NULL) AS bounced,
+              count(*) FILTER (WHERE unsubscribed_at IS NOT NULL) AS unsubscribed`;
 
 const sendCounts = (row: Record<string, string>): SendCounts => ({
   sent: Number(row.sent ?? 0),
@@ -61,6 +64,7 @@ const sendCounts = (row: Record<string, string>): SendCounts => ({
   clicked: Number(row.clicked ?? 0),
   replied: Number(row.replied ?? 0),
   bounced: Number(row.bounced ?? 0),
+  unsubscribed: Number(row.unsubscribed ?? 0),
 });
 
 export interface ReplyRow {
@@ -90,6 +94,7 @@ export class StatsRepository {
               count(*) FILTER (WHERE clicked_at IS NOT NULL) AS clicked,
               count(*) FILTER (WHERE replied_at IS NOT NULL) AS replied,
               count(*) FILTER (WHERE bounced_at IS NOT NULL) AS bounced,
+              count(*) FILTER (WHERE unsubscribed_at IS NOT NULL) AS unsubscribed,
               count(*) FILTER (WHERE status = 'unknown') AS unknown
          FROM messages WHERE campaign_id = $1`,
       [campaignId],
@@ -104,6 +109,7 @@ export class StatsRepository {
       clicked: number(messages?.clicked),
       replied: number(messages?.replied),
       bounced: number(messages?.bounced),
+      unsubscribed: number(messages?.unsubscribed),
       unknown: number(messages?.unknown),
     };
   }

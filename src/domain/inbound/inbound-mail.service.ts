@@ -11,7 +11,7 @@ import { checkMailboxHealth } from './mailbox-health';
 
 /** What became of one inbound message. */
 export type InboundOutcome =
-  'duplicate' | 'unmatched' | 'reply' | 'auto_reply' | 'hard_bounce' | 'soft_bounce' | 'complaint';
+  'duplicate' | 'unmatched' | 'reply' | 'auto_reply' | 'unsubscribe' | 'hard_bounce' | 'soft_bounce' | 'complaint';
 
 export interface InboundMail {
   raw: Buffer;
@@ -82,9 +82,11 @@ export class InboundMailService {
       case 'message': {
         const match = await this.matchReply(mailbox, inbound);
         if (!match) return 'unmatched';
-        const kind = classification.kind === 'auto_reply' ? 'auto_reply' : 'reply';
+        const kind =
+          classification.kind === 'auto_reply' ? 'auto_reply' : isUnsubscribeRequest(inbound) ? 'unsubscribe' : 'reply';
         // An auto-reply (out of office, vacation) is recorded, but is no answer: the sequence goes on.
         if (kind === 'reply') await this.reply(match);
+        if (kind === 'unsubscribe') await this.unsubscribe(match);
         await this.db.repos.inbound.recordReply({
           ...recorded(mailbox, mail, inboundId, match),
           kind,
@@ -140,6 +142,13 @@ export class InboundMailService {
     await this.control.recordReply([enrollment]);
   }
 
+  /** The contact used the List-Unsubscribe mailto (or answered "unsubscribe"): as the one-click link does. */
+  private async unsubscribe({ enrollment }: Match): Promise<void> {
+    const contact = await this.db.repos.contacts.findById(enrollment.organizationId, enrollment.contactId);
+    if (contact) await this.control.unsubscribeContactEntity(contact);
+    await this.db.repos.enrollmentControl.stampLastSent(enrollment.id, 'unsubscribed_at');
+  }
+
   private async hardBounce({ message, enrollment }: Match): Promise<void> {
     const contact = await this.db.repos.contacts.findById(enrollment.organizationId, enrollment.contactId);
     if (contact) await this.control.bounceContact(contact, [enrollment]);
@@ -151,6 +160,11 @@ export class InboundMailService {
     const contact = await this.db.repos.contacts.findById(enrollment.organizationId, enrollment.contactId);
     if (contact) await this.control.complainContact(contact);
   }
+}
+
+/** Our List-Unsubscribe mailto sets the subject to "unsubscribe"; people write the same by hand. */
+function isUnsubscribeRequest(inbound: InboundMessage): boolean {
+  return /^\s*(re:\s*)?unsubscribe\b/i.test(inbound.subject ?? '');
 }
 
 /** What a reply and a report record alike: where it was read, and the message and enrollment it concerns. */
