@@ -291,6 +291,50 @@ describe('the HTTP API answers bad input with the documented 4xx and changes not
         body: (valid) => ({ campaign: { ...valid.campaign, min_wait_seconds: 300, max_wait_seconds: 60 } }),
       },
       {
+        when: 'the first step has no subject (only follow-ups answer under step 1)',
+        field: 'campaign.sequence_steps',
+        body: (valid) => {
+          delete (valid.campaign.sequence_steps[0] as { subject?: string }).subject;
+          return valid;
+        },
+      },
+      {
+        when: 'a subject holds a line break (it would start a header of its own)',
+        field: 'campaign.sequence_steps.0.subject',
+        body: (valid) => {
+          valid.campaign.sequence_steps[0]!.subject = 'Hello\r\nBcc: victim@example.test';
+          return valid;
+        },
+      },
+      {
+        when: 'from_name holds a line break',
+        field: 'campaign.smtp_credentials.0.from_name',
+        body: (valid) => {
+          valid.campaign.smtp_credentials[0]!.from_name = 'Sam\nBcc: victim@example.test';
+          return valid;
+        },
+      },
+      {
+        when: 'only part of the DKIM fields are given',
+        field: 'campaign.smtp_credentials.0',
+        body: (valid) => {
+          Object.assign(valid.campaign.smtp_credentials[0]!, { dkim_domain: 'sender.test', dkim_selector: 's1' });
+          return valid;
+        },
+      },
+      {
+        when: 'dkim_private_key is not a PEM private key',
+        field: 'campaign.smtp_credentials.0.dkim_private_key',
+        body: (valid) => {
+          Object.assign(valid.campaign.smtp_credentials[0]!, {
+            dkim_domain: 'sender.test',
+            dkim_selector: 's1',
+            dkim_private_key: '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----',
+          });
+          return valid;
+        },
+      },
+      {
         when: 'only half of the IMAP fields are given',
         field: 'campaign.smtp_credentials.0',
         body: (valid) => {

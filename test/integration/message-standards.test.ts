@@ -155,6 +155,8 @@ describe('the messages a sequence sends', () => {
         expect(mail.html).toContain(`<a href="${url}">Unsubscribe from these emails</a>`);
       }
       expect(messages[0]!.mail.text).toContain('how are things at Analytical Engines?');
+      // Tracking is off by default: no pixel, no redirected links.
+      expect(messages.map(({ mail }) => String(mail.html)).join('')).not.toMatch(/\/t\/[oc]\//);
     });
 
     it('then List-Unsubscribe carries a signed https link and a mailto, with one-click List-Unsubscribe-Post', () => {
@@ -357,6 +359,28 @@ describe('the messages a sequence sends', () => {
       await request(stack.app)
         .get(`${link.slice(0, -3)}xyz`)
         .expect(404);
+    });
+  });
+
+  describe('when the campaign stops on an open', () => {
+    it('then loading the pixel ends the sequence before its next step', async () => {
+      const email = uniqueEmail('ora');
+      const { campaignId, enrollmentIds } = await run(
+        { track_opens: true, stop_on: 'open' },
+        [
+          { subject: 'Hello', body_html: '<p>Hi {{first_name}}</p>', delay_minutes: 0 },
+          { body_html: '<p>Any thoughts?</p>', delay_minutes: 1 },
+        ],
+        [{ email, first_name: 'Ora' }],
+      );
+      const [message] = await received(email, 1);
+      const pixel = pathOf(/<img src="([^"]+)"/.exec(String(message!.mail.html))![1]!);
+
+      await request(stack.app).get(pixel).expect(200);
+
+      const enrollment = (await api.get(`/api/v1/campaigns/${campaignId}/enrollments/${enrollmentIds[0]}`).expect(200))
+        .body.data;
+      expect(enrollment.status).toBe('stopped');
     });
   });
 
