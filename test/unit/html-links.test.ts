@@ -20,8 +20,8 @@ describe('rewriteLinks', () => {
       ['a single-quoted href', "<a href='https://example.com/x'>x</a>"],
       ['an unquoted href', '<a href=https://example.com/x>x</a>'],
       ['an upper-case tag and HREF', '<A HREF="https://example.com/x">x</A>'],
-      ['spaces and line breaks around =', '<a\nhref \n=\n "https://example.com/x">x</a>'],
-    ])('then %s is replaced by the wrapped link, double-quoted', (_, html) => {
+      ['spaces and line breaks around its =', '<a\nhref \n=\n "https://example.com/x">x</a>'],
+    ])('then with %s the link is replaced by the wrapped one, double-quoted', (_, html) => {
       const result = rewrite(html);
 
       expect(result.wrapped).toEqual(['https://example.com/x']);
@@ -40,7 +40,8 @@ describe('rewriteLinks', () => {
     });
 
     it('then every link is wrapped, each in its place, including repeats of the same URL', () => {
-      const html = '<a href="https://a.example/">1</a> <a href="https://b.example/">2</a> <a href="https://a.example/">3</a>';
+      const html =
+        '<a href="https://a.example/">1</a> <a href="https://b.example/">2</a> <a href="https://a.example/">3</a>';
 
       const result = rewrite(html);
 
@@ -54,13 +55,13 @@ describe('rewriteLinks', () => {
 
   describe('when a link is not http(s)', () => {
     it.each([
-      ['mailto', '<a href="mailto:ann@example.com">mail</a>'],
-      ['tel', '<a href="tel:+15551234567">call</a>'],
-      ['an #anchor', '<a href="#section-2">jump</a>'],
-      ['a relative path', '<a href="/pricing">pricing</a>'],
-      ['javascript', '<a href="javascript:alert(1)">x</a>'],
+      ['a mailto: link', '<a href="mailto:ann@example.com">mail</a>'],
+      ['a tel: link', '<a href="tel:+15551234567">call</a>'],
+      ['an #anchor link', '<a href="#section-2">jump</a>'],
+      ['a relative link', '<a href="/pricing">pricing</a>'],
+      ['a javascript: link', '<a href="javascript:alert(1)">x</a>'],
       ['an empty href', '<a href="">x</a>'],
-      ['no href at all', '<a name="top">x</a>'],
+      ['an <a> without href', '<a name="top">x</a>'],
     ])('then %s is left untouched', (_, html) => {
       const result = rewrite(html);
 
@@ -124,7 +125,9 @@ describe('rewriteLinks', () => {
     ])('then %s is left intact and the real href is the one wrapped', (_, html, attribute) => {
       const result = rewrite(html);
 
-      expect(result.html).toBe(html.replace(/href=["']https:\/\/example\.com\/["']/, `href="${wrap('https://example.com/')}"`));
+      expect(result.html).toBe(
+        html.replace(/href=["']https:\/\/example\.com\/["']/, `href="${wrap('https://example.com/')}"`),
+      );
       expect(result.html).toContain(attribute);
     });
   });
