@@ -64,7 +64,8 @@ export class PublicTokens {
   private verify(purpose: Purpose, token: string): Buffer | null {
     if (!/^[A-Za-z0-9_-]{1,8192}$/.test(token)) return null;
     const bytes = Buffer.from(token, 'base64url');
-    if (bytes.length <= MAC_BYTES) return null;
+    // Base64 decoding ignores stray trailing bits: only the one spelling we issue is accepted.
+    if (bytes.length <= MAC_BYTES || bytes.toString('base64url') !== token) return null;
     const payload = bytes.subarray(0, bytes.length - MAC_BYTES);
     const mac = bytes.subarray(bytes.length - MAC_BYTES);
     return crypto.timingSafeEqual(mac, this.mac(purpose, payload)) ? payload : null;

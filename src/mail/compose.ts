@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { convert } from 'html-to-text';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import { encodeWord } from 'nodemailer/lib/mime-funcs';
 import { appendToBody, escapeHtml, rewriteLinks } from './html-links';
 
 /** Larger messages are refused before SMTP: most providers reject them anyway, after the upload. */
@@ -69,9 +70,10 @@ export async function composeMessage(message: OutgoingMessage): Promise<Composed
   const { html, text } = bodyParts(message);
   const previous = message.thread.at(-1);
   const raw = await new MailComposer({
-    from: { address: message.from.email, name: message.from.name ?? '' },
-    to: message.to,
-    subject: message.subject,
+    from: { address: message.from.email, name: asWritten(message.from.name ?? '') },
+    // An object, not a string: a string would be parsed as an address list.
+    to: { address: message.to, name: '' },
+    subject: asWritten(message.subject),
     text,
     ...(html === null ? {} : { html }),
     messageId: message.messageId,
@@ -92,6 +94,15 @@ export async function composeMessage(message: OutgoingMessage): Promise<Composed
     );
   }
   return { raw, envelope: { from: message.from.email, to: [message.to] } };
+}
+
+/**
+ * Nodemailer passes text that already looks like an RFC 2047 encoded word (`=?utf-8?Q?…?=`) through unencoded, so
+ * the recipient's client would decode contact data into other text — even a line break. Such text is encoded whole
+ * here, so it reads back exactly as written.
+ */
+function asWritten(text: string): string {
+  return text.includes('=?') ? encodeWord(text, 'B', 52) : text;
 }
 
 /** The HTML (null when text only) and the plain text, each with the unsubscribe footer; tracking in the HTML only. */

@@ -2,30 +2,35 @@ import { Parser } from 'htmlparser2';
 
 /**
  * Replaces the `href` of every `<a>` whose link is http(s) with `wrap(link)`, leaving every other byte of the HTML
- * as it was (a re-serialised document would change what the author wrote and what spam filters see).
+ * as it was (a re-serialised document would change what the author wrote and what spam filters see). The parser
+ * gives each attribute's place in the source, so text such as `title="href=x"` is never mistaken for the link.
  */
 export function rewriteLinks(html: string, wrap: (url: string) => string): string {
-  const edits: { start: number; end: number; tag: string }[] = [];
+  const edits: { start: number; end: number; text: string }[] = [];
+  let href: { start: number; end: number; value: string } | null = null;
   const parser = new Parser(
     {
-      onopentag(name, attributes) {
-        const href = attributes.href?.trim();
-        if (name !== 'a' || !href || !/^https?:\/\//i.test(href)) return;
-        const start = parser.startIndex;
-        const end = parser.endIndex + 1;
-        const tag = html
-          .slice(start, end)
-          .replace(/(\shref\s*=\s*)("[^"]*"|'[^']*'|[^\s>]+)/i, (_match, prefix: string) => {
-            return `${prefix}"${escapeAttribute(wrap(href))}"`;
-          });
-        edits.push({ start, end, tag });
+      onopentagname() {
+        href = null;
+      },
+      onattribute(name, value) {
+        // The attribute spans [startIndex, endIndex) of the source, quotes included.
+        if (name === 'href' && href === null) href = { start: parser.startIndex, end: parser.endIndex, value };
+      },
+      onopentag(name) {
+        const link = href?.value.trim();
+        if (name !== 'a' || !href || !link || !/^https?:\/\//i.test(link)) return;
+        // Only the value changes: the name, its case and the spacing around `=` stay as written.
+        const source = html.slice(href.start, href.end);
+        const nameAndEquals = /^[^=]*=\s*/.exec(source)![0];
+        edits.push({ start: href.start, end: href.end, text: `${nameAndEquals}"${escapeAttribute(wrap(link))}"` });
       },
     },
     { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
   );
   parser.end(html);
   let result = html;
-  for (const edit of edits.reverse()) result = result.slice(0, edit.start) + edit.tag + result.slice(edit.end);
+  for (const edit of edits.reverse()) result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
   return result;
 }
 

@@ -748,6 +748,7 @@ describe('the campaign API of the reference, end to end on the real stack', () =
         clicked: 0,
         replied: 0,
         bounced: 0,
+        unsubscribed: 0,
         variants: [],
       });
       expect(data.per_step).toEqual([step(1), step(2)]);

@@ -38,6 +38,7 @@ describe('chooseVariant', () => {
       expect(renderStep({ step: step(), variants: [], seedId: 'e', merge: { contact } })).toEqual({
         subject: 'Hello Ann',
         html: '<p>Hi Ann</p>',
+        text: null,
         variantLabel: null,
       });
     });
@@ -122,6 +123,7 @@ describe('renderStep', () => {
       expect(rendered).toEqual({
         subject: `Subject ${label} for Ann`,
         html: `<p>Body ${label}</p>`,
+        text: null,
         variantLabel: label,
       });
     });

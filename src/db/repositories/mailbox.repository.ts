@@ -159,6 +159,14 @@ export class MailboxRepository {
     await this.manager.update(MailboxEntity, { id }, { nextSendAt: until });
   }
 
+  /** Pushes the mailbox's rest to at least `until`; never shortens it. */
+  async restAtLeastUntil(id: string, until: Date): Promise<void> {
+    await this.manager.query(
+      'UPDATE mailboxes SET next_send_at = greatest(next_send_at, $2) WHERE id = $1 AND next_send_at IS NOT NULL',
+      [id, until],
+    );
+  }
+
   /** New conversations the campaign started since `since` (for `max_new_per_day`). */
   async campaignFirstStepsSince(campaignId: string, since: Date): Promise<number> {
     const rows: { count: string }[] = await this.manager.query(

@@ -10,7 +10,10 @@ import { campaignZone, dayBounds } from './sending-day';
 import { PermanentSendError, TransientSendError } from './send-errors';
 
 export type Claim =
-  { mailbox: MailboxEntity; messageId: string; attempt: number } | { deferredUntil: Date; reason: string } | 'taken';
+  /** `restMs`: the mailbox's rest after this send, counted from the claim and again from the end of the send. */
+  | { mailbox: MailboxEntity; messageId: string; attempt: number; restMs: number }
+  | { deferredUntil: Date; reason: string }
+  | 'taken';
 
 /**
  * Chooses the mailbox and claims the outbox row in one transaction, under a lock on the mailbox rows, so claims
@@ -93,8 +96,9 @@ export function claimSend(
       variantLabel: content.variantLabel,
     });
     if (attempt === null) return 'taken';
-    await repos.mailboxes.restUntil(mailbox.id, new Date(now.getTime() + restAfterSendMs(campaign)));
-    return { mailbox, messageId, attempt };
+    const restMs = restAfterSendMs(campaign);
+    await repos.mailboxes.restUntil(mailbox.id, new Date(now.getTime() + restMs));
+    return { mailbox, messageId, attempt, restMs };
   });
 }
 

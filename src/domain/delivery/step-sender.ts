@@ -115,7 +115,7 @@ export async function sendStep(deps: StepSenderDeps, enrollmentId: string, posit
     };
   }
 
-  const { mailbox, messageId, attempt } = claim;
+  const { mailbox, messageId, attempt, restMs } = claim;
   const sending = {
     enrollmentId,
     position,
@@ -150,6 +150,9 @@ export async function sendStep(deps: StepSenderDeps, enrollmentId: string, posit
     throw new PermanentSendError('UnsendableMessage', error.message);
   }
   const result = await deps.smtp.send(smtpAccountOf(mailbox, deps.secrets), composed, dkimKeyOf(mailbox, deps.secrets));
+  // The rest counts from when the server had the message, as the receiving side sees it: a slow send (a new
+  // connection, a busy server) must not shorten the gap before the mailbox's next one.
+  if (restMs > 0) await db.repos.mailboxes.restAtLeastUntil(mailbox.id, new Date(Date.now() + restMs));
   const outcome = await settle(deps, sending, result);
   if (outcome.kind === 'sent' && content.variantLabel !== null) await decideWinner(deps, campaign!, step);
   return outcome;
