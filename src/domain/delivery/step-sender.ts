@@ -4,7 +4,7 @@ import type { EnrollmentEntity } from '../../db/entities/enrollment.entity';
 import type { MessageEntity } from '../../db/entities/message.entity';
 import type { SequenceStepEntity } from '../../db/entities/sequence-step.entity';
 import type { StepVariantEntity } from '../../db/entities/step-variant.entity';
-import type { Database } from '../../db/repositories';
+import type { Database, Repositories } from '../../db/repositories';
 import { FINAL_ENROLLMENT_STATUSES } from '../../db/repositories/enrollment.repository';
 import type { SecretBox } from '../../crypto/secret-box';
 import { composeMessage, UnsendableMessageError, type ComposedMessage } from '../../mail/compose';
@@ -120,6 +120,7 @@ export async function sendStep(deps: StepSenderDeps, enrollmentId: string, posit
     enrollmentId,
     position,
     attempt,
+    restMs,
     mailboxId: mailbox.id,
     messageId,
     contact: contact!,
@@ -150,9 +151,6 @@ export async function sendStep(deps: StepSenderDeps, enrollmentId: string, posit
     throw new PermanentSendError('UnsendableMessage', error.message);
   }
   const result = await deps.smtp.send(smtpAccountOf(mailbox, deps.secrets), composed, dkimKeyOf(mailbox, deps.secrets));
-  // The rest counts from when the server had the message, as the receiving side sees it: a slow send (a new
-  // connection, a busy server) must not shorten the gap before the mailbox's next one.
-  if (restMs > 0) await db.repos.mailboxes.restAtLeastUntil(mailbox.id, new Date(Date.now() + restMs));
   const outcome = await settle(deps, sending, result);
   if (outcome.kind === 'sent' && content.variantLabel !== null) await decideWinner(deps, campaign!, step);
   return outcome;
@@ -247,6 +245,8 @@ async function settle(
     enrollmentId: string;
     position: number;
     attempt: number;
+    /** The mailbox's rest after this send: counted from the claim, and again from now that the server answered. */
+    restMs: number;
     mailboxId: string;
     messageId: string;
     contact: ContactEntity;
@@ -257,11 +257,16 @@ async function settle(
   const { db } = deps;
   const row = { enrollmentId: send.enrollmentId, stepPosition: send.position, attempt: send.attempt };
   const at = new Date();
+  // A slow send (a new connection, a busy server) must not shorten the gap the receiving side sees before the
+  // mailbox's next message. In the settle's transaction: a send that settled always pushed the rest.
+  const restFromNow = (repos: Repositories) =>
+    send.restMs > 0 ? repos.mailboxes.restAtLeastUntil(send.mailboxId, new Date(at.getTime() + send.restMs)) : null;
   switch (result.kind) {
     case 'sent':
       await db.transaction(async (repos) => {
         await repos.messages.settle(row, { status: 'sent', smtpResponse: result.response, at });
         await repos.enrollments.recordSend(send.enrollmentId, send.position, send.mailboxId);
+        await restFromNow(repos);
       });
       // The same time a retry would read back from the row.
       return { kind: 'sent', sentAt: at.getTime(), messageId: send.messageId };
@@ -269,6 +274,7 @@ async function settle(
       await db.transaction(async (repos) => {
         await repos.messages.settle(row, { status: 'bounced', smtpResponse: result.response, at });
         await repos.contacts.markBounced(send.contact.id);
+        await restFromNow(repos);
       });
       await checkMailboxHealth(db, deps.logger, send.mailboxId, send.campaign.bounceRateThreshold);
       return { kind: 'stopped', status: 'bounced', reason: `hard bounce: ${result.response}` };
