@@ -1,4 +1,7 @@
+import cors from 'cors';
 import express, { type Express } from 'express';
+import type { Store } from 'express-rate-limit';
+import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import crypto from 'node:crypto';
 import type { Logger } from './logger';
@@ -27,6 +30,7 @@ import { errorHandler, routeNotFound } from './http/error-handler';
 import { healthRoutes, type ReadinessChecks } from './http/health.routes';
 import { rejectNulCharacters } from './http/reject-nul';
 import { publicRoutes } from './http/public.routes';
+import { rateLimitPerApiKey, type RateLimitSettings } from './http/rate-limit';
 
 export interface AppDeps {
   logger: Logger;
@@ -43,6 +47,10 @@ export interface AppDeps {
   blockList: BlockListService;
   engagement: EngagementService;
   readiness: ReadinessChecks;
+  /** Off when `requests` is 0 (the tests' shared stack), else counted in `store`. */
+  rateLimit: RateLimitSettings & { store: Store };
+  /** Browser origins allowed to call the API; empty = no CORS headers at all. */
+  corsOrigins: string[];
 }
 
 /** Builds the HTTP application; starting a server is the caller's business (tests listen on port 0). */
@@ -50,6 +58,12 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // Helmet's defaults, except upgrade-insecure-requests: on a plain-http PUBLIC_BASE_URL it would send the
+  // unsubscribe page's button to an https address that does not exist.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  if (deps.corsOrigins.length > 0) {
+    app.use(cors({ origin: deps.corsOrigins.includes('*') ? '*' : deps.corsOrigins, maxAge: 600 }));
+  }
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -71,6 +85,7 @@ export function createApp(deps: AppDeps): Express {
   const api = express.Router();
   // Authenticate before reading the body: a request without a key is a 401 whatever it carries.
   api.use(requireApiKey(deps.organizations));
+  if (deps.rateLimit.requests > 0) api.use(rateLimitPerApiKey(deps.rateLimit, deps.rateLimit.store));
   api.use(express.json({ limit: '5mb' }), rejectNulCharacters);
   api.use('/campaigns', campaignRoutes(deps), campaignContentRoutes(deps), enrollmentRoutes(deps));
   api.use('/lists', listRoutes(deps));

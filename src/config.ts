@@ -73,6 +73,29 @@ const envSchema = z.object({
     .min(50, 'must be at least 50 (milliseconds)')
     .max(30_000, 'must be at most 30000 (milliseconds)')
     .default(5000),
+  RATE_LIMIT_REQUESTS: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(0, 'must be 0 (no limit) or more')
+    .default(10),
+  RATE_LIMIT_WINDOW_MS: z.coerce
+    .number()
+    .int('must be a whole number of milliseconds')
+    .min(100, 'must be at least 100 (milliseconds)')
+    .max(3_600_000, 'must be at most 3600000 (one hour)')
+    .default(2000),
+  CORS_ORIGINS: optionalString.pipe(
+    z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.union([z.literal('*'), z.url()])))
+      .optional(),
+  ),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -108,6 +131,10 @@ export interface Config {
     /** How long one DNS query waits for each server's answer. */
     timeoutMs: number;
   };
+  /** Requests per API key and window; `requests: 0` = no limit. */
+  rateLimit: { requests: number; windowMs: number };
+  /** Origins browsers may call the API from (`*` = any); empty = CORS off, as by default. */
+  corsOrigins: string[];
   /** Where downloaded or built tools (the Temporal CLI) are cached, outside the repository. */
   cacheDir: string;
   /** The executable search path, for finding `temporal` and `go`. */
@@ -158,6 +185,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     devSmtpPort: env.DEV_SMTP_PORT,
     logLevel: env.LOG_LEVEL,
     dns: { servers: env.DNS_SERVERS ?? [], timeoutMs: env.DNS_TIMEOUT_MS },
+    rateLimit: { requests: env.RATE_LIMIT_REQUESTS, windowMs: env.RATE_LIMIT_WINDOW_MS },
+    corsOrigins: env.CORS_ORIGINS ?? [],
     cacheDir: path.join(source.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'sequencer'),
     searchPath: source.PATH ?? '',
   };

@@ -19,6 +19,7 @@ import { EnrollmentControlService } from './domain/enrollments/enrollment-contro
 import { EnrollmentHistoryService } from './domain/enrollments/enrollment-history.service';
 import { IntegrationEventService } from './domain/enrollments/integration-events.service';
 import { BlockListService } from './domain/block-list/block-list.service';
+import { PostgresRateLimitStore } from './http/rate-limit';
 import { EngagementService } from './domain/engagement/engagement.service';
 import { PublicLinks } from './domain/engagement/public-links';
 import { PUBLIC_TOKENS_KEY, PublicTokens } from './crypto/public-tokens';
@@ -268,6 +269,8 @@ export async function runApi(
       postgres: () => deps.db.ping(),
       temporal: async () => void (await deps.connection.workflowService.getSystemInfo({})),
     },
+    rateLimit: { ...config.rateLimit, store: new PostgresRateLimitStore(deps.db) },
+    corsOrigins: config.corsOrigins,
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, '0.0.0.0', (error?: Error) =>

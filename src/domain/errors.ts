@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'list_not_found'
   | 'conflict'
   | 'payload_too_large'
+  | 'rate_limited'
   | 'unsupported_media_type'
   | 'validation_failed'
   | 'contact_already_enrolled'

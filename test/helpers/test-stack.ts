@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
 import type { Client } from '@temporalio/client';
-import { createApp } from '../../src/app';
+import { createApp, type AppDeps } from '../../src/app';
+import { PostgresRateLimitStore } from '../../src/http/rate-limit';
 import { createDataSource } from '../../src/db/data-source';
 import { Database } from '../../src/db/repositories';
 import { SecretBox } from '../../src/crypto/secret-box';
@@ -20,6 +21,8 @@ import { STACK_FILE_VARIABLE, type StackInfo } from './stack-file';
 export interface TestStack {
   info: StackInfo;
   app: Express;
+  /** Another app on the same services, with some of its settings changed (a logger, a rate limit, CORS). */
+  appWith(overrides: Partial<AppDeps>): Express;
   db: Database;
   temporal: Client;
   services: ReturnType<typeof createServices>;
@@ -64,17 +67,24 @@ export async function connectTestStack(): Promise<TestStack> {
     logger,
     inbound: new InboundMailService(db, services.enrollmentControl, logger),
   });
-  const app = createApp({
-    logger,
-    ...services,
-    readiness: {
-      postgres: () => db.ping(),
-      temporal: async () => void (await connection.workflowService.getSystemInfo({})),
-    },
-  });
+  const appWith = (overrides: Partial<AppDeps>) =>
+    createApp({
+      logger,
+      ...services,
+      readiness: {
+        postgres: () => db.ping(),
+        temporal: async () => void (await connection.workflowService.getSystemInfo({})),
+      },
+      // Suites fire requests back to back with one key; test/integration/api-protection.test.ts tests the limit.
+      rateLimit: { requests: 0, windowMs: 2000, store: new PostgresRateLimitStore(db) },
+      corsOrigins: [],
+      ...overrides,
+    });
+  const app = appWith({});
   return {
     info,
     app,
+    appWith,
     db,
     temporal: client,
     services,

@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import request from 'supertest';
-import { createApp } from '../../src/app';
 import { createLogger } from '../../src/logger';
 import { enrollmentWorkflowId, stateQuery } from '../../workflows/enrollment/definitions';
 import { TEST_DNS_ZONE } from '../helpers/dns-server';
@@ -1022,11 +1021,7 @@ describe('the campaign API of the reference, end to end on the real stack', () =
     it('when campaigns are created, read, listed, patched, refused and not found, then no response and no log line carries a password', async () => {
       const lines: string[] = [];
       const logger = createLogger('trace', {}, { write: (line: string) => void lines.push(line) });
-      const app = createApp({
-        logger,
-        ...stack.services,
-        readiness: { postgres: () => stack.db.ping(), temporal: () => Promise.resolve() },
-      });
+      const app = stack.appWith({ logger });
       const { apiKey } = await stack.newOrganization();
       const smtpPassword = `smtp-pw-${crypto.randomBytes(12).toString('hex')}`;
       const imapPassword = `imap-pw-${crypto.randomBytes(12).toString('hex')}`;

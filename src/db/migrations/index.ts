@@ -6,6 +6,7 @@ import { BlockList1764300000000 } from './1764300000000-block-list';
 import { EnrollmentControlTime1764400000000 } from './1764400000000-enrollment-control-time';
 import { InboundMail1764500000000 } from './1764500000000-inbound-mail';
 import { MessageStandards1764600000000 } from './1764600000000-message-standards';
+import { ApiRateLimits1764700000000 } from './1764700000000-api-rate-limits';
 
 /** Every migration, oldest first; TypeORM runs the ones the database has not seen. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   EnrollmentControlTime1764400000000,
   InboundMail1764500000000,
   MessageStandards1764600000000,
+  ApiRateLimits1764700000000,
 ];

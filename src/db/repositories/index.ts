@@ -12,6 +12,7 @@ import { MailboxRepository } from './mailbox.repository';
 import { MessageRepository } from './message.repository';
 import { OrganizationRepository } from './organization.repository';
 import { OutreachRepository } from './outreach.repository';
+import { RateLimitRepository } from './rate-limit.repository';
 import { SkipRepository } from './skip.repository';
 import { StatsRepository } from './stats.repository';
 
@@ -32,6 +33,7 @@ function repositoriesOf(manager: EntityManager) {
     blockList: new BlockListRepository(manager),
     enrollmentControl: new EnrollmentControlRepository(manager),
     inbound: new InboundRepository(manager),
+    rateLimits: new RateLimitRepository(manager),
   };
 }
 

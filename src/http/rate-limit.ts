@@ -1,0 +1,69 @@
+import crypto from 'node:crypto';
+import type { RequestHandler } from 'express';
+import { rateLimit, type ClientRateLimitInfo, type Options, type Store } from 'express-rate-limit';
+import type { Database } from '../db/repositories';
+import { AppError } from '../domain/errors';
+import { apiKeyOf } from './auth';
+
+/** At most `requests` per API key in each window of `windowMs`; `requests: 0` turns the limit off. */
+export interface RateLimitSettings {
+  requests: number;
+  windowMs: number;
+}
+
+/**
+ * Limits each API key (a bulk import counts as one request, like any other), answering 429 `rate_limited` with
+ * `Retry-After` and the IETF draft's `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` headers.
+ * Runs after authentication, so only valid keys are counted. The store is pluggable; the default counts in Postgres,
+ * so several API processes share one limit.
+ */
+export function rateLimitPerApiKey(settings: RateLimitSettings, store: Store): RequestHandler {
+  return rateLimit({
+    windowMs: settings.windowMs,
+    limit: settings.requests,
+    store,
+    standardHeaders: 'draft-6',
+    legacyHeaders: false,
+    // The key itself is a secret: the counter is kept under its digest.
+    keyGenerator: (req) =>
+      crypto
+        .createHash('sha256')
+        .update(apiKeyOf(req) ?? '')
+        .digest('base64url'),
+    handler: (_req, res, next) => {
+      const retryAfter = res.getHeader('Retry-After');
+      next(
+        new AppError(
+          'rate_limited',
+          `Too many requests: this API key may make ${settings.requests} request(s) every ` +
+            `${settings.windowMs / 1000} s. Retry after ${String(retryAfter ?? 1)} s, or send contacts in bulk ` +
+            '(one request imports up to 1000).',
+        ),
+      );
+    },
+  });
+}
+
+/** express-rate-limit's store interface over the `rate_limit_windows` table. */
+export class PostgresRateLimitStore implements Store {
+  private windowMs = 60_000;
+
+  constructor(private readonly db: Database) {}
+
+  init(options: Options): void {
+    this.windowMs = options.windowMs;
+  }
+
+  async increment(key: string): Promise<ClientRateLimitInfo> {
+    const { hits, windowStart } = await this.db.repos.rateLimits.hit(key, this.windowMs);
+    return { totalHits: hits, resetTime: new Date(windowStart.getTime() + this.windowMs) };
+  }
+
+  async decrement(key: string): Promise<void> {
+    await this.db.repos.rateLimits.unhit(key);
+  }
+
+  async resetKey(key: string): Promise<void> {
+    await this.db.repos.rateLimits.reset(key);
+  }
+}
