@@ -31,6 +31,7 @@ import { healthRoutes, type ReadinessChecks } from './http/health.routes';
 import { rejectNulCharacters } from './http/reject-nul';
 import { publicRoutes } from './http/public.routes';
 import { rateLimitPerApiKey, type RateLimitSettings } from './http/rate-limit';
+import { metricsRoutes } from './http/metrics.routes';
 
 export interface AppDeps {
   logger: Logger;
@@ -51,6 +52,8 @@ export interface AppDeps {
   rateLimit: RateLimitSettings & { store: Store };
   /** Browser origins allowed to call the API; empty = no CORS headers at all. */
   corsOrigins: string[];
+  /** The Temporal worker's exporter in this process (`npm start`), appended to `/metrics`; null = none. */
+  temporalMetricsUrl: string | null;
 }
 
 /** Builds the HTTP application; starting a server is the caller's business (tests listen on port 0). */
@@ -79,6 +82,7 @@ export function createApp(deps: AppDeps): Express {
       },
     }),
   );
+  app.use(metricsRoutes(deps.temporalMetricsUrl));
   app.use(healthRoutes(deps.readiness));
   app.use(publicRoutes(deps));
 

@@ -84,6 +84,8 @@ const envSchema = z.object({
     .min(100, 'must be at least 100 (milliseconds)')
     .max(3_600_000, 'must be at most 3600000 (one hour)')
     .default(2000),
+  METRICS_PORT: port.optional(),
+  TEMPORAL_METRICS_PORT: port.optional(),
   CORS_ORIGINS: optionalString.pipe(
     z
       .string()
@@ -133,6 +135,10 @@ export interface Config {
   };
   /** Requests per API key and window; `requests: 0` = no limit. */
   rateLimit: { requests: number; windowMs: number };
+  /** The standalone worker's own `/metrics` server; unset = none (the API serves `/metrics` for `npm start`). */
+  metricsPort: number | undefined;
+  /** The Temporal worker's Prometheus exporter (127.0.0.1); unset = off. Its series join `/metrics`. */
+  temporalMetricsPort: number | undefined;
   /** Origins browsers may call the API from (`*` = any); empty = CORS off, as by default. */
   corsOrigins: string[];
   /** Where downloaded or built tools (the Temporal CLI) are cached, outside the repository. */
@@ -187,6 +193,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     dns: { servers: env.DNS_SERVERS ?? [], timeoutMs: env.DNS_TIMEOUT_MS },
     rateLimit: { requests: env.RATE_LIMIT_REQUESTS, windowMs: env.RATE_LIMIT_WINDOW_MS },
     corsOrigins: env.CORS_ORIGINS ?? [],
+    metricsPort: env.METRICS_PORT,
+    temporalMetricsPort: env.TEMPORAL_METRICS_PORT,
     cacheDir: path.join(source.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'sequencer'),
     searchPath: source.PATH ?? '',
   };

@@ -24,7 +24,7 @@ export function runProcess(
   const logger = createLogger(config.logLevel, { process: name });
   const shutdown = new ShutdownSequence(logger);
   shutdown.exitOnSignals((signal) => process.stdout.write(`\n${signal} received: stopping (Ctrl-C again to force)…\n`));
-  installTemporalRuntime(logger);
+  installTemporalRuntime(logger, config.temporalMetricsPort);
   start({ config, logger, shutdown }).catch(async (error: unknown) => {
     logger.fatal({ err: error }, `${name} could not start`);
     process.stderr.write(`\n${name} could not start: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -19,6 +19,8 @@ import { EnrollmentControlService } from './domain/enrollments/enrollment-contro
 import { EnrollmentHistoryService } from './domain/enrollments/enrollment-history.service';
 import { IntegrationEventService } from './domain/enrollments/integration-events.service';
 import { BlockListService } from './domain/block-list/block-list.service';
+import express from 'express';
+import { metricsRoutes } from './http/metrics.routes';
 import { PostgresRateLimitStore } from './http/rate-limit';
 import { EngagementService } from './domain/engagement/engagement.service';
 import { PublicLinks } from './domain/engagement/public-links';
@@ -271,14 +273,37 @@ export async function runApi(
     },
     rateLimit: { ...config.rateLimit, store: new PostgresRateLimitStore(deps.db) },
     corsOrigins: config.corsOrigins,
+    temporalMetricsUrl: temporalMetricsUrl(config),
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, '0.0.0.0', (error?: Error) =>
       error ? reject(error) : resolve(listening),
     );
   });
+  // A client that trickles its headers or body cannot hold a connection for ever (Node's defaults are 60 s / 5 min).
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 120_000;
   shutdown.add('http server', () => closeServer(server));
   return { bootstrap };
+}
+
+/** The Temporal SDK's Prometheus exporter in this process, when TEMPORAL_METRICS_PORT turns it on. */
+function temporalMetricsUrl(config: Config): string | null {
+  return config.temporalMetricsPort ? `http://127.0.0.1:${config.temporalMetricsPort}/metrics` : null;
+}
+
+/** A standalone worker's `GET /metrics` on METRICS_PORT (the API serves it when both share a process). */
+export async function serveWorkerMetrics(config: Config, logger: Logger, shutdown: ShutdownSequence): Promise<void> {
+  const port = config.metricsPort;
+  if (!port) return;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(metricsRoutes(temporalMetricsUrl(config)));
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(port, '0.0.0.0', (error?: Error) => (error ? reject(error) : resolve(listening)));
+  });
+  shutdown.add('metrics server', () => closeServer(server));
+  logger.info({ port }, 'worker metrics served on /metrics');
 }
 
 /** Stops accepting connections and waits for in-flight requests; idle keep-alive sockets are closed. */

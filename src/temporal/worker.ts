@@ -24,7 +24,7 @@ let runtimeInstalled = false;
  * Installs the Temporal runtime once per process: SDK logs go to our logger, and signals are left to our own
  * shutdown code, which stops the worker before closing the database it depends on.
  */
-export function installTemporalRuntime(logger: Logger): void {
+export function installTemporalRuntime(logger: Logger, metricsPort?: number): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   const log = logger.child({ component: 'temporal-sdk' });
@@ -43,7 +43,21 @@ export function installTemporalRuntime(logger: Logger): void {
       warn: (message, meta) => forward('WARN', message, meta),
       error: (message, meta) => forward('ERROR', message, meta),
     },
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      // The SDK's own series (task slots, poll latencies, schedule-to-start…), scraped into our /metrics.
+      ...(metricsPort
+        ? {
+            metrics: {
+              prometheus: {
+                bindAddress: `127.0.0.1:${metricsPort}`,
+                countersTotalSuffix: true,
+                useSecondsForDurations: true,
+              },
+            },
+          }
+        : {}),
+    },
   });
 }
 

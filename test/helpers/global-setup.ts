@@ -25,7 +25,7 @@ declare global {
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sequencer-test-'));
-  const [postgresPort, temporalPort, uiPort, imapPort] = await freePorts(4);
+  const [postgresPort, temporalPort, uiPort, imapPort, temporalMetricsPort] = await freePorts(5);
   // Email validation resolves the fixed test zone on a real DNS server: offline, deterministic, timeouts included.
   const dnsServer = await startTestDnsServer();
   const config = loadConfig({
@@ -41,7 +41,7 @@ export default async function globalSetup(): Promise<void> {
   const shutdown = new ShutdownSequence(logger);
   globalThis.__SEQUENCER_STACK__ = shutdown;
   shutdown.add('dns server', dnsServer.close);
-  installTemporalRuntime(logger);
+  installTemporalRuntime(logger, temporalMetricsPort);
   try {
     // As root, Postgres runs as the `postgres` user, which must be able to reach its data directory.
     await fs.chmod(dir, 0o755);
@@ -88,6 +88,7 @@ export default async function globalSetup(): Promise<void> {
       smtpPort: inbox.port,
       secretKey: config.secretKey!,
       publicBaseUrl: config.publicBaseUrl,
+      temporalMetricsUrl: `http://127.0.0.1:${temporalMetricsPort}/metrics`,
       dns: { port: dnsServer.port, zone: TEST_DNS_ZONE },
       imap,
     };

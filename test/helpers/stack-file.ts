@@ -15,6 +15,8 @@ export interface StackInfo {
   secretKey: string;
   /** The base of the unsubscribe and tracking links in the messages the worker sends. */
   publicBaseUrl: string;
+  /** The Prometheus exporter of the Temporal worker the global setup runs. */
+  temporalMetricsUrl: string;
   /** The DNS server the worker's email validation asks, and the names it serves. */
   dns: { port: number; zone: TestDnsZone };
   /** The Dovecot IMAP server: any user name logs in with `password`, and gets a fresh mailbox. */

@@ -78,6 +78,7 @@ export async function connectTestStack(): Promise<TestStack> {
       // Suites fire requests back to back with one key; test/integration/api-protection.test.ts tests the limit.
       rateLimit: { requests: 0, windowMs: 2000, store: new PostgresRateLimitStore(db) },
       corsOrigins: [],
+      temporalMetricsUrl: null,
       ...overrides,
     });
   const app = appWith({});

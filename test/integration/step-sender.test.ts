@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { SecretBox } from '../../src/crypto/secret-box';
@@ -58,7 +59,11 @@ describe('sending one step exactly once (real Postgres, real SMTP over TCP)', ()
     const enrollment = await api
       .post(`/api/v1/campaigns/${campaignId}/enroll_contact`, { contact: { email, ...fields } })
       .expect(201);
-    return { enrollmentId: enrollment.body.data.id as string, contactId: enrollment.body.data.contact_id as string };
+    return {
+      enrollmentId: enrollment.body.data.id as string,
+      contactId: enrollment.body.data.contact_id as string,
+      campaignId,
+    };
   }
 
   const messageRow = async (enrollmentId: string, position: number) =>
@@ -95,6 +100,38 @@ describe('sending one step exactly once (real Postgres, real SMTP over TCP)', ()
     expect(retry).toEqual(first);
     expect(smtpServer.accepted.filter((address) => address === email)).toHaveLength(1);
     expect(await messageRow(enrollmentId, 1)).toMatchObject({ status: 'sent', attempts: 1 });
+  });
+
+  it('when sends succeed and bounce, then /metrics counts them by campaign, with the HTTP latency of the API', async () => {
+    const { enrollmentId, campaignId } = await enroll(uniqueEmail('counted'));
+    const bounced = await enroll(uniqueEmail('hard-counted'), { first_name: 'Pat' }, campaignId);
+    await sendStep(deps, enrollmentId, 1);
+    await sendStep(deps, bounced.enrollmentId, 1);
+
+    const exposition = (await request(stack.app).get('/metrics').expect(200)).text;
+
+    const series = (name: string, labels: string) => new RegExp(`^${name}\\{${labels}\\} (\\d+)$`, 'm');
+    expect(exposition).toMatch(series('sequencer_sends_total', `campaign_id="${campaignId}",outcome="sent"`));
+    expect(series('sequencer_sends_total', `campaign_id="${campaignId}",outcome="sent"`).exec(exposition)![1]).toBe(
+      '1',
+    );
+    expect(exposition).toMatch(series('sequencer_sends_total', `campaign_id="${campaignId}",outcome="bounced"`));
+    expect(exposition).toMatch(series('sequencer_bounces_total', `campaign_id="${campaignId}",kind="hard"`));
+    expect(exposition).toMatch(
+      /^sequencer_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/campaigns",status_code="201"\} \d+$/m,
+    );
+    expect(exposition).toMatch(/^sequencer_nodejs_eventloop_lag_seconds /m);
+    expect(exposition).toContain('# TYPE sequencer_mailbox_slot_waits_total counter');
+    expect(exposition).toContain('# TYPE sequencer_replies_total counter');
+  });
+
+  it("when the Temporal worker's exporter runs in the process, then /metrics carries its series too", async () => {
+    const app = stack.appWith({ temporalMetricsUrl: stack.info.temporalMetricsUrl });
+
+    const exposition = (await request(app).get('/metrics').expect(200)).text;
+
+    expect(exposition).toContain('sequencer_sends_total');
+    expect(exposition).toMatch(/^temporal_worker_task_slots_available\{/m);
   });
 
   it('when a crash left the step "sending", then it is flagged unknown and not sent again', async () => {

@@ -10,6 +10,7 @@ import type { SecretBox } from '../../crypto/secret-box';
 import { composeMessage, UnsendableMessageError, type ComposedMessage } from '../../mail/compose';
 import type { SmtpResult, SmtpTransports } from '../../mail/smtp';
 import type { Logger } from '../../logger';
+import { metrics } from '../../metrics';
 import { renderStep, StepMergeFieldError, threadedSubject, type RenderedStep } from '../campaigns/step-content';
 import type { PublicLinks } from '../engagement/public-links';
 import { checkMailboxHealth } from '../inbound/mailbox-health';
@@ -107,6 +108,7 @@ export async function sendStep(deps: StepSenderDeps, enrollmentId: string, posit
   );
   if (claim === 'taken') return sendStep(deps, enrollmentId, position); // another attempt got there first
   if ('deferredUntil' in claim) {
+    metrics.slotWaits.inc({ campaign_id: enrollment.campaignId });
     const until = claim.deferredUntil.toISOString();
     return {
       kind: 'deferred',
@@ -257,6 +259,7 @@ async function settle(
   const { db } = deps;
   const row = { enrollmentId: send.enrollmentId, stepPosition: send.position, attempt: send.attempt };
   const at = new Date();
+  const campaign_id = send.campaign.id;
   // A slow send (a new connection, a busy server) must not shorten the gap the receiving side sees before the
   // mailbox's next message. In the settle's transaction: a send that settled always pushed the rest.
   const restFromNow = (repos: Repositories) =>
@@ -268,6 +271,7 @@ async function settle(
         await repos.enrollments.recordSend(send.enrollmentId, send.position, send.mailboxId);
         await restFromNow(repos);
       });
+      metrics.sends.inc({ campaign_id, outcome: 'sent' });
       // The same time a retry would read back from the row.
       return { kind: 'sent', sentAt: at.getTime(), messageId: send.messageId };
     case 'rejected_permanent':
@@ -276,14 +280,18 @@ async function settle(
         await repos.contacts.markBounced(send.contact.id);
         await restFromNow(repos);
       });
+      metrics.sends.inc({ campaign_id, outcome: 'bounced' });
+      metrics.bounces.inc({ campaign_id, kind: 'hard' });
       await checkMailboxHealth(db, deps.logger, send.mailboxId, send.campaign.bounceRateThreshold);
       return { kind: 'stopped', status: 'bounced', reason: `hard bounce: ${result.response}` };
     case 'rejected_temporary':
     case 'connection_error':
       await db.repos.messages.settle(row, { status: 'failed', smtpResponse: result.response, at });
+      metrics.sends.inc({ campaign_id, outcome: 'failed' });
       throw new TransientSendError(`SMTP send failed (${result.kind}): ${result.response}`);
     case 'unknown':
       await db.repos.messages.settle(row, { status: 'unknown', smtpResponse: result.response, at });
+      metrics.sends.inc({ campaign_id, outcome: 'unknown' });
       deps.logger.warn({ enrollmentId: send.enrollmentId, position: send.position }, 'send outcome unknown; flagged');
       return unknownOutcome(send.position);
   }

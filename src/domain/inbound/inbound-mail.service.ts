@@ -5,6 +5,7 @@ import type { MessageEntity } from '../../db/entities/message.entity';
 import type { MatchConfidence } from '../../db/entities/reply.entity';
 import type { Database } from '../../db/repositories';
 import type { Logger } from '../../logger';
+import { metrics } from '../../metrics';
 import { parseInboundMessage, type InboundMessage } from '../../mail/inbound-message';
 import type { EnrollmentControlService } from '../enrollments/enrollment-control.service';
 import { checkMailboxHealth } from './mailbox-health';
@@ -76,6 +77,7 @@ export class InboundMailService {
           status: classification.kind === 'complaint' ? classification.feedbackType : classification.status,
           diagnostic: classification.kind === 'complaint' ? null : classification.diagnostic,
         });
+        metrics.bounces.inc({ campaign_id: match.message.campaignId, kind });
         return kind === 'complaint' ? 'complaint' : kind === 'hard' ? 'hard_bounce' : 'soft_bounce';
       }
       case 'auto_reply':
@@ -96,6 +98,7 @@ export class InboundMailService {
           snippet: inbound.snippet,
           folder: mail.folder,
         });
+        metrics.replies.inc({ campaign_id: match.message.campaignId, kind });
         return kind;
       }
     }
