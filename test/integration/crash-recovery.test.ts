@@ -113,6 +113,82 @@ describe('exactly once through crashes', () => {
     return child;
   }
 
+  /** A campaign sending to the capture inbox from `mailboxes` mailboxes, with `enrollments` contacts enrolled. */
+  async function enrolledCampaign(
+    name: string,
+    shape: { enrollments: number; steps: number; mailboxes: number; restSeconds: number },
+  ) {
+    const services = createServices(db, new SecretBox(config.secretKey!), client, {
+      taskQueue: config.temporal.taskQueue,
+      logger,
+      mailHosts: createMailHostResolver({ servers: [], timeoutMs: 500 }),
+      publicBaseUrl: config.publicBaseUrl,
+    });
+    const { organizationId } = await services.organizations.create(name);
+    const campaign = await services.campaigns.create(organizationId, {
+      name,
+      evergreen: false,
+      listUuids: [],
+      outreachId: null,
+      minWaitSeconds: shape.restSeconds,
+      maxWaitSeconds: shape.restSeconds,
+      verifyEmailMx: false,
+      bounceRateThreshold: 8,
+      schedule: null,
+      maxNewPerDay: null,
+      stopOn: 'reply',
+      trackOpens: false,
+      trackClicks: false,
+      unsubscribeText: null,
+      sendAsPlainText: false,
+      winnerMetric: null,
+      winnerMinSends: null,
+      mailboxes: Array.from({ length: shape.mailboxes }, (_, index) => ({
+        smtpHost: '127.0.0.1',
+        smtpPort: inbox.port,
+        smtpSecurity: 'none' as const,
+        smtpUsername: `sender${index}@${name.toLowerCase().replace(/\W+/g, '-')}.test`,
+        smtpPassword: 'password',
+        dailyLimit: 1000,
+      })),
+      steps: Array.from({ length: shape.steps }, (_, index) => ({
+        position: index + 1,
+        delayMinutes: index === 0 ? 0 : 3 / 60,
+        subject: `Step ${index + 1} for {{first_name}}`,
+        bodyHtml: `<p>Step ${index + 1}</p>`,
+        bodyText: null,
+        variants: [],
+      })),
+    });
+    for (let index = 0; index < shape.enrollments; index += 1) {
+      await services.enrollments.enrollContact(organizationId, campaign.id, {
+        contact: {
+          email: `${name.split(' ')[0]!.toLowerCase()}${index}@example.test`,
+          fields: { first_name: `C${index}` },
+          timezone: null,
+        },
+        batchNumber: 1,
+        priority: 0,
+      });
+    }
+    return { campaign, organizationId, services };
+  }
+
+  /** Polls until every enrollment of the campaign has completed (a query failing while Postgres restarts is a no). */
+  async function allCompleted(campaignId: string, count: number): Promise<void> {
+    await eventually(
+      async () => {
+        const rows: { count: string }[] = await db.dataSource
+          .query(`SELECT count(*) AS count FROM enrollments WHERE campaign_id = $1 AND status = 'completed'`, [
+            campaignId,
+          ])
+          .catch(() => [{ count: '0' }]);
+        return Number(rows[0]!.count) === count;
+      },
+      { timeoutMs: 8 * 60_000, intervalMs: 1_000, what: 'every enrollment to complete' },
+    );
+  }
+
   beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sequencer-crash-'));
     await fs.chmod(dir, 0o755);
@@ -150,55 +226,12 @@ describe('exactly once through crashes', () => {
   it(
     'when workers are killed and Temporal and Postgres restart mid-run, then every step is sent exactly once',
     async () => {
-      const services = createServices(db, new SecretBox(config.secretKey!), client, {
-        taskQueue: config.temporal.taskQueue,
-        logger,
-        mailHosts: createMailHostResolver({ servers: [], timeoutMs: 500 }),
-        publicBaseUrl: config.publicBaseUrl,
+      const { campaign, organizationId, services } = await enrolledCampaign('Crash test', {
+        enrollments: ENROLLMENTS,
+        steps: STEPS,
+        mailboxes: MAILBOXES,
+        restSeconds: REST_SECONDS,
       });
-      const { organizationId } = await services.organizations.create('crash test');
-      const campaign = await services.campaigns.create(organizationId, {
-        name: 'Crash test',
-        evergreen: false,
-        listUuids: [],
-        outreachId: null,
-        minWaitSeconds: REST_SECONDS,
-        maxWaitSeconds: REST_SECONDS,
-        verifyEmailMx: false,
-        bounceRateThreshold: 8,
-        schedule: null,
-        maxNewPerDay: null,
-        stopOn: 'reply',
-        trackOpens: false,
-        trackClicks: false,
-        unsubscribeText: null,
-        sendAsPlainText: false,
-        winnerMetric: null,
-        winnerMinSends: null,
-        mailboxes: Array.from({ length: MAILBOXES }, (_, index) => ({
-          smtpHost: '127.0.0.1',
-          smtpPort: inbox.port,
-          smtpSecurity: 'none' as const,
-          smtpUsername: `sender${index}@crash.test`,
-          smtpPassword: 'password',
-          dailyLimit: 1000,
-        })),
-        steps: Array.from({ length: STEPS }, (_, index) => ({
-          position: index + 1,
-          delayMinutes: index === 0 ? 0 : 3 / 60,
-          subject: `Step ${index + 1} for {{first_name}}`,
-          bodyHtml: `<p>Step ${index + 1}</p>`,
-          bodyText: null,
-          variants: [],
-        })),
-      });
-      for (let index = 0; index < ENROLLMENTS; index += 1) {
-        await services.enrollments.enrollContact(organizationId, campaign.id, {
-          contact: { email: `crash${index}@example.test`, fields: { first_name: `C${index}` }, timezone: null },
-          batchNumber: 1,
-          priority: 0,
-        });
-      }
       await Promise.all([startWorker(), startWorker()]);
       await services.enrollments.dispatch(organizationId, campaign.id, undefined);
 
@@ -223,18 +256,7 @@ describe('exactly once through crashes', () => {
         }
       }
 
-      const completed = async (): Promise<number> => {
-        const [row] = await db.dataSource.query(
-          `SELECT count(*) AS count FROM enrollments WHERE campaign_id = $1 AND status = 'completed'`,
-          [campaign.id],
-        );
-        return Number(row.count);
-      };
-      await eventually(async () => (await completed().catch(() => 0)) === ENROLLMENTS, {
-        timeoutMs: 8 * 60_000,
-        intervalMs: 1_000,
-        what: 'every enrollment to complete',
-      });
+      await allCompleted(campaign.id, ENROLLMENTS);
 
       const rows: { message_id: string; status: string }[] = await db.dataSource.query(
         'SELECT message_id, status FROM messages WHERE campaign_id = $1',
@@ -287,6 +309,52 @@ describe('exactly once through crashes', () => {
       );
       // Measured at the SMTP server: delivery latency may shift a send by a few milliseconds either way.
       expect(Math.min(...gaps)).toBeGreaterThanOrEqual(REST_SECONDS * 1000 - 200);
+    },
+    10 * 60_000,
+  );
+
+  it(
+    'when workers get SIGTERM mid-run (a deploy), then each stops within its grace time and every step is sent exactly once, none in doubt',
+    async () => {
+      const GRACEFUL = { enrollments: 40, steps: 2, mailboxes: 4, restSeconds: 0 };
+      const { campaign, organizationId, services } = await enrolledCampaign('Graceful deploy', GRACEFUL);
+      // The first test's workers are still polling: the deploy replaces every one of them.
+      if (workers.size === 0) await startWorker();
+      await services.enrollments.dispatch(organizationId, campaign.id, undefined);
+
+      const stopTimes: number[] = [];
+      for (let round = 0; round < 3; round += 1) {
+        await sleep(1_500);
+        const old = [...workers];
+        await startWorker(); // the new version comes up before the old one goes, as a rolling deploy does
+        for (const worker of old) {
+          const stopped = Date.now();
+          const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
+          worker.kill('SIGTERM');
+          expect(await exited).toBe(0);
+          stopTimes.push(Date.now() - stopped);
+        }
+      }
+      await allCompleted(campaign.id, GRACEFUL.enrollments);
+
+      const rows: { message_id: string; status: string }[] = await db.dataSource.query(
+        'SELECT message_id, status FROM messages WHERE campaign_id = $1',
+        [campaign.id],
+      );
+      const delivered = (await readCapturedMessages(inbox.dir)).filter((message) =>
+        rows.some((row) => row.message_id === message.messageId),
+      );
+      process.stdout.write(
+        `\nGraceful deploy: ${rows.length} steps, ${delivered.length} delivered, stops took ` +
+          `${stopTimes.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ')}\n`,
+      );
+      expect(rows).toHaveLength(GRACEFUL.enrollments * GRACEFUL.steps);
+      // Graceful: in-flight sends finish before the process exits, so none is left in doubt.
+      expect(rows.filter((row) => row.status !== 'sent')).toEqual([]);
+      expect(delivered).toHaveLength(rows.length);
+      expect(new Set(delivered.map((message) => message.messageId)).size).toBe(rows.length);
+      // Bounded: in-flight activities get 20 s, so no worker needs more than half a minute to stop.
+      expect(Math.max(...stopTimes)).toBeLessThan(30_000);
     },
     10 * 60_000,
   );
