@@ -89,7 +89,7 @@ export function createApp(deps: AppDeps): Express {
   const api = express.Router();
   // Authenticate before reading the body: a request without a key is a 401 whatever it carries.
   api.use(requireApiKey(deps.organizations));
-  if (deps.rateLimit.requests > 0) api.use(rateLimitPerApiKey(deps.rateLimit, deps.rateLimit.store));
+  if (deps.rateLimit.requests > 0) api.use(rateLimitPerApiKey(deps.rateLimit));
   api.use(express.json({ limit: '5mb' }), rejectNulCharacters);
   api.use('/campaigns', campaignRoutes(deps), campaignContentRoutes(deps), enrollmentRoutes(deps));
   api.use('/lists', listRoutes(deps));

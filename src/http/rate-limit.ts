@@ -17,11 +17,11 @@ export interface RateLimitSettings {
  * Runs after authentication, so only valid keys are counted. The store is pluggable; the default counts in Postgres,
  * so several API processes share one limit.
  */
-export function rateLimitPerApiKey(settings: RateLimitSettings, store: Store): RequestHandler {
+export function rateLimitPerApiKey(settings: RateLimitSettings & { store: Store }): RequestHandler {
   return rateLimit({
     windowMs: settings.windowMs,
     limit: settings.requests,
-    store,
+    store: settings.store,
     standardHeaders: 'draft-6',
     legacyHeaders: false,
     // The key itself is a secret: the counter is kept under its digest.
