@@ -85,6 +85,65 @@ export async function startEmbeddedPostgres(options: {
 }
 
 /**
+ * For short commands (the admin CLI) beside a running `npm start`: connects to the embedded server running from
+ * `dir` and leaves it running (`stop` does nothing), or, when none runs, starts one that `stop` stops.
+ * startEmbeddedPostgres alone would stop a running server as a leftover, under the processes using it.
+ */
+export async function connectOrStartEmbeddedPostgres(options: {
+  dir: string;
+  port: number;
+  logger: Logger;
+}): Promise<EmbeddedPostgresHandle> {
+  const { dir, port } = options;
+  const runningPid = await runningServerPid(dir);
+  if (runningPid === null) {
+    // In the terminal's process group: a Ctrl-C stops it with the command rather than leaving it behind.
+    return startEmbeddedPostgres({ ...options, ownProcessGroup: false });
+  }
+  const password = (await fs.readFile(path.join(dir, 'password'), 'utf8')).trim();
+  const url = (database: string) => `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  try {
+    await connectWithin(url('postgres'), 10_000);
+    await ensureDatabase(url('postgres'), DATABASE_NAME);
+  } catch (error) {
+    throw new Error(
+      `The embedded PostgreSQL server running from ${dir} (pid ${runningPid}) does not answer on port ${port} ` +
+        `(${(error as Error).message}). Set EMBEDDED_POSTGRES_PORT to the port \`npm start\` uses.`,
+    );
+  }
+  return { databaseUrl: url(DATABASE_NAME), stop: () => Promise.resolve() };
+}
+
+/** The pid of a live postgres process that either pid file of the cluster under `dir` names, else null. */
+async function runningServerPid(dir: string): Promise<number | null> {
+  for (const file of [path.join(dir, 'server.pid'), path.join(dir, 'cluster', 'postmaster.pid')]) {
+    const pid = Number((await fs.readFile(file, 'utf8').catch(() => '')).split('\n')[0]);
+    if (!Number.isInteger(pid) || pid <= 0) continue;
+    // The command line is checked, not just the pid, so a recycled pid is not taken for the server.
+    const commandLine = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (commandLine.includes('postgres')) return pid;
+  }
+  return null;
+}
+
+async function connectWithin(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+    try {
+      await client.connect();
+      await client.end();
+      return;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      // A server that is starting up or recovering answers with an error for a few seconds.
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+/**
  * embedded-postgres registers SIGINT/SIGTERM handlers (async-exit-hook) that stop its clusters and exit the
  * process; we stop things in order ourselves, so those handlers are removed as the module loads.
  */

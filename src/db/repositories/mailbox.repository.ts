@@ -225,6 +225,22 @@ export class MailboxRepository {
     return mailboxes.map((mailbox) => ({ mailbox, sentToday: sent.get(mailbox.id) ?? 0 }));
   }
 
+  /**
+   * Every mailbox, or an organization's, oldest first, with the new conversations (step-1 sends) each started since
+   * `since`, across every campaign.
+   */
+  async usageForOrganization(organizationId: string | null, since: Date): Promise<MailboxUsage[]> {
+    const mailboxes = await this.manager.find(MailboxEntity, {
+      where: organizationId ? { organizationId } : {},
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+    const sent = await this.newConversationsSince(
+      mailboxes.map((mailbox) => mailbox.id),
+      since,
+    );
+    return mailboxes.map((mailbox) => ({ mailbox, sentToday: sent.get(mailbox.id) ?? 0 }));
+  }
+
   /** Step-1 sends per mailbox since `since`, across every campaign: what a mailbox's daily limit counts. */
   private async newConversationsSince(mailboxIds: string[], since: Date): Promise<Map<string, number>> {
     if (mailboxIds.length === 0) return new Map();
