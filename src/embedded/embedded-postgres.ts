@@ -68,7 +68,7 @@ export async function startEmbeddedPostgres(options: {
   );
   const adminUrl = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   try {
-    await waitForConnections(adminUrl, server.exited);
+    await waitForConnections(adminUrl, { timeoutMs: 60_000, exited: server.exited });
     await ensureDatabase(adminUrl, DATABASE_NAME);
   } catch (error) {
     await server.stop('SIGKILL', 1_000);
@@ -103,7 +103,7 @@ export async function connectOrStartEmbeddedPostgres(options: {
   const password = (await fs.readFile(path.join(dir, 'password'), 'utf8')).trim();
   const url = (database: string) => `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   try {
-    await connectWithin(url('postgres'), 10_000);
+    await waitForConnections(url('postgres'), { timeoutMs: 10_000 });
     await ensureDatabase(url('postgres'), DATABASE_NAME);
   } catch (error) {
     throw new Error(
@@ -124,23 +124,6 @@ async function runningServerPid(dir: string): Promise<number | null> {
     if (commandLine.includes('postgres')) return pid;
   }
   return null;
-}
-
-async function connectWithin(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
-    try {
-      await client.connect();
-      await client.end();
-      return;
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      // A server that is starting up or recovering answers with an error for a few seconds.
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
 }
 
 /**
@@ -171,10 +154,14 @@ function postgresUserIds(): { uid: number; gid: number } {
   return { uid: id('-u'), gid: id('-g') };
 }
 
-async function waitForConnections(url: string, exited: Promise<number | null>): Promise<void> {
+/** Retries until the server accepts a connection: one starting up or recovering refuses for a few seconds. */
+async function waitForConnections(
+  url: string,
+  options: { timeoutMs: number; exited?: Promise<number | null> },
+): Promise<void> {
   let exitCode: number | null | undefined;
-  void exited.then((code) => (exitCode = code));
-  const deadline = Date.now() + 60_000;
+  void options.exited?.then((code) => (exitCode = code));
+  const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     if (exitCode !== undefined) throw new Error(`postgres exited with code ${exitCode}`);
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
