@@ -54,28 +54,33 @@ export default async function globalSetup(): Promise<void> {
       onProgress: (message) => process.stdout.write(`${message}\n`),
     });
     // Not in their own process group: a Ctrl-C on `npm test` takes the servers down too.
-    const [postgres, temporal] = await Promise.all([
-      startEmbeddedPostgres({ dir: path.join(dir, 'postgres'), port: postgresPort!, logger, ownProcessGroup: false }),
-      startTemporalDevServer({
-        cliPath: cli.path,
-        dir: path.join(dir, 'temporal'),
-        port: temporalPort!,
-        uiPort: uiPort!,
-        logger,
-        ownProcessGroup: false,
-      }),
-    ]);
+    // The Temporal dev server last: it binds internal services to ports it picks as free, and could take one chosen
+    // for Postgres or Dovecot before they have bound it.
+    const postgres = await startEmbeddedPostgres({
+      dir: path.join(dir, 'postgres'),
+      port: postgresPort!,
+      logger,
+      ownProcessGroup: false,
+    });
     shutdown.add('postgres', postgres.stop);
+    // Replies and bounce reports are read from a real IMAP server; a test may restart it, so it is stopped by dir.
+    const imapDir = path.join(dir, 'dovecot');
+    const imap = await startDovecot({ dir: imapDir, port: imapPort! });
+    shutdown.add('dovecot', () => stopDovecot(imapDir));
+    const temporal = await startTemporalDevServer({
+      cliPath: cli.path,
+      dir: path.join(dir, 'temporal'),
+      port: temporalPort!,
+      uiPort: uiPort!,
+      logger,
+      ownProcessGroup: false,
+    });
     shutdown.add('temporal', temporal.stop);
 
     const db = await openDatabase(postgres.databaseUrl, logger, shutdown);
     await openTemporalClient(config, temporal.address, logger, shutdown);
     const inbox = await startCaptureInbox({ dir: path.join(dir, 'inbox'), port: 0, logger });
     shutdown.add('smtp server', inbox.close);
-    // Replies and bounce reports are read from a real IMAP server; a test may restart it, so it is stopped by dir.
-    const imapDir = path.join(dir, 'dovecot');
-    const imap = await startDovecot({ dir: imapDir, port: imapPort! });
-    shutdown.add('dovecot', () => stopDovecot(imapDir));
     await runWorker(config, temporal.address, { db, secrets: new SecretBox(config.secretKey!), logger }, shutdown);
 
     const info: StackInfo = {

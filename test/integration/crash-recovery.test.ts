@@ -211,7 +211,10 @@ describe('exactly once through crashes', () => {
         pathEnv: config.searchPath,
       })
     ).path;
-    await Promise.all([startPostgres(), startTemporal()]);
+    // One after the other: the Temporal dev server binds internal services to ports it picks as free, and could take
+    // the one chosen for Postgres before Postgres has bound it.
+    await startPostgres();
+    await startTemporal();
     db = await openDatabase(postgres!.databaseUrl, logger, shutdown);
     ({ client } = await openTemporalClient(config, temporal!.address, logger, shutdown));
     inbox = await startCaptureInbox({ dir: path.join(dir, 'inbox'), port: 0, logger });
