@@ -2,7 +2,7 @@ import path from 'node:path';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { connectAndMigrate, createDataSource } from '../db/data-source';
-import { startEmbeddedPostgres } from '../embedded/embedded-postgres';
+import { connectOrStartEmbeddedPostgres } from '../embedded/embedded-postgres';
 
 /** `npm run migrate`: applies pending migrations to DATABASE_URL, or to the embedded Postgres under DATA_DIR. */
 async function migrate(): Promise<void> {
@@ -10,7 +10,8 @@ async function migrate(): Promise<void> {
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const embedded = config.databaseUrl
     ? null
-    : await startEmbeddedPostgres({
+    : // Beside a running `npm start`, its server is used as it is, not stopped as a leftover.
+      await connectOrStartEmbeddedPostgres({
         dir: path.join(config.dataDir, 'postgres'),
         port: config.embeddedPostgresPort,
         logger,

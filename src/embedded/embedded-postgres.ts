@@ -85,7 +85,7 @@ export async function startEmbeddedPostgres(options: {
 }
 
 /**
- * For short commands (the admin CLI) beside a running `npm start`: connects to the embedded server running from
+ * For short commands (the admin CLI, migrate) beside a running `npm start`: connects to the embedded server running from
  * `dir` and leaves it running (`stop` does nothing), or, when none runs, starts one that `stop` stops.
  * startEmbeddedPostgres alone would stop a running server as a leftover, under the processes using it.
  */
