@@ -1,5 +1,5 @@
 import cors from 'cors';
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import type { Store } from 'express-rate-limit';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -32,6 +32,7 @@ import { rejectNulCharacters } from './http/reject-nul';
 import { publicRoutes } from './http/public.routes';
 import { rateLimitPerApiKey, type RateLimitSettings } from './http/rate-limit';
 import { metricsRoutes } from './http/metrics.routes';
+import { docsRoutes } from './http/docs.routes';
 
 export interface AppDeps {
   logger: Logger;
@@ -54,6 +55,27 @@ export interface AppDeps {
   corsOrigins: string[];
   /** The Temporal worker's exporter in this process (`npm start`), appended to `/metrics`; null = none. */
   temporalMetricsUrl: string | null;
+}
+
+/** Where the authenticated API is mounted. */
+export const API_BASE = '/api/v1';
+
+/**
+ * Every router of the app: `open` ones at the root without an API key, `api` ones by their path under API_BASE.
+ * One table for createApp and for the test that checks each route is in the OpenAPI document.
+ */
+export function routeTable(deps: AppDeps): { open: Router[]; api: Array<[path: string, routers: Router[]]> } {
+  return {
+    open: [metricsRoutes(deps.temporalMetricsUrl), healthRoutes(deps.readiness), docsRoutes(), publicRoutes(deps)],
+    api: [
+      ['/campaigns', [campaignRoutes(deps), campaignContentRoutes(deps), enrollmentRoutes(deps)]],
+      ['/lists', [listRoutes(deps)]],
+      ['/outreaches', [outreachRoutes(deps)]],
+      ['/contacts', [contactRoutes(deps)]],
+      ['/block_list', [blockListRoutes(deps)]],
+      ['/events', [eventRoutes(deps)]],
+    ],
+  };
 }
 
 /** Builds the HTTP application; starting a server is the caller's business (tests listen on port 0). */
@@ -82,22 +104,16 @@ export function createApp(deps: AppDeps): Express {
       },
     }),
   );
-  app.use(metricsRoutes(deps.temporalMetricsUrl));
-  app.use(healthRoutes(deps.readiness));
-  app.use(publicRoutes(deps));
+  const routes = routeTable(deps);
+  app.use(...routes.open);
 
   const api = express.Router();
   // Authenticate before reading the body: a request without a key is a 401 whatever it carries.
   api.use(requireApiKey(deps.organizations));
   if (deps.rateLimit.requests > 0) api.use(rateLimitPerApiKey(deps.rateLimit));
   api.use(express.json({ limit: '5mb' }), rejectNulCharacters);
-  api.use('/campaigns', campaignRoutes(deps), campaignContentRoutes(deps), enrollmentRoutes(deps));
-  api.use('/lists', listRoutes(deps));
-  api.use('/outreaches', outreachRoutes(deps));
-  api.use('/contacts', contactRoutes(deps));
-  api.use('/block_list', blockListRoutes(deps));
-  api.use('/events', eventRoutes(deps));
-  app.use('/api/v1', api);
+  for (const [path, routers] of routes.api) api.use(path, ...routers);
+  app.use(API_BASE, api);
 
   app.use(routeNotFound);
   app.use(errorHandler);

@@ -5,9 +5,11 @@ import type { SendCounts } from '../db/repositories/stats.repository';
 import type { CampaignDetails } from '../domain/campaigns/campaign.service';
 import type { EnrollmentDetails } from '../domain/enrollments/enrollment.service';
 import type { EnrollmentEntity } from '../db/entities/enrollment.entity';
+import type { CampaignSummaryView } from './campaign.responses';
+import type { EnrollmentView } from './enrollment.responses';
 
 /** API shapes (snake_case, as in the reference); passwords never appear. */
-export function presentCampaignSummary(campaign: CampaignEntity) {
+export function presentCampaignSummary(campaign: CampaignEntity): CampaignSummaryView {
   return {
     id: campaign.id,
     name: campaign.name,
@@ -142,7 +144,7 @@ function sendCounts(counts: SendCounts) {
   };
 }
 
-export function presentEnrollment(enrollment: EnrollmentEntity) {
+export function presentEnrollment(enrollment: EnrollmentEntity): EnrollmentView {
   return {
     id: enrollment.id,
     campaign_id: enrollment.campaignId,

@@ -2,7 +2,8 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { AppError, type ErrorCode } from '../domain/errors';
 
-const STATUS_BY_CODE: Record<ErrorCode, number> = {
+/** The HTTP status of each error code; the OpenAPI document groups the codes an operation can answer by it. */
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   bad_request: 400,
   malformed_json: 400,
   unauthorized: 401,

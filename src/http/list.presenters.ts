@@ -1,9 +1,10 @@
 import type { ContactEntity } from '../db/entities/contact.entity';
 import type { ListSummary } from '../db/repositories/list.repository';
 import type { ImportCounts } from '../domain/contacts/contact-import';
+import type { ContactView, ImportCountsView, ListView } from './list.responses';
 
 /** A list as the reference API shows it (`campaign_id` is the campaign's uuid here). */
-export function presentList(summary: ListSummary) {
+export function presentList(summary: ListSummary): ListView {
   const { list, campaign } = summary;
   return {
     id: Number(list.id),
@@ -18,7 +19,7 @@ export function presentList(summary: ListSummary) {
   };
 }
 
-export function presentContact(contact: ContactEntity) {
+export function presentContact(contact: ContactEntity): ContactView {
   return {
     id: contact.id,
     email: contact.email,
@@ -31,7 +32,7 @@ export function presentContact(contact: ContactEntity) {
   };
 }
 
-export function presentImportCounts(counts: ImportCounts) {
+export function presentImportCounts(counts: ImportCounts): ImportCountsView {
   return {
     total_submitted: counts.totalSubmitted,
     total_added: counts.newContacts + counts.existingContactsAdded,

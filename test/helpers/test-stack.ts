@@ -23,6 +23,8 @@ export interface TestStack {
   app: Express;
   /** Another app on the same services, with some of its settings changed (a logger, a rate limit, CORS). */
   appWith(overrides: Partial<AppDeps>): Express;
+  /** What `app` is built from. */
+  deps: AppDeps;
   db: Database;
   temporal: Client;
   services: ReturnType<typeof createServices>;
@@ -67,25 +69,25 @@ export async function connectTestStack(): Promise<TestStack> {
     logger,
     inbound: new InboundMailService(db, services.enrollmentControl, logger),
   });
-  const appWith = (overrides: Partial<AppDeps>) =>
-    createApp({
-      logger,
-      ...services,
-      readiness: {
-        postgres: () => db.ping(),
-        temporal: async () => void (await connection.workflowService.getSystemInfo({})),
-      },
-      // Suites fire requests back to back with one key; test/integration/api-protection.test.ts tests the limit.
-      rateLimit: { requests: 0, windowMs: 2000, store: new PostgresRateLimitStore(db) },
-      corsOrigins: [],
-      temporalMetricsUrl: null,
-      ...overrides,
-    });
+  const deps: AppDeps = {
+    logger,
+    ...services,
+    readiness: {
+      postgres: () => db.ping(),
+      temporal: async () => void (await connection.workflowService.getSystemInfo({})),
+    },
+    // Suites fire requests back to back with one key; test/integration/api-protection.test.ts tests the limit.
+    rateLimit: { requests: 0, windowMs: 2000, store: new PostgresRateLimitStore(db) },
+    corsOrigins: [],
+    temporalMetricsUrl: null,
+  };
+  const appWith = (overrides: Partial<AppDeps>) => createApp({ ...deps, ...overrides });
   const app = appWith({});
   return {
     info,
     app,
     appWith,
+    deps,
     db,
     temporal: client,
     services,

@@ -72,7 +72,7 @@ export class CampaignControlService {
       const action = change.to === 'paused' ? 'paused' : 'resumed';
       throw new AppError(
         change.refusal,
-        `Only a ${change.from} campaign can be ${action}; this one is ${campaign.status}.`,
+        `Only ${change.from === 'active' ? 'an' : 'a'} ${change.from} campaign can be ${action}; this one is ${campaign.status}.`,
         {
           extra: { current_state: campaign.status },
         },

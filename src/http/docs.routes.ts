@@ -1,0 +1,20 @@
+import { Router } from 'express';
+import swaggerUi from 'swagger-ui-express';
+import { openApiDocument } from './openapi/document';
+
+/** `/openapi.json` and `/docs`, an API reference page served from npm (swagger-ui-dist): nothing from a CDN. */
+export function docsRoutes(): Router {
+  const router = Router();
+  router.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+  router.use(
+    '/docs',
+    swaggerUi.serve,
+    swaggerUi.setup(undefined, {
+      customSiteTitle: 'Sequencer API reference',
+      swaggerOptions: { url: '/openapi.json', persistAuthorization: true, tryItOutEnabled: false },
+    }),
+  );
+  return router;
+}

@@ -1,0 +1,62 @@
+import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
+import type { oas31 } from 'zod-openapi';
+import { campaignPaths } from './campaign.paths';
+import { enrollmentPaths } from './enrollment.paths';
+import { listPaths } from './list.paths';
+import { operationsPaths } from './operations.paths';
+import { organizationPaths } from './organization.paths';
+
+const DESCRIPTION = `Cold-email sequences on Temporal: import contacts into lists, create campaigns with steps and
+mailboxes, enroll contacts and dispatch; each enrollment is a durable workflow you can pause, resume and stop.
+
+**Authentication:** send your API key as \`X-API-KEY: <key>\` or \`Authorization: Bearer <key>\`. Keys belong to one
+organization; \`npm run cli -- key create\` makes one.
+
+**Envelope:** a success is \`{"status":"success","data":…}\`, sometimes with \`message\` or \`total\`. An error is
+\`{"status":"error","code":…,"message":…,"errors":[…]}\` with a stable snake_case \`code\` to branch on.
+
+**Rate limits:** each API key may make 10 requests per 2 seconds by default (a bulk import counts as one). Every
+answer carries \`RateLimit-Limit\`, \`RateLimit-Remaining\` and \`RateLimit-Reset\`; over the limit the answer is 429
+\`rate_limited\` with \`Retry-After\`.
+
+**Request ids:** send \`X-Request-Id\` (letters, digits, \`.\`, \`_\`, \`-\`; up to 100) or get a generated one back in
+the same header; the logs carry it.`;
+
+/** Every documented path; a route that is not here fails test/integration/openapi.test.ts. */
+const PATHS: ZodOpenApiPathsObject[] = [campaignPaths, enrollmentPaths, listPaths, organizationPaths, operationsPaths];
+
+let built: oas31.OpenAPIObject | undefined;
+
+/** The OpenAPI 3.1 document, generated from the same zod schemas the routes parse with (built once). */
+export function openApiDocument(): oas31.OpenAPIObject {
+  built ??= createDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Sequencer API',
+      version: '1.0.0',
+      description: DESCRIPTION,
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [{ url: '/', description: 'This server' }],
+    security: [{ apiKey: [] }, { bearer: [] }],
+    tags: [
+      { name: 'Campaigns', description: 'Campaigns, their steps, mailboxes and statistics.' },
+      { name: 'Enrollments', description: 'One contact in one campaign: a durable workflow.' },
+      { name: 'Lists', description: 'Lists of contacts, imported as JSON or CSV.' },
+      { name: 'Contacts', description: 'Contacts across lists and campaigns.' },
+      { name: 'Outreaches', description: 'Groups of campaigns.' },
+      { name: 'Block list', description: 'Emails and domains that are never sent to.' },
+      { name: 'Events', description: 'Integrations pause, resume and stop enrollments.' },
+      { name: 'Operations', description: 'Health, readiness, metrics and this document; no API key.' },
+      { name: 'Message links', description: 'The links in sent messages: unsubscribe, open pixel, click redirect.' },
+    ],
+    components: {
+      securitySchemes: {
+        apiKey: { type: 'apiKey', in: 'header', name: 'X-API-KEY', description: 'Your organization’s API key.' },
+        bearer: { type: 'http', scheme: 'bearer', description: 'The same API key, as a bearer token.' },
+      },
+    },
+    paths: Object.assign({}, ...PATHS) as ZodOpenApiPathsObject,
+  });
+  return built;
+}
