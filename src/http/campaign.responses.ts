@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CAMPAIGN_STATUSES } from '../db/entities/campaign.entity';
-import { timestamp } from './list.responses';
+import { timestamp } from './response-fields';
 
 /** The shapes the campaign routes answer with: the presenters return these types, the OpenAPI document shows them. */
 export const campaignSummaryResponse = z

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ENROLLMENT_STATUSES } from '../db/entities/enrollment.entity';
-import { timestamp } from './list.responses';
+import { timestamp } from './response-fields';
 
 /** The shapes the enrollment routes answer with: the presenters return these types, the OpenAPI document shows them. */
 export const enrollmentResponse = z

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { CONTACT_STATUSES } from '../db/entities/contact.entity';
+import { timestamp } from './response-fields';
 
 /** The shapes the list routes answer with: the presenters return these types, the OpenAPI document shows them. */
-export const timestamp = z.iso.datetime().meta({ example: '2026-11-22T09:30:00.000Z' });
-
 export const listResponse = z
   .object({
     id: z.number().int().meta({ description: 'The numeric id of the reference API; use `uuid` in paths.' }),
