@@ -99,6 +99,11 @@ export function createApp(deps: AppDeps): Express {
         return id;
       },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+      // The completion line is written by pino-http's own logger, not the req.log the API-key check extends.
+      customProps: (_req, res) => {
+        const organizationId = (res as express.Response).locals?.organizationId;
+        return organizationId ? { organizationId } : {};
+      },
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
       },

@@ -13,6 +13,8 @@ export function docsRoutes(): Router {
     swaggerUi.serve,
     swaggerUi.setup(undefined, {
       customSiteTitle: 'Sequencer API reference',
+      // The top bar is a box to load other documents: not what this page is for.
+      customCss: '.swagger-ui .topbar { display: none }',
       swaggerOptions: { url: '/openapi.json', persistAuthorization: true, tryItOutEnabled: false },
     }),
   );

@@ -1,6 +1,9 @@
+import crypto from 'node:crypto';
 import request from 'supertest';
+import { createLogger } from '../../src/logger';
+import { campaignBody } from '../helpers/factories';
 import { PostgresRateLimitStore } from '../../src/http/rate-limit';
-import { connectTestStack, type TestStack } from '../helpers/test-stack';
+import { connectTestStack, eventually, type TestStack } from '../helpers/test-stack';
 
 describe('an API that protects itself: rate limits, security headers, CORS', () => {
   let stack: TestStack;
@@ -93,6 +96,78 @@ describe('an API that protects itself: rate limits, security headers, CORS', () 
       expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example.com');
       const other = await request(app).get('/healthz').set('Origin', 'https://evil.example.com');
       expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    });
+  });
+
+  describe('structured logs', () => {
+    /** An app whose JSON log lines land in `lines`, at the most verbose level. */
+    function loggedApp() {
+      const lines: string[] = [];
+      const logger = createLogger('trace', {}, { write: (line: string) => void lines.push(line) });
+      const entries = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      return { app: stack.appWith({ logger }), lines, entries };
+    }
+    const requestLine = (entries: () => Record<string, unknown>[], id: string) =>
+      eventually(async () => entries().find((entry) => (entry.req as { id?: string } | undefined)?.id === id), {
+        what: `the log line of request ${id}`,
+        timeoutMs: 5_000,
+      });
+
+    it('when a request creates a mailbox with SMTP, IMAP and DKIM secrets, then its log line carries the request id and organization and no secret', async () => {
+      const { app, lines, entries } = loggedApp();
+      const { apiKey, organizationId } = await stack.newOrganization();
+      const secrets = {
+        smtp_password: `smtp-${crypto.randomBytes(12).toString('hex')}`,
+        imap_password: `imap-${crypto.randomBytes(12).toString('hex')}`,
+        dkim_private_key: crypto.generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }),
+      };
+      const body = campaignBody(stack.info);
+      Object.assign(body.campaign.smtp_credentials[0]!, secrets, {
+        imap_host: '127.0.0.1',
+        imap_port: 993,
+        imap_username: 'inbox@sender.test',
+        dkim_domain: 'sender.test',
+        dkim_selector: 's1',
+      });
+
+      const created = await request(app)
+        .post('/api/v1/campaigns')
+        .set('X-API-KEY', apiKey)
+        .set('X-Request-Id', 'import-job-42.attempt_1')
+        .send(body)
+        .expect(201);
+
+      expect(created.headers['x-request-id']).toBe('import-job-42.attempt_1');
+      const line = await requestLine(entries, 'import-job-42.attempt_1');
+      expect(line).toMatchObject({
+        level: 30,
+        organizationId,
+        req: { method: 'POST', url: '/api/v1/campaigns' },
+        res: { statusCode: 201 },
+      });
+      const log = lines.join('');
+      const keyBody = (secrets.dkim_private_key as string).split('\n')[1]!;
+      for (const secret of [secrets.smtp_password, secrets.imap_password, keyBody, apiKey]) {
+        expect(log).not.toContain(secret);
+      }
+    });
+
+    it('when a request has no usable X-Request-Id, then a uuid is generated, echoed back and logged', async () => {
+      const { app, entries } = loggedApp();
+      const { apiKey } = await stack.newOrganization();
+
+      const generated = await request(app).get('/api/v1/lists').set('X-API-KEY', apiKey).expect(200);
+      const replaced = await request(app)
+        .get('/api/v1/lists')
+        .set('X-API-KEY', apiKey)
+        .set('X-Request-Id', 'two words; and a semicolon')
+        .expect(200);
+
+      for (const answer of [generated, replaced]) {
+        const id = answer.headers['x-request-id'] as string;
+        expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+        expect(await requestLine(entries, id)).toMatchObject({ res: { statusCode: 200 } });
+      }
     });
   });
 });

@@ -1,4 +1,177 @@
-import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { z } from 'zod';
+import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject } from 'zod-openapi';
+import { errorEnvelope } from './operation';
 
-/** The routes without an API key: health, readiness, metrics, this document, and the links in sent messages. */
-export const operationsPaths: ZodOpenApiPathsObject = {};
+const open = { security: [] };
+const html = (description: string, example: string) => ({
+  description,
+  content: { 'text/html': { schema: z.string(), example } },
+});
+const token = {
+  path: z.object({
+    token: z
+      .string()
+      .meta({ description: 'The signed token from the message; altered or forged tokens get 404.', example: 'AbC…' }),
+  }),
+};
+const invalidLink = html('The token does not verify: nothing changed.', '<!doctype html>…<h1>Link not valid</h1>…');
+
+const probe = z.object({ ok: z.boolean(), error: z.string().optional() });
+const readiness = z.object({ postgres: probe, temporal: probe });
+
+const unsubscribePage: ZodOpenApiOperationObject = {
+  ...open,
+  tags: ['Message links'],
+  summary: 'The unsubscribe page',
+  description:
+    'The `List-Unsubscribe` https link and the footer link. Shows the address and a button; following the link ' +
+    'changes nothing, because mail scanners follow links.',
+  requestParams: token,
+  responses: {
+    '200': html('The page with its button (or: already unsubscribed).', '<!doctype html>…<h1>Unsubscribe</h1>…'),
+    '404': invalidLink,
+  },
+};
+
+export const operationsPaths: ZodOpenApiPathsObject = {
+  '/healthz': {
+    get: {
+      ...open,
+      tags: ['Operations'],
+      summary: 'Liveness: the process is up',
+      responses: {
+        '200': {
+          description: 'Always, while the process serves requests.',
+          content: {
+            'application/json': {
+              schema: z.object({ status: z.literal('success'), data: z.object({ status: z.literal('ok') }) }),
+              example: { status: 'success', data: { status: 'ok' } },
+            },
+          },
+        },
+      },
+    },
+  },
+  '/readyz': {
+    get: {
+      ...open,
+      tags: ['Operations'],
+      summary: 'Readiness: Postgres and Temporal, each reported',
+      responses: {
+        '200': {
+          description: 'Both are reachable.',
+          content: {
+            'application/json': {
+              schema: z.object({ status: z.literal('success'), data: readiness }),
+              example: { status: 'success', data: { postgres: { ok: true }, temporal: { ok: true } } },
+            },
+          },
+        },
+        '503': {
+          description: '`service_unavailable`: one of them is not; `data` says which and why.',
+          content: {
+            'application/json': {
+              schema: errorEnvelope,
+              example: {
+                status: 'error',
+                code: 'service_unavailable',
+                message: 'Not ready: a backing service is unreachable.',
+                data: { postgres: { ok: true }, temporal: { ok: false, error: 'timed out' } },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+  '/metrics': {
+    get: {
+      ...open,
+      tags: ['Operations'],
+      summary: 'Prometheus metrics',
+      description:
+        'HTTP latency by route pattern, sends by campaign and outcome, bounces, replies, mailbox slot waits, the ' +
+        "Node process, and the Temporal worker's own series when this process runs one. Counters are per process.",
+      responses: {
+        '200': {
+          description: 'The Prometheus text exposition format.',
+          content: {
+            'text/plain': {
+              schema: z.string(),
+              example: 'sequencer_sends_total{campaign_id="6f1c2a3b-…",outcome="sent"} 2\n',
+            },
+          },
+        },
+      },
+    },
+  },
+  '/openapi.json': {
+    get: {
+      ...open,
+      tags: ['Operations'],
+      summary: 'This OpenAPI 3.1 document',
+      description: 'Generated from the zod schemas the routes validate with. `/docs` renders it.',
+      responses: {
+        '200': { description: 'The document.', content: { 'application/json': { schema: z.looseObject({}) } } },
+      },
+    },
+  },
+  '/u/{token}': {
+    get: unsubscribePage,
+    post: {
+      ...open,
+      tags: ['Message links'],
+      summary: 'Unsubscribe (RFC 8058 one-click)',
+      description:
+        'Mail clients post `List-Unsubscribe=One-Click` here. Unsubscribes the contact at once: every pending or ' +
+        'running enrollment ends `unsubscribed`. Idempotent.',
+      requestParams: token,
+      requestBody: {
+        content: {
+          'application/x-www-form-urlencoded': {
+            schema: z.object({ 'List-Unsubscribe': z.literal('One-Click').optional() }),
+            example: { 'List-Unsubscribe': 'One-Click' },
+          },
+        },
+      },
+      responses: {
+        '200': html('Unsubscribed (also when it already was).', '<!doctype html>…<h1>Unsubscribed</h1>…'),
+        '404': invalidLink,
+      },
+    },
+  },
+  '/t/o/{token}': {
+    get: {
+      ...open,
+      tags: ['Message links'],
+      summary: 'Open pixel',
+      description: "Records the message's first open (campaigns with `track_opens`).",
+      requestParams: token,
+      responses: {
+        '200': {
+          description: 'A transparent 1×1 GIF.',
+          content: { 'image/gif': { schema: z.string().meta({ format: 'binary' }) } },
+        },
+        '404': invalidLink,
+      },
+    },
+  },
+  '/t/c/{token}': {
+    get: {
+      ...open,
+      tags: ['Message links'],
+      summary: 'Click redirect',
+      description:
+        "Records the message's first click (and an open), then redirects to the link's destination, which is " +
+        'signed inside the token (campaigns with `track_clicks`).',
+      requestParams: token,
+      responses: {
+        '302': {
+          description: 'To the destination, without a Referer.',
+          headers: z.object({ Location: z.url().meta({ example: 'https://example.com/pricing' }) }),
+        },
+        '404': invalidLink,
+      },
+    },
+  },
+};

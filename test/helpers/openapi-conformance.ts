@@ -1,0 +1,60 @@
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import type { oas31 } from 'zod-openapi';
+import { openApiDocument } from '../../src/http/openapi/document';
+
+/** JSON Schema 2020-12 (OpenAPI 3.1's dialect) over the document, its `#/components` refs resolvable. */
+export function documentValidator(document: oas31.OpenAPIObject = openApiDocument()) {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema({ $id: 'openapi', components: document.components });
+  const compiled = new Map<string, ValidateFunction>();
+  return {
+    /** The errors of `value` against `schema` (a schema of the document), or [] when it conforms. */
+    errorsOf(schema: unknown, value: unknown): string[] {
+      const source = JSON.stringify(schema).replaceAll('"#/components/', '"openapi#/components/');
+      let validate = compiled.get(source);
+      if (!validate) {
+        validate = ajv.compile(JSON.parse(source) as object);
+        compiled.set(source, validate);
+      }
+      return validate(value)
+        ? []
+        : (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? ''}`.trim());
+    },
+  };
+}
+
+/** The document's template for a concrete path (`/api/v1/lists/9a…` → `/api/v1/lists/{uuid}`), if any. */
+export function pathTemplateOf(document: oas31.OpenAPIObject, path: string): string | undefined {
+  const templates = Object.keys(document.paths ?? {});
+  const literal = templates.find((template) => template === path);
+  if (literal) return literal;
+  return templates.find((template) =>
+    new RegExp(`^${template.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path),
+  );
+}
+
+/**
+ * Why a JSON answer does not match what the document promises for its route and status ([] when it does): an
+ * undocumented status, or a body that fails the schema (responses allow no undocumented field).
+ */
+export function responseMismatches(
+  validator: ReturnType<typeof documentValidator>,
+  document: oas31.OpenAPIObject,
+  answer: { method: string; path: string; status: number; contentType: string | undefined; body: unknown },
+): string[] {
+  const where = `${answer.method.toUpperCase()} ${answer.path} → ${answer.status}`;
+  const template = pathTemplateOf(document, answer.path);
+  if (!template) return [`${where}: the path is not in the document`];
+  const operation = (document.paths![template] as Record<string, oas31.OperationObject | undefined>)[
+    answer.method.toLowerCase()
+  ];
+  if (!operation) return [`${where}: the method is not documented for ${template}`];
+  const response = operation.responses?.[String(answer.status)] as oas31.ResponseObject | undefined;
+  if (!response) return [`${where}: status ${answer.status} is not documented`];
+  if (!answer.contentType?.startsWith('application/json')) return [];
+  const schema = response.content?.['application/json']?.schema;
+  if (!schema) return [`${where}: no JSON body is documented`];
+  return validator.errorsOf(schema, answer.body).map((error) => `${where}: ${error}`);
+}
