@@ -58,3 +58,26 @@ export function responseMismatches(
   if (!schema) return [`${where}: no JSON body is documented`];
   return validator.errorsOf(schema, answer.body).map((error) => `${where}: ${error}`);
 }
+
+let shared: { document: oas31.OpenAPIObject; validator: ReturnType<typeof documentValidator> } | undefined;
+
+/**
+ * A supertest `.expect()` check: the answer matches /openapi.json (its status is documented for the route, its JSON
+ * body fits the schema). The test stack's API client applies it to every call, so every suite checks the document.
+ */
+export function expectDocumented(answer: { status: number; body: unknown; headers: Record<string, string> }): void {
+  const { method, path } = (answer as unknown as { req: { method: string; path: string } }).req;
+  const body = answer.body as { code?: unknown } | undefined;
+  if (answer.status === 404 && body?.code === 'route_not_found') return;
+  shared ??= { document: openApiDocument(), validator: documentValidator() };
+  const mismatches = responseMismatches(shared.validator, shared.document, {
+    method,
+    path: path.split('?')[0]!,
+    status: answer.status,
+    contentType: answer.headers['content-type'],
+    body: answer.body,
+  });
+  if (mismatches.length > 0) {
+    throw new Error(`The answer does not match /openapi.json:\n${mismatches.join('\n')}\n${JSON.stringify(body)}`);
+  }
+}

@@ -17,6 +17,7 @@ import { InboundMailService } from '../../src/domain/inbound/inbound-mail.servic
 import { MailboxReader } from '../../src/domain/inbound/mailbox-reader';
 import { connectClient } from '../../src/temporal/connection';
 import { STACK_FILE_VARIABLE, type StackInfo } from './stack-file';
+import { expectDocumented } from './openapi-conformance';
 
 export interface TestStack {
   info: StackInfo;
@@ -93,22 +94,17 @@ export async function connectTestStack(): Promise<TestStack> {
     services,
     reader,
     newOrganization: () => services.organizations.create(`test-org-${crypto.randomUUID()}`),
-    api: (apiKey) => ({
-      get: (url) => request(app).get(url).set('X-API-KEY', apiKey),
-      post: (url, body) =>
-        body === undefined
-          ? request(app).post(url).set('X-API-KEY', apiKey)
-          : request(app)
-              .post(url)
-              .set('X-API-KEY', apiKey)
-              .send(body as object),
-      patch: (url, body) =>
-        request(app)
-          .patch(url)
-          .set('X-API-KEY', apiKey)
-          .send(body as object),
-      delete: (url) => request(app).delete(url).set('X-API-KEY', apiKey),
-    }),
+    api: (apiKey) => {
+      // Every answer must match what /openapi.json documents for its route and status.
+      const call = (method: 'get' | 'post' | 'patch' | 'delete', url: string) =>
+        request(app)[method](url).set('X-API-KEY', apiKey).expect(expectDocumented);
+      return {
+        get: (url) => call('get', url),
+        post: (url, body) => (body === undefined ? call('post', url) : call('post', url).send(body as object)),
+        patch: (url, body) => call('patch', url).send(body as object),
+        delete: (url) => call('delete', url),
+      };
+    },
     close: async () => {
       services.content.smtp.close();
       await connection.close();
