@@ -39,6 +39,7 @@ runProcess('sequencer', async ({ config, logger, shutdown }) => {
       '',
       'Sequencer is running.',
       `  API            http://localhost:${config.port}/api/v1   (health: /healthz, readiness: /readyz)`,
+      `  API reference  http://localhost:${config.port}/docs   (OpenAPI 3.1: /openapi.json)`,
       `  API key        ${describeKey(bootstrap, config)}`,
       `  Temporal UI    ${backends.temporalUiUrl ?? '(external Temporal: use your own UI)'}`,
       `  Temporal       ${backends.temporalAddress}, namespace "${config.temporal.namespace}"`,
