@@ -1,23 +1,13 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import type { BlockedAddressEntity } from '../db/entities/blocked-address.entity';
 import type { BlockListService } from '../domain/block-list/block-list.service';
 import { presentPagination } from './enrollment.presenters';
 import { sendSuccess } from './envelope';
+import type { BlockListEntryView } from './organization.responses';
+import { blockBodySchema, blockListPageQuerySchema } from './organization.schemas';
 import { pathUuid } from './path-params';
 
-const blockBodySchema = z
-  .object({ email: z.string().max(320).optional(), domain: z.string().max(253).optional() })
-  .refine((body) => (body.email === undefined) !== (body.domain === undefined), {
-    message: 'give either email or domain (one of them, not both)',
-  });
-
-const pageQuerySchema = z.object({
-  page: z.coerce.number().int().min(1).default(1),
-  per_page: z.coerce.number().int().min(1).max(500).default(100),
-});
-
-function presentEntry(entry: BlockedAddressEntity) {
+function presentEntry(entry: BlockedAddressEntity): BlockListEntryView {
   return { id: entry.id, kind: entry.kind, value: entry.value, created_at: entry.createdAt.toISOString() };
 }
 
@@ -26,7 +16,7 @@ export function blockListRoutes(deps: { blockList: BlockListService }): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
-    const query = pageQuerySchema.parse(req.query);
+    const query = blockListPageQuerySchema.parse(req.query);
     const { entries, total } = await deps.blockList.page(res.locals.organizationId, query.page, query.per_page);
     sendSuccess(res, {
       entries: entries.map(presentEntry),

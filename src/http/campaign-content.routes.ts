@@ -1,27 +1,8 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import type { CampaignContentService } from '../domain/campaigns/campaign-content.service';
-import { normalizeEmail } from '../domain/contacts/email';
+import { previewQuerySchema, testSendSchema } from './campaign.schemas';
 import { sendSuccess } from './envelope';
 import { pathUuid } from './path-params';
-
-export const previewQuerySchema = z.object({
-  contact_id: z.uuid({ message: 'give the id (uuid) of the contact to render the steps for' }),
-});
-
-export const testSendSchema = z.object({
-  emails: z
-    .array(
-      z
-        .string()
-        .max(320)
-        .refine((email) => normalizeEmail(email) !== null, { message: 'is not a valid email address' }),
-    )
-    .min(1, 'give at least one address')
-    .max(10, 'at most 10 addresses per test send'),
-  /** Whose fields fill the merge tags; without it they show as `[field]` (or their fallback). */
-  contact_id: z.uuid().optional(),
-});
 
 /** `/campaigns/:id/preview` and `/campaigns/:id/test_send`. */
 export function campaignContentRoutes(deps: { content: CampaignContentService }): Router {

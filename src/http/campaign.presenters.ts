@@ -1,11 +1,17 @@
 import type { CampaignEntity } from '../db/entities/campaign.entity';
-import { SKIP_KINDS } from '../db/entities/enrollment-skip.entity';
+import { SKIP_KINDS, type SkipKind } from '../db/entities/enrollment-skip.entity';
 import type { MailboxEntity } from '../db/entities/mailbox.entity';
 import type { SendCounts } from '../db/repositories/stats.repository';
 import type { CampaignDetails } from '../domain/campaigns/campaign.service';
 import type { EnrollmentDetails } from '../domain/enrollments/enrollment.service';
 import type { EnrollmentEntity } from '../db/entities/enrollment.entity';
-import type { CampaignSummaryView } from './campaign.responses';
+import type {
+  CampaignDetailsView,
+  CampaignSummaryView,
+  CredentialView,
+  EnrollmentDetailsView,
+  SendCountsView,
+} from './campaign.responses';
 import type { EnrollmentView } from './enrollment.responses';
 
 /** API shapes (snake_case, as in the reference); passwords never appear. */
@@ -18,7 +24,7 @@ export function presentCampaignSummary(campaign: CampaignEntity): CampaignSummar
   };
 }
 
-export function presentCampaignDetails(details: CampaignDetails) {
+export function presentCampaignDetails(details: CampaignDetails): CampaignDetailsView {
   const { campaign, totals, rates } = details;
   return {
     ...presentCampaignSummary(campaign),
@@ -99,13 +105,16 @@ export function presentCampaignDetails(details: CampaignDetails) {
       bounced_at: bounce.bouncedAt.toISOString(),
       smtp_response: bounce.smtpResponse,
     })),
-    skipped: Object.fromEntries(SKIP_KINDS.map((kind) => [kind, details.skipped.get(kind) ?? 0])),
+    skipped: Object.fromEntries(SKIP_KINDS.map((kind) => [kind, details.skipped.get(kind) ?? 0])) as Record<
+      SkipKind,
+      number
+    >,
     credentials: details.mailboxes.map(({ mailbox, sentToday }) => presentCredential(mailbox, sentToday)),
   };
 }
 
 /** A campaign's sending account as the API shows it: never its password. */
-export function presentCredential(mailbox: MailboxEntity, sentToday: number) {
+export function presentCredential(mailbox: MailboxEntity, sentToday: number): CredentialView {
   return {
     id: mailbox.id,
     label: mailbox.label,
@@ -123,8 +132,14 @@ export function presentCredential(mailbox: MailboxEntity, sentToday: number) {
     imap_status: mailbox.imapStatus,
     imap_error: mailbox.imapError,
     imap_checked_at: mailbox.imapCheckedAt?.toISOString() ?? null,
-    /** The DKIM signing domain and selector; the key is never shown. Null when messages are not signed. */
-    dkim: mailbox.dkimDomain ? { domain: mailbox.dkimDomain, selector: mailbox.dkimSelector } : null,
+    /**
+     * The DKIM signing domain and selector; the key is never shown. Null when messages are not signed. Both are set
+     * or neither (the mailboxes_dkim_check constraint): testing both only tells TypeScript so.
+     */
+    dkim:
+      mailbox.dkimDomain && mailbox.dkimSelector
+        ? { domain: mailbox.dkimDomain, selector: mailbox.dkimSelector }
+        : null,
     daily_limit: mailbox.dailyLimit,
     sent_today: sentToday,
     status: mailbox.status,
@@ -133,7 +148,7 @@ export function presentCredential(mailbox: MailboxEntity, sentToday: number) {
   };
 }
 
-function sendCounts(counts: SendCounts) {
+function sendCounts(counts: SendCounts): SendCountsView {
   return {
     sent: counts.sent,
     opened: counts.opened,
@@ -163,7 +178,7 @@ export function presentEnrollment(enrollment: EnrollmentEntity): EnrollmentView 
   };
 }
 
-export function presentEnrollmentDetails(details: EnrollmentDetails) {
+export function presentEnrollmentDetails(details: EnrollmentDetails): EnrollmentDetailsView {
   const live = details.live;
   return {
     ...presentEnrollment(details.enrollment),

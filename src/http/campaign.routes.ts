@@ -2,21 +2,22 @@ import { Router } from 'express';
 import type { CampaignService } from '../domain/campaigns/campaign.service';
 import type { EnrollmentService } from '../domain/enrollments/enrollment.service';
 import type { CampaignControlService } from '../domain/campaigns/campaign-control.service';
-import { z } from 'zod';
 import { sendSuccess } from './envelope';
 import {
   createCampaignSchema,
   auditQuerySchema,
+  repliesQuerySchema,
   forecastQuerySchema,
   dispatchSchema,
   enrollListSchema,
   enrollContactSchema,
+  scheduleContactsQuerySchema,
   scheduleContactsSchema,
   updateCampaignSchema,
 } from './campaign.schemas';
 import { createInputFromBody, settingsFromBody } from './campaign.mappers';
 import { toImportEntry } from './contact.schemas';
-import { booleanQuery, pathUuid } from './path-params';
+import { pathUuid } from './path-params';
 import { presentImportCounts } from './list.presenters';
 import {
   presentCampaignDetails,
@@ -132,7 +133,7 @@ export function campaignRoutes(deps: {
 
   router.get('/:id/replies', async (req, res) => {
     const id = pathUuid(req.params.id, 'campaign_not_found', 'Campaign');
-    const { limit } = auditQuerySchema.parse(req.query);
+    const { limit } = repliesQuerySchema.parse(req.query);
     const replies = await deps.campaigns.replies(res.locals.organizationId, id, limit);
     sendSuccess(
       res,
@@ -207,7 +208,7 @@ export function campaignRoutes(deps: {
     const id = pathUuid(req.params.id, 'campaign_not_found', 'Campaign');
     const body = scheduleContactsSchema.parse(req.body);
     // `remove_duplicates` may come in the body (as the reference shows) or the query string.
-    const query = z.object({ remove_duplicates: booleanQuery(false) }).parse(req.query);
+    const query = scheduleContactsQuerySchema.parse(req.query);
     const result = await deps.campaignControl.scheduleContacts(
       res.locals.organizationId,
       id,

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { STOP_ON, WINNER_METRICS } from '../db/entities/campaign.entity';
 import { IMAP_SECURITIES } from '../db/entities/mailbox.entity';
 import { SKIP_KINDS } from '../db/entities/enrollment-skip.entity';
+import { normalizeEmail } from '../domain/contacts/email';
 import { contactSchema, timeZone } from './contact.schemas';
+import { booleanQuery } from './path-params';
 
 /** A value that goes into a message header: one line, no control characters. */
 const headerText = (max: number) =>
@@ -241,6 +243,9 @@ export const scheduleContactsSchema = z.object({
   remove_duplicates: z.boolean().optional(),
 });
 
+/** `remove_duplicates` may come in the body (as the reference shows) or the query string; the body wins. */
+export const scheduleContactsQuerySchema = z.object({ remove_duplicates: booleanQuery(false) });
+
 /** `list_uuid` names the list; `contact_import_id` is accepted as the reference's name for the same thing. */
 export const enrollListSchema = z
   .object({
@@ -254,9 +259,25 @@ export const enrollListSchema = z
     path: ['list_uuid'],
   });
 
-export const auditQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  kind: z.enum(SKIP_KINDS).optional(),
-});
+export const repliesQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
+export const auditQuerySchema = repliesQuerySchema.extend({ kind: z.enum(SKIP_KINDS).optional() });
 
 export const forecastQuerySchema = z.object({ days: z.coerce.number().int().min(1).max(30).default(7) });
+
+export const previewQuerySchema = z.object({
+  contact_id: z.uuid({ message: 'give the id (uuid) of the contact to render the steps for' }),
+});
+
+export const testSendSchema = z.object({
+  emails: z
+    .array(
+      z
+        .string()
+        .max(320)
+        .refine((email) => normalizeEmail(email) !== null, { message: 'is not a valid email address' }),
+    )
+    .min(1, 'give at least one address')
+    .max(10, 'at most 10 addresses per test send'),
+  /** Whose fields fill the merge tags; without it they show as `[field]` (or their fallback). */
+  contact_id: z.uuid().optional(),
+});

@@ -2,16 +2,17 @@ import type { MessageEntity } from '../db/entities/message.entity';
 import type { ReplyEntity } from '../db/entities/reply.entity';
 import type { ContactChange, EnrollmentChange } from '../domain/enrollments/enrollment-control.service';
 import { presentEnrollment } from './campaign.presenters';
+import type { ContactChangeView, EnrollmentChangeView, MessageView, PaginationView } from './enrollment.responses';
 
 const iso = (date: Date | null): string | null => date?.toISOString() ?? null;
 
 /** An enrollment after a control call, with whether the call changed it. */
-export function presentEnrollmentChange(change: EnrollmentChange) {
+export function presentEnrollmentChange(change: EnrollmentChange): EnrollmentChangeView {
   return { ...presentEnrollment(change.enrollment), changed: change.changed };
 }
 
 /** A contact-level change: the contact and every enrollment concerned, with how many changed. */
-export function presentContactChange(change: ContactChange) {
+export function presentContactChange(change: ContactChange): ContactChangeView {
   return {
     contact: { id: change.contact.id, email: change.contact.email, status: change.contact.status },
     contact_changed: change.contactChanged,
@@ -26,7 +27,7 @@ export function presentContactChange(change: ContactChange) {
 }
 
 /** One message of an enrollment's history, with the replies and auto-replies read that answer it. */
-export function presentMessage(message: MessageEntity, replies: ReplyEntity[]) {
+export function presentMessage(message: MessageEntity, replies: ReplyEntity[]): MessageView {
   return {
     step: message.stepPosition,
     variant_label: message.variantLabel,
@@ -55,6 +56,6 @@ export function presentMessage(message: MessageEntity, replies: ReplyEntity[]) {
 }
 
 /** The `pagination` block of paged lists. */
-export function presentPagination(page: number, perPage: number, total: number) {
+export function presentPagination(page: number, perPage: number, total: number): PaginationView {
   return { current_page: page, per_page: perPage, total_pages: Math.ceil(total / perPage), total };
 }

@@ -1,5 +1,9 @@
 import { z } from 'zod';
+import { CONTACT_STATUSES } from '../db/entities/contact.entity';
 import { ENROLLMENT_STATUSES } from '../db/entities/enrollment.entity';
+import { MESSAGE_STATUSES } from '../db/entities/message.entity';
+import type { MatchConfidence, ReplyKind } from '../db/entities/reply.entity';
+import { INTEGRATION_EVENT_TYPES } from '../domain/enrollments/integration-events.service';
 import { timestamp } from './response-fields';
 
 /** The shapes the enrollment routes answer with: the presenters return these types, the OpenAPI document shows them. */
@@ -22,3 +26,118 @@ export const enrollmentResponse = z
   })
   .meta({ id: 'Enrollment' });
 export type EnrollmentView = z.output<typeof enrollmentResponse>;
+
+/** The entity declares these as types only; `satisfies` keeps each list within its type, the presenter's return type makes it cover it. */
+const REPLY_KINDS = ['reply', 'auto_reply', 'unsubscribe'] as const satisfies readonly ReplyKind[];
+const MATCH_CONFIDENCES = ['high', 'low'] as const satisfies readonly MatchConfidence[];
+
+/** An enrollment after a pause, resume or stop, with whether that call changed it. */
+export const enrollmentChangeResponse = enrollmentResponse
+  .extend({
+    changed: z.boolean().meta({
+      description: 'False when the call found the enrollment already so, or finished: repeating a call is harmless.',
+    }),
+  })
+  .meta({ id: 'EnrollmentChange' });
+export type EnrollmentChangeView = z.output<typeof enrollmentChangeResponse>;
+
+/** `POST /campaigns/{id}/enrollments/{eid}/unsubscribe`: the enrollment, and what the contact's unsubscribe did. */
+export const enrollmentUnsubscribeResponse = enrollmentChangeResponse.extend({
+  contact_status: z
+    .enum(CONTACT_STATUSES)
+    .meta({ description: 'The contact’s status now: `unsubscribed`, or `complained` (kept).' }),
+  enrollments_unsubscribed: z
+    .number()
+    .int()
+    .meta({ description: 'How many of the contact’s enrollments, in every campaign, this call ended.' }),
+});
+
+/** The `pagination` block of paged lists. */
+export const paginationResponse = z
+  .object({
+    current_page: z.number().int(),
+    per_page: z.number().int(),
+    total_pages: z.number().int().meta({ description: '0 when there is nothing to list.' }),
+    total: z.number().int().meta({ description: 'How many items there are across every page.' }),
+  })
+  .meta({ id: 'Pagination' });
+export type PaginationView = z.output<typeof paginationResponse>;
+
+/** `GET /campaigns/{id}/enrollments`: one page, each enrollment with its contact's email. */
+export const enrollmentsPageResponse = z.object({
+  enrollments: z.array(
+    enrollmentResponse.extend({
+      contact_email: z.string().nullable().meta({ description: 'The enrolled contact’s email.' }),
+    }),
+  ),
+  pagination: paginationResponse,
+});
+export type EnrollmentsPageView = z.output<typeof enrollmentsPageResponse>;
+
+/** A reply or auto-reply read over IMAP that answers one message. */
+export const replyResponse = z
+  .object({
+    kind: z.enum(REPLY_KINDS).meta({
+      description:
+        '`reply` counts (and may end the sequence); `auto_reply` (out of office…) is only recorded; `unsubscribe` ' +
+        'is a mail to the List-Unsubscribe address.',
+    }),
+    match_confidence: z.enum(MATCH_CONFIDENCES).meta({
+      description: '`high`: it names one of our Message-IDs in In-Reply-To/References; `low`: matched by its sender.',
+    }),
+    from_email: z.string().nullable(),
+    subject: z.string(),
+    snippet: z.string().meta({ description: 'The start of its text.' }),
+    folder: z.string().meta({ description: 'The IMAP folder it was read from.' }),
+    received_at: timestamp,
+  })
+  .meta({ id: 'Reply' });
+
+/** One step's email of an enrollment, with the replies read for it. */
+export const messageResponse = z
+  .object({
+    step: z.number().int().meta({ description: 'The step position, from 1.' }),
+    variant_label: z.string().nullable().meta({ description: 'The A/B variant sent, when the step has variants.' }),
+    message_id: z.string().meta({ description: 'Its RFC 5322 Message-ID, angle brackets included.' }),
+    status: z.enum(MESSAGE_STATUSES).meta({
+      description:
+        '`sending`: handed to SMTP, outcome not settled yet; `sent`, `bounced`, `failed`: settled; `unknown`: the ' +
+        'send crashed mid-way, flagged for review and never re-sent.',
+    }),
+    subject: z.string(),
+    to_email: z.string(),
+    sent_at: timestamp.nullable(),
+    opened_at: timestamp.nullable().meta({ description: 'First open, when opens are tracked.' }),
+    clicked_at: timestamp.nullable().meta({ description: 'First click, when clicks are tracked.' }),
+    replied_at: timestamp.nullable(),
+    bounced_at: timestamp.nullable(),
+    smtp_response: z.string().nullable().meta({ description: 'What the SMTP server last answered.' }),
+    replies: z.array(replyResponse).meta({ description: 'Replies and auto-replies to this message, oldest first.' }),
+  })
+  .meta({ id: 'Message' });
+export type MessageView = z.output<typeof messageResponse>;
+
+/** A contact-level change (unsubscribe, bounce, an integration event) and every enrollment it concerns. */
+export const contactChangeResponse = z
+  .object({
+    contact: z.object({ id: z.uuid(), email: z.string(), status: z.enum(CONTACT_STATUSES) }),
+    contact_changed: z.boolean().meta({ description: 'Whether the contact’s own status changed.' }),
+    enrollments: z
+      .array(
+        z.object({
+          id: z.uuid(),
+          campaign_id: z.uuid(),
+          status: z.enum(ENROLLMENT_STATUSES),
+          changed: z.boolean(),
+        }),
+      )
+      .meta({ description: 'Every enrollment concerned, as the change left it.' }),
+    affected: z.number().int().meta({ description: 'How many of `enrollments` changed.' }),
+  })
+  .meta({ id: 'ContactChange' });
+export type ContactChangeView = z.output<typeof contactChangeResponse>;
+
+/** `POST /events`: the event type, and the change it made. */
+export const eventResultResponse = z
+  .object({ type: z.enum(INTEGRATION_EVENT_TYPES) })
+  .extend(contactChangeResponse.shape);

@@ -4,7 +4,9 @@ import { MAX_ENROLLMENTS_PER_PAGE } from '../domain/enrollments/enrollment-histo
 import { INTEGRATION_EVENT_TYPES } from '../domain/enrollments/integration-events.service';
 
 /** Minutes; fractions allowed, at most a year. */
-export const delayMinutesSchema = z.number().min(0).max(525_600);
+export const delayMinutesSchema = z.number().min(0).max(525_600).meta({
+  description: 'The next step waits at least this many minutes from now (fractions allowed, at most a year).',
+});
 
 export const resumeBodySchema = z.object({ delay_minutes: delayMinutesSchema.optional() });
 
@@ -14,7 +16,9 @@ const statusList = z
   .pipe(z.array(z.enum(ENROLLMENT_STATUSES)).min(1));
 
 export const enrollmentsQuerySchema = z.object({
-  status: statusList.optional(),
+  status: statusList
+    .optional()
+    .meta({ description: 'Only enrollments of these statuses, comma-separated.', example: 'active,paused' }),
   page: z.coerce.number().int().min(1).default(1),
   per_page: z.coerce.number().int().min(1).max(MAX_ENROLLMENTS_PER_PAGE).default(100),
 });

@@ -1,16 +1,13 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import type { OutreachEntity } from '../db/entities/outreach.entity';
 import type { OutreachService } from '../domain/campaigns/outreach.service';
 import { presentCampaignSummary } from './campaign.presenters';
 import { sendSuccess } from './envelope';
+import type { OutreachView } from './organization.responses';
+import { createOutreachSchema } from './organization.schemas';
 import { pathUuid } from './path-params';
 
-const createOutreachSchema = z.object({
-  outreach: z.object({ name: z.string().trim().min(1).max(200), unique_contacts: z.boolean().default(false) }),
-});
-
-function presentOutreach(outreach: OutreachEntity) {
+function presentOutreach(outreach: OutreachEntity): OutreachView {
   return {
     id: outreach.id,
     name: outreach.name,

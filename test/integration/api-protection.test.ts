@@ -108,10 +108,13 @@ describe('an API that protects itself: rate limits, security headers, CORS', () 
       return { app: stack.appWith({ logger }), lines, entries };
     }
     const requestLine = (entries: () => Record<string, unknown>[], id: string) =>
-      eventually(async () => entries().find((entry) => (entry.req as { id?: string } | undefined)?.id === id), {
-        what: `the log line of request ${id}`,
-        timeoutMs: 5_000,
-      });
+      eventually(
+        () => Promise.resolve(entries().find((entry) => (entry.req as { id?: string } | undefined)?.id === id)),
+        {
+          what: `the log line of request ${id}`,
+          timeoutMs: 5_000,
+        },
+      );
 
     it('when a request creates a mailbox with SMTP, IMAP and DKIM secrets, then its log line carries the request id and organization and no secret', async () => {
       const { app, lines, entries } = loggedApp();

@@ -15,9 +15,11 @@ export interface OperationSpec {
   summary: string;
   description?: string;
   params?: { path?: ZodObjectInput; query?: ZodObjectInput };
-  body?: { schema: z.ZodType; example: unknown; description?: string };
+  /** `optional`: the route takes a missing body as `{}`. */
+  body?: { schema: z.ZodType; example: unknown; description?: string; optional?: true };
   response: {
-    status?: 200 | 201;
+    /** 202: accepted, the work goes on after the answer (dispatch). */
+    status?: 200 | 201 | 202;
     description: string;
     /** The envelope's `data`. */
     data: z.ZodType;
@@ -65,7 +67,7 @@ export function operation(spec: OperationSpec): ZodOpenApiOperationObject {
     ...(spec.body
       ? {
           requestBody: {
-            required: true,
+            required: spec.body.optional !== true,
             ...(spec.body.description ? { description: spec.body.description } : {}),
             content: { 'application/json': { schema: spec.body.schema, example: spec.body.example } },
           },

@@ -9,6 +9,9 @@ export const EXAMPLE_IDS = {
   mailbox: '5c4b3a29-1807-4f6e-9d5c-4b3a29180706',
   outreach: '7e6d5c4b-3a29-4180-8f6e-5d4c3b2a1908',
   blockListEntry: '3f2e1d0c-9b8a-4765-8432-10fedcba9876',
+  /** A second campaign and an enrollment of the same contact in it: what a contact-level change also reaches. */
+  secondCampaign: '8b7a6f5e-4d3c-4b2a-9f1e-0d9c8b7a6f5e',
+  secondEnrollment: '4c5d6e7f-8a9b-4c0d-9e1f-2a3b4c5d6e7f',
 } as const;
 
 /** A uuid path parameter; one that is not a uuid gets the resource's 404, not a validation error. */
