@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { operation } from './operation';
+import { contactUnsubscribed } from './examples';
 import { campaignIdParam, EXAMPLE_IDS, enrollmentIdParam } from './params';
 import { enrollmentsQuerySchema, eventSchema, resumeBodySchema } from '../enrollment.schemas';
 import {
@@ -218,21 +219,7 @@ export const enrollmentPaths: ZodOpenApiPathsObject = {
       response: {
         description: 'The contact and every enrollment the event concerns, as it left them.',
         data: eventResultResponse,
-        example: {
-          type: 'unsubscribe',
-          contact: { id: EXAMPLE_IDS.contact, email: 'ada@example.com', status: 'unsubscribed' },
-          contact_changed: true,
-          enrollments: [
-            { id: EXAMPLE_IDS.enrollment, campaign_id: EXAMPLE_IDS.campaign, status: 'unsubscribed', changed: true },
-            {
-              id: EXAMPLE_IDS.secondEnrollment,
-              campaign_id: EXAMPLE_IDS.secondCampaign,
-              status: 'unsubscribed',
-              changed: true,
-            },
-          ],
-          affected: 2,
-        } satisfies z.output<typeof eventResultResponse>,
+        example: { type: 'unsubscribe', ...contactUnsubscribed } satisfies z.output<typeof eventResultResponse>,
         message: 'Event applied: 2 enrollment(s) changed.',
       },
     }),

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { operation, type OperationSpec } from './operation';
 import { blockListEntryIdParam, contactIdParam, EXAMPLE_IDS, outreachIdParam } from './params';
-import { contactChangeResponse, type ContactChangeView } from '../enrollment.responses';
+import { contactChangeResponse } from '../enrollment.responses';
+import { contactUnsubscribed } from './examples';
 import { blockBodySchema, blockListPageQuerySchema, createOutreachSchema } from '../organization.schemas';
 import {
   blockListAddResponse,
@@ -16,21 +17,6 @@ import {
   type OutreachDetailsView,
   type OutreachView,
 } from '../organization.responses';
-
-const contactUnsubscribed: ContactChangeView = {
-  contact: { id: EXAMPLE_IDS.contact, email: 'ada@example.com', status: 'unsubscribed' },
-  contact_changed: true,
-  enrollments: [
-    { id: EXAMPLE_IDS.enrollment, campaign_id: EXAMPLE_IDS.campaign, status: 'unsubscribed', changed: true },
-    {
-      id: EXAMPLE_IDS.secondEnrollment,
-      campaign_id: EXAMPLE_IDS.secondCampaign,
-      status: 'unsubscribed',
-      changed: true,
-    },
-  ],
-  affected: 2,
-};
 
 const outreach: OutreachView = {
   id: EXAMPLE_IDS.outreach,
