@@ -6,6 +6,7 @@ import { sendSuccess } from './envelope';
 import type { BlockListEntryView } from './organization.responses';
 import { blockBodySchema, blockListPageQuerySchema } from './organization.schemas';
 import { pathUuid } from './path-params';
+import type { BlockListAddView } from './organization.responses';
 
 function presentEntry(entry: BlockedAddressEntity): BlockListEntryView {
   return { id: entry.id, kind: entry.kind, value: entry.value, created_at: entry.createdAt.toISOString() };
@@ -38,7 +39,7 @@ export function blockListRoutes(deps: { blockList: BlockListService }): Router {
           contact_id: enrollment.contactId,
           status: enrollment.status,
         })),
-      },
+      } satisfies BlockListAddView,
       {
         status: created ? 201 : 200,
         message:

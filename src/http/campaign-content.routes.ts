@@ -3,6 +3,7 @@ import type { CampaignContentService } from '../domain/campaigns/campaign-conten
 import { previewQuerySchema, testSendSchema } from './campaign.schemas';
 import { sendSuccess } from './envelope';
 import { pathUuid } from './path-params';
+import type { PreviewView, TestSendView } from './campaign.responses';
 
 /** `/campaigns/:id/preview` and `/campaigns/:id/test_send`. */
 export function campaignContentRoutes(deps: { content: CampaignContentService }): Router {
@@ -23,7 +24,7 @@ export function campaignContentRoutes(deps: { content: CampaignContentService })
         /** The step's own plain text; null = generated from the HTML when sent. */
         body_text: step.text,
       })),
-    });
+    } satisfies PreviewView);
   });
 
   router.post('/:id/test_send', async (req, res) => {
@@ -54,7 +55,7 @@ export function campaignContentRoutes(deps: { content: CampaignContentService })
             smtp_response: step.response,
           })),
         })),
-      },
+      } satisfies TestSendView,
       {
         message:
           `Sent ${sent} of ${attempted.length} test message(s) to ${report.results.length} address(es); ` +

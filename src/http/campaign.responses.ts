@@ -253,6 +253,7 @@ export const deletedCampaignResponse = z.object({
   id: z.uuid(),
   enrollments_stopped: count.meta({ description: 'Running enrollments whose workflows were stopped.' }),
 });
+export type DeletedCampaignView = z.output<typeof deletedCampaignResponse>;
 
 export const enrollListResponse = z.object({
   list_uuid: z.uuid(),
@@ -260,6 +261,7 @@ export const enrollListResponse = z.object({
   enrolled: count.meta({ description: 'Contacts of the list enrolled now, pending until dispatched.' }),
   already_enrolled: count.meta({ description: 'Contacts of the list already in the campaign, left as they are.' }),
 });
+export type EnrollListView = z.output<typeof enrollListResponse>;
 
 export const sendForecastResponse = z.object({
   days: z.array(
@@ -274,6 +276,7 @@ export const sendForecastResponse = z.object({
   beyond_horizon: count.meta({ description: 'Steps of running enrollments still due after the last day shown.' }),
   held_enrollments: count.meta({ description: 'Paused enrollments: they send nothing until resumed.' }),
 });
+export type SendForecastView = z.output<typeof sendForecastResponse>;
 
 export const skipResponse = z.object({
   enrollment_id: z.uuid(),
@@ -283,8 +286,9 @@ export const skipResponse = z.object({
   detail: z.string().nullable(),
   skipped_at: timestamp,
 });
+export type SkipView = z.output<typeof skipResponse>;
 
-export const replyResponse = z.object({
+export const repliedEnrollmentResponse = z.object({
   enrollment_id: z.uuid(),
   contact_id: z.uuid(),
   email: z.string(),
@@ -305,12 +309,14 @@ export const replyResponse = z.object({
     description: 'high: it names one of the sent Message-IDs (In-Reply-To/References); low: matched by sender only.',
   }),
 });
+export type RepliedEnrollmentView = z.output<typeof repliedEnrollmentResponse>;
 
 export const dispatchResponse = z.object({
   batch_number: count,
   dispatched: count.meta({ description: 'Enrollments whose workflows started.' }),
   skipped: count.meta({ description: 'Enrollments skipped instead (see GET …/skips).' }),
 });
+export type DispatchView = z.output<typeof dispatchResponse>;
 
 export const scheduleContactsResponse = z.object({
   campaign: z.object({ uuid: z.uuid(), name: z.string(), status: z.enum(CAMPAIGN_STATUSES), evergreen: z.boolean() }),
@@ -327,6 +333,7 @@ export const scheduleContactsResponse = z.object({
     description: 'True: their sequences started now. False: the campaign is paused; they start when it is resumed.',
   }),
 });
+export type ScheduleContactsView = z.output<typeof scheduleContactsResponse>;
 
 export const previewResponse = z.object({
   contact_id: z.uuid(),
@@ -348,6 +355,7 @@ export const previewResponse = z.object({
     }),
   ),
 });
+export type PreviewView = z.output<typeof previewResponse>;
 
 export const testSendResponse = z.object({
   from_email: z.string(),
@@ -371,3 +379,4 @@ export const testSendResponse = z.object({
     }),
   ),
 });
+export type TestSendView = z.output<typeof testSendResponse>;

@@ -19,6 +19,15 @@ import { createInputFromBody, settingsFromBody } from './campaign.mappers';
 import { toImportEntry } from './contact.schemas';
 import { pathUuid } from './path-params';
 import { presentImportCounts } from './list.presenters';
+import type {
+  DeletedCampaignView,
+  DispatchView,
+  EnrollListView,
+  RepliedEnrollmentView,
+  ScheduleContactsView,
+  SendForecastView,
+  SkipView,
+} from './campaign.responses';
 import {
   presentCampaignDetails,
   presentCampaignSummary,
@@ -53,13 +62,9 @@ export function campaignRoutes(deps: {
   router.delete('/:id', async (req, res) => {
     const id = pathUuid(req.params.id, 'campaign_not_found', 'Campaign');
     const stopped = await deps.campaignControl.delete(res.locals.organizationId, id);
-    sendSuccess(
-      res,
-      { id, enrollments_stopped: stopped },
-      {
-        message: 'Campaign deleted with its steps, enrollments and statistics; running enrollments were stopped.',
-      },
-    );
+    sendSuccess(res, { id, enrollments_stopped: stopped } satisfies DeletedCampaignView, {
+      message: 'Campaign deleted with its steps, enrollments and statistics; running enrollments were stopped.',
+    });
   });
 
   router.get('/', async (_req, res) => {
@@ -90,7 +95,7 @@ export function campaignRoutes(deps: {
         batch_number: body.batch_number,
         enrolled: result.enrolled,
         already_enrolled: result.alreadyEnrolled,
-      },
+      } satisfies EnrollListView,
       {
         status: 201,
         message: `${result.enrolled} contact(s) enrolled in batch ${body.batch_number}; dispatch to start.`,
@@ -110,7 +115,7 @@ export function campaignRoutes(deps: {
       })),
       beyond_horizon: forecast.beyondHorizon,
       held_enrollments: forecast.held,
-    });
+    } satisfies SendForecastView);
   });
 
   router.get('/:id/skips', async (req, res) => {
@@ -119,7 +124,7 @@ export function campaignRoutes(deps: {
     const skips = await deps.campaigns.skips(res.locals.organizationId, id, query.kind, query.limit);
     sendSuccess(
       res,
-      skips.map((skip) => ({
+      skips.map((skip): SkipView => ({
         enrollment_id: skip.enrollmentId,
         contact_id: skip.contactId,
         email: skip.email,
@@ -137,7 +142,7 @@ export function campaignRoutes(deps: {
     const replies = await deps.campaigns.replies(res.locals.organizationId, id, limit);
     sendSuccess(
       res,
-      replies.map((reply) => ({
+      replies.map((reply): RepliedEnrollmentView => ({
         enrollment_id: reply.enrollmentId,
         contact_id: reply.contactId,
         email: reply.email,
@@ -180,7 +185,11 @@ export function campaignRoutes(deps: {
     const result = await deps.enrollments.dispatch(res.locals.organizationId, id, body.batch_number);
     sendSuccess(
       res,
-      { batch_number: result.batchNumber, dispatched: result.dispatched, skipped: result.skipped },
+      {
+        batch_number: result.batchNumber,
+        dispatched: result.dispatched,
+        skipped: result.skipped,
+      } satisfies DispatchView,
       {
         status: 202,
         message:
@@ -233,7 +242,7 @@ export function campaignRoutes(deps: {
           invalid_emails: counts.invalid_emails,
         },
         scheduled: result.scheduled,
-      },
+      } satisfies ScheduleContactsView,
       {
         message: result.scheduled
           ? `${result.enrolled} new contacts added and will be scheduled shortly`

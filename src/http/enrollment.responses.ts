@@ -51,6 +51,7 @@ export const enrollmentUnsubscribeResponse = enrollmentChangeResponse.extend({
     .int()
     .meta({ description: 'How many of the contact’s enrollments, in every campaign, this call ended.' }),
 });
+export type EnrollmentUnsubscribeView = z.output<typeof enrollmentUnsubscribeResponse>;
 
 /** The `pagination` block of paged lists. */
 export const paginationResponse = z
@@ -141,3 +142,4 @@ export type ContactChangeView = z.output<typeof contactChangeResponse>;
 export const eventResultResponse = z
   .object({ type: z.enum(INTEGRATION_EVENT_TYPES) })
   .extend(contactChangeResponse.shape);
+export type EventResultView = z.output<typeof eventResultResponse>;

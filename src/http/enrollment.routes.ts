@@ -6,6 +6,7 @@ import { presentEnrollmentChange, presentMessage, presentPagination } from './en
 import { enrollmentsQuerySchema, resumeBodySchema } from './enrollment.schemas';
 import { sendSuccess } from './envelope';
 import { pathUuid } from './path-params';
+import type { EnrollmentsPageView, EnrollmentUnsubscribeView } from './enrollment.responses';
 
 /** `/campaigns/:id/enrollments`: list them, read one's messages, and pause, resume, stop or unsubscribe one. */
 export function enrollmentRoutes(deps: {
@@ -32,7 +33,7 @@ export function enrollmentRoutes(deps: {
         contact_email: enrollment.contact?.email ?? null,
       })),
       pagination: presentPagination(query.page, query.per_page, total),
-    });
+    } satisfies EnrollmentsPageView);
   });
 
   router.get('/:id/enrollments/:eid/messages', async (req, res) => {
@@ -99,7 +100,7 @@ export function enrollmentRoutes(deps: {
         ...presentEnrollmentChange(enrollment),
         contact_status: contact.contact.status,
         enrollments_unsubscribed: ended,
-      },
+      } satisfies EnrollmentUnsubscribeView,
       {
         message:
           contact.contactChanged || ended > 0

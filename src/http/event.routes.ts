@@ -3,6 +3,7 @@ import type { IntegrationEventService } from '../domain/enrollments/integration-
 import { eventSchema } from './enrollment.schemas';
 import { presentContactChange } from './enrollment.presenters';
 import { sendSuccess } from './envelope';
+import type { EventResultView } from './enrollment.responses';
 
 /** `/events`: replies, bounces, unsubscribes, pauses, resumes and stops reported by integrations. */
 export function eventRoutes(deps: { integrationEvents: IntegrationEventService }): Router {
@@ -18,16 +19,12 @@ export function eventRoutes(deps: { integrationEvents: IntegrationEventService }
       delayMinutes: event.delay_minutes,
     });
     const presented = presentContactChange(change);
-    sendSuccess(
-      res,
-      { type: event.type, ...presented },
-      {
-        message:
-          presented.affected > 0 || presented.contact_changed
-            ? `Event applied: ${presented.affected} enrollment(s) changed.`
-            : 'Nothing changed: the event was already applied, or no enrollment it concerns is running.',
-      },
-    );
+    sendSuccess(res, { type: event.type, ...presented } satisfies EventResultView, {
+      message:
+        presented.affected > 0 || presented.contact_changed
+          ? `Event applied: ${presented.affected} enrollment(s) changed.`
+          : 'Nothing changed: the event was already applied, or no enrollment it concerns is running.',
+    });
   });
 
   return router;

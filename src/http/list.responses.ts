@@ -60,8 +60,10 @@ export const importResultResponse = importCountsResponse
     contacts_count: z.number().int(),
   })
   .meta({ id: 'ImportResult' });
+export type ImportResultView = z.output<typeof importResultResponse>;
 
 export const createdListResponse = listResponse.pick({ id: true, uuid: true, name: true, contacts_count: true });
+export type CreatedListView = z.output<typeof createdListResponse>;
 
 export const contactsPageResponse = z.object({
   contacts: z.array(contactResponse),
@@ -72,3 +74,4 @@ export const contactsPageResponse = z.object({
     total_contacts: z.number().int(),
   }),
 });
+export type ContactsPageView = z.output<typeof contactsPageResponse>;

@@ -13,6 +13,7 @@ import {
 import { presentContact, presentImportCounts, presentList } from './list.presenters';
 import { pathUuid } from './path-params';
 import { csvRows, isCsvUpload, sendCsv } from './list-csv';
+import type { ContactsPageView, CreatedListView, ImportResultView } from './list.responses';
 
 /** `/lists`: the reference API's lists and their contacts. */
 export function listRoutes(deps: { lists: ListService }): Router {
@@ -29,7 +30,7 @@ export function listRoutes(deps: { lists: ListService }): Router {
     const list = await lists.create(res.locals.organizationId, body.name);
     sendSuccess(
       res,
-      { id: Number(list.id), uuid: list.uuid, name: list.name, contacts_count: 0 },
+      { id: Number(list.id), uuid: list.uuid, name: list.name, contacts_count: 0 } satisfies CreatedListView,
       { status: 201, message: 'List created successfully' },
     );
   });
@@ -64,7 +65,7 @@ export function listRoutes(deps: { lists: ListService }): Router {
         total_pages: Math.ceil(total / query.per_page),
         total_contacts: total,
       },
-    });
+    } satisfies ContactsPageView);
   });
 
   router.post('/:uuid/contacts', async (req, res) => {
@@ -80,7 +81,7 @@ export function listRoutes(deps: { lists: ListService }): Router {
           invalid_emails_count: result.invalidEmailsCount,
           list_uuid: result.list.uuid,
           contacts_count: result.contactsCount,
-        },
+        } satisfies ImportResultView,
         { message: 'Successfully processed contacts' },
       );
       return;
@@ -94,7 +95,11 @@ export function listRoutes(deps: { lists: ListService }): Router {
     );
     sendSuccess(
       res,
-      { ...presentImportCounts(result), list_uuid: result.list.uuid, contacts_count: result.contactsCount },
+      {
+        ...presentImportCounts(result),
+        list_uuid: result.list.uuid,
+        contacts_count: result.contactsCount,
+      } satisfies ImportResultView,
       { message: 'Successfully processed contacts' },
     );
   });

@@ -25,7 +25,7 @@ import {
   enrollListResponse,
   enrollmentDetailsResponse,
   previewResponse,
-  replyResponse,
+  repliedEnrollmentResponse,
   scheduleContactsResponse,
   sendForecastResponse,
   skipResponse,
@@ -428,7 +428,7 @@ export const campaignPaths: ZodOpenApiPathsObject = {
       errors: ['campaign_not_found'],
       response: {
         description: 'The latest replies.',
-        data: z.array(replyResponse),
+        data: z.array(repliedEnrollmentResponse),
         example: [
           {
             enrollment_id: EXAMPLE_IDS.enrollment,
@@ -442,7 +442,7 @@ export const campaignPaths: ZodOpenApiPathsObject = {
             snippet: 'Happy to talk. Does Thursday at 3pm work?',
             match_confidence: 'high',
           },
-        ] satisfies z.output<typeof replyResponse>[],
+        ] satisfies z.output<typeof repliedEnrollmentResponse>[],
         extra: { shape: { total: z.number().int() }, example: { total: 1 } },
       },
     }),
@@ -504,7 +504,8 @@ export const campaignPaths: ZodOpenApiPathsObject = {
         "Starts the workflows of one batch's pending enrollments (the lowest pending batch without " +
         '`batch_number`) and makes a pending campaign active; the body may be left out. Contacts that must not ' +
         'be emailed (unsubscribed, blocked, invalid, already in a sibling campaign of a `unique_contacts` ' +
-        'outreach, or without mail server with `verify_email_mx`) are skipped and listed by GET …/skips. Refused, with nothing started, when the campaign is paused or finished or ' +
+        'outreach, or without mail server with `verify_email_mx`) are skipped and listed by GET …/skips. ' +
+        'Refused, with nothing started, when the campaign is paused or finished or ' +
         'lacks steps or mailboxes, when the monthly plan limit is used up, when every mailbox is disabled or at ' +
         'its daily limit, or when a contact lacks a merge field a step uses without a fallback. Repeating an ' +
         'interrupted dispatch is safe.',
@@ -570,7 +571,8 @@ export const campaignPaths: ZodOpenApiPathsObject = {
       summary: 'Schedule contacts into an evergreen campaign',
       description:
         "Adds up to 1000 contacts to the campaign's first list (created, or reused by email with their fields " +
-        'updated) and enrolls those not yet in the campaign in batch 1, in one transaction. A pending or active campaign starts their ' +
+        'updated) and enrolls those not yet in the campaign in batch 1, in one transaction. ' +
+        'A pending or active campaign starts their ' +
         'sequences at once (a pending one becomes active); a paused one keeps them until it is resumed. With ' +
         '`remove_duplicates` (in the body, or else the query), contacts already in the list or repeated are dropped.',
       params: { ...campaignPath, query: scheduleContactsQuerySchema },
