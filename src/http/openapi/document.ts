@@ -25,38 +25,51 @@ the same header; the logs carry it.`;
 /** Every documented path; a route that is not here fails test/integration/openapi.test.ts. */
 const PATHS: ZodOpenApiPathsObject[] = [campaignPaths, enrollmentPaths, listPaths, organizationPaths, operationsPaths];
 
+const FORMATS_WITHOUT_PATTERN = new Set(['uuid', 'date-time', 'date', 'email']);
+
 let built: oas31.OpenAPIObject | undefined;
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas the routes parse with (built once). */
 export function openApiDocument(): oas31.OpenAPIObject {
-  built ??= createDocument({
-    openapi: '3.1.0',
-    info: {
-      title: 'Sequencer API',
-      version: '1.0.0',
-      description: DESCRIPTION,
-      license: { name: 'MIT', identifier: 'MIT' },
+  built ??= createDocument(
+    {
+      openapi: '3.1.0',
+      info: {
+        title: 'Sequencer API',
+        version: '1.0.0',
+        description: DESCRIPTION,
+        license: { name: 'MIT', identifier: 'MIT' },
+      },
+      servers: [{ url: '/', description: 'This server' }],
+      security: [{ apiKey: [] }, { bearer: [] }],
+      tags: [
+        { name: 'Campaigns', description: 'Campaigns, their steps, mailboxes and statistics.' },
+        { name: 'Enrollments', description: 'One contact in one campaign: a durable workflow.' },
+        { name: 'Lists', description: 'Lists of contacts, imported as JSON or CSV.' },
+        { name: 'Contacts', description: 'Contacts across lists and campaigns.' },
+        { name: 'Outreaches', description: 'Groups of campaigns.' },
+        { name: 'Block list', description: 'Emails and domains that are never sent to.' },
+        { name: 'Events', description: 'Integrations pause, resume and stop enrollments.' },
+        { name: 'Operations', description: 'Health, readiness, metrics and this document; no API key.' },
+        { name: 'Message links', description: 'The links in sent messages: unsubscribe, open pixel, click redirect.' },
+      ],
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-KEY', description: 'Your organization’s API key.' },
+          bearer: { type: 'http', scheme: 'bearer', description: 'The same API key, as a bearer token.' },
+        },
+      },
+      paths: Object.assign({}, ...PATHS) as ZodOpenApiPathsObject,
     },
-    servers: [{ url: '/', description: 'This server' }],
-    security: [{ apiKey: [] }, { bearer: [] }],
-    tags: [
-      { name: 'Campaigns', description: 'Campaigns, their steps, mailboxes and statistics.' },
-      { name: 'Enrollments', description: 'One contact in one campaign: a durable workflow.' },
-      { name: 'Lists', description: 'Lists of contacts, imported as JSON or CSV.' },
-      { name: 'Contacts', description: 'Contacts across lists and campaigns.' },
-      { name: 'Outreaches', description: 'Groups of campaigns.' },
-      { name: 'Block list', description: 'Emails and domains that are never sent to.' },
-      { name: 'Events', description: 'Integrations pause, resume and stop enrollments.' },
-      { name: 'Operations', description: 'Health, readiness, metrics and this document; no API key.' },
-      { name: 'Message links', description: 'The links in sent messages: unsubscribe, open pixel, click redirect.' },
-    ],
-    components: {
-      securitySchemes: {
-        apiKey: { type: 'apiKey', in: 'header', name: 'X-API-KEY', description: 'Your organization’s API key.' },
-        bearer: { type: 'http', scheme: 'bearer', description: 'The same API key, as a bearer token.' },
+    {
+      // zod spells its uuid, date and email checks as long regular expressions besides the format; the format says
+      // it, and the document shrinks by half.
+      override: ({ jsonSchema }) => {
+        if (typeof jsonSchema.format === 'string' && FORMATS_WITHOUT_PATTERN.has(jsonSchema.format)) {
+          delete jsonSchema.pattern;
+        }
       },
     },
-    paths: Object.assign({}, ...PATHS) as ZodOpenApiPathsObject,
-  });
+  );
   return built;
 }
