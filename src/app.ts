@@ -106,6 +106,8 @@ export function createApp(deps: AppDeps): Express {
       },
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        // The status only: the response headers are the same security headers on every line.
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
   );
