@@ -3,10 +3,9 @@ import type { BlockedAddressEntity } from '../db/entities/blocked-address.entity
 import type { BlockListService } from '../domain/block-list/block-list.service';
 import { presentPagination } from './enrollment.presenters';
 import { sendSuccess } from './envelope';
-import type { BlockListEntryView } from './organization.responses';
+import type { BlockListAddView, BlockListEntryView } from './organization.responses';
 import { blockBodySchema, blockListPageQuerySchema } from './organization.schemas';
 import { pathUuid } from './path-params';
-import type { BlockListAddView } from './organization.responses';
 
 function presentEntry(entry: BlockedAddressEntity): BlockListEntryView {
   return { id: entry.id, kind: entry.kind, value: entry.value, created_at: entry.createdAt.toISOString() };

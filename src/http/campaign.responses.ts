@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { CAMPAIGN_STATUSES, STOP_ON, WINNER_METRICS } from '../db/entities/campaign.entity';
 import { SKIP_KINDS } from '../db/entities/enrollment-skip.entity';
-import { IMAP_SECURITIES, type ImapStatus, type MailboxStatus, type SmtpSecurity } from '../db/entities/mailbox.entity';
-import type { MatchConfidence } from '../db/entities/reply.entity';
+import { IMAP_SECURITIES, IMAP_STATUSES, MAILBOX_STATUSES, SMTP_SECURITIES } from '../db/entities/mailbox.entity';
+import { MATCH_CONFIDENCES } from '../db/entities/reply.entity';
 import type { TestSendStatus } from '../domain/campaigns/campaign-content.service';
 import type { EnrollmentState } from '../../workflows/enrollment/definitions';
 import { enrollmentResponse } from './enrollment.responses';
@@ -15,13 +15,10 @@ export const campaignSummaryResponse = z
 export type CampaignSummaryView = z.output<typeof campaignSummaryResponse>;
 
 /*
- * These unions have no runtime list in the entities: `satisfies` keeps each enum within its type, and the presenters'
- * return types keep the type within the enum, so a value added on either side does not compile until both agree.
+ * The test send's outcome and the workflow's live status are types only: `satisfies` keeps each list within its type,
+ * and the answers' types keep the type within the list, so a value added on either side does not compile until both
+ * agree.
  */
-const SMTP_SECURITIES = ['tls', 'starttls', 'none'] as const satisfies readonly SmtpSecurity[];
-const MAILBOX_STATUSES = ['active', 'disabled'] as const satisfies readonly MailboxStatus[];
-const IMAP_STATUSES = ['connected', 'error'] as const satisfies readonly ImapStatus[];
-const MATCH_CONFIDENCES = ['high', 'low'] as const satisfies readonly MatchConfidence[];
 const TEST_SEND_STATUSES = ['sent', 'rejected', 'failed'] as const satisfies readonly TestSendStatus[];
 const WORKFLOW_STATUSES = [
   'active',

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { STOP_ON, WINNER_METRICS } from '../db/entities/campaign.entity';
-import { IMAP_SECURITIES } from '../db/entities/mailbox.entity';
+import { IMAP_SECURITIES, SMTP_SECURITIES } from '../db/entities/mailbox.entity';
 import { SKIP_KINDS } from '../db/entities/enrollment-skip.entity';
 import { normalizeEmail } from '../domain/contacts/email';
 import { contactSchema, timeZone } from './contact.schemas';
@@ -23,7 +23,7 @@ export const smtpCredentialSchema = z
     smtp_host: z.string().trim().min(1).max(253),
     smtp_port: z.number().int().min(1).max(65535),
     smtp_security: z
-      .enum(['tls', 'starttls', 'none'])
+      .enum(SMTP_SECURITIES)
       .optional()
       .describe('tls = implicit TLS (465); starttls = upgrade required (587); none = plain, for local capture servers'),
     smtp_username: z.string().min(1).max(320),

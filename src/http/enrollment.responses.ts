@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CONTACT_STATUSES } from '../db/entities/contact.entity';
 import { ENROLLMENT_STATUSES } from '../db/entities/enrollment.entity';
 import { MESSAGE_STATUSES } from '../db/entities/message.entity';
-import type { MatchConfidence, ReplyKind } from '../db/entities/reply.entity';
+import { MATCH_CONFIDENCES, REPLY_KINDS } from '../db/entities/reply.entity';
 import { INTEGRATION_EVENT_TYPES } from '../domain/enrollments/integration-events.service';
 import { timestamp } from './response-fields';
 
@@ -26,10 +26,6 @@ export const enrollmentResponse = z
   })
   .meta({ id: 'Enrollment' });
 export type EnrollmentView = z.output<typeof enrollmentResponse>;
-
-/** The entity declares these as types only; `satisfies` keeps each list within its type, the presenter's return type makes it cover it. */
-const REPLY_KINDS = ['reply', 'auto_reply', 'unsubscribe'] as const satisfies readonly ReplyKind[];
-const MATCH_CONFIDENCES = ['high', 'low'] as const satisfies readonly MatchConfidence[];
 
 /** An enrollment after a pause, resume or stop, with whether that call changed it. */
 export const enrollmentChangeResponse = enrollmentResponse

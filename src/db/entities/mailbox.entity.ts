@@ -1,11 +1,14 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-export type SmtpSecurity = 'tls' | 'starttls' | 'none';
-export type MailboxStatus = 'active' | 'disabled';
+export const SMTP_SECURITIES = ['tls', 'starttls', 'none'] as const;
+export type SmtpSecurity = (typeof SMTP_SECURITIES)[number];
+export const MAILBOX_STATUSES = ['active', 'disabled'] as const;
+export type MailboxStatus = (typeof MAILBOX_STATUSES)[number];
 export const IMAP_SECURITIES = ['tls', 'starttls', 'none'] as const;
 export type ImapSecurity = (typeof IMAP_SECURITIES)[number];
 /** How the mailbox monitor's last IMAP session went; null until it has tried. */
-export type ImapStatus = 'connected' | 'error';
+export const IMAP_STATUSES = ['connected', 'error'] as const;
+export type ImapStatus = (typeof IMAP_STATUSES)[number];
 
 /** A sending account of an organization, shared by every campaign that links it. */
 @Entity('mailboxes')

@@ -5,9 +5,11 @@ import { InboundRecord } from './inbound-record';
  * A reply counts (and may stop the sequence); an auto-reply is only recorded; `unsubscribe` is a mail to the
  * List-Unsubscribe address (subject "unsubscribe").
  */
-export type ReplyKind = 'reply' | 'auto_reply' | 'unsubscribe';
+export const REPLY_KINDS = ['reply', 'auto_reply', 'unsubscribe'] as const;
+export type ReplyKind = (typeof REPLY_KINDS)[number];
 /** high: it names one of our Message-IDs in In-Reply-To/References; low: matched by its sender only. */
-export type MatchConfidence = 'high' | 'low';
+export const MATCH_CONFIDENCES = ['high', 'low'] as const;
+export type MatchConfidence = (typeof MATCH_CONFIDENCES)[number];
 
 /** An inbound message from a contact, read over IMAP and matched to the enrollment it answers. */
 @Entity('replies')
