@@ -19,7 +19,7 @@ import { EnrollmentControlService } from './domain/enrollments/enrollment-contro
 import { EnrollmentHistoryService } from './domain/enrollments/enrollment-history.service';
 import { IntegrationEventService } from './domain/enrollments/integration-events.service';
 import { BlockListService } from './domain/block-list/block-list.service';
-import express from 'express';
+import express, { type Express } from 'express';
 import { metricsRoutes } from './http/metrics.routes';
 import { PostgresRateLimitStore } from './http/rate-limit';
 import { EngagementService } from './domain/engagement/engagement.service';
@@ -275,11 +275,7 @@ export async function runApi(
     corsOrigins: config.corsOrigins,
     temporalMetricsUrl: temporalMetricsUrl(config),
   });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.port, '0.0.0.0', (error?: Error) =>
-      error ? reject(error) : resolve(listening),
-    );
-  });
+  const server = await listen(app, config.port);
   // A client that trickles its headers or body cannot hold a connection for ever (Node's defaults are 60 s / 5 min).
   server.headersTimeout = 20_000;
   server.requestTimeout = 120_000;
@@ -299,11 +295,16 @@ export async function serveWorkerMetrics(config: Config, logger: Logger, shutdow
   const app = express();
   app.disable('x-powered-by');
   app.use(metricsRoutes(temporalMetricsUrl(config)));
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(port, '0.0.0.0', (error?: Error) => (error ? reject(error) : resolve(listening)));
-  });
+  const server = await listen(app, port);
   shutdown.add('metrics server', () => closeServer(server));
   logger.info({ port }, 'worker metrics served on /metrics');
+}
+
+/** Listens on every interface; a port already taken rejects instead of crashing the process. */
+function listen(app: Express, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const listening = app.listen(port, '0.0.0.0', (error?: Error) => (error ? reject(error) : resolve(listening)));
+  });
 }
 
 /** Stops accepting connections and waits for in-flight requests; idle keep-alive sockets are closed. */

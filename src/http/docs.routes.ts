@@ -5,8 +5,10 @@ import { openApiDocument } from './openapi/document';
 /** `/openapi.json` and `/docs`, an API reference page served from npm (swagger-ui-dist): nothing from a CDN. */
 export function docsRoutes(): Router {
   const router = Router();
+  let json: string | undefined; // 260 kB: serialized once, not per request
   router.get('/openapi.json', (_req, res) => {
-    res.json(openApiDocument());
+    json ??= JSON.stringify(openApiDocument());
+    res.type('json').send(json);
   });
   router.use(
     '/docs',

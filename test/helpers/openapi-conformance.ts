@@ -8,16 +8,23 @@ export function documentValidator(document: oas31.OpenAPIObject = openApiDocumen
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
   ajv.addSchema({ $id: 'openapi', components: document.components });
-  const compiled = new Map<string, ValidateFunction>();
+  // By schema text (equal schemas share one validator), and by object so a suite's answers skip re-serializing.
+  const bySource = new Map<string, ValidateFunction>();
+  const byObject = new WeakMap<object, ValidateFunction>();
+  const validatorOf = (schema: object): ValidateFunction => {
+    let validate = byObject.get(schema);
+    if (!validate) {
+      const source = JSON.stringify(schema).replaceAll('"#/components/', '"openapi#/components/');
+      validate = bySource.get(source) ?? ajv.compile(JSON.parse(source) as object);
+      bySource.set(source, validate);
+      byObject.set(schema, validate);
+    }
+    return validate;
+  };
   return {
     /** The errors of `value` against `schema` (a schema of the document), or [] when it conforms. */
     errorsOf(schema: unknown, value: unknown): string[] {
-      const source = JSON.stringify(schema).replaceAll('"#/components/', '"openapi#/components/');
-      let validate = compiled.get(source);
-      if (!validate) {
-        validate = ajv.compile(JSON.parse(source) as object);
-        compiled.set(source, validate);
-      }
+      const validate = validatorOf(schema as object);
       return validate(value)
         ? []
         : (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? ''}`.trim());
@@ -25,16 +32,23 @@ export function documentValidator(document: oas31.OpenAPIObject = openApiDocumen
   };
 }
 
+/** Each document's path templates as regular expressions, built once. */
+const templateMatchers = new WeakMap<oas31.OpenAPIObject, Array<{ template: string; pattern: RegExp }>>();
+
 /** The document's template for a concrete path (`/api/v1/lists/9a…` → `/api/v1/lists/{uuid}`), if any. */
 export function pathTemplateOf(document: oas31.OpenAPIObject, path: string): string | undefined {
   const templates = Object.keys(document.paths ?? {});
-  const literal = templates.find((template) => template === path);
-  if (literal) return literal;
-  return templates.find((template) =>
-    new RegExp(`^${template.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path),
-  );
+  if (templates.includes(path)) return path;
+  let matchers = templateMatchers.get(document);
+  if (!matchers) {
+    matchers = templates.map((template) => ({
+      template,
+      pattern: new RegExp(`^${template.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+    }));
+    templateMatchers.set(document, matchers);
+  }
+  return matchers.find(({ pattern }) => pattern.test(path))?.template;
 }
-
 /**
  * Why a JSON answer does not match what the document promises for its route and status ([] when it does): an
  * undocumented status, or a body that fails the schema (responses allow no undocumented field).
