@@ -9,6 +9,8 @@ import {
 } from '../src/domain/delivery/step-sender';
 
 const HEARTBEAT_MS = 3_000;
+/** A recipient's server still answering 4xx after this many attempts (about 21 minutes) ends the enrollment. */
+export const MAX_TEMPORARY_REJECTIONS = 8;
 
 /** The send activity: one step of one enrollment, exactly once (the idempotency key is the enrollment and step). */
 export function createSendActivities(deps: StepSenderDeps) {
@@ -22,7 +24,16 @@ export function createSendActivities(deps: StepSenderDeps) {
         return await sendStep(deps, args.enrollmentId, args.position);
       } catch (error) {
         if (error instanceof PermanentSendError) throw ApplicationFailure.nonRetryable(error.message, error.type);
-        if (error instanceof TransientSendError) throw ApplicationFailure.retryable(error.message, 'TransientSend');
+        if (error instanceof TransientSendError) {
+          // Only 4xx replies come back as errors (an unreachable server is a wait): the retries here are theirs.
+          if (context.info.attempt >= MAX_TEMPORARY_REJECTIONS) {
+            throw ApplicationFailure.nonRetryable(
+              `the recipient's server kept deferring the message: ${error.message}`,
+              'RecipientDeferred',
+            );
+          }
+          throw ApplicationFailure.retryable(error.message, 'TransientSend');
+        }
         throw error;
       } finally {
         clearInterval(heartbeat);

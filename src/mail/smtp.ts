@@ -1,11 +1,12 @@
-import nodemailer from 'nodemailer';
-import type { Transporter } from 'nodemailer';
+import { Readable } from 'node:stream';
+import DKIM from 'nodemailer/lib/dkim';
+import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { SmtpSecurity } from '../db/entities/mailbox.entity';
 import type { ComposedMessage } from './compose';
+import { OutboundHostRefusedError, tlsServername, type OutboundHostPolicy } from './outbound-host-policy';
+import { replyLine } from './reply-line';
 
 export interface SmtpAccount {
-  /** The mailbox: one pooled transport each, replaced when its settings change. */
-  id: string;
   host: string;
   port: number;
   security: SmtpSecurity;
@@ -38,88 +39,177 @@ export const DKIM_SIGNED_HEADERS = [
   'List-Unsubscribe-Post',
 ].join(':');
 
-/** What happened to one send; expected failures are values, not exceptions. */
+/**
+ * What happened to one send; expected failures are values, not exceptions. `response` is always one line of the
+ * server's reply (or of the error), never raw bytes from the other end.
+ */
 export type SmtpResult =
   | { kind: 'sent'; response: string }
   /** The server refused the recipient or the message with a 5xx: a hard bounce. */
   | { kind: 'rejected_permanent'; code: number; response: string }
-  /** 4xx, or a 5xx about our side (authentication, sender): nothing was delivered; try again later. */
-  | { kind: 'rejected_temporary'; code: number | null; response: string }
-  /** No conversation reached the message data: nothing was delivered. */
+  /** A 4xx about the recipient or the message (greylisting, a full mailbox, 451 after DATA): nothing delivered. */
+  | { kind: 'rejected_temporary'; code: number; response: string }
+  /** The server could not be reached, or the conversation broke before the end of DATA: nothing was delivered. */
   | { kind: 'connection_error'; response: string }
-  /** The connection broke after the message data was sent: it may or may not have been delivered. */
+  /** The mailbox itself is wrong (login refused, TLS/certificate failure, sender refused, host not allowed). */
+  | { kind: 'mailbox_error'; code: number | null; response: string }
+  /** The connection broke or timed out after the message data was sent: it may or may not have been delivered. */
   | { kind: 'unknown'; response: string };
 
-/** One pooled nodemailer transport per mailbox, reused across sends and closed on shutdown. */
-export class SmtpTransports {
-  private readonly transports = new Map<string, { settings: string; transport: Transporter }>();
+/** How far a conversation got: only a failure once the message data has gone out leaves the outcome in doubt. */
+export type SmtpStage = 'connect' | 'login' | 'envelope' | 'data_sent';
+
+/** Vets a tenant-given host and names the address to connect to (see outbound-host-policy.ts). */
+export type OutboundHosts = Pick<OutboundHostPolicy, 'vet'>;
+
+const TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000 };
+
+/**
+ * Sends composed messages over SMTP, one connection per message. A mailbox sends at most every few minutes (its
+ * rest between sends), so a pooled connection would rarely be reused, and one conversation per message tells
+ * exactly how far each send got: nodemailer's pool reports a connection dropped after DATA like one dropped at
+ * connect, and may re-queue the message on a new connection.
+ */
+export class SmtpClient {
+  constructor(private readonly hosts: OutboundHosts) {}
 
   /** Sends the composed bytes as they are, DKIM-signed with `dkim` when given. */
   async send(account: SmtpAccount, message: ComposedMessage, dkim: DkimKey | null = null): Promise<SmtpResult> {
+    let raw: Buffer;
     try {
-      const info = (await this.transportFor(account).sendMail({
-        envelope: message.envelope,
-        raw: message.raw,
-        ...(dkim ? { dkim: { ...dkim, headerFieldNames: DKIM_SIGNED_HEADERS } } : {}),
-      })) as { response?: string };
-      return { kind: 'sent', response: info.response ?? '' };
+      raw = dkim ? await signed(message.raw, dkim) : message.raw;
     } catch (error) {
-      return classifySmtpError(error);
+      const reason = error instanceof Error ? error.message : String(error);
+      return { kind: 'mailbox_error', code: null, response: replyLine(`DKIM signing failed: ${reason}`) };
     }
-  }
-
-  close(): void {
-    for (const { transport } of this.transports.values()) transport.close();
-    this.transports.clear();
-  }
-
-  private transportFor(account: SmtpAccount): Transporter {
-    // Keyed by the settings themselves, not the mailbox row's update time: sends and IMAP checks touch the row.
-    const { id, ...connection } = account;
-    const settings = JSON.stringify(connection);
-    const cached = this.transports.get(id);
-    if (cached?.settings === settings) return cached.transport;
-    cached?.transport.close();
-    const transport = nodemailer.createTransport({
-      pool: true,
-      maxConnections: 2,
-      host: account.host,
-      port: account.port,
-      secure: account.security === 'tls',
-      requireTLS: account.security === 'starttls',
-      ignoreTLS: account.security === 'none',
-      auth: { user: account.username, pass: account.password },
-      connectionTimeout: 15_000,
-      greetingTimeout: 15_000,
-      socketTimeout: 60_000,
-    });
-    this.transports.set(id, { settings, transport });
-    return transport;
+    let stage: SmtpStage = 'connect';
+    let connection: SMTPConnection | undefined;
+    try {
+      const address = await this.hosts.vet(account.host);
+      const servername = tlsServername(account.host);
+      connection = new SMTPConnection({
+        // The vetted address itself: a second DNS answer could point elsewhere. TLS still checks the host's name.
+        host: address,
+        ...(servername ? { servername } : {}),
+        port: account.port,
+        secure: account.security === 'tls',
+        requireTLS: account.security === 'starttls',
+        ignoreTLS: account.security === 'none',
+        ...TIMEOUTS,
+      });
+      const open = connection;
+      // Errors reach the phase in progress; one arriving after the conversation (a late close) is of no interest.
+      open.on('error', () => undefined);
+      await phase(open, (done) => open.connect((error) => done(error)));
+      stage = 'login';
+      // As nodemailer's transports do: a server that offers no AUTH is not asked to log in.
+      if ((open as SMTPConnection & { allowsAuth?: boolean }).allowsAuth) {
+        await phase(open, (done) =>
+          open.login({ user: account.username, pass: account.password }, (error) => done(error)),
+        );
+      }
+      stage = 'envelope';
+      const data = Readable.from([raw], { objectMode: false });
+      // The stream is only read once the server has accepted DATA: from its end on, the server may have the message.
+      data.once('end', () => (stage = 'data_sent'));
+      const info = await phase<{ response?: string }>(open, (done) =>
+        open.send(message.envelope, data, (error, result) => done(error, result)),
+      );
+      open.quit();
+      return { kind: 'sent', response: replyLine(info.response ?? '250 OK') };
+    } catch (error) {
+      connection?.close();
+      return classifySmtpFailure(error, stage);
+    }
   }
 }
 
-interface NodemailerError {
+interface SmtpFailure {
   code?: string;
+  originalCode?: string;
   command?: string;
   responseCode?: number;
   response?: string;
   message?: string;
 }
 
-/** Sorts a nodemailer failure by what it means for delivery: the caller decides to bounce, retry or flag. */
-export function classifySmtpError(error: unknown): SmtpResult {
-  const failure = (error ?? {}) as NodemailerError;
-  const response = failure.response ?? failure.message ?? String(error);
+/** Reply codes that always mean our account: authentication required, too weak, or refused (RFC 4954). */
+const AUTH_REPLY_CODES = new Set([530, 534, 535, 538]);
+
+/**
+ * Sorts a failed conversation by what it means for delivery; the caller bounces, retries, waits on the mailbox or
+ * flags the send. `stage` is how far it got: a failure without a reply after the message data is `unknown`.
+ */
+export function classifySmtpFailure(error: unknown, stage: SmtpStage): Exclude<SmtpResult, { kind: 'sent' }> {
+  if (error instanceof OutboundHostRefusedError) {
+    return { kind: 'mailbox_error', code: null, response: replyLine(error.message) };
+  }
+  const failure = (error ?? {}) as SmtpFailure;
+  const response = replyLine(failure.response ?? failure.message ?? String(error));
   const code = failure.responseCode;
   const command = (failure.command ?? '').toUpperCase();
   if (code !== undefined) {
-    const aboutTheRecipientOrMessage = command.startsWith('RCPT') || command === 'DATA' || failure.code === 'EENVELOPE';
-    if (code >= 500 && aboutTheRecipientOrMessage) return { kind: 'rejected_permanent', code, response };
-    return { kind: 'rejected_temporary', code, response };
+    if (AUTH_REPLY_CODES.has(code) || command.startsWith('AUTH')) {
+      return code >= 500 ? { kind: 'mailbox_error', code, response } : { kind: 'connection_error', response };
+    }
+    // 421: the service is closing the channel; whatever the stage, it did not take the message.
+    if (code === 421) return { kind: 'connection_error', response };
+    if (command.startsWith('MAIL')) {
+      return code >= 500 ? { kind: 'mailbox_error', code, response } : { kind: 'connection_error', response };
+    }
+    const aboutTheRecipientOrMessage = command.startsWith('RCPT') || command === 'DATA';
+    if (aboutTheRecipientOrMessage) {
+      return code >= 500
+        ? { kind: 'rejected_permanent', code, response }
+        : { kind: 'rejected_temporary', code, response };
+    }
+    // A reply at connect or EHLO: the server is there but will not talk to us now.
+    return code >= 500 ? { kind: 'mailbox_error', code, response } : { kind: 'connection_error', response };
   }
-  // Without a reply code, only a failure after the DATA payload leaves the outcome in doubt.
-  if (command === 'DATA' || failure.code === 'ESTREAM' || (failure.code === 'ETIMEDOUT' && command === '')) {
-    return { kind: 'unknown', response };
-  }
+  if (stage === 'data_sent') return { kind: 'unknown', response };
+  if (failure.code === 'EAUTH') return { kind: 'mailbox_error', code: null, response };
+  if (isTlsFailure(failure)) return { kind: 'mailbox_error', code: null, response };
   return { kind: 'connection_error', response };
+}
+
+/** A TLS handshake or certificate failure: the mailbox's security setting or its server's certificate is wrong. */
+function isTlsFailure(failure: SmtpFailure): boolean {
+  if (failure.code === 'ETLS') return true;
+  const system = failure.originalCode ?? failure.code ?? '';
+  return /^ERR_(SSL|TLS)_|CERT|^UNABLE_TO_(GET|VERIFY)_/.test(system);
+}
+
+/**
+ * Runs one step of the conversation: resolves with its callback, rejects with the first error — the callback's, or
+ * one the connection emits on its own (a dropped socket, a timeout, a refused TLS handshake).
+ */
+function phase<T = void>(
+  connection: SMTPConnection,
+  run: (done: (error: Error | null | undefined, value?: T) => void) => void,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const finish = (error: Error | null | undefined, value?: T) => {
+      if (settled) return;
+      settled = true;
+      connection.off('error', onError);
+      connection.off('end', onEnd);
+      if (error) reject(error);
+      else resolve(value as T);
+    };
+    const onError = (error: Error) => finish(error);
+    const onEnd = () => finish(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' }));
+    connection.on('error', onError);
+    connection.once('end', onEnd);
+    run(finish);
+  });
+}
+
+/** The message with a DKIM-Signature header on top. */
+async function signed(raw: Buffer, dkim: DkimKey): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of new DKIM({ ...dkim, headerFieldNames: DKIM_SIGNED_HEADERS }).sign(raw)) {
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
 }

@@ -9,7 +9,8 @@ import {
   type StepSenderDeps,
 } from '../../src/domain/delivery/step-sender';
 import { createLogger } from '../../src/logger';
-import { SmtpTransports } from '../../src/mail/smtp';
+import { SmtpClient } from '../../src/mail/smtp';
+import { OutboundHostPolicy } from '../../src/mail/outbound-host-policy';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
 import { connectTestStack, type ApiClient, type TestStack } from '../helpers/test-stack';
 
@@ -75,7 +76,7 @@ describe('sending one step exactly once (real Postgres, real SMTP over TCP)', ()
     smtpServer = await startPickySmtpServer();
     deps = {
       db: stack.db,
-      smtp: new SmtpTransports(),
+      smtp: new SmtpClient(new OutboundHostPolicy({ mode: 'default', allow: [] })),
       secrets: new SecretBox(stack.info.secretKey),
       logger: createLogger('silent'),
       links: stack.services.content.links,
@@ -84,7 +85,6 @@ describe('sending one step exactly once (real Postgres, real SMTP over TCP)', ()
   });
 
   afterAll(async () => {
-    deps.smtp.close();
     await smtpServer.close();
     await stack.close();
   });

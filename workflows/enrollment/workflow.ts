@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -36,12 +37,16 @@ const db = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },
 });
 
-/** The SMTP send: idempotent per (enrollment, step); transient failures retried with backoff, then given up. */
+/**
+ * The SMTP send: idempotent per (enrollment, step). Retried with backoff until it answers: an unreachable server or
+ * a broken mailbox comes back as a wait, not an error, and the activity itself gives up on a recipient that keeps
+ * answering 4xx; what is left (Postgres or the worker down) must not end an enrollment.
+ */
 const mail = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   // The activity heartbeats every 3 s: a worker that died mid-send is noticed within 10 s.
   heartbeatTimeout: '10 seconds',
-  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 8 },
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
 /**
@@ -58,8 +63,9 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
   };
   // The first ending asked for by a signal wins; later ones (and duplicates) change nothing.
   let ending: EnrollmentFinalStatus | null = null;
-  // Counts campaign resumes, to notice one that lands while a send reports the campaign paused.
+  // Count resumes, to notice one that lands while a send reports the campaign (or the enrollment) paused.
   let campaignResumes = 0;
+  let ownResumes = 0;
   const state: EnrollmentState = {
     status: progress.paused ? 'paused' : 'active',
     currentStep: progress.lastPosition,
@@ -79,6 +85,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     // Resuming an enrollment that is not paused changes nothing: a repeated resume keeps the first one's delay.
     if (!progress.paused) return;
     progress.paused = false;
+    ownResumes += 1;
     if (args?.delayMinutes) progress.notBefore = Math.max(progress.notBefore, Date.now() + args.delayMinutes * 60_000);
   });
   setHandler(stopSignal, () => void (ending ??= 'stopped'));
@@ -157,6 +164,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
 
     state.status = 'sending';
     const resumesBeforeSend = campaignResumes;
+    const ownResumesBeforeSend = ownResumes;
     let outcome;
     try {
       outcome = await mail.sendStep({ enrollmentId: input.enrollmentId, position: next.step.position });
@@ -164,16 +172,26 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
       return finish('failed', describeFailure(error));
     }
     if (outcome.kind === 'held') {
-      // The campaign is paused in the database: wait for its resume, unless one arrived during the send.
+      // The campaign (or the enrollment) is paused in the database: wait for its resume, unless one arrived during
+      // the send. A pause whose signal was lost holds the enrollment all the same.
       state.status = 'active';
-      if (campaignResumes === resumesBeforeSend) progress.campaignPaused = true;
+      if (outcome.by === 'enrollment') {
+        if (ownResumes === ownResumesBeforeSend) progress.paused = true;
+      } else if (campaignResumes === resumesBeforeSend) {
+        progress.campaignPaused = true;
+      }
       continue;
     }
     if (outcome.kind === 'deferred') {
-      // No mailbox has room today: sleep until the limits reset, then try this step again.
+      // Nothing was sent (window closed, mailboxes full or resting, mailbox broken, server unreachable): sleep
+      // until `until`, then try this step again. The reason shows in the state.
       state.status = 'active';
       state.lastError = outcome.reason;
       progress.notBefore = Math.max(progress.notBefore, outcome.until);
+      // A mailbox broken for weeks makes many waits: their history moves to a new run like the sends' does.
+      if (patched('continue-as-new-while-deferred') && workflowInfo().continueAsNewSuggested) {
+        await continueAsNew<typeof enrollmentWorkflow>({ ...input, progress });
+      }
       continue;
     }
     progress.lastPosition = next.step.position;

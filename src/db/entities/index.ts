@@ -15,6 +15,7 @@ import { MailboxEntity } from './mailbox.entity';
 import { MessageEntity } from './message.entity';
 import { OrganizationEntity } from './organization.entity';
 import { SequenceStepEntity } from './sequence-step.entity';
+import { SendLedgerEntity } from './send-ledger.entity';
 
 export const entities = [
   OrganizationEntity,
@@ -34,4 +35,5 @@ export const entities = [
   MailboxCursorEntity,
   ReplyEntity,
   BounceEntity,
+  SendLedgerEntity,
 ];

@@ -2,7 +2,11 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
 
 export const SMTP_SECURITIES = ['tls', 'starttls', 'none'] as const;
 export type SmtpSecurity = (typeof SMTP_SECURITIES)[number];
-export const MAILBOX_STATUSES = ['active', 'disabled'] as const;
+/**
+ * `disabled`: its bounce rate crossed the threshold (re-enabled by a user); `error`: its SMTP server refused the
+ * account itself (login, TLS, sender, host policy) and it waits for new settings or a re-enable.
+ */
+export const MAILBOX_STATUSES = ['active', 'disabled', 'error'] as const;
 export type MailboxStatus = (typeof MAILBOX_STATUSES)[number];
 export const IMAP_SECURITIES = ['tls', 'starttls', 'none'] as const;
 export type ImapSecurity = (typeof IMAP_SECURITIES)[number];
@@ -98,6 +102,13 @@ export class MailboxEntity {
 
   @Column({ name: 'disabled_reason', type: 'text', nullable: true })
   disabledReason!: string | null;
+
+  /** The SMTP reply (one line) that put the mailbox in `error`, and when. */
+  @Column({ name: 'smtp_error', type: 'text', nullable: true })
+  smtpError!: string | null;
+
+  @Column({ name: 'smtp_error_at', type: 'timestamptz', nullable: true })
+  smtpErrorAt!: Date | null;
 
   /** The bounce-rate window counts sends from here on: re-enabling a disabled mailbox starts it afresh. */
   @Column({ name: 'health_since', type: 'timestamptz', nullable: true })

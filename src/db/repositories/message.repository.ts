@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { EnrollmentEntity } from '../entities/enrollment.entity';
 import { MessageEntity, type MessageStatus } from '../entities/message.entity';
 
 export type OutboxClaim = Pick<
@@ -17,26 +18,55 @@ export type OutboxClaim = Pick<
 export class MessageRepository {
   constructor(private readonly manager: EntityManager) {}
 
+  /**
+   * Locks the enrollment for a send until the transaction ends (and share-locks its campaign, so a pause or stop
+   * waits for a claim in progress, and a claim sees one committed before it), then reads it fresh. Null when gone.
+   */
+  async lockForSend(enrollmentId: string): Promise<EnrollmentEntity | null> {
+    const locked: unknown[] = await this.manager.query(
+      `SELECT enrollment.id FROM enrollments enrollment
+         JOIN campaigns campaign ON campaign.id = enrollment.campaign_id
+        WHERE enrollment.id = $1
+          FOR NO KEY UPDATE OF enrollment FOR SHARE OF campaign`,
+      [enrollmentId],
+    );
+    if (locked.length === 0) return null;
+    return this.manager.findOneBy(EnrollmentEntity, { id: enrollmentId });
+  }
+
   findByStep(enrollmentId: string, stepPosition: number): Promise<MessageEntity | null> {
     return this.manager.findOneBy(MessageEntity, { enrollmentId, stepPosition });
   }
 
   /**
-   * Writes the outbox row as `sending` before SMTP is contacted, atomically: a new row, or a retry of a send that
-   * definitely failed. Returns the attempt number, or null when another attempt owns or settled the step.
+   * Writes the outbox row as `sending` before SMTP is contacted, atomically with its entry in the send ledger: a new
+   * row, or a retry of a send that definitely failed (or, with `fromUnknown`, an operator's resend of a send whose
+   * outcome was unknown). Returns the attempt number, or null when another attempt owns or settled the step.
    */
-  async claim(claim: OutboxClaim): Promise<number | null> {
+  async claim(claim: OutboxClaim, options: { fromUnknown?: boolean } = {}): Promise<number | null> {
+    const retriable = options.fromUnknown ? ['failed', 'unknown'] : ['failed'];
     const rows: { attempts: number }[] = await this.manager.query(
-      `INSERT INTO messages
-         (organization_id, campaign_id, enrollment_id, step_position, mailbox_id, message_id, to_email, subject,
-          variant_label, status, attempts)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'sending', 1)
-       ON CONFLICT (enrollment_id, step_position) DO UPDATE
-         SET status = 'sending', attempts = messages.attempts + 1, mailbox_id = EXCLUDED.mailbox_id,
-             message_id = EXCLUDED.message_id, subject = EXCLUDED.subject, variant_label = EXCLUDED.variant_label,
-             updated_at = now()
-         WHERE messages.status = 'failed'
-       RETURNING attempts`,
+      `WITH claimed AS (
+         INSERT INTO messages
+           (organization_id, campaign_id, enrollment_id, step_position, mailbox_id, message_id, to_email, subject,
+            variant_label, status, attempts)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'sending', 1)
+         ON CONFLICT (enrollment_id, step_position) DO UPDATE
+           SET status = 'sending', attempts = messages.attempts + 1, mailbox_id = EXCLUDED.mailbox_id,
+               message_id = EXCLUDED.message_id, subject = EXCLUDED.subject, variant_label = EXCLUDED.variant_label,
+               updated_at = now()
+           WHERE messages.status = ANY($10::text[])
+         RETURNING attempts
+       ), ledger AS (
+         -- A send already counted keeps its place in the day it was counted in; a failed one counts again now.
+         INSERT INTO send_ledger
+           (enrollment_id, step_position, organization_id, campaign_id, mailbox_id, counted, claimed_at)
+         SELECT $3, $4, $1, $2, $5, true, now() FROM claimed
+         ON CONFLICT (enrollment_id, step_position) DO UPDATE
+           SET mailbox_id = EXCLUDED.mailbox_id, counted = true,
+               claimed_at = CASE WHEN send_ledger.counted THEN send_ledger.claimed_at ELSE EXCLUDED.claimed_at END
+       )
+       SELECT attempts FROM claimed`,
       [
         claim.organizationId,
         claim.campaignId,
@@ -47,29 +77,50 @@ export class MessageRepository {
         claim.toEmail,
         claim.subject,
         claim.variantLabel,
+        retriable,
       ],
     );
     return rows[0]?.attempts ?? null;
   }
 
-  /** Settles the attempt that claimed the row; a stale attempt changes nothing. */
+  /**
+   * Settles the attempt that claimed the row; a stale attempt changes nothing. A `failed` attempt reached no one:
+   * its ledger entry stops counting against the limits, in the same statement.
+   */
   async settle(
     id: { enrollmentId: string; stepPosition: number; attempt: number },
     outcome: { status: Exclude<MessageStatus, 'sending'>; smtpResponse: string; at: Date },
   ): Promise<void> {
-    const now = outcome.at;
-    await this.manager
-      .createQueryBuilder()
-      .update(MessageEntity)
-      .set({
-        status: outcome.status,
-        smtpResponse: outcome.smtpResponse.slice(0, 1000),
-        ...(outcome.status === 'sent' ? { sentAt: now } : {}),
-        ...(outcome.status === 'bounced' ? { bouncedAt: now } : {}),
-      })
-      .where('enrollment_id = :enrollmentId AND step_position = :stepPosition', id)
-      .andWhere("status = 'sending' AND attempts = :attempt", { attempt: id.attempt })
-      .execute();
+    await this.manager.query(
+      `WITH settled AS (
+         UPDATE messages
+            SET status = $4, smtp_response = $5, updated_at = now(),
+                sent_at = CASE WHEN $4 = 'sent' THEN $6 ELSE sent_at END,
+                bounced_at = CASE WHEN $4 = 'bounced' THEN $6 ELSE bounced_at END
+          WHERE enrollment_id = $1 AND step_position = $2 AND status = 'sending' AND attempts = $3
+         RETURNING enrollment_id, step_position
+       )
+       UPDATE send_ledger ledger SET counted = false
+         FROM settled
+        WHERE $4 = 'failed' AND ledger.enrollment_id = settled.enrollment_id
+          AND ledger.step_position = settled.step_position`,
+      [id.enrollmentId, id.stepPosition, id.attempt, outcome.status, outcome.smtpResponse.slice(0, 1000), outcome.at],
+    );
+  }
+
+  /**
+   * An operator checked a send whose outcome was unknown and found it delivered: it becomes `sent`, as of when it
+   * was attempted. False when the message was not `unknown`.
+   */
+  async markUnknownSent(enrollmentId: string, stepPosition: number): Promise<boolean> {
+    const [rows]: [unknown[], number] = await this.manager.query(
+      `UPDATE messages SET status = 'sent', sent_at = coalesce(sent_at, updated_at), updated_at = now(),
+              smtp_response = 'marked delivered by an operator after an unknown outcome'
+        WHERE enrollment_id = $1 AND step_position = $2 AND status = 'unknown'
+       RETURNING id`,
+      [enrollmentId, stepPosition],
+    );
+    return rows.length > 0;
   }
 
   /** A row left `sending` by a crashed attempt: its outcome is unknown, so flag it rather than send again. */

@@ -1,7 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { IsNull } from 'typeorm';
 import { ApiKeyEntity } from '../entities/api-key.entity';
-import { COUNTED_SEND_STATUSES } from '../entities/message.entity';
 import { OrganizationEntity } from '../entities/organization.entity';
 
 /** An organization as listed to an administrator, with how many of its API keys are not revoked. */
@@ -21,16 +20,18 @@ export type ApiKeySummary = Pick<ApiKeyEntity, (typeof KEY_SUMMARY_FIELDS)[numbe
 export class OrganizationRepository {
   constructor(private readonly manager: EntityManager) {}
 
-  /** The organization's monthly send limit and what was sent this calendar month (UTC), tests excluded. */
+  /**
+   * The organization's monthly send limit and what was sent this calendar month (UTC), tests excluded, from the
+   * send ledger: deleting a campaign does not give its sends back.
+   */
   async plan(organizationId: string): Promise<{ monthlyLimit: number | null; sentThisMonth: number }> {
     const rows: { monthly_limit: number | null; sent: string }[] = await this.manager.query(
       `SELECT organization.monthly_limit,
-              (SELECT count(*) FROM messages message
-                WHERE message.organization_id = organization.id
-                  AND message.status = ANY($2::text[])
-                  AND message.created_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AS sent
+              (SELECT count(*) FROM send_ledger ledger
+                WHERE ledger.organization_id = organization.id AND ledger.counted
+                  AND ledger.claimed_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AS sent
          FROM organizations organization WHERE organization.id = $1`,
-      [organizationId, COUNTED_SEND_STATUSES],
+      [organizationId],
     );
     return { monthlyLimit: rows[0]?.monthly_limit ?? null, sentThisMonth: Number(rows[0]?.sent ?? 0) };
   }

@@ -1,3 +1,4 @@
+import type { MailboxStatus } from '../../db/entities/mailbox.entity';
 import { pickMailboxWithMostRoom } from '../delivery/mailbox-selection';
 import { dayBounds } from '../delivery/sending-day';
 
@@ -11,7 +12,7 @@ export interface ForecastInput {
   /** Enrollments whose sequence is running and not held, with their next step and when it is due. */
   enrollments: { nextPosition: number; dueAt: Date; mailboxId: string | null }[];
   /** The campaign's mailboxes, with the new conversations each already started today (across every campaign). */
-  mailboxes: { id: string; status: 'active' | 'disabled'; dailyLimit: number; sentToday: number }[];
+  mailboxes: { id: string; status: MailboxStatus; dailyLimit: number; sentToday: number }[];
 }
 
 export interface ForecastDay {

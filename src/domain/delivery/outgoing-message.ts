@@ -10,7 +10,6 @@ import type { PublicLinks } from '../engagement/public-links';
 /** The SMTP account of a mailbox, its password decrypted. */
 export function smtpAccountOf(mailbox: MailboxEntity, secrets: SecretBox): SmtpAccount {
   return {
-    id: mailbox.id,
     host: mailbox.smtpHost,
     port: mailbox.smtpPort,
     security: mailbox.smtpSecurity,

@@ -1,14 +1,13 @@
 import type { CampaignEntity } from '../../db/entities/campaign.entity';
 import type { ContactEntity } from '../../db/entities/contact.entity';
 import type { EnrollmentEntity } from '../../db/entities/enrollment.entity';
+import type { MailboxEntity } from '../../db/entities/mailbox.entity';
 import type { MessageEntity } from '../../db/entities/message.entity';
 import type { SequenceStepEntity } from '../../db/entities/sequence-step.entity';
-import type { StepVariantEntity } from '../../db/entities/step-variant.entity';
 import type { Database, Repositories } from '../../db/repositories';
-import { FINAL_ENROLLMENT_STATUSES } from '../../db/repositories/enrollment.repository';
 import type { SecretBox } from '../../crypto/secret-box';
 import { composeMessage, UnsendableMessageError, type ComposedMessage } from '../../mail/compose';
-import type { SmtpResult, SmtpTransports } from '../../mail/smtp';
+import type { SmtpClient, SmtpResult } from '../../mail/smtp';
 import type { Logger } from '../../logger';
 import { metrics } from '../../metrics';
 import { renderStep, StepMergeFieldError, threadedSubject, type RenderedStep } from '../campaigns/step-content';
@@ -17,30 +16,17 @@ import { checkMailboxHealth } from '../inbound/mailbox-health';
 import type { ReplyCheck } from '../inbound/mailbox-reader';
 import { dkimKeyOf, outgoingMessage, smtpAccountOf } from './outgoing-message';
 import { claimSend } from './send-claim';
-import { nextWindowOpening } from './sending-window';
+import { mailboxWaitMs, outageWaitMs } from './send-waits';
 import { PermanentSendError, TransientSendError } from './send-errors';
+import { screenStep } from './step-screening';
+import { stopped, unknownOutcome, type StepOutcome } from './step-outcome';
 
 export { PermanentSendError, TransientSendError } from './send-errors';
-
-/** What became of one step; the workflow decides what comes next. */
-export type StepOutcome =
-  | { kind: 'sent'; sentAt: number; messageId: string }
-  /** A previous attempt crashed mid-send: flagged for review and never re-sent. */
-  | { kind: 'unknown'; reason: string }
-  /** Nothing was sent: the campaign is paused; the step waits for its resume. */
-  | { kind: 'held'; reason: string }
-  /** Nothing was sent: every mailbox is at its daily limit until `until` (epoch ms). */
-  | { kind: 'deferred'; until: number; reason: string }
-  /** The sequence must end without sending, with this status. */
-  | {
-      kind: 'stopped';
-      status: 'bounced' | 'unsubscribed' | 'stopped' | 'replied' | 'failed' | 'skipped';
-      reason: string;
-    };
+export type { StepOutcome } from './step-outcome';
 
 export interface StepSenderDeps {
   db: Database;
-  smtp: SmtpTransports;
+  smtp: SmtpClient;
   secrets: SecretBox;
   logger: Logger;
   replies: ReplyCheck;
@@ -48,121 +34,146 @@ export interface StepSenderDeps {
 }
 
 /**
- * Sends one step of one enrollment exactly once. The outbox row is claimed (`sending`) before SMTP and settled
- * after; a retry after a settled send returns the stored result, and a row found still `sending` (the process died
- * mid-send) is flagged `unknown` instead of being sent again.
+ * Sends one step of one enrollment exactly once, in stages: an earlier attempt's outcome → load and screen →
+ * render → claim → compose → transmit → settle. The outbox row is claimed (`sending`) before SMTP and settled
+ * after; a retry after a settled send returns the stored result, and a row found still `sending` (the process
+ * died mid-send) is flagged `unknown` instead of being sent again.
  */
 export async function sendStep(deps: StepSenderDeps, enrollmentId: string, position: number): Promise<StepOutcome> {
   const { db } = deps;
-  const enrollment = await db.repos.enrollments.findById(enrollmentId);
-  if (!enrollment) return { kind: 'stopped', status: 'stopped', reason: 'the enrollment was deleted' };
   const earlier = await db.repos.messages.findByStep(enrollmentId, position);
   const settled = await outcomeOfEarlierAttempt(db, earlier);
   if (settled) return settled;
 
+  const loaded = await loadStep(db, enrollmentId, position);
+  if ('outcome' in loaded) return loaded.outcome;
+  if (position > 1 && loaded.enrollment.mailboxId) {
+    // A reply that arrived since the mailbox monitor last looked must win over this follow-up: look now (the
+    // claim below reads the enrollment again, after this).
+    await deps.replies.checkForReplies(loaded.enrollment.mailboxId);
+  }
+  const draft = await draftStep(db, loaded);
+
+  const claim = await claimSend(db, {
+    enrollmentId,
+    position,
+    subject: draft.subject,
+    variantLabel: draft.content.variantLabel,
+    avoidMailboxId: earlier?.status === 'failed' ? earlier.mailboxId : null,
+  });
+  if (claim.kind === 'taken') return outcomeOfConcurrentAttempt(db, enrollmentId, position);
+  if (claim.kind === 'not_now') {
+    if (claim.slotWait) metrics.slotWaits.inc({ campaign_id: loaded.campaign.id });
+    return claim.outcome;
+  }
+
+  const attempt: SendAttempt = { ...loaded, position, ...claim };
+  const composed = await compose(deps, attempt, draft);
+  const result = await deps.smtp.send(
+    smtpAccountOf(claim.mailbox, deps.secrets),
+    composed,
+    dkimKeyOf(claim.mailbox, deps.secrets),
+  );
+  const outcome = await settle(deps, attempt, result);
+  if (outcome.kind === 'sent' && draft.content.variantLabel !== null) await decideWinner(deps, loaded);
+  return outcome;
+}
+
+interface LoadedStep {
+  enrollment: EnrollmentEntity;
+  contact: ContactEntity;
+  campaign: CampaignEntity;
+  step: SequenceStepEntity;
+}
+
+/** One claimed attempt at a step, from the claim to its settling. */
+interface SendAttempt extends LoadedStep {
+  position: number;
+  mailbox: MailboxEntity;
+  messageId: string;
+  attempt: number;
+  /** The mailbox's rest after this send: counted from the claim, and again from when the server answered. */
+  restMs: number;
+}
+
+/** What the step says to this contact, and the subject it goes under. */
+interface Draft {
+  content: RenderedStep;
+  subject: string;
+  thread: string[];
+}
+
+/**
+ * The enrollment, contact, campaign and step, screened before the costly stages (the reply check, rendering): a
+ * step that may not go now ends here. The claim screens again, in its transaction.
+ */
+async function loadStep(
+  db: Database,
+  enrollmentId: string,
+  position: number,
+): Promise<LoadedStep | { outcome: StepOutcome }> {
+  const enrollment = await db.repos.enrollments.findById(enrollmentId);
+  if (!enrollment) return { outcome: stopped('stopped', 'the enrollment was deleted') };
   const [contact, campaign, step] = await Promise.all([
     db.repos.contacts.findById(enrollment.organizationId, enrollment.contactId),
     db.repos.campaigns.findByIdUnscoped(enrollment.campaignId),
     db.repos.campaigns.step(enrollment.campaignId, position),
   ]);
-  const stop = reasonToStop(enrollment, contact, campaign);
-  if (stop) return stop;
-  if (await db.repos.blockList.isBlocked(enrollment.organizationId, contact!.email)) {
-    return { kind: 'stopped', status: 'stopped', reason: `${contact!.email} is on the block list` };
-  }
-  if (campaign!.status === 'paused') return { kind: 'held', reason: 'the campaign is paused' };
-  // Outside the sending window (the contact's timezone when known): wait for it to open, sending nothing.
-  const opensAt = nextWindowOpening(campaign!.schedule, contact!.timezone, new Date());
-  if (opensAt.getTime() > Date.now()) {
-    return {
-      kind: 'deferred',
-      until: opensAt.getTime(),
-      reason: `outside the sending window; step ${position} waits until ${opensAt.toISOString()}`,
-    };
-  }
+  const blocked = contact ? await db.repos.blockList.isBlocked(enrollment.organizationId, contact.email) : false;
+  const screened = screenStep({ enrollment, contact, campaign, blocked, position, now: new Date() });
+  if (screened) return { outcome: screened };
   if (!step) throw new PermanentSendError('StepNotFound', `Step ${position} no longer exists in the campaign.`);
-  if (position > 1 && enrollment.mailboxId) {
-    // A reply that arrived since the mailbox monitor last looked must win over this follow-up: look now.
-    await deps.replies.checkForReplies(enrollment.mailboxId);
-    const [enrollmentNow, contactNow] = await Promise.all([
-      db.repos.enrollments.findById(enrollmentId),
-      db.repos.contacts.findById(enrollment.organizationId, enrollment.contactId),
-    ]);
-    const stopNow = reasonToStop(enrollmentNow ?? enrollment, contactNow, campaign);
-    if (stopNow) return stopNow;
-  }
+  return { enrollment, contact: contact!, campaign: campaign!, step };
+}
+
+/** Renders the step, seeded by the enrollment so every attempt renders the same variant and text as its preview. */
+async function draftStep(db: Database, loaded: LoadedStep): Promise<Draft> {
+  const { enrollment, contact, step } = loaded;
   const variants = await db.repos.content.variantsOfStep(step.id);
-  const content = render(step, variants, contact!, enrollment.id);
-  const thread = await db.repos.messages.thread(enrollmentId, position);
-  const subject = threadedSubject(content.subject, thread[0]?.subject);
-
-  const failedMailboxId = earlier?.status === 'failed' ? earlier.mailboxId : null;
-  const claim = await claimSend(
-    db,
-    enrollment,
-    campaign!,
-    contact!,
-    position,
-    { subject, variantLabel: content.variantLabel },
-    failedMailboxId,
-  );
-  if (claim === 'taken') return sendStep(deps, enrollmentId, position); // another attempt got there first
-  if ('deferredUntil' in claim) {
-    metrics.slotWaits.inc({ campaign_id: enrollment.campaignId });
-    const until = claim.deferredUntil.toISOString();
-    return {
-      kind: 'deferred',
-      until: claim.deferredUntil.getTime(),
-      reason: `${claim.reason}; step ${position} waits until ${until}`,
-    };
-  }
-
-  const { mailbox, messageId, attempt, restMs } = claim;
-  const sending = {
-    enrollmentId,
-    position,
-    attempt,
-    restMs,
-    mailboxId: mailbox.id,
-    messageId,
-    contact: contact!,
-    campaign: campaign!,
-  };
-  let composed: ComposedMessage;
+  let content: RenderedStep;
   try {
-    composed = await composeMessage(
+    content = renderStep({ step, variants, seedId: enrollment.id, merge: { contact } });
+  } catch (error) {
+    if (!(error instanceof StepMergeFieldError)) throw error;
+    const type = error.problem === 'missing' ? 'MissingMergeField' : 'UnsafeMergeField';
+    throw new PermanentSendError(type, error.message);
+  }
+  const thread = await db.repos.messages.thread(enrollment.id, step.position);
+  return {
+    content,
+    subject: threadedSubject(content.subject, thread[0]?.subject),
+    thread: thread.map((message) => message.messageId),
+  };
+}
+
+/** The MIME message; one that must not be sent settles the claimed row, so no retry mistakes it for a crash. */
+async function compose(deps: StepSenderDeps, send: SendAttempt, draft: Draft): Promise<ComposedMessage> {
+  try {
+    return await composeMessage(
       outgoingMessage({
-        campaign: campaign!,
-        mailbox,
-        to: contact!.email,
-        subject,
-        content,
-        messageId,
-        thread: thread.map((message) => message.messageId),
+        campaign: send.campaign,
+        mailbox: send.mailbox,
+        to: send.contact.email,
+        subject: draft.subject,
+        content: draft.content,
+        messageId: send.messageId,
+        thread: draft.thread,
         links: deps.links,
-        message: { enrollmentId, position },
+        message: { enrollmentId: send.enrollment.id, position: send.position },
       }),
     );
   } catch (error) {
     if (!(error instanceof UnsendableMessageError)) throw error;
-    // Nothing left: the claimed row is settled so no retry mistakes it for an interrupted send.
-    await db.repos.messages.settle(
-      { enrollmentId, stepPosition: position, attempt },
-      { status: 'failed', smtpResponse: error.message, at: new Date() },
-    );
+    await deps.db.repos.messages.settle(rowOf(send), { status: 'failed', smtpResponse: error.message, at: new Date() });
     throw new PermanentSendError('UnsendableMessage', error.message);
   }
-  const result = await deps.smtp.send(smtpAccountOf(mailbox, deps.secrets), composed, dkimKeyOf(mailbox, deps.secrets));
-  const outcome = await settle(deps, sending, result);
-  if (outcome.kind === 'sent' && content.variantLabel !== null) await decideWinner(deps, campaign!, step);
-  return outcome;
 }
 
 /**
  * With automatic A/B winners on, a send of a variant may complete the test of its step. Best effort: the send is
  * already settled, and the next send of the step checks again.
  */
-async function decideWinner(deps: StepSenderDeps, campaign: CampaignEntity, step: SequenceStepEntity): Promise<void> {
+async function decideWinner(deps: StepSenderDeps, { campaign, step }: LoadedStep): Promise<void> {
   if (!campaign.winnerMetric || !campaign.winnerMinSends || step.winnerLabel !== null) return;
   try {
     const winner = await deps.db.repos.content.decideWinner({
@@ -194,109 +205,99 @@ async function outcomeOfEarlierAttempt(db: Database, existing: MessageEntity | n
     case 'unknown':
       return unknownOutcome(existing.stepPosition);
     case 'bounced':
-      return { kind: 'stopped', status: 'bounced', reason: existing.smtpResponse ?? 'hard bounce' };
+      return stopped('bounced', existing.smtpResponse ?? 'hard bounce');
   }
 }
 
-/** The last look before sending: anything that ended the sequence wins over the send. */
-function reasonToStop(
-  enrollment: EnrollmentEntity,
-  contact: ContactEntity | null,
-  campaign: CampaignEntity | null,
-): StepOutcome | null {
-  if (!contact || !campaign)
-    return { kind: 'stopped', status: 'stopped', reason: 'the contact or campaign was deleted' };
-  if (FINAL_ENROLLMENT_STATUSES.includes(enrollment.status)) {
-    const status = enrollment.status as Extract<StepOutcome, { kind: 'stopped' }>['status'];
-    return { kind: 'stopped', status, reason: `the enrollment is ${enrollment.status}` };
-  }
-  switch (contact.status) {
-    case 'active':
-      break;
-    case 'unsubscribed':
-    case 'complained':
-      return { kind: 'stopped', status: 'unsubscribed', reason: `the contact is ${contact.status}` };
-    case 'bounced':
-      return { kind: 'stopped', status: 'bounced', reason: 'the contact has bounced' };
-    case 'deactivated':
-      return { kind: 'stopped', status: 'stopped', reason: 'the contact is deactivated' };
-  }
-  if (campaign.status === 'stopped') return { kind: 'stopped', status: 'stopped', reason: 'the campaign was stopped' };
-  return null;
+/** Another attempt claimed the step between our look and our claim (a retry racing a stalled attempt). */
+async function outcomeOfConcurrentAttempt(db: Database, enrollmentId: string, position: number): Promise<StepOutcome> {
+  const outcome = await outcomeOfEarlierAttempt(db, await db.repos.messages.findByStep(enrollmentId, position));
+  if (!outcome) throw new TransientSendError(`Step ${position} was claimed by another attempt that then failed.`);
+  return outcome;
 }
 
-/** Seeded by the enrollment, so every attempt at this step renders the same variant and text as its preview. */
-function render(
-  step: SequenceStepEntity,
-  variants: StepVariantEntity[],
-  contact: ContactEntity,
-  enrollmentId: string,
-): RenderedStep {
-  try {
-    return renderStep({ step, variants, seedId: enrollmentId, merge: { contact } });
-  } catch (error) {
-    if (!(error instanceof StepMergeFieldError)) throw error;
-    const type = error.problem === 'missing' ? 'MissingMergeField' : 'UnsafeMergeField';
-    throw new PermanentSendError(type, error.message);
-  }
+function rowOf(send: SendAttempt) {
+  return { enrollmentId: send.enrollment.id, stepPosition: send.position, attempt: send.attempt };
 }
 
-async function settle(
-  deps: StepSenderDeps,
-  send: {
-    enrollmentId: string;
-    position: number;
-    attempt: number;
-    /** The mailbox's rest after this send: counted from the claim, and again from now that the server answered. */
-    restMs: number;
-    mailboxId: string;
-    messageId: string;
-    contact: ContactEntity;
-    campaign: CampaignEntity;
-  },
-  result: SmtpResult,
-): Promise<StepOutcome> {
+/** The `outcome` label of `sequencer_sends_total`: sent, bounced, unknown, or failed (nothing delivered). */
+const SEND_METRIC_OUTCOMES: Record<SmtpResult['kind'], 'sent' | 'bounced' | 'failed' | 'unknown'> = {
+  sent: 'sent',
+  rejected_permanent: 'bounced',
+  rejected_temporary: 'failed',
+  connection_error: 'failed',
+  mailbox_error: 'failed',
+  unknown: 'unknown',
+};
+
+/** Records what the server answered, and what the workflow does next. */
+async function settle(deps: StepSenderDeps, send: SendAttempt, result: SmtpResult): Promise<StepOutcome> {
   const { db } = deps;
-  const row = { enrollmentId: send.enrollmentId, stepPosition: send.position, attempt: send.attempt };
+  const row = rowOf(send);
   const at = new Date();
   const campaign_id = send.campaign.id;
+  const smtpResponse = result.response;
   // A slow send (a new connection, a busy server) must not shorten the gap the receiving side sees before the
   // mailbox's next message. In the settle's transaction: a send that settled always pushed the rest.
   const restFromNow = (repos: Repositories) =>
-    send.restMs > 0 ? repos.mailboxes.restAtLeastUntil(send.mailboxId, new Date(at.getTime() + send.restMs)) : null;
+    send.restMs > 0 ? repos.mailboxes.restAtLeastUntil(send.mailbox.id, new Date(at.getTime() + send.restMs)) : null;
+  metrics.sends.inc({ campaign_id, outcome: SEND_METRIC_OUTCOMES[result.kind] });
   switch (result.kind) {
     case 'sent':
       await db.transaction(async (repos) => {
-        await repos.messages.settle(row, { status: 'sent', smtpResponse: result.response, at });
-        await repos.enrollments.recordSend(send.enrollmentId, send.position, send.mailboxId);
+        await repos.messages.settle(row, { status: 'sent', smtpResponse, at });
+        await repos.enrollments.recordSend(send.enrollment.id, send.position, send.mailbox.id);
         await restFromNow(repos);
       });
-      metrics.sends.inc({ campaign_id, outcome: 'sent' });
       // The same time a retry would read back from the row.
       return { kind: 'sent', sentAt: at.getTime(), messageId: send.messageId };
     case 'rejected_permanent':
       await db.transaction(async (repos) => {
-        await repos.messages.settle(row, { status: 'bounced', smtpResponse: result.response, at });
+        await repos.messages.settle(row, { status: 'bounced', smtpResponse, at });
         await repos.contacts.markBounced(send.contact.id);
         await restFromNow(repos);
       });
-      metrics.sends.inc({ campaign_id, outcome: 'bounced' });
       metrics.bounces.inc({ campaign_id, kind: 'hard' });
-      await checkMailboxHealth(db, deps.logger, send.mailboxId, send.campaign.bounceRateThreshold);
-      return { kind: 'stopped', status: 'bounced', reason: `hard bounce: ${result.response}` };
+      await checkMailboxHealth(db, deps.logger, send.mailbox.id, send.campaign.bounceRateThreshold);
+      return stopped('bounced', `hard bounce: ${smtpResponse}`);
     case 'rejected_temporary':
-    case 'connection_error':
-      await db.repos.messages.settle(row, { status: 'failed', smtpResponse: result.response, at });
-      metrics.sends.inc({ campaign_id, outcome: 'failed' });
-      throw new TransientSendError(`SMTP send failed (${result.kind}): ${result.response}`);
+      // The recipient's server asks to come back later: the activity's retries do, with backoff.
+      await db.repos.messages.settle(row, { status: 'failed', smtpResponse, at });
+      throw new TransientSendError(`SMTP send failed (${result.code}): ${smtpResponse}`);
+    case 'connection_error': {
+      // Nothing was delivered and the fault is not the recipient's: wait and retry, never give up on the contact.
+      await db.repos.messages.settle(row, { status: 'failed', smtpResponse, at });
+      const until = at.getTime() + outageWaitMs(send.attempt);
+      return {
+        kind: 'deferred',
+        until,
+        reason:
+          `the SMTP server of ${send.mailbox.fromEmail} could not be reached (${smtpResponse}); step ` +
+          `${send.position} tries again at ${new Date(until).toISOString()}`,
+      };
+    }
+    case 'mailbox_error': {
+      const newlyFailing = await db.transaction(async (repos) => {
+        await repos.messages.settle(row, { status: 'failed', smtpResponse, at });
+        return repos.mailboxes.recordSmtpError(send.mailbox.id, smtpResponse);
+      });
+      if (newlyFailing) {
+        deps.logger.warn({ mailboxId: send.mailbox.id, reply: smtpResponse }, 'mailbox put in error by its server');
+      }
+      // Step 1 goes again at once, from another mailbox; a follow-up waits for this one to be fixed.
+      const until = send.position === 1 ? at.getTime() : at.getTime() + mailboxWaitMs(null, at);
+      return {
+        kind: 'deferred',
+        until,
+        reason: `the mailbox ${send.mailbox.fromEmail} is in error: ${smtpResponse}`,
+      };
+    }
     case 'unknown':
-      await db.repos.messages.settle(row, { status: 'unknown', smtpResponse: result.response, at });
-      metrics.sends.inc({ campaign_id, outcome: 'unknown' });
-      deps.logger.warn({ enrollmentId: send.enrollmentId, position: send.position }, 'send outcome unknown; flagged');
-      return unknownOutcome(send.position);
+      await db.repos.messages.settle(row, { status: 'unknown', smtpResponse, at });
+      deps.logger.warn(
+        { enrollmentId: send.enrollment.id, position: send.position, reply: smtpResponse },
+        'send outcome unknown: the connection broke after the message data; flagged, not re-sent',
+      );
+      return unknownOutcome(send.position, `the connection broke after the message was transmitted (${smtpResponse})`);
   }
-}
-
-function unknownOutcome(position: number): StepOutcome {
-  return { kind: 'unknown', reason: `step ${position}: the send was interrupted and its outcome is unknown (flagged)` };
 }

@@ -1,0 +1,56 @@
+import type { CampaignEntity } from '../../db/entities/campaign.entity';
+import type { ContactEntity } from '../../db/entities/contact.entity';
+import type { EnrollmentEntity } from '../../db/entities/enrollment.entity';
+import { FINAL_ENROLLMENT_STATUSES } from '../../db/repositories/enrollment.repository';
+import { nextWindowOpening } from './sending-window';
+import { stopped, type StepOutcome, type StoppedStatus } from './step-outcome';
+
+/** Everything that decides whether a step may go now, read together (inside the claim, in one transaction). */
+export interface StepSituation {
+  enrollment: EnrollmentEntity;
+  contact: ContactEntity | null;
+  campaign: CampaignEntity | null;
+  /** The contact's address is on the organization's block list. */
+  blocked: boolean;
+  position: number;
+  now: Date;
+}
+
+/**
+ * The one place that decides whether a step may go now, before any mailbox is chosen: null when it may, otherwise
+ * what happens instead. Anything that ended the sequence wins over a pause, and a pause over the sending window.
+ */
+export function screenStep(situation: StepSituation): StepOutcome | null {
+  const { enrollment, contact, campaign, position, now } = situation;
+  if (!contact || !campaign) return stopped('stopped', 'the contact or campaign was deleted');
+  if (FINAL_ENROLLMENT_STATUSES.includes(enrollment.status)) {
+    return stopped(enrollment.status as StoppedStatus, `the enrollment is ${enrollment.status}`);
+  }
+  switch (contact.status) {
+    case 'active':
+      break;
+    case 'unsubscribed':
+    case 'complained':
+      return stopped('unsubscribed', `the contact is ${contact.status}`);
+    case 'bounced':
+      return stopped('bounced', 'the contact has bounced');
+    case 'deactivated':
+      return stopped('stopped', 'the contact is deactivated');
+  }
+  if (situation.blocked) return stopped('stopped', `${contact.email} is on the block list`);
+  if (campaign.status === 'stopped' || campaign.status === 'completed') {
+    return stopped('stopped', `the campaign is ${campaign.status}`);
+  }
+  if (campaign.status === 'paused') return { kind: 'held', by: 'campaign', reason: 'the campaign is paused' };
+  if (enrollment.status === 'paused') return { kind: 'held', by: 'enrollment', reason: 'the enrollment is paused' };
+  // Outside the sending window (the contact's timezone when known): wait for it to open, sending nothing.
+  const opensAt = nextWindowOpening(campaign.schedule, contact.timezone, now);
+  if (opensAt > now) {
+    return {
+      kind: 'deferred',
+      until: opensAt.getTime(),
+      reason: `outside the sending window; step ${position} waits until ${opensAt.toISOString()}`,
+    };
+  }
+  return null;
+}
