@@ -1,4 +1,5 @@
 import { type Attachment, type HeaderLines, type MailParserOptions, type ParsedMail, simpleParser } from 'mailparser';
+import { htmlToText } from './html-text';
 
 export type InboundClassification =
   /** RFC 3464 delivery-status report. hard: Status 5.x.x (Action failed); soft: 4.x.x or Action delayed. */
@@ -27,7 +28,7 @@ export interface InboundMessage {
   date: Date | null;
   /** Message-IDs from In-Reply-To then References, angle brackets kept, deduplicated, in header order. */
   referencedIds: string[];
-  /** The start of the plain-text body (from text, else from html converted by mailparser), whitespace-collapsed, at most 500 chars. */
+  /** The start of the plain-text body (from text, else from the HTML's text), whitespace-collapsed, at most 500 chars. */
   snippet: string;
   classification: InboundClassification;
 }
@@ -35,6 +36,27 @@ export interface InboundMessage {
 type Fields = Map<string, string>;
 
 const SNIPPET_LENGTH = 500;
+/**
+ * How much of a report part (delivery-status, feedback-report, returned headers) is read. Real ones are a few
+ * kilobytes and what is used comes first; a crafted megabyte must not cost more than this.
+ */
+const MAX_REPORT_PART_BYTES = 256 * 1024;
+/** How much of the body text is kept for the snippet and the quoted Message-ID of a non-standard bounce. */
+const MAX_BODY_TEXT_CHARS = 64 * 1024;
+/** The header bytes read when mailparser refuses the whole message (see `parseMail`). */
+const MAX_FALLBACK_HEADER_BYTES = 64 * 1024;
+// keepDeliveryStatus: without it mailparser folds message/delivery-status into `text` instead of an attachment.
+// ignoreEmbedded (passed through to mailsplit, untyped): without it a message/rfc822 part marked inline is exploded
+// into the body and its headers, Message-ID included, are lost.
+// skipHtmlToText: html-to-text overflows on deeply nested tags and slows down quadratically on open tables, and
+// throws on the first; the text of an HTML-only message is read by htmlToText instead, in linear time.
+const PARSER_OPTIONS: MailParserOptions & { ignoreEmbedded: boolean } = {
+  keepDeliveryStatus: true,
+  ignoreEmbedded: true,
+  skipHtmlToText: true,
+  skipTextToHtml: true,
+  skipImageLinks: true,
+};
 const DELIVERY_STATUS_TYPES = ['message/delivery-status', 'message/global-delivery-status'];
 const ORIGINAL_MESSAGE_TYPES = ['message/rfc822', 'text/rfc822-headers', 'message/global', 'message/global-headers'];
 /** Phrases (accents stripped, lower case) that out-of-office and auto-responder subjects start with or tag. */
@@ -49,16 +71,8 @@ const DELAY_SUBJECT_PATTERN =
 
 /** Parses a raw RFC 5322 message and classifies it as a bounce, a complaint, an auto-reply or a person's message. */
 export async function parseInboundMessage(raw: Buffer | string): Promise<InboundMessage> {
-  // keepDeliveryStatus: without it mailparser folds message/delivery-status into `text` instead of an attachment.
-  // ignoreEmbedded (passed through to mailsplit, untyped): without it a message/rfc822 part marked inline is exploded
-  // into the body and its headers, Message-ID included, are lost.
-  const options: MailParserOptions & { ignoreEmbedded: boolean } = {
-    keepDeliveryStatus: true,
-    ignoreEmbedded: true,
-    skipTextToHtml: true,
-    skipImageLinks: true,
-  };
-  const mail = await simpleParser(raw, options);
+  const mail = await parseMail(raw);
+  const text = bodyText(mail);
   const headers = mail.headerLines ?? [];
   const messageIds = (name: string) => headerValues(headers, name).flatMap(extractMessageIds);
   const rawDate = headerValues(headers, 'date')[0];
@@ -71,21 +85,47 @@ export async function parseInboundMessage(raw: Buffer | string): Promise<Inbound
     subject: (mail.subject ?? '').trim(),
     date: date && !Number.isNaN(date.getTime()) ? date : null,
     referencedIds: [...new Set([...messageIds('in-reply-to'), ...messageIds('references')])],
-    snippet: Array.from((mail.text ?? '').replace(/\s+/g, ' ').trim())
-      .slice(0, SNIPPET_LENGTH)
-      .join(''),
-    classification: classify(mail, headers),
+    snippet: Array.from(text.replace(/\s+/g, ' ').trim()).slice(0, SNIPPET_LENGTH).join(''),
+    classification: classify(mail, headers, text),
   };
 }
 
-function classify(mail: ParsedMail, headers: HeaderLines): InboundClassification {
+/**
+ * The parsed message. A message mailparser refuses (a header block over its 1 MB limit, more than 1000 parts) would
+ * fail the monitor on it at every poll, for ever: its first header lines are read instead, so it is still matched
+ * by its sender and thread headers.
+ */
+async function parseMail(raw: Buffer | string): Promise<ParsedMail> {
+  try {
+    return await simpleParser(raw, PARSER_OPTIONS);
+  } catch {
+    return simpleParser(firstHeaderLines(typeof raw === 'string' ? Buffer.from(raw) : raw), PARSER_OPTIONS);
+  }
+}
+
+/** The start of the top-level header block, cut at a line end, as a message without a body. */
+function firstHeaderLines(raw: Buffer): Buffer {
+  const head = raw.subarray(0, MAX_FALLBACK_HEADER_BYTES);
+  const ends = [head.indexOf('\r\n\r\n'), head.indexOf('\n\n')].filter((index) => index >= 0);
+  const end = ends.length > 0 ? Math.min(...ends) : head.lastIndexOf('\n');
+  return Buffer.concat([head.subarray(0, Math.max(end, 0)), Buffer.from('\r\n\r\n')]);
+}
+
+/** The plain text of the body (its first MAX_BODY_TEXT_CHARS): the text part, else the HTML's text. */
+function bodyText(mail: ParsedMail): string {
+  const text = (mail.text ?? '').slice(0, MAX_BODY_TEXT_CHARS);
+  if (text.trim() !== '' || typeof mail.html !== 'string') return text;
+  return htmlToText(mail.html, MAX_BODY_TEXT_CHARS);
+}
+
+function classify(mail: ParsedMail, headers: HeaderLines, text: string): InboundClassification {
   const reportType = multipartReportType(mail);
-  if (reportType === 'delivery-status') return deliveryStatusReport(mail, headers);
+  if (reportType === 'delivery-status') return deliveryStatusReport(mail, headers, text);
   if (reportType === 'feedback-report') return complaintReport(mail);
   // Other reports (read receipts: disposition-notification) are machine-made too, never a person's reply.
   if (reportType !== null)
     return { kind: 'auto_reply', reason: `Content-Type: multipart/report; report-type=${reportType}` };
-  const bounce = nonStandardBounce(mail, headers);
+  const bounce = nonStandardBounce(mail, headers, text);
   if (bounce) return bounce;
   const reason = autoReplyReason(mail, headers);
   return reason ? { kind: 'auto_reply', reason } : { kind: 'message' };
@@ -103,10 +143,10 @@ function multipartReportType(mail: ParsedMail): string | null {
  * The bounce in an RFC 3464 report, or an auto-reply when no recipient failed or was delayed (a success notice must
  * never count as a person's reply). A report without any recipient block falls back to the non-standard checks.
  */
-function deliveryStatusReport(mail: ParsedMail, headers: HeaderLines): InboundClassification {
+function deliveryStatusReport(mail: ParsedMail, headers: HeaderLines, text: string): InboundClassification {
   const part = findPart(mail, DELIVERY_STATUS_TYPES);
-  const recipients = part ? parseFieldBlocks(part.content.toString('utf8')).filter(isRecipientBlock) : [];
-  if (recipients.length === 0) return nonStandardBounce(mail, headers) ?? deliveryNotification();
+  const recipients = part ? parseFieldBlocks(partText(part)).filter(isRecipientBlock) : [];
+  if (recipients.length === 0) return nonStandardBounce(mail, headers, text) ?? deliveryNotification();
 
   const failed = recipients.find((block) => ['failed', 'delayed'].includes(actionOf(block)));
   if (!failed) return deliveryNotification();
@@ -150,12 +190,13 @@ function complaintReport(mail: ParsedMail): InboundClassification {
  * A bounce without a delivery-status report (qmail, old Exchange, some gateways): only when both the sender is the
  * mail system and the subject is a known bounce subject, so a person writing "my email was undelivered" stays a message.
  */
-function nonStandardBounce(mail: ParsedMail, headers: HeaderLines): InboundClassification | null {
+function nonStandardBounce(mail: ParsedMail, headers: HeaderLines, text: string): InboundClassification | null {
   if (!['mailer-daemon', 'postmaster'].includes(senderLocalPart(mail))) return null;
   const subject = (mail.subject ?? '').trim();
   const hard = BOUNCE_SUBJECT_PATTERN.test(subject);
   if (!hard && !DELAY_SUBJECT_PATTERN.test(subject)) return null;
-  const quotedId = /^[ \t>]*message-id:[ \t]*(<[^<>\s]+>)/im.exec(mail.text ?? '')?.[1] ?? null;
+  // Linear: `[ \t>]*` and `[^<>\s]+` stop at a line end, so each line is read at most twice.
+  const quotedId = /^[ \t>]*message-id:[ \t]*(<[^<>\s]+>)/im.exec(text)?.[1] ?? null;
   return {
     kind: 'bounce',
     severity: hard ? 'hard' : 'soft',
@@ -228,32 +269,41 @@ function originalHeaders(mail: ParsedMail): { messageId: string | null; to: stri
 
 /**
  * Header-style blocks separated by blank lines, as in a delivery-status or feedback-report body (and the headers of
- * a message): field names lower-cased, folded lines unfolded, the first occurrence of a field kept.
+ * a message): field names lower-cased, folded lines unfolded, the first occurrence of a field kept. A field's folded
+ * lines are collected and joined once: appending to the string line by line copied it every time (a megabyte of
+ * folded lines took minutes).
  */
 function parseFieldBlocks(text: string): Fields[] {
-  const blocks: Fields[] = [];
-  let block: Fields | null = null;
-  let last: string | null = null;
+  const blocks: Map<string, string[]>[] = [];
+  let block: Map<string, string[]> | null = null;
+  let field: string[] | null = null;
   for (const line of text.split(/\r?\n/)) {
     if (line.trim() === '') {
       block = null;
-      last = null;
-    } else if (/^[ \t]/.test(line)) {
-      if (block && last !== null) block.set(last, `${block.get(last) ?? ''} ${line.trim()}`.trim());
+      field = null;
+    } else if (line.startsWith(' ') || line.startsWith('\t')) {
+      field?.push(line.trim());
     } else {
       const colon = line.indexOf(':');
       if (colon <= 0) continue;
-      if (!block) blocks.push((block = new Map<string, string>()));
+      if (!block) blocks.push((block = new Map<string, string[]>()));
       const name = line.slice(0, colon).trim().toLowerCase();
-      last = block.has(name) ? null : name;
-      if (last !== null) block.set(last, line.slice(colon + 1).trim());
+      field = block.has(name) ? null : [line.slice(colon + 1).trim()];
+      if (field) block.set(name, field);
     }
   }
-  return blocks;
+  return blocks.map(
+    (lines) => new Map([...lines].map(([name, parts]) => [name, parts.filter((part) => part !== '').join(' ')])),
+  );
+}
+
+/** The start of a report part as text: MAX_REPORT_PART_BYTES of it. */
+function partText(part: Attachment): string {
+  return part.content.subarray(0, MAX_REPORT_PART_BYTES).toString('utf8');
 }
 
 function firstFieldBlock(part: Attachment): Fields {
-  return parseFieldBlocks(part.content.toString('utf8'))[0] ?? new Map<string, string>();
+  return parseFieldBlocks(partText(part))[0] ?? new Map<string, string>();
 }
 
 /** The unfolded values of every header with this (lower-case) name, in order. */
@@ -268,19 +318,34 @@ function headerValues(headers: HeaderLines, name: string): string[] {
     );
 }
 
-/** Message-IDs in a header value, brackets kept; bare ids (no brackets at all) are bracketed. */
+/**
+ * Message-IDs in a header value, brackets kept; bare ids (no brackets at all) are bracketed. No pattern here has two
+ * quantifiers over the same characters: `[^<>\s]+@[^<>\s]+$` tried every '@' against the whole rest of a token, so a
+ * References header of 'a@a@a@…' took minutes.
+ */
 function extractMessageIds(value: string): string[] {
   const bracketed = value.match(/<[^<>\s]+>/g);
   if (bracketed) return bracketed;
-  return value.split(/\s+/).flatMap((token) => (/^[^\s<>()"]+@[^\s<>()"]+$/.test(token) ? [`<${token}>`] : []));
+  return value
+    .split(/\s+/)
+    .flatMap((token) => (hasAddressShape(token) && !/[<>()"]/.test(token) ? [`<${token}>`] : []));
 }
 
-/** The first address in a field such as "rfc822; <A@b.com>" or "Name <a@b.com>, c@d.com", lower-cased. */
+/**
+ * The first address in a field such as "rfc822; <A@b.com>" or "Name <a@b.com>, c@d.com", lower-cased. Read by
+ * splitting into tokens, not by searching with a pattern: `[^\s<>…]+@[^\s<>…]+` retried from every offset of a long
+ * run without '@', quadratic in a crafted Final-Recipient of a megabyte.
+ */
 function firstAddress(value: string): string | null {
   const withoutType = value.replace(/^\s*[\w.+-]+\s*;/, '');
-  const address =
-    /<([^<>\s]+@[^<>\s]+)>/.exec(withoutType)?.[1] ?? /[^\s<>,;:"()]+@[^\s<>,;:"()]+/.exec(withoutType)?.[0];
+  const bracketed = (withoutType.match(/<[^<>\s]*>/g) ?? []).map((token) => token.slice(1, -1)).find(hasAddressShape);
+  const address = bracketed ?? withoutType.split(/[\s<>,;:"()]+/).find(hasAddressShape);
   return address ? address.toLowerCase() : null;
+}
+
+/** An '@' with text on both sides. */
+function hasAddressShape(token: string): boolean {
+  return token.slice(1, -1).includes('@');
 }
 
 function senderAddress(mail: ParsedMail): string | null {
