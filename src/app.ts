@@ -55,6 +55,8 @@ export interface AppDeps {
   corsOrigins: string[];
   /** The Temporal worker's exporter in this process (`npm start`), appended to `/metrics`; null = none. */
   temporalMetricsUrl: string | null;
+  /** The largest CSV upload; 200 MB when omitted (tests lower it to reach the limit quickly). */
+  maxCsvBytes?: number;
 }
 
 /** Where the authenticated API is mounted. */

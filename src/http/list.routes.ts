@@ -16,7 +16,7 @@ import { csvRows, isCsvUpload, sendCsv } from './list-csv';
 import type { ContactsPageView, CreatedListView, ImportResultView } from './list.responses';
 
 /** `/lists`: the reference API's lists and their contacts. */
-export function listRoutes(deps: { lists: ListService }): Router {
+export function listRoutes(deps: { lists: ListService; maxCsvBytes?: number }): Router {
   const router = Router();
   const { lists } = deps;
 
@@ -73,7 +73,7 @@ export function listRoutes(deps: { lists: ListService }): Router {
     const query = importQuerySchema.parse(req.query);
     const options = { removeDuplicates: query.remove_duplicates, autoClean: query.auto_clean };
     if (isCsvUpload(req)) {
-      const result = await lists.importCsv(res.locals.organizationId, uuid, csvRows(req), options);
+      const result = await lists.importCsv(res.locals.organizationId, uuid, csvRows(req, deps.maxCsvBytes), options);
       sendSuccess(
         res,
         {

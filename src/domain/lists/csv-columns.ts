@@ -1,5 +1,6 @@
 import type { ImportEntry } from '../contacts/contact-import';
 import { AppError } from '../errors';
+import { restoreNeutralizedEmail } from './csv-formula';
 
 /** Where one CSV column goes: the email, the time zone, a field (standard or custom), or nowhere (blank header). */
 type ColumnTarget = { kind: 'email' } | { kind: 'timezone' } | { kind: 'field'; name: string } | { kind: 'ignore' };
@@ -60,7 +61,8 @@ export function rowToEntry(targets: ColumnTarget[], cells: string[]): ImportEntr
     if (value === '') return;
     switch (target.kind) {
       case 'email':
-        entry.email = value;
+        // A re-imported export: its email cells may carry the quote that kept them from running as formulas.
+        entry.email = restoreNeutralizedEmail(value);
         break;
       case 'timezone':
         entry.timezone = value;

@@ -108,7 +108,8 @@ export class ListService {
 
   /**
    * Imports a CSV file streamed as rows of cells (the first is the header) into the list, in batches of 1000
-   * through the same set-based import as the JSON API, all in one transaction: a bad row refuses the whole file.
+   * through the same set-based import as the JSON API, all in one transaction: a bad row refuses the whole file,
+   * and so does `rows` failing (the file over the size limit, malformed, or the upload dropped mid-file).
    */
   async importCsv(
     organizationId: string,

@@ -173,7 +173,9 @@ export const listPaths: ZodOpenApiPathsObject = {
       tags: [tag],
       summary: "Export a list's contacts as CSV",
       description:
-        'Streams every contact: `email`, `email_valid`, `status`, `timezone`, `created_at`, then one column per field.',
+        'Streams every contact: `email`, `email_valid`, `status`, `timezone`, `created_at`, then one column per field. ' +
+        "A cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` so that spreadsheets " +
+        'show it as text rather than run it as a formula.',
       requestParams: listPath,
       responses: {
         '200': {
