@@ -3,7 +3,6 @@ import type { RequestHandler } from 'express';
 import { rateLimit, type ClientRateLimitInfo, type Options, type Store } from 'express-rate-limit';
 import type { Database } from '../db/repositories';
 import { AppError } from '../domain/errors';
-import { apiKeyOf } from './auth';
 
 /** At most `requests` per API key in each window of `windowMs`; `requests: 0` turns the limit off. */
 export interface RateLimitSettings {
@@ -24,12 +23,10 @@ export function rateLimitPerApiKey(settings: RateLimitSettings & { store: Store 
     store: settings.store,
     standardHeaders: 'draft-6',
     legacyHeaders: false,
-    // The key itself is a secret: the counter is kept under its digest.
-    keyGenerator: (req) =>
-      crypto
-        .createHash('sha256')
-        .update(apiKeyOf(req) ?? '')
-        .digest('base64url'),
+    // Counted per authenticated key, never per header spelling (whitespace around a key would open a new count). The
+    // counter is named by a digest of the key's stored digest, so the table of counters holds nothing that matches it.
+    keyGenerator: (_req, res) =>
+      crypto.createHash('sha256').update(`rate limit:${res.locals.apiKeyHash}`).digest('base64url'),
     handler: (_req, res, next) => {
       const retryAfter = res.getHeader('Retry-After');
       next(
