@@ -4,6 +4,7 @@ import {
   PermanentSendError,
   sendStep,
   TransientSendError,
+  type SendPurpose,
   type StepOutcome,
   type StepSenderDeps,
 } from '../src/domain/delivery/step-sender';
@@ -12,32 +13,43 @@ const HEARTBEAT_MS = 3_000;
 /** A recipient's server still answering 4xx after this many attempts (about 21 minutes) ends the enrollment. */
 export const MAX_TEMPORARY_REJECTIONS = 8;
 
-/** The send activity: one step of one enrollment, exactly once (the idempotency key is the enrollment and step). */
+/** The send activities: one step of one enrollment, exactly once (the idempotency key is the enrollment and step). */
 export function createSendActivities(deps: StepSenderDeps) {
   return {
-    async sendStep(args: { enrollmentId: string; position: number }): Promise<StepOutcome> {
-      // Heartbeats tell Temporal this worker is alive: if it dies mid-send, the step is retried within the
-      // heartbeat timeout instead of after the whole start-to-close timeout.
-      const context = Context.current();
-      const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_MS);
-      try {
-        return await sendStep(deps, args.enrollmentId, args.position);
-      } catch (error) {
-        if (error instanceof PermanentSendError) throw ApplicationFailure.nonRetryable(error.message, error.type);
-        if (error instanceof TransientSendError) {
-          // Only 4xx replies come back as errors (an unreachable server is a wait): the retries here are theirs.
-          if (context.info.attempt >= MAX_TEMPORARY_REJECTIONS) {
-            throw ApplicationFailure.nonRetryable(
-              `the recipient's server kept deferring the message: ${error.message}`,
-              'RecipientDeferred',
-            );
-          }
-          throw ApplicationFailure.retryable(error.message, 'TransientSend');
-        }
-        throw error;
-      } finally {
-        clearInterval(heartbeat);
-      }
-    },
+    /** The enrollment workflow's next step. */
+    sendStep: (args: { enrollmentId: string; position: number }): Promise<StepOutcome> =>
+      runSend(deps, args, 'sequence'),
+    /** An operator's resend of a message whose outcome was unknown. */
+    resendStep: (args: { enrollmentId: string; position: number }): Promise<StepOutcome> =>
+      runSend(deps, args, 'resend'),
   };
+}
+
+async function runSend(
+  deps: StepSenderDeps,
+  args: { enrollmentId: string; position: number },
+  purpose: SendPurpose,
+): Promise<StepOutcome> {
+  // Heartbeats tell Temporal this worker is alive: if it dies mid-send, the step is retried within the heartbeat
+  // timeout instead of after the whole start-to-close timeout.
+  const context = Context.current();
+  const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_MS);
+  try {
+    return await sendStep(deps, args.enrollmentId, args.position, purpose);
+  } catch (error) {
+    if (error instanceof PermanentSendError) throw ApplicationFailure.nonRetryable(error.message, error.type);
+    if (error instanceof TransientSendError) {
+      // Only 4xx replies come back as errors (an unreachable server is a wait): the retries here are theirs.
+      if (context.info.attempt >= MAX_TEMPORARY_REJECTIONS) {
+        throw ApplicationFailure.nonRetryable(
+          `the recipient's server kept deferring the message: ${error.message}`,
+          'RecipientDeferred',
+        );
+      }
+      throw ApplicationFailure.retryable(error.message, 'TransientSend');
+    }
+    throw error;
+  } finally {
+    clearInterval(heartbeat);
+  }
 }

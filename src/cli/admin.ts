@@ -229,6 +229,8 @@ function presentMailbox(report: MailboxHealthReport) {
     from_email: report.fromEmail,
     status: report.status,
     disabled_reason: report.disabledReason,
+    smtp_error: report.smtpError,
+    smtp_error_at: report.smtpErrorAt?.toISOString() ?? null,
     daily_limit: report.dailyLimit,
     sent_today: report.sentToday,
     recent_sends: report.recentSends,
@@ -260,6 +262,7 @@ function printMailboxes(reports: MailboxHealthReport[], withOrganization: boolea
   );
   const notes = reports.flatMap((report) => [
     ...(report.disabledReason ? [`  ${report.id} disabled: ${report.disabledReason}`] : []),
+    ...(report.smtpError ? [`  ${report.id} SMTP error: ${report.smtpError}`] : []),
     ...(report.imapError ? [`  ${report.id} IMAP error: ${report.imapError}`] : []),
   ]);
   if (notes.length > 0) print(`\n${notes.join('\n')}`);

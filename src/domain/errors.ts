@@ -28,8 +28,12 @@ export type ErrorCode =
   | 'outreach_not_found'
   | 'block_list_entry_not_found'
   | 'enrollment_not_started'
+  | 'message_not_found'
+  | 'message_not_unknown'
+  | 'message_not_resendable'
   | 'missing_merge_field'
   | 'invalid_merge_field'
+  | 'invalid_template'
   | 'service_unavailable'
   | 'internal_error'
   | 'route_not_found';

@@ -7,6 +7,7 @@ import type { EnrollmentDetails } from '../domain/enrollments/enrollment.service
 import type { EnrollmentEntity } from '../db/entities/enrollment.entity';
 import type {
   CampaignDetailsView,
+  CampaignFanoutView,
   CampaignSummaryView,
   CredentialView,
   EnrollmentDetailsView,
@@ -21,6 +22,18 @@ export function presentCampaignSummary(campaign: CampaignEntity): CampaignSummar
     name: campaign.name,
     status: campaign.status,
     created_at: campaign.createdAt.toISOString(),
+    fanout: presentFanout(campaign),
+  };
+}
+
+function presentFanout(campaign: CampaignEntity): CampaignFanoutView | null {
+  if (!campaign.fanoutAction || !campaign.fanoutStartedAt) return null;
+  return {
+    action: campaign.fanoutAction,
+    total: campaign.fanoutTotal,
+    done: campaign.fanoutDone,
+    started_at: campaign.fanoutStartedAt.toISOString(),
+    finished_at: campaign.fanoutFinishedAt?.toISOString() ?? null,
   };
 }
 
@@ -145,6 +158,8 @@ export function presentCredential(mailbox: MailboxEntity, sentToday: number): Cr
     status: mailbox.status,
     disabled_at: mailbox.disabledAt?.toISOString() ?? null,
     disabled_reason: mailbox.disabledReason,
+    smtp_error: mailbox.smtpError,
+    smtp_error_at: mailbox.smtpErrorAt?.toISOString() ?? null,
   };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CAMPAIGN_STATUSES, STOP_ON, WINNER_METRICS } from '../db/entities/campaign.entity';
+import { CAMPAIGN_STATUSES, FANOUT_ACTIONS, STOP_ON, WINNER_METRICS } from '../db/entities/campaign.entity';
 import { SKIP_KINDS } from '../db/entities/enrollment-skip.entity';
 import { IMAP_SECURITIES, IMAP_STATUSES, MAILBOX_STATUSES, SMTP_SECURITIES } from '../db/entities/mailbox.entity';
 import { MATCH_CONFIDENCES } from '../db/entities/reply.entity';
@@ -8,9 +8,35 @@ import type { EnrollmentState } from '../../workflows/enrollment/definitions';
 import { enrollmentResponse } from './enrollment.responses';
 import { timestamp } from './response-fields';
 
+/** The last pause, resume or delete, as the campaign's background job carries it to the running enrollments. */
+export const campaignFanoutResponse = z
+  .object({
+    action: z.enum(FANOUT_ACTIONS),
+    total: z.number().int().meta({ description: 'Running enrollments when it was asked for.' }),
+    done: z.number().int().meta({ description: 'Of those, how many have been told so far.' }),
+    started_at: timestamp,
+    finished_at: timestamp.nullable().meta({
+      description: 'Null while in progress. A deleted campaign answers 404 once its deletion is done.',
+    }),
+  })
+  .meta({
+    id: 'CampaignFanout',
+    description:
+      "The campaign's status applies to every send at once; this shows the background job waking its sleeping " +
+      'enrollments to tell them (and, for `delete`, deleting the campaign afterwards). Null before any pause, ' +
+      'resume or delete.',
+  });
+export type CampaignFanoutView = z.output<typeof campaignFanoutResponse>;
+
 /** The shapes the campaign routes answer with: the presenters return these types, the OpenAPI document shows them. */
 export const campaignSummaryResponse = z
-  .object({ id: z.uuid(), name: z.string(), status: z.enum(CAMPAIGN_STATUSES), created_at: timestamp })
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    status: z.enum(CAMPAIGN_STATUSES),
+    created_at: timestamp,
+    fanout: campaignFanoutResponse.nullable(),
+  })
   .meta({ id: 'CampaignSummary' });
 export type CampaignSummaryView = z.output<typeof campaignSummaryResponse>;
 
@@ -74,10 +100,17 @@ export const credentialResponse = z
     status: z.enum(MAILBOX_STATUSES).meta({
       description:
         "disabled: it sends no first steps, for instance after its bounce rate crossed the campaign's " +
-        'bounce_rate_threshold (see disabled_reason); re-enable it with POST …/smtp_credentials/{credentialId}/reenable.',
+        'bounce_rate_threshold (see disabled_reason); error: its SMTP server refused the account itself (a login, ' +
+        'TLS or sender failure, or a host the outbound policy refuses; see smtp_error), it sends nothing and its ' +
+        'follow-ups wait. Fix its settings (create a campaign with the same host and username and the corrected ' +
+        'ones) or re-enable it with POST …/smtp_credentials/{credentialId}/reenable.',
     }),
     disabled_at: timestamp.nullable(),
     disabled_reason: z.string().nullable(),
+    smtp_error: z.string().nullable().meta({
+      description: "The SMTP server's reply (one line) that put the mailbox in error; null when none.",
+    }),
+    smtp_error_at: timestamp.nullable(),
   })
   .meta({ id: 'SmtpCredential' });
 export type CredentialView = z.output<typeof credentialResponse>;
@@ -245,12 +278,6 @@ export const enrollmentDetailsResponse = enrollmentResponse
   })
   .meta({ id: 'EnrollmentDetails' });
 export type EnrollmentDetailsView = z.output<typeof enrollmentDetailsResponse>;
-
-export const deletedCampaignResponse = z.object({
-  id: z.uuid(),
-  enrollments_stopped: count.meta({ description: 'Running enrollments whose workflows were stopped.' }),
-});
-export type DeletedCampaignView = z.output<typeof deletedCampaignResponse>;
 
 export const enrollListResponse = z.object({
   list_uuid: z.uuid(),

@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import type { EnrollmentChange, EnrollmentControlService } from '../domain/enrollments/enrollment-control.service';
 import type { EnrollmentHistoryService } from '../domain/enrollments/enrollment-history.service';
+import type { UnknownSendService } from '../domain/enrollments/unknown-sends.service';
+import { AppError } from '../domain/errors';
 import { presentEnrollment } from './campaign.presenters';
 import { presentEnrollmentChange, presentMessage, presentPagination } from './enrollment.presenters';
 import { enrollmentsQuerySchema, resumeBodySchema } from './enrollment.schemas';
@@ -8,10 +10,14 @@ import { sendSuccess } from './envelope';
 import { pathUuid } from './path-params';
 import type { EnrollmentsPageView, EnrollmentUnsubscribeView } from './enrollment.responses';
 
-/** `/campaigns/:id/enrollments`: list them, read one's messages, and pause, resume, stop or unsubscribe one. */
+/**
+ * `/campaigns/:id/enrollments`: list them, read one's messages (and resolve one whose outcome is unknown), and
+ * pause, resume, stop or unsubscribe one.
+ */
 export function enrollmentRoutes(deps: {
   enrollmentControl: EnrollmentControlService;
   enrollmentHistory: EnrollmentHistoryService;
+  unknownSends: UnknownSendService;
 }): Router {
   const router = Router();
   const ids = (params: { id?: string; eid?: string }) => ({
@@ -48,6 +54,23 @@ export function enrollmentRoutes(deps: {
       messages.map((message) => presentMessage(message, replies)),
       { extra: { total: messages.length } },
     );
+  });
+
+  router.post('/:id/enrollments/:eid/messages/:step/resend', async (req, res) => {
+    const { campaignId, enrollmentId } = ids(req.params);
+    const step = pathStep(req.params.step);
+    const message = await deps.unknownSends.resend(res.locals.organizationId, campaignId, enrollmentId, step);
+    sendSuccess(res, presentMessage(message, []), {
+      status: 202,
+      message: `Resend of step ${step} queued: it goes out once, from the same mailbox; read the message again for its outcome.`,
+    });
+  });
+
+  router.post('/:id/enrollments/:eid/messages/:step/mark_sent', async (req, res) => {
+    const { campaignId, enrollmentId } = ids(req.params);
+    const step = pathStep(req.params.step);
+    const message = await deps.unknownSends.markSent(res.locals.organizationId, campaignId, enrollmentId, step);
+    sendSuccess(res, presentMessage(message, []), { message: `Step ${step} recorded as delivered.` });
   });
 
   router.post('/:id/enrollments/:eid/pause', async (req, res) => {
@@ -111,6 +134,13 @@ export function enrollmentRoutes(deps: {
   });
 
   return router;
+}
+
+/** A step position in a path: anything but a whole number from 1 names no message. */
+function pathStep(value: string | undefined): number {
+  const step = /^[1-9]\d{0,3}$/.test(value ?? '') ? Number(value) : null;
+  if (step === null) throw new AppError('message_not_found', `"${value ?? ''}" is not a step position (1, 2, 3…).`);
+  return step;
 }
 
 /** The success message, or why nothing changed. */

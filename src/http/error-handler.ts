@@ -33,11 +33,21 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   outreach_not_found: 404,
   block_list_entry_not_found: 404,
   enrollment_not_started: 422,
+  message_not_found: 404,
+  message_not_unknown: 422,
+  message_not_resendable: 422,
   missing_merge_field: 422,
   invalid_merge_field: 422,
+  invalid_template: 422,
   service_unavailable: 503,
   internal_error: 500,
 };
+
+/**
+ * The most invalid fields one answer lists: 100,000 invalid contacts would otherwise answer with megabytes of
+ * repeated lines, far more than the request that caused them.
+ */
+const MAX_LISTED_ISSUES = 100;
 
 interface ErrorBody {
   status: 'error';
@@ -62,13 +72,17 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
     };
   }
   if (error instanceof ZodError) {
+    const listed = error.issues
+      .slice(0, MAX_LISTED_ISSUES)
+      .map((issue) => `${issue.path.length ? issue.path.join('.') : 'body'}: ${issue.message}`);
+    const unlisted = error.issues.length - listed.length;
     return {
       status: 422,
       body: {
         status: 'error',
         code: 'validation_failed',
         message: 'Validation failed: fix the listed fields and try again.',
-        errors: error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : 'body'}: ${issue.message}`),
+        errors: unlisted > 0 ? [...listed, `…and ${unlisted} more`] : listed,
       },
     };
   }
@@ -85,12 +99,27 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
       body: { status: 'error', code: 'payload_too_large', message: 'The request body is too large.' },
     };
   }
-  // Other body-parser refusals (unsupported charset or encoding, a corrupt gzip body) carry their own 4xx.
+  if (error instanceof URIError) {
+    // The router decodes path parameters before any route runs; `%E0%A4%A` or `%` cannot be decoded.
+    return {
+      status: 400,
+      body: {
+        status: 'error',
+        code: 'bad_request',
+        message:
+          'The URL path is not valid percent-encoded UTF-8 (each % must start a UTF-8 byte sequence such as %C3%A9); ' +
+          'encode ids in paths with encodeURIComponent.',
+      },
+    };
+  }
+  // Other body-parser refusals (unsupported charset or encoding, a corrupt gzip body, too many form fields) carry
+  // their own 4xx; the answer keeps each code's documented status.
   const exposed = error as { expose?: unknown; status?: unknown; message?: unknown } | null | undefined;
   if (exposed?.expose === true && typeof exposed.status === 'number' && exposed.status >= 400 && exposed.status < 500) {
-    const code: ErrorCode = exposed.status === 415 ? 'unsupported_media_type' : 'bad_request';
+    const code: ErrorCode =
+      exposed.status === 415 ? 'unsupported_media_type' : exposed.status === 413 ? 'payload_too_large' : 'bad_request';
     const message = typeof exposed.message === 'string' ? exposed.message : 'The request could not be read.';
-    return { status: exposed.status, body: { status: 'error', code, message } };
+    return { status: STATUS_BY_CODE[code], body: { status: 'error', code, message } };
   }
   if (isUnavailable(error)) {
     return {

@@ -284,6 +284,8 @@ describe('the admin CLI (npm run cli)', () => {
           from_email: body.campaign.smtp_credentials[0]!.smtp_username,
           status: 'active',
           disabled_reason: null,
+          smtp_error: null,
+          smtp_error_at: null,
           daily_limit: 40,
           sent_today: 0,
           recent_sends: 0,

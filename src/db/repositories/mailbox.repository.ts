@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
 import { MailboxEntity } from '../entities/mailbox.entity';
-import { COUNTED_SEND_STATUSES } from '../entities/message.entity';
 
 export type MailboxSettings = Omit<
   MailboxEntity,
@@ -13,6 +12,8 @@ export type MailboxSettings = Omit<
   | 'imapStatus'
   | 'imapError'
   | 'imapCheckedAt'
+  | 'smtpError'
+  | 'smtpErrorAt'
   | 'createdAt'
   | 'updatedAt'
 >;
@@ -31,32 +32,33 @@ export interface MailboxUsage {
 export class MailboxRepository {
   constructor(private readonly manager: EntityManager) {}
 
-  /** Mailboxes are unique per organization by SMTP host and username: the same account is updated, not duplicated. */
-  async upsert(settings: MailboxSettings): Promise<MailboxEntity> {
+  /**
+   * Mailboxes are unique per organization by SMTP host and username: the same account is updated, not duplicated.
+   * The mailbox is shared by every campaign naming it, so settings the caller `omitted` keep their stored values
+   * (IMAP and DKIM each as a group); their values in `settings` only serve a new mailbox.
+   */
+  async upsert(
+    settings: MailboxSettings,
+    omitted: readonly ('label' | 'fromName' | 'fromEmail' | 'dailyLimit' | 'imap' | 'dkim')[] = [],
+  ): Promise<MailboxEntity> {
+    const columnsOf = {
+      label: ['label'],
+      fromName: ['from_name'],
+      fromEmail: ['from_email'],
+      dailyLimit: ['daily_limit'],
+      imap: ['imap_host', 'imap_port', 'imap_username', 'imap_password_encrypted', 'imap_security'],
+      dkim: ['dkim_domain', 'dkim_selector', 'dkim_private_key_encrypted'],
+    };
+    const given = Object.entries(columnsOf)
+      .filter(([setting]) => !omitted.includes(setting as keyof typeof columnsOf))
+      .flatMap(([, columns]) => columns);
     await this.manager
       .createQueryBuilder()
       .insert()
       .into(MailboxEntity)
       .values(settings)
       .orUpdate(
-        [
-          'label',
-          'smtp_port',
-          'smtp_security',
-          'smtp_password_encrypted',
-          'from_email',
-          'from_name',
-          'imap_host',
-          'imap_port',
-          'imap_username',
-          'imap_password_encrypted',
-          'imap_security',
-          'dkim_domain',
-          'dkim_selector',
-          'dkim_private_key_encrypted',
-          'daily_limit',
-          'updated_at',
-        ],
+        ['smtp_port', 'smtp_security', 'smtp_password_encrypted', ...given, 'updated_at'],
         ['organization_id', 'smtp_host', 'smtp_username'],
       )
       .execute();
@@ -78,7 +80,14 @@ export class MailboxRepository {
       MailboxEntity,
       { id: mailboxId },
       // The bounce-rate window starts afresh, or the bounces that disabled it would disable it again at once.
-      { status: 'active', disabledAt: null, disabledReason: null, healthSince: new Date() },
+      {
+        status: 'active',
+        disabledAt: null,
+        disabledReason: null,
+        smtpError: null,
+        smtpErrorAt: null,
+        healthSince: new Date(),
+      },
     );
     return this.manager.findOneByOrFail(MailboxEntity, { id: mailboxId });
   }
@@ -110,6 +119,23 @@ export class MailboxRepository {
       { status: 'disabled', disabledAt: new Date(), disabledReason: reason },
     );
     return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * The SMTP server refused the account itself (login, TLS, sender, host policy): the mailbox leaves the rotation
+   * until its settings change or it is re-enabled. The reply is kept either way; true when this put it in `error`.
+   */
+  async recordSmtpError(mailboxId: string, reply: string): Promise<boolean> {
+    const [rows]: [{ was: string }[], number] = await this.manager.query(
+      `UPDATE mailboxes mailbox
+          SET status = CASE WHEN mailbox.status = 'active' THEN 'error' ELSE mailbox.status END,
+              smtp_error = $2, smtp_error_at = now(), updated_at = now()
+         FROM mailboxes previous
+        WHERE mailbox.id = $1 AND previous.id = mailbox.id
+       RETURNING previous.status AS was`,
+      [mailboxId, reply],
+    );
+    return rows[0]?.was === 'active';
   }
 
   /** How the monitor's last IMAP session went; an error is kept until a session succeeds. */
@@ -167,12 +193,12 @@ export class MailboxRepository {
     );
   }
 
-  /** New conversations the campaign started since `since` (for `max_new_per_day`). */
+  /** New conversations the campaign started since `since` (for `max_new_per_day`), from the send ledger. */
   async campaignFirstStepsSince(campaignId: string, since: Date): Promise<number> {
     const rows: { count: string }[] = await this.manager.query(
-      `SELECT count(*) AS count FROM messages
-        WHERE campaign_id = $1 AND step_position = 1 AND status = ANY($3::text[]) AND created_at >= $2`,
-      [campaignId, since, COUNTED_SEND_STATUSES],
+      `SELECT count(*) AS count FROM send_ledger
+        WHERE campaign_id = $1 AND step_position = 1 AND counted AND claimed_at >= $2`,
+      [campaignId, since],
     );
     return Number(rows[0]?.count ?? 0);
   }
@@ -241,14 +267,17 @@ export class MailboxRepository {
     return mailboxes.map((mailbox) => ({ mailbox, sentToday: sent.get(mailbox.id) ?? 0 }));
   }
 
-  /** Step-1 sends per mailbox since `since`, across every campaign: what a mailbox's daily limit counts. */
+  /**
+   * Step-1 sends per mailbox since `since`, across every campaign, from the send ledger (which outlives deleted
+   * campaigns): what a mailbox's daily limit counts.
+   */
   private async newConversationsSince(mailboxIds: string[], since: Date): Promise<Map<string, number>> {
     if (mailboxIds.length === 0) return new Map();
     const rows: { mailbox_id: string; sent: string }[] = await this.manager.query(
-      `SELECT mailbox_id, count(*) AS sent FROM messages
-        WHERE mailbox_id = ANY($1::uuid[]) AND step_position = 1 AND status = ANY($3::text[]) AND created_at >= $2
+      `SELECT mailbox_id, count(*) AS sent FROM send_ledger
+        WHERE mailbox_id = ANY($1::uuid[]) AND step_position = 1 AND counted AND claimed_at >= $2
         GROUP BY mailbox_id`,
-      [mailboxIds, since, COUNTED_SEND_STATUSES],
+      [mailboxIds, since],
     );
     return new Map(rows.map((row) => [row.mailbox_id, Number(row.sent)]));
   }

@@ -25,6 +25,8 @@ export interface ClaimRequest {
   variantLabel: string | null;
   /** Step 1 after a failed attempt: prefer another mailbox. */
   avoidMailboxId: string | null;
+  /** An operator's resend of a message whose outcome was unknown goes out again from the same mailbox. */
+  resendFrom?: { mailboxId: string };
 }
 
 /**
@@ -49,26 +51,31 @@ export function claimSend(db: Database, request: ClaimRequest): Promise<Claim> {
     const contact = await repos.contacts.findById(enrollment.organizationId, enrollment.contactId);
     const campaign = await repos.campaigns.findByIdUnscoped(enrollment.campaignId);
     const blocked = contact ? await repos.blockList.isBlocked(enrollment.organizationId, contact.email) : false;
-    const screened = screenStep({ enrollment, contact, campaign, blocked, position: request.position, now });
+    const purpose = request.resendFrom ? 'resend' : 'sequence';
+    const screened = screenStep({ enrollment, contact, campaign, blocked, position: request.position, now, purpose });
     if (screened) return notNow(screened);
 
-    const choice = enrollment.mailboxId
-      ? await pinnedMailbox(repos, enrollment.mailboxId, request.position, now)
+    const pinnedId = request.resendFrom?.mailboxId ?? enrollment.mailboxId;
+    const choice = pinnedId
+      ? await pinnedMailbox(repos, pinnedId, request.position, now)
       : await firstStepMailbox(repos, campaign!, request, now);
     if ('outcome' in choice) return notNow(choice.outcome, choice.outcome.kind === 'deferred');
     const { mailbox } = choice;
     const messageId = messageIdFor(enrollment.id, request.position, mailbox.fromEmail);
-    const attempt = await repos.messages.claim({
-      organizationId: enrollment.organizationId,
-      campaignId: enrollment.campaignId,
-      enrollmentId: enrollment.id,
-      stepPosition: request.position,
-      mailboxId: mailbox.id,
-      messageId,
-      toEmail: contact!.email,
-      subject: request.subject,
-      variantLabel: request.variantLabel,
-    });
+    const attempt = await repos.messages.claim(
+      {
+        organizationId: enrollment.organizationId,
+        campaignId: enrollment.campaignId,
+        enrollmentId: enrollment.id,
+        stepPosition: request.position,
+        mailboxId: mailbox.id,
+        messageId,
+        toEmail: contact!.email,
+        subject: request.subject,
+        variantLabel: request.variantLabel,
+      },
+      { fromUnknown: purpose === 'resend' },
+    );
     if (attempt === null) return { kind: 'taken' } as const;
     const restMs = restAfterSendMs(campaign!);
     await repos.mailboxes.restUntil(mailbox.id, new Date(now.getTime() + restMs));

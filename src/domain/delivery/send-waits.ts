@@ -8,7 +8,7 @@ const MINUTE_MS = 60_000;
 const OUTAGE_FIRST_WAIT_MS = 30_000;
 /** However long an outage lasts, the step looks again at least this often. */
 export const OUTAGE_MAX_WAIT_MS = 60 * MINUTE_MS;
-const MAILBOX_FIRST_WAIT_MS = MINUTE_MS;
+const MAILBOX_FIRST_WAIT_MS = 30_000;
 /** A step held by a disabled or failing mailbox looks again at least this often, so a fix is picked up soon. */
 export const MAILBOX_MAX_WAIT_MS = 15 * MINUTE_MS;
 
@@ -19,7 +19,7 @@ export function outageWaitMs(attempt: number): number {
 }
 
 /**
- * While a mailbox is disabled or in error since `since`: half of how long it has been so (1 to 15 minutes), so a
+ * While a mailbox is disabled or in error since `since`: half of how long it has been so (30 s to 15 minutes), so a
  * long-broken mailbox is not polled every minute and a fixed one is used again within 15 minutes.
  */
 export function mailboxWaitMs(since: Date | null, now: Date): number {

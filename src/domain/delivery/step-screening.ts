@@ -14,6 +14,11 @@ export interface StepSituation {
   blocked: boolean;
   position: number;
   now: Date;
+  /**
+   * `resend`: an operator re-sends a message whose outcome was unknown. The enrollment may have completed since
+   * (the sequence went on), and a pause of the campaign ends the resend instead of holding it.
+   */
+  purpose?: 'sequence' | 'resend';
 }
 
 /**
@@ -22,8 +27,10 @@ export interface StepSituation {
  */
 export function screenStep(situation: StepSituation): StepOutcome | null {
   const { enrollment, contact, campaign, position, now } = situation;
+  const resend = situation.purpose === 'resend';
   if (!contact || !campaign) return stopped('stopped', 'the contact or campaign was deleted');
-  if (FINAL_ENROLLMENT_STATUSES.includes(enrollment.status)) {
+  const finished = FINAL_ENROLLMENT_STATUSES.includes(enrollment.status);
+  if (finished && !(resend && enrollment.status === 'completed')) {
     return stopped(enrollment.status as StoppedStatus, `the enrollment is ${enrollment.status}`);
   }
   switch (contact.status) {
@@ -41,8 +48,12 @@ export function screenStep(situation: StepSituation): StepOutcome | null {
   if (campaign.status === 'stopped' || campaign.status === 'completed') {
     return stopped('stopped', `the campaign is ${campaign.status}`);
   }
-  if (campaign.status === 'paused') return { kind: 'held', by: 'campaign', reason: 'the campaign is paused' };
-  if (enrollment.status === 'paused') return { kind: 'held', by: 'enrollment', reason: 'the enrollment is paused' };
+  if (campaign.status === 'paused') {
+    if (resend) return stopped('stopped', 'the campaign is paused; resume it, then resend');
+    return { kind: 'held', by: 'campaign', reason: 'the campaign is paused' };
+  }
+  if (enrollment.status === 'paused' && !resend)
+    return { kind: 'held', by: 'enrollment', reason: 'the enrollment is paused' };
   // Outside the sending window (the contact's timezone when known): wait for it to open, sending nothing.
   const opensAt = nextWindowOpening(campaign.schedule, contact.timezone, now);
   if (opensAt > now) {

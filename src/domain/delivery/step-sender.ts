@@ -34,18 +34,29 @@ export interface StepSenderDeps {
 }
 
 /**
+ * `sequence`: the enrollment's workflow sends its next step. `resend`: an operator asked to send again a message
+ * whose outcome was unknown (same mailbox, same Message-ID, not counted again against the limits).
+ */
+export type SendPurpose = 'sequence' | 'resend';
+
+/**
  * Sends one step of one enrollment exactly once, in stages: an earlier attempt's outcome → load and screen →
  * render → claim → compose → transmit → settle. The outbox row is claimed (`sending`) before SMTP and settled
  * after; a retry after a settled send returns the stored result, and a row found still `sending` (the process
  * died mid-send) is flagged `unknown` instead of being sent again.
  */
-export async function sendStep(deps: StepSenderDeps, enrollmentId: string, position: number): Promise<StepOutcome> {
+export async function sendStep(
+  deps: StepSenderDeps,
+  enrollmentId: string,
+  position: number,
+  purpose: SendPurpose = 'sequence',
+): Promise<StepOutcome> {
   const { db } = deps;
   const earlier = await db.repos.messages.findByStep(enrollmentId, position);
-  const settled = await outcomeOfEarlierAttempt(db, earlier);
+  const settled = await outcomeOfEarlierAttempt(db, earlier, purpose);
   if (settled) return settled;
 
-  const loaded = await loadStep(db, enrollmentId, position);
+  const loaded = await loadStep(db, enrollmentId, position, purpose);
   if ('outcome' in loaded) return loaded.outcome;
   if (position > 1 && loaded.enrollment.mailboxId) {
     // A reply that arrived since the mailbox monitor last looked must win over this follow-up: look now (the
@@ -60,6 +71,7 @@ export async function sendStep(deps: StepSenderDeps, enrollmentId: string, posit
     subject: draft.subject,
     variantLabel: draft.content.variantLabel,
     avoidMailboxId: earlier?.status === 'failed' ? earlier.mailboxId : null,
+    ...(purpose === 'resend' && earlier ? { resendFrom: { mailboxId: earlier.mailboxId } } : {}),
   });
   if (claim.kind === 'taken') return outcomeOfConcurrentAttempt(db, enrollmentId, position);
   if (claim.kind === 'not_now') {
@@ -67,7 +79,7 @@ export async function sendStep(deps: StepSenderDeps, enrollmentId: string, posit
     return claim.outcome;
   }
 
-  const attempt: SendAttempt = { ...loaded, position, ...claim };
+  const attempt: SendAttempt = { ...loaded, position, purpose, ...claim };
   const composed = await compose(deps, attempt, draft);
   const result = await deps.smtp.send(
     smtpAccountOf(claim.mailbox, deps.secrets),
@@ -89,6 +101,7 @@ interface LoadedStep {
 /** One claimed attempt at a step, from the claim to its settling. */
 interface SendAttempt extends LoadedStep {
   position: number;
+  purpose: SendPurpose;
   mailbox: MailboxEntity;
   messageId: string;
   attempt: number;
@@ -111,6 +124,7 @@ async function loadStep(
   db: Database,
   enrollmentId: string,
   position: number,
+  purpose: SendPurpose,
 ): Promise<LoadedStep | { outcome: StepOutcome }> {
   const enrollment = await db.repos.enrollments.findById(enrollmentId);
   if (!enrollment) return { outcome: stopped('stopped', 'the enrollment was deleted') };
@@ -120,7 +134,7 @@ async function loadStep(
     db.repos.campaigns.step(enrollment.campaignId, position),
   ]);
   const blocked = contact ? await db.repos.blockList.isBlocked(enrollment.organizationId, contact.email) : false;
-  const screened = screenStep({ enrollment, contact, campaign, blocked, position, now: new Date() });
+  const screened = screenStep({ enrollment, contact, campaign, blocked, position, now: new Date(), purpose });
   if (screened) return { outcome: screened };
   if (!step) throw new PermanentSendError('StepNotFound', `Step ${position} no longer exists in the campaign.`);
   return { enrollment, contact: contact!, campaign: campaign!, step };
@@ -191,10 +205,19 @@ async function decideWinner(deps: StepSenderDeps, { campaign, step }: LoadedStep
   }
 }
 
-/** The outcome of an earlier attempt at this step, if it settled (or crashed) — null when a send may proceed. */
-async function outcomeOfEarlierAttempt(db: Database, existing: MessageEntity | null): Promise<StepOutcome | null> {
+/**
+ * The outcome of an earlier attempt at this step, if it settled (or crashed) — null when a send may proceed. A
+ * resend proceeds from `unknown` (the operator decided), and has nothing to do without a message.
+ */
+async function outcomeOfEarlierAttempt(
+  db: Database,
+  existing: MessageEntity | null,
+  purpose: SendPurpose = 'sequence',
+): Promise<StepOutcome | null> {
+  if (purpose === 'resend' && (existing?.status === 'unknown' || existing?.status === 'failed')) return null;
   switch (existing?.status) {
     case undefined:
+      return purpose === 'resend' ? stopped('stopped', 'there is no message to resend') : null;
     case 'failed': // nothing was delivered: try again
       return null;
     case 'sent':
@@ -211,7 +234,8 @@ async function outcomeOfEarlierAttempt(db: Database, existing: MessageEntity | n
 
 /** Another attempt claimed the step between our look and our claim (a retry racing a stalled attempt). */
 async function outcomeOfConcurrentAttempt(db: Database, enrollmentId: string, position: number): Promise<StepOutcome> {
-  const outcome = await outcomeOfEarlierAttempt(db, await db.repos.messages.findByStep(enrollmentId, position));
+  const row = await db.repos.messages.findByStep(enrollmentId, position);
+  const outcome = await outcomeOfEarlierAttempt(db, row);
   if (!outcome) throw new TransientSendError(`Step ${position} was claimed by another attempt that then failed.`);
   return outcome;
 }
@@ -246,7 +270,10 @@ async function settle(deps: StepSenderDeps, send: SendAttempt, result: SmtpResul
     case 'sent':
       await db.transaction(async (repos) => {
         await repos.messages.settle(row, { status: 'sent', smtpResponse, at });
-        await repos.enrollments.recordSend(send.enrollment.id, send.position, send.mailbox.id);
+        // A resend repeats an earlier step: the enrollment's progress is where the sequence left it.
+        if (send.purpose === 'sequence') {
+          await repos.enrollments.recordSend(send.enrollment.id, send.position, send.mailbox.id);
+        }
         await restFromNow(repos);
       });
       // The same time a retry would read back from the row.

@@ -36,6 +36,9 @@ export interface MailboxHealthReport {
   fromEmail: string;
   status: MailboxStatus;
   disabledReason: string | null;
+  /** The SMTP reply that put it in `error`, and when. */
+  smtpError: string | null;
+  smtpErrorAt: Date | null;
   dailyLimit: number;
   /** New conversations it started since midnight UTC. */
   sentToday: number;
@@ -175,6 +178,8 @@ export class OrganizationService {
           fromEmail: mailbox.fromEmail,
           status: mailbox.status,
           disabledReason: mailbox.disabledReason,
+          smtpError: mailbox.smtpError,
+          smtpErrorAt: mailbox.smtpErrorAt,
           dailyLimit: mailbox.dailyLimit,
           sentToday,
           recentSends: health.sent,

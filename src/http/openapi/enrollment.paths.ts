@@ -19,6 +19,13 @@ import {
 const tag = 'Enrollments';
 const campaignPath = { path: z.object({ id: campaignIdParam }) };
 const enrollmentPath = { path: z.object({ id: campaignIdParam, eid: enrollmentIdParam }) };
+const messagePath = {
+  path: z.object({
+    id: campaignIdParam,
+    eid: enrollmentIdParam,
+    step: z.string().meta({ description: 'The step position of the message (1, 2, 3…).', example: '2' }),
+  }),
+};
 /** Every route of one enrollment looks it up in the campaign first. */
 const notFound = ['campaign_not_found', 'enrollment_not_found'] as const;
 
@@ -76,6 +83,18 @@ const messages: MessageView[] = [
   },
 ];
 
+const unknownMessage: MessageView = {
+  ...messages[0]!,
+  step: 2,
+  variant_label: null,
+  status: 'unknown',
+  subject: 'Re: A question about Analytical Engines',
+  sent_at: null,
+  opened_at: null,
+  smtp_response: 'Connection closed unexpectedly',
+  replies: [],
+};
+
 export const enrollmentPaths: ZodOpenApiPathsObject = {
   '/api/v1/campaigns/{id}/enrollments': {
     get: operation({
@@ -104,6 +123,48 @@ export const enrollmentPaths: ZodOpenApiPathsObject = {
         data: z.array(messageResponse),
         example: messages,
         extra: { shape: { total: z.number().int() }, example: { total: messages.length } },
+      },
+    }),
+  },
+  '/api/v1/campaigns/{id}/enrollments/{eid}/messages/{step}/resend': {
+    post: operation({
+      tag,
+      summary: 'Resend a message whose outcome is unknown',
+      description:
+        'A send whose outcome is `unknown` (the connection to the SMTP server broke or timed out after the message ' +
+        'was transmitted, or a worker died mid-send) is never re-sent automatically: the server may have delivered ' +
+        'it. When you have checked that it did not arrive (the provider’s logs, the recipient), resend it: it goes ' +
+        'out once more from the same mailbox with the same Message-ID (a server that did get the first copy may ' +
+        'drop the second as a duplicate), after the mailbox’s rest and within the sending window, and does not ' +
+        'count again against the limits. The answer is immediate (202); read the messages again for the outcome. ' +
+        'Refused when someone asked to stop since (the contact unsubscribed, replied or bounced; the enrollment or ' +
+        'campaign was stopped or paused).',
+      params: messagePath,
+      errors: [...notFound, 'message_not_found', 'message_not_unknown', 'message_not_resendable'],
+      response: {
+        status: 202,
+        description: 'The message as it was when the resend was queued (still `unknown`).',
+        data: messageResponse,
+        example: unknownMessage,
+        message:
+          'Resend of step 2 queued: it goes out once, from the same mailbox; read the message again for its outcome.',
+      },
+    }),
+  },
+  '/api/v1/campaigns/{id}/enrollments/{eid}/messages/{step}/mark_sent': {
+    post: operation({
+      tag,
+      summary: 'Record a message whose outcome was unknown as delivered',
+      description:
+        'When you have checked that a send whose outcome is `unknown` did arrive, record it: the message becomes ' +
+        '`sent` (as of when it was attempted) and counts as sent in the statistics. Nothing is sent.',
+      params: messagePath,
+      errors: [...notFound, 'message_not_found', 'message_not_unknown'],
+      response: {
+        description: 'The message, now `sent`.',
+        data: messageResponse,
+        example: { ...unknownMessage, status: 'sent', sent_at: '2026-11-24T09:30:06.000Z' },
+        message: 'Step 2 recorded as delivered.',
       },
     }),
   },

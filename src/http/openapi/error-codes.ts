@@ -111,6 +111,20 @@ export const ERROR_CODES: Record<ErrorCode, { when: string; message: string; ext
       'The enrollment has not been dispatched yet, so it cannot be paused; dispatch its batch first, or stop it.',
     extra: { current_state: 'pending' },
   },
+  message_not_found: {
+    when: 'this step of the enrollment has no message (it was never sent).',
+    message: 'Step 2 of this enrollment has no message.',
+  },
+  message_not_unknown: {
+    when: 'only a message whose outcome is `unknown` can be resent or marked sent (`current_state` tells its status).',
+    message: 'Only a message whose outcome is unknown can be resent; this one is sent.',
+    extra: { current_state: 'sent' },
+  },
+  message_not_resendable: {
+    when: 'someone asked to stop since the send: the contact unsubscribed, replied or bounced, or the campaign or enrollment was stopped or paused.',
+    message: 'The message cannot be resent: the contact is unsubscribed.',
+    extra: { current_state: 'unknown' },
+  },
   missing_merge_field: {
     when: 'contacts lack a merge field a step uses without a fallback; `errors` names each contact and field.',
     message:
@@ -128,6 +142,15 @@ export const ERROR_CODES: Record<ErrorCode, { when: string; message: string; ext
         'contact ada@example.com (0b9e2cf1-5c1d-4f5e-9a57-3d0f4d1a2b3c): "first_name" (used by step 1) contains a line break or NUL character',
       ],
     },
+  },
+  invalid_template: {
+    when:
+      "a step's subject or body cannot be rendered: it reads files or does not parse (saved before templates were " +
+      'checked), or it exceeds a rendering limit; `errors` names each step and part.',
+    message:
+      'A step template cannot be rendered (step 1, body_html: the {% include %} tag is not allowed: templates ' +
+      'cannot read files); create the campaign again with the template corrected.',
+    extra: { errors: ['step 1, body_html: the {% include %} tag is not allowed: templates cannot read files'] },
   },
   service_unavailable: {
     when: 'Postgres or Temporal is unreachable; retry shortly.',
