@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import os from 'node:os';
 import { z } from 'zod';
+import { invalidAllowEntries, OUTBOUND_HOST_MODES, type OutboundHostSettings } from './mail/outbound-host-policy';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalString = z.string().trim().optional();
@@ -31,6 +32,24 @@ const dnsServers = z.string().transform((value, ctx) => {
     return z.NEVER;
   }
   return servers;
+});
+
+const outboundAllow = z.string().transform((value, ctx) => {
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const bad = invalidAllowEntries(entries);
+  if (bad.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'must be a comma-separated list of IP addresses, CIDR networks or host names ' +
+        `(10.0.0.25, 10.20.0.0/16, fd00::/8, relay.internal); not one of these: ${bad.join(', ')}`,
+    });
+    return z.NEVER;
+  }
+  return entries;
 });
 
 /** Every environment variable Sequencer reads; nothing else in the code base touches `process.env`. */
@@ -98,6 +117,12 @@ const envSchema = z.object({
       .pipe(z.array(z.union([z.literal('*'), z.url()])))
       .optional(),
   ),
+  OUTBOUND_HOSTS: z
+    .enum(OUTBOUND_HOST_MODES, {
+      message: `must be ${OUTBOUND_HOST_MODES.join(' or ')} (public-only also refuses loopback and private networks)`,
+    })
+    .default('default'),
+  OUTBOUND_ALLOW: optionalString.pipe(outboundAllow.optional()),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -141,6 +166,8 @@ export interface Config {
   temporalMetricsPort: number | undefined;
   /** Origins browsers may call the API from (`*` = any); empty = CORS off, as by default. */
   corsOrigins: string[];
+  /** Which addresses tenant-given SMTP and IMAP hosts may connect to (src/mail/outbound-host-policy.ts). */
+  outboundHosts: OutboundHostSettings;
   /** Where downloaded or built tools (the Temporal CLI) are cached, outside the repository. */
   cacheDir: string;
   /** The executable search path, for finding `temporal` and `go`. */
@@ -193,6 +220,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     dns: { servers: env.DNS_SERVERS ?? [], timeoutMs: env.DNS_TIMEOUT_MS },
     rateLimit: { requests: env.RATE_LIMIT_REQUESTS, windowMs: env.RATE_LIMIT_WINDOW_MS },
     corsOrigins: env.CORS_ORIGINS ?? [],
+    outboundHosts: { mode: env.OUTBOUND_HOSTS, allow: env.OUTBOUND_ALLOW ?? [] },
     metricsPort: env.METRICS_PORT,
     temporalMetricsPort: env.TEMPORAL_METRICS_PORT,
     cacheDir: path.join(source.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'sequencer'),

@@ -34,6 +34,7 @@ import { ensureNamespaceSetup } from './temporal/namespace-setup';
 import { startWorker } from './temporal/worker';
 import { SmtpTransports } from './mail/smtp';
 import { createMailHostResolver } from './mail/dns';
+import { OutboundHostPolicy } from './mail/outbound-host-policy';
 import type { MailHostResolver } from './domain/contacts/email-validation';
 import { resumePendingValidations, TemporalEmailValidationWorkflows } from './temporal/email-validation-workflows';
 import { resumeMailboxMonitors, TemporalMailboxMonitors } from './temporal/mailbox-monitor-workflows';
@@ -107,11 +108,18 @@ export function createServices(
   db: Database,
   secrets: SecretBox,
   temporal: Client,
-  options: { taskQueue: string; logger: Logger; mailHosts: MailHostResolver; publicBaseUrl: string },
+  options: {
+    taskQueue: string;
+    logger: Logger;
+    mailHosts: MailHostResolver;
+    publicBaseUrl: string;
+    /** Which SMTP and IMAP hosts tenants' mailboxes may connect to (OUTBOUND_HOSTS, OUTBOUND_ALLOW). */
+    outboundHosts: OutboundHostPolicy;
+  },
 ) {
   const { taskQueue, logger } = options;
   const organizations = new OrganizationService(db);
-  const campaigns = new CampaignService(db, secrets);
+  const campaigns = new CampaignService(db, secrets, options.outboundHosts);
   const workflows = new TemporalEnrollmentWorkflows(temporal, taskQueue);
   const links = publicLinks(options.publicBaseUrl, secrets);
   // The API sends test messages itself: one pool of SMTP transports per API process.
@@ -161,6 +169,7 @@ export async function resumeInterruptedWork(
     logger: deps.logger,
     mailHosts: createMailHostResolver(config.dns),
     publicBaseUrl: config.publicBaseUrl,
+    outboundHosts: new OutboundHostPolicy(config.outboundHosts),
   });
   const [validations, enrollments, monitors] = await Promise.allSettled([
     resumePendingValidations(deps.client, deps.db, config.temporal.taskQueue),
@@ -219,13 +228,18 @@ export async function runWorker(
   shutdown.add('worker connection', () => connection.close());
   // Inbound mail signals enrollment workflows: the worker's own connection serves as a client too.
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const campaigns = new CampaignService(deps.db, deps.secrets);
+  const outboundHosts = new OutboundHostPolicy(config.outboundHosts);
+  const campaigns = new CampaignService(deps.db, deps.secrets, outboundHosts);
   const control = new EnrollmentControlService(
     deps.db,
     campaigns,
     new TemporalEnrollmentWorkflows(client, config.temporal.taskQueue),
   );
-  const reader = new MailboxReader({ ...deps, inbound: new InboundMailService(deps.db, control, deps.logger) });
+  const reader = new MailboxReader({
+    ...deps,
+    hosts: outboundHosts,
+    inbound: new InboundMailService(deps.db, control, deps.logger),
+  });
   const stopping = new AbortController();
   const worker = await startWorker({
     connection,
@@ -261,6 +275,7 @@ export async function runApi(
     logger: deps.logger,
     mailHosts: createMailHostResolver(config.dns),
     publicBaseUrl: config.publicBaseUrl,
+    outboundHosts: new OutboundHostPolicy(config.outboundHosts),
   });
   shutdown.add('api smtp transports', () => services.content.smtp.close());
   const bootstrap = await services.organizations.bootstrap(config.bootstrapApiKey);

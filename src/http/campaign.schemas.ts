@@ -30,7 +30,13 @@ export const smtpCredentialSchema = z
     smtp_password: z.string().min(1).max(1000),
     from_email: z.email().optional(),
     from_name: headerText(200).optional(),
-    daily_limit: z.number().int().min(1).max(100_000).default(50),
+    daily_limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .optional()
+      .describe('New conversations a day; left out: 50 for a new mailbox, unchanged for an existing one'),
     imap_host: z.string().trim().min(1).max(253).optional(),
     imap_port: z.number().int().min(1).max(65535).optional(),
     imap_username: z.string().min(1).max(320).optional(),

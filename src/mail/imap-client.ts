@@ -1,5 +1,7 @@
 import { ImapFlow } from 'imapflow';
 import type { ImapSecurity } from '../db/entities/mailbox.entity';
+import { OutboundHostRefusedError, tlsServername, type OutboundHostPolicy } from './outbound-host-policy';
+import { replyLine } from './reply-line';
 
 export interface ImapAccount {
   host: string;
@@ -47,9 +49,24 @@ export class ImapSession {
     });
   }
 
-  static async open(account: ImapAccount): Promise<ImapSession> {
+  /**
+   * Logs in to the account's server once `hosts` has vetted its host: the session connects to the vetted address
+   * itself (no second lookup), with the host name kept for TLS. A refused host throws OutboundHostRefusedError before
+   * any connection is made; every other failure is one line naming the server.
+   */
+  static async open(account: ImapAccount, hosts: Pick<OutboundHostPolicy, 'vet'>): Promise<ImapSession> {
+    const where = `${account.host}:${account.port}`;
+    let address: string;
+    try {
+      address = await hosts.vet(account.host);
+    } catch (error) {
+      if (error instanceof OutboundHostRefusedError) throw error;
+      throw new Error(`Could not resolve IMAP host ${where}: ${describe(error)}`, { cause: error });
+    }
+    const servername = tlsServername(account.host);
     const client = new ImapFlow({
-      host: account.host,
+      host: address,
+      ...(servername ? { servername } : {}),
       port: account.port,
       secure: account.security === 'tls',
       ...(account.security === 'starttls' ? { doSTARTTLS: true } : {}),
@@ -60,17 +77,24 @@ export class ImapSession {
       ...TIMEOUTS,
     });
     try {
+      // A server that greets and hangs up makes imapflow emit 'error' while connect() rejects too: without a
+      // listener that event would crash the process. connect()'s rejection reports it.
+      client.on('error', ignore);
       await client.connect();
+      client.off('error', ignore);
     } catch (error) {
       client.close();
       if ((error as { authenticationFailed?: boolean }).authenticationFailed) {
+        // The server's reason helps ("[ALERT] Application-specific password required"): one short line of it.
+        const reason = replyLine((error as { responseText?: string }).responseText, 120);
         throw new ImapAuthenticationError(
-          `IMAP login as ${account.username} on ${account.host}:${account.port} was refused; check the IMAP username and password`,
+          replyLine(
+            `IMAP login as ${replyLine(account.username, 64)} on ${where} was refused; check the IMAP username and ` +
+              `password${reason ? ` (the server said: ${reason})` : ''}`,
+          ),
         );
       }
-      throw new Error(`Could not connect to IMAP ${account.host}:${account.port}: ${describe(error)}`, {
-        cause: error,
-      });
+      throw new Error(`Could not connect to IMAP ${where}: ${describe(error)}`, { cause: error });
     }
     return new ImapSession(client);
   }
@@ -158,9 +182,14 @@ export class ImapSession {
   }
 }
 
+function ignore(): void {}
+
+/** The error and the server's answer, if any, as one short line: never the raw bytes the server sent. */
 function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
+  if (!(error instanceof Error)) return replyLine(error);
   const response = (error as { responseText?: string }).responseText;
   const code = (error as { code?: string }).code;
-  return [error.message, code, response].filter(Boolean).join(' — ');
+  return replyLine(
+    [replyLine(error.message, 150), code, response && replyLine(response, 150)].filter(Boolean).join(' — '),
+  );
 }

@@ -13,6 +13,7 @@ import { createLogger } from '../../src/logger';
 import { readCapturedMessages, type CapturedMessage } from '../../src/embedded/capture-inbox';
 import { createServices } from '../../src/system';
 import { createMailHostResolver } from '../../src/mail/dns';
+import { OutboundHostPolicy } from '../../src/mail/outbound-host-policy';
 import { InboundMailService } from '../../src/domain/inbound/inbound-mail.service';
 import { MailboxReader } from '../../src/domain/inbound/mailbox-reader';
 import { connectClient } from '../../src/temporal/connection';
@@ -57,17 +58,21 @@ export async function connectTestStack(): Promise<TestStack> {
     info.temporalAddress,
   );
   const logger = createLogger('silent');
+  // The default policy, as the worker's: the stack's SMTP server and Dovecot are on 127.0.0.1.
+  const outboundHosts = new OutboundHostPolicy({ mode: 'default', allow: [] });
   const services = createServices(db, new SecretBox(info.secretKey), client, {
     taskQueue: info.taskQueue,
     logger,
     mailHosts: createMailHostResolver({ servers: [`127.0.0.1:${info.dns.port}`], timeoutMs: 500 }),
     publicBaseUrl: info.publicBaseUrl,
+    outboundHosts,
   });
   const secrets = new SecretBox(info.secretKey);
   const reader = new MailboxReader({
     db,
     secrets,
     logger,
+    hosts: outboundHosts,
     inbound: new InboundMailService(db, services.enrollmentControl, logger),
   });
   const deps: AppDeps = {

@@ -11,6 +11,7 @@ import type { Database } from '../../src/db/repositories';
 import { readCapturedMessages, startCaptureInbox, type CaptureInbox } from '../../src/embedded/capture-inbox';
 import { createLogger } from '../../src/logger';
 import { createMailHostResolver } from '../../src/mail/dns';
+import { OutboundHostPolicy } from '../../src/mail/outbound-host-policy';
 import { ShutdownSequence } from '../../src/shutdown';
 import { createServices, openDatabase, openTemporalClient } from '../../src/system';
 import { resolveTemporalCli } from '../../src/temporal/cli-binary';
@@ -123,6 +124,7 @@ describe('exactly once through crashes', () => {
       logger,
       mailHosts: createMailHostResolver({ servers: [], timeoutMs: 500 }),
       publicBaseUrl: config.publicBaseUrl,
+      outboundHosts: new OutboundHostPolicy(config.outboundHosts),
     });
     const { organizationId } = await services.organizations.create(name);
     const campaign = await services.campaigns.create(organizationId, {

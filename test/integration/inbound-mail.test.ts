@@ -4,6 +4,7 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { ImapFlow } from 'imapflow';
 import { ImapSession } from '../../src/mail/imap-client';
+import { OutboundHostPolicy } from '../../src/mail/outbound-host-policy';
 import { mailboxMonitorWorkflowId } from '../../workflows/mailbox-monitor/definitions';
 import { resetUidValidity, restartDovecot } from '../helpers/dovecot';
 import { CAMPAIGNS, enrollmentFixtures, sleep, type Enrolled } from '../helpers/enrollment-fixtures';
@@ -380,13 +381,16 @@ describe('inbound mail over IMAP', () => {
         inboundFixture('newsletter', { contactEmail: 'x@example.test', mailboxEmail: 'y@example.test' }),
       );
     }
-    const session = await ImapSession.open({
-      host: stack.info.imap.host,
-      port: stack.info.imap.port,
-      security: 'none',
-      username: account.imapUser,
-      password: stack.info.imap.password,
-    });
+    const session = await ImapSession.open(
+      {
+        host: stack.info.imap.host,
+        port: stack.info.imap.port,
+        security: 'none',
+        username: account.imapUser,
+        password: stack.info.imap.password,
+      },
+      new OutboundHostPolicy({ mode: 'default', allow: [] }),
+    );
     try {
       const folder = await session.select('INBOX');
       const all = await session.uidsAfter(0);

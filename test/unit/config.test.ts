@@ -240,3 +240,45 @@ describe('loadConfig: the DNS resolver of email validation', () => {
     expect(error.problems[0]).toContain('127.0.0.1:5353');
   });
 });
+
+describe('loadConfig: the outbound host policy', () => {
+  it('when OUTBOUND_HOSTS and OUTBOUND_ALLOW are unset, then the default mode allows nothing extra', () => {
+    expect(loadConfig({}).outboundHosts).toEqual({ mode: 'default', allow: [] });
+  });
+
+  it('when OUTBOUND_HOSTS=public-only and OUTBOUND_ALLOW lists entries, then each is kept trimmed', () => {
+    const config = loadConfig({
+      OUTBOUND_HOSTS: 'public-only',
+      OUTBOUND_ALLOW: ' 10.0.0.25, 10.20.0.0/16 ,fd00::/8,,relay.internal ',
+    });
+
+    expect(config.outboundHosts).toEqual({
+      mode: 'public-only',
+      allow: ['10.0.0.25', '10.20.0.0/16', 'fd00::/8', 'relay.internal'],
+    });
+  });
+
+  it.each([
+    ['OUTBOUND_HOSTS', 'private-only'],
+    ['OUTBOUND_HOSTS', 'PUBLIC-ONLY'],
+    ['OUTBOUND_ALLOW', '10.0.0.0/33'],
+    ['OUTBOUND_ALLOW', '10.0.0.1,bad host'],
+    ['OUTBOUND_ALLOW', '2130706433'],
+  ])('when %s=%j, then a ConfigError names it', (name, value) => {
+    const error = configErrorFrom({ [name]: value });
+
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(new RegExp(`^${name}: `));
+  });
+
+  it('when OUTBOUND_HOSTS is unknown, then the message lists the modes', () => {
+    expect(configErrorFrom({ OUTBOUND_HOSTS: 'strict' }).problems[0]).toContain('must be default or public-only');
+  });
+
+  it('when OUTBOUND_ALLOW has bad entries, then the message names them and the accepted forms', () => {
+    const error = configErrorFrom({ OUTBOUND_ALLOW: '10.0.0.1,::/200,relay internal' });
+
+    expect(error.problems[0]).toContain('not one of these: ::/200, relay internal');
+    expect(error.problems[0]).toContain('10.20.0.0/16');
+  });
+});

@@ -9,6 +9,7 @@ import type { SkipKind } from '../../db/entities/enrollment-skip.entity';
 import type { SkipRow } from '../../db/repositories/skip.repository';
 import type { CampaignSettings, NewStep } from '../../db/repositories/campaign.repository';
 import type { SecretBox } from '../../crypto/secret-box';
+import type { OutboundHostPolicy } from '../../mail/outbound-host-policy';
 import { campaignZone, dayBounds } from '../delivery/sending-day';
 import { forecastSends } from './send-forecast';
 import { AppError, notFound } from '../errors';
@@ -22,7 +23,8 @@ export interface MailboxInput {
   smtpPassword: string;
   fromEmail?: string | undefined;
   fromName?: string | undefined;
-  dailyLimit: number;
+  /** Left out: 50 for a new mailbox; an existing one keeps its limit. */
+  dailyLimit?: number | undefined;
   imap?:
     { host: string; port: number; username: string; password: string; security?: ImapSecurity | undefined } | undefined;
   /** DKIM signing: `d=` domain, `s=` selector, PEM private key (stored encrypted). */
@@ -54,6 +56,25 @@ export interface CampaignDetails {
   skipped: Map<SkipKind, number>;
 }
 
+/** New conversations a day for a new mailbox whose credential names no `daily_limit`. */
+const DEFAULT_DAILY_LIMIT = 50;
+
+/**
+ * The optional settings a credential left out: an existing mailbox (shared by other campaigns) keeps its values for
+ * them. The API cannot clear a setting, so left out is the only way to say "not given".
+ */
+function omittedSettings(mailbox: MailboxInput) {
+  const omitted = {
+    label: mailbox.label === undefined,
+    fromName: mailbox.fromName === undefined,
+    fromEmail: mailbox.fromEmail === undefined,
+    dailyLimit: mailbox.dailyLimit === undefined,
+    imap: mailbox.imap === undefined,
+    dkim: mailbox.dkim === undefined,
+  };
+  return (Object.keys(omitted) as (keyof typeof omitted)[]).filter((setting) => omitted[setting]);
+}
+
 /** How many of the latest bounces a campaign's details show. */
 const RECENT_BOUNCES = 20;
 
@@ -62,10 +83,12 @@ export class CampaignService {
   constructor(
     private readonly db: Database,
     private readonly secrets: SecretBox,
+    private readonly hosts: Pick<OutboundHostPolicy, 'refusalWithoutLookup'>,
   ) {}
 
   /** Creates a pending campaign; its SMTP credentials become (or update) the organization's mailboxes. */
   async create(organizationId: string, input: CreateCampaignInput): Promise<CampaignEntity> {
+    this.checkHosts(input.mailboxes);
     return this.db.transaction(async (repos) => {
       await this.checkOutreach(repos, organizationId, input.outreachId);
       const lists = await repos.lists.findManyByUuid(organizationId, input.listUuids);
@@ -79,28 +102,31 @@ export class CampaignService {
       }
       const mailboxIds: string[] = [];
       for (const mailbox of input.mailboxes) {
-        const saved = await repos.mailboxes.upsert({
-          organizationId,
-          label: mailbox.label ?? null,
-          smtpHost: mailbox.smtpHost.toLowerCase(),
-          smtpPort: mailbox.smtpPort,
-          smtpSecurity: mailbox.smtpSecurity ?? (mailbox.smtpPort === 465 ? 'tls' : 'starttls'),
-          smtpUsername: mailbox.smtpUsername,
-          smtpPasswordEncrypted: this.secrets.encrypt(mailbox.smtpPassword),
-          fromEmail: fromEmailOf(mailbox),
-          fromName: mailbox.fromName ?? null,
-          imapHost: mailbox.imap?.host ?? null,
-          imapPort: mailbox.imap?.port ?? null,
-          imapUsername: mailbox.imap?.username ?? null,
-          imapPasswordEncrypted: mailbox.imap ? this.secrets.encrypt(mailbox.imap.password) : null,
-          imapSecurity: mailbox.imap
-            ? (mailbox.imap.security ?? (mailbox.imap.port === 993 ? 'tls' : 'starttls'))
-            : null,
-          dkimDomain: mailbox.dkim?.domain ?? null,
-          dkimSelector: mailbox.dkim?.selector ?? null,
-          dkimPrivateKeyEncrypted: mailbox.dkim ? this.secrets.encrypt(mailbox.dkim.privateKey) : null,
-          dailyLimit: mailbox.dailyLimit,
-        });
+        const saved = await repos.mailboxes.upsert(
+          {
+            organizationId,
+            label: mailbox.label ?? null,
+            smtpHost: mailbox.smtpHost.toLowerCase(),
+            smtpPort: mailbox.smtpPort,
+            smtpSecurity: mailbox.smtpSecurity ?? (mailbox.smtpPort === 465 ? 'tls' : 'starttls'),
+            smtpUsername: mailbox.smtpUsername,
+            smtpPasswordEncrypted: this.secrets.encrypt(mailbox.smtpPassword),
+            fromEmail: fromEmailOf(mailbox),
+            fromName: mailbox.fromName ?? null,
+            imapHost: mailbox.imap?.host ?? null,
+            imapPort: mailbox.imap?.port ?? null,
+            imapUsername: mailbox.imap?.username ?? null,
+            imapPasswordEncrypted: mailbox.imap ? this.secrets.encrypt(mailbox.imap.password) : null,
+            imapSecurity: mailbox.imap
+              ? (mailbox.imap.security ?? (mailbox.imap.port === 993 ? 'tls' : 'starttls'))
+              : null,
+            dkimDomain: mailbox.dkim?.domain ?? null,
+            dkimSelector: mailbox.dkim?.selector ?? null,
+            dkimPrivateKeyEncrypted: mailbox.dkim ? this.secrets.encrypt(mailbox.dkim.privateKey) : null,
+            dailyLimit: mailbox.dailyLimit ?? DEFAULT_DAILY_LIMIT,
+          },
+          omittedSettings(mailbox),
+        );
         mailboxIds.push(saved.id);
       }
       const { listUuids: _lists, mailboxes: _mailboxes, steps, ...settings } = input;
@@ -109,6 +135,27 @@ export class CampaignService {
       await repos.lists.associateWithCampaign(campaign.id, [...new Set(listIds)]);
       return campaign;
     });
+  }
+
+  /**
+   * Refuses, before anything is saved, SMTP and IMAP hosts the outbound host policy refuses whatever DNS says: IP
+   * literals in refused ranges and cloud metadata host names. Other names are vetted when connecting.
+   */
+  private checkHosts(mailboxes: MailboxInput[]): void {
+    const errors = mailboxes.flatMap((mailbox, index) =>
+      (
+        [
+          ['smtp_host', mailbox.smtpHost],
+          ['imap_host', mailbox.imap?.host],
+        ] as const
+      ).flatMap(([field, host]) => {
+        const refusal = host === undefined ? null : this.hosts.refusalWithoutLookup(host);
+        return refusal ? [`campaign.smtp_credentials.${index}.${field}: ${refusal}`] : [];
+      }),
+    );
+    if (errors.length > 0) {
+      throw new AppError('validation_failed', 'Validation failed: fix the listed fields and try again.', { errors });
+    }
   }
 
   /** The organization's campaigns, newest first. */

@@ -3,6 +3,8 @@ import type { Database } from '../../db/repositories';
 import type { SecretBox } from '../../crypto/secret-box';
 import type { Logger } from '../../logger';
 import { ImapSession, type ImapAccount } from '../../mail/imap-client';
+import type { OutboundHostPolicy } from '../../mail/outbound-host-policy';
+import { replyLine } from '../../mail/reply-line';
 import type { WatchOutcome } from '../../../workflows/mailbox-monitor/definitions';
 import type { InboundMailService } from './inbound-mail.service';
 
@@ -17,6 +19,8 @@ export interface MailboxReaderDeps {
   secrets: SecretBox;
   inbound: InboundMailService;
   logger: Logger;
+  /** Vets each mailbox's IMAP host before a session connects to it. */
+  hosts: Pick<OutboundHostPolicy, 'vet'>;
 }
 
 /** How long a session waits in IDLE before looking at the other folders (junk) again. */
@@ -93,7 +97,7 @@ export class MailboxReader implements ReplyCheck {
 
   private async connect(mailbox: MailboxEntity): Promise<ImapSession> {
     try {
-      const session = await ImapSession.open(imapAccountOf(mailbox, this.deps.secrets));
+      const session = await ImapSession.open(imapAccountOf(mailbox, this.deps.secrets), this.deps.hosts);
       await this.deps.db.repos.mailboxes.recordImapStatus(mailbox.id, null);
       return session;
     } catch (error) {
@@ -103,7 +107,8 @@ export class MailboxReader implements ReplyCheck {
   }
 
   private async recordFailure(mailbox: MailboxEntity, error: unknown): Promise<void> {
-    const message = error instanceof Error ? error.message : String(error);
+    // Shown to the tenant on the mailbox: one line, never the raw bytes a server sent.
+    const message = replyLine(error) || 'the IMAP session failed without an error message';
     this.deps.logger.warn({ mailboxId: mailbox.id, err: error }, 'IMAP session failed; retrying with backoff');
     await this.deps.db.repos.mailboxes.recordImapStatus(mailbox.id, message).catch(() => undefined);
   }

@@ -265,7 +265,11 @@ export const campaignPaths: ZodOpenApiPathsObject = {
         'step\'s as "Re: …"; the first step needs one. An SMTP credential becomes one of your organization\'s ' +
         'mailboxes, or updates the one with the same host and username (shared by every campaign that uses it); ' +
         '`from_email` defaults to `smtp_username` when that is an email address. Give all four IMAP settings to have ' +
-        'replies read, and all three DKIM settings to sign messages. Enroll contacts, then dispatch, to send.',
+        'replies read, and all three DKIM settings to sign messages. Updating an existing mailbox, the optional ' +
+        'settings you leave out (label, from_email, from_name, daily_limit, the IMAP group, the DKIM group) keep their ' +
+        'values. An `smtp_host` or `imap_host` that is an IP address in a range the outbound host policy refuses ' +
+        '(link-local, cloud metadata…) or a cloud metadata host name is a 422; other names are checked when ' +
+        'connecting. Enroll contacts, then dispatch, to send.',
       body: { schema: createCampaignSchema, example: createBody },
       errors: [],
       response: {
