@@ -31,7 +31,7 @@ import { healthRoutes, type ReadinessChecks } from './http/health.routes';
 import { rejectNulCharacters } from './http/reject-nul';
 import { publicRoutes } from './http/public.routes';
 import { rateLimitPerApiKey, type RateLimitSettings } from './http/rate-limit';
-import { metricsRoutes } from './http/metrics.routes';
+import { metricsRoutes, type MetricsAccess } from './http/metrics.routes';
 import { docsRoutes } from './http/docs.routes';
 
 export interface AppDeps {
@@ -55,6 +55,8 @@ export interface AppDeps {
   corsOrigins: string[];
   /** The Temporal worker's exporter in this process (`npm start`), appended to `/metrics`; null = none. */
   temporalMetricsUrl: string | null;
+  /** METRICS_TOKEN and METRICS_PORT: who may read `/metrics`, and whether the API's port serves it; open when omitted. */
+  metricsAccess?: MetricsAccess;
   /** The largest CSV upload; 200 MB when omitted (tests lower it to reach the limit quickly). */
   maxCsvBytes?: number;
 }
@@ -68,7 +70,12 @@ export const API_BASE = '/api/v1';
  */
 export function routeTable(deps: AppDeps): { open: Router[]; api: Array<[path: string, routers: Router[]]> } {
   return {
-    open: [metricsRoutes(deps.temporalMetricsUrl), healthRoutes(deps.readiness), docsRoutes(), publicRoutes(deps)],
+    open: [
+      metricsRoutes(deps.temporalMetricsUrl, deps.metricsAccess),
+      healthRoutes(deps.readiness),
+      docsRoutes(),
+      publicRoutes(deps),
+    ],
     api: [
       ['/campaigns', [campaignRoutes(deps), campaignContentRoutes(deps), enrollmentRoutes(deps)]],
       ['/lists', [listRoutes(deps)]],

@@ -104,6 +104,20 @@ const envSchema = z.object({
     .max(3_600_000, 'must be at most 3600000 (one hour)')
     .default(2000),
   METRICS_PORT: port.optional(),
+  METRICS_HOST: z
+    .string()
+    .trim()
+    .refine(
+      (host) => isIP(host) !== 0,
+      'must be an IP address to listen on, e.g. 127.0.0.1 (this host only) or 0.0.0.0',
+    )
+    .default('0.0.0.0'),
+  METRICS_TOKEN: optionalString.pipe(
+    z
+      .string()
+      .regex(/^\S{16,}$/, 'must be at least 16 characters without spaces; generate one with `openssl rand -hex 32`')
+      .optional(),
+  ),
   TEMPORAL_METRICS_PORT: port.optional(),
   CORS_ORIGINS: optionalString.pipe(
     z
@@ -160,8 +174,12 @@ export interface Config {
   };
   /** Requests per API key and window; `requests: 0` = no limit. */
   rateLimit: { requests: number; windowMs: number };
-  /** The standalone worker's own `/metrics` server; unset = none (the API serves `/metrics` for `npm start`). */
+  /** `/metrics` on a server of its own, instead of the API's port (and a standalone worker's); unset = none. */
   metricsPort: number | undefined;
+  /** The address the METRICS_PORT server listens on. */
+  metricsHost: string;
+  /** When set, `/metrics` answers only `Authorization: Bearer <token>`, wherever it is served. */
+  metricsToken: string | undefined;
   /** The Temporal worker's Prometheus exporter (127.0.0.1); unset = off. Its series join `/metrics`. */
   temporalMetricsPort: number | undefined;
   /** Origins browsers may call the API from (`*` = any); empty = CORS off, as by default. */
@@ -222,6 +240,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: env.CORS_ORIGINS ?? [],
     outboundHosts: { mode: env.OUTBOUND_HOSTS, allow: env.OUTBOUND_ALLOW ?? [] },
     metricsPort: env.METRICS_PORT,
+    metricsHost: env.METRICS_HOST,
+    metricsToken: env.METRICS_TOKEN,
     temporalMetricsPort: env.TEMPORAL_METRICS_PORT,
     cacheDir: path.join(source.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'sequencer'),
     searchPath: source.PATH ?? '',
@@ -233,6 +253,7 @@ function describe(source: NodeJS.ProcessEnv, issuePath: PropertyKey[]): string {
   const value = typeof key === 'string' ? source[key] : undefined;
   if (value === undefined) return 'nothing';
   // Secrets are named but never echoed.
-  if (typeof key === 'string' && /KEY|PASSWORD|SECRET|URL/.test(key)) return `a value of ${value.length} characters`;
+  if (typeof key === 'string' && /KEY|PASSWORD|SECRET|TOKEN|URL/.test(key))
+    return `a value of ${value.length} characters`;
   return JSON.stringify(value);
 }

@@ -19,8 +19,8 @@ import { EnrollmentControlService } from './domain/enrollments/enrollment-contro
 import { EnrollmentHistoryService } from './domain/enrollments/enrollment-history.service';
 import { IntegrationEventService } from './domain/enrollments/integration-events.service';
 import { BlockListService } from './domain/block-list/block-list.service';
-import express, { type Express } from 'express';
-import { metricsRoutes } from './http/metrics.routes';
+import type { Express } from 'express';
+import { createMetricsApp } from './http/metrics.routes';
 import { PostgresRateLimitStore } from './http/rate-limit';
 import { EngagementService } from './domain/engagement/engagement.service';
 import { PublicLinks } from './domain/engagement/public-links';
@@ -289,7 +289,9 @@ export async function runApi(
     rateLimit: { ...config.rateLimit, store: new PostgresRateLimitStore(deps.db) },
     corsOrigins: config.corsOrigins,
     temporalMetricsUrl: temporalMetricsUrl(config),
+    metricsAccess: { token: config.metricsToken, ownPort: config.metricsPort !== undefined },
   });
+  await serveMetrics(config, deps.logger, shutdown);
   const server = await listen(app, config.port);
   // A client that trickles its headers or body cannot hold a connection for ever (Node's defaults are 60 s / 5 min).
   server.headersTimeout = 20_000;
@@ -303,22 +305,23 @@ function temporalMetricsUrl(config: Config): string | null {
   return config.temporalMetricsPort ? `http://127.0.0.1:${config.temporalMetricsPort}/metrics` : null;
 }
 
-/** A standalone worker's `GET /metrics` on METRICS_PORT (the API serves it when both share a process). */
-export async function serveWorkerMetrics(config: Config, logger: Logger, shutdown: ShutdownSequence): Promise<void> {
+/**
+ * `GET /metrics` on METRICS_PORT (at METRICS_HOST), behind METRICS_TOKEN when set: the API's instead of on its own
+ * port, or a standalone worker's. Nothing when METRICS_PORT is unset.
+ */
+export async function serveMetrics(config: Config, logger: Logger, shutdown: ShutdownSequence): Promise<void> {
   const port = config.metricsPort;
   if (!port) return;
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(metricsRoutes(temporalMetricsUrl(config)));
-  const server = await listen(app, port);
+  const app = createMetricsApp(temporalMetricsUrl(config), config.metricsToken);
+  const server = await listen(app, port, config.metricsHost);
   shutdown.add('metrics server', () => closeServer(server));
-  logger.info({ port }, 'worker metrics served on /metrics');
+  logger.info({ host: config.metricsHost, port }, 'metrics served on /metrics');
 }
 
-/** Listens on every interface; a port already taken rejects instead of crashing the process. */
-function listen(app: Express, port: number): Promise<Server> {
+/** Listens on every interface unless told otherwise; a port already taken rejects instead of crashing the process. */
+function listen(app: Express, port: number, host = '0.0.0.0'): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const listening = app.listen(port, '0.0.0.0', (error?: Error) => (error ? reject(error) : resolve(listening)));
+    const listening = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
 }
 

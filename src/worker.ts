@@ -6,7 +6,7 @@ import {
   requireExternalServices,
   resumeInterruptedWork,
   runWorker,
-  serveWorkerMetrics,
+  serveMetrics,
 } from './system';
 
 /** The Temporal worker alone, for production (`node dist/src/worker.js`): needs DATABASE_URL and TEMPORAL_ADDRESS. */
@@ -18,6 +18,6 @@ runProcess('worker', async ({ config, logger, shutdown }) => {
   const { client } = await openTemporalClient(config, external.temporalAddress, logger, shutdown);
   await runWorker(config, external.temporalAddress, { db, secrets, logger }, shutdown);
   await resumeInterruptedWork(config, { db, secrets, client, logger });
-  await serveWorkerMetrics(config, logger, shutdown);
+  await serveMetrics(config, logger, shutdown);
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
 });

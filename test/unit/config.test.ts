@@ -282,3 +282,46 @@ describe('loadConfig: the outbound host policy', () => {
     expect(error.problems[0]).toContain('10.20.0.0/16');
   });
 });
+
+describe('loadConfig: who may read /metrics, and where', () => {
+  it('when nothing is set, then /metrics needs no token and has no port of its own', () => {
+    const config = loadConfig({});
+
+    expect(config.metricsToken).toBeUndefined();
+    expect(config.metricsPort).toBeUndefined();
+    expect(config.metricsHost).toBe('0.0.0.0');
+  });
+
+  it('when METRICS_TOKEN, METRICS_PORT and METRICS_HOST are set, then each is kept', () => {
+    const config = loadConfig({
+      METRICS_TOKEN: ' prometheus-0123456789abcdef ',
+      METRICS_PORT: '9464',
+      METRICS_HOST: '127.0.0.1',
+    });
+
+    expect(config).toMatchObject({
+      metricsToken: 'prometheus-0123456789abcdef',
+      metricsPort: 9464,
+      metricsHost: '127.0.0.1',
+    });
+  });
+
+  it.each([
+    ['METRICS_TOKEN', 'too-short'],
+    ['METRICS_TOKEN', 'a token with spaces in it'],
+    ['METRICS_HOST', 'localhost'],
+    ['METRICS_HOST', '300.1.1.1'],
+  ])('when %s=%j, then a ConfigError names it', (name, value) => {
+    const error = configErrorFrom({ [name]: value });
+
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(new RegExp(`^${name}: `));
+  });
+
+  it('when METRICS_TOKEN is invalid, then the message never echoes it', () => {
+    const error = configErrorFrom({ METRICS_TOKEN: 'secret tok' });
+
+    expect(error.message).not.toContain('secret tok');
+    expect(error.problems[0]).toContain('at least 16 characters');
+  });
+});

@@ -16,7 +16,8 @@ const token = {
 };
 const invalidLink = html('The token does not verify: nothing changed.', '<!doctype html>…<h1>Link not valid</h1>…');
 
-const probe = z.object({ ok: z.boolean(), error: z.string().optional() });
+// Whether each check passed, nothing more: the error (hosts, users, ports) goes to the log only.
+const probe = z.object({ ok: z.boolean() });
 const readiness = z.object({ postgres: probe, temporal: probe });
 
 const unsubscribePage: ZodOpenApiOperationObject = {
@@ -68,7 +69,7 @@ export const operationsPaths: ZodOpenApiPathsObject = {
           },
         },
         '503': {
-          description: '`service_unavailable`: one of them is not; `data` says which and why.',
+          description: '`service_unavailable`: one of them is not; `data` says which (the reason is logged).',
           content: {
             'application/json': {
               schema: errorEnvelope,
@@ -76,7 +77,7 @@ export const operationsPaths: ZodOpenApiPathsObject = {
                 status: 'error',
                 code: 'service_unavailable',
                 message: 'Not ready: a backing service is unreachable.',
-                data: { postgres: { ok: true }, temporal: { ok: false, error: 'timed out' } },
+                data: { postgres: { ok: true }, temporal: { ok: false } },
               },
             },
           },
@@ -91,7 +92,9 @@ export const operationsPaths: ZodOpenApiPathsObject = {
       summary: 'Prometheus metrics',
       description:
         'HTTP latency by route pattern, sends by campaign and outcome, bounces, replies, mailbox slot waits, the ' +
-        "Node process, and the Temporal worker's own series when this process runs one. Counters are per process.",
+        "Node process, and the Temporal worker's own series when this process runs one. Counters are per process. " +
+        'With METRICS_TOKEN set it needs `Authorization: Bearer <token>`; with METRICS_PORT set it is served on that ' +
+        'port instead of the API’s.',
       responses: {
         '200': {
           description: 'The Prometheus text exposition format.',
@@ -99,6 +102,21 @@ export const operationsPaths: ZodOpenApiPathsObject = {
             'text/plain': {
               schema: z.string(),
               example: 'sequencer_sends_total{campaign_id="6f1c2a3b-…",outcome="sent"} 2\n',
+            },
+          },
+        },
+        '401': {
+          description: '`unauthorized`: METRICS_TOKEN is set and the request does not send it as a bearer token.',
+          headers: z.object({ 'WWW-Authenticate': z.string().meta({ example: 'Bearer realm="metrics"' }) }),
+          content: {
+            'application/json': {
+              schema: errorEnvelope,
+              example: {
+                status: 'error',
+                code: 'unauthorized',
+                message: 'Unauthorized: /metrics needs the metrics token',
+                errors: ['send the value of METRICS_TOKEN as Authorization: Bearer <token>'],
+              },
             },
           },
         },
