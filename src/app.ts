@@ -23,12 +23,14 @@ import { campaignContentRoutes } from './http/campaign-content.routes';
 import { listRoutes } from './http/list.routes';
 import { outreachRoutes } from './http/outreach.routes';
 import { enrollmentRoutes } from './http/enrollment.routes';
+import type { UnknownSendService } from './domain/enrollments/unknown-sends.service';
 import { contactRoutes } from './http/contact.routes';
 import { blockListRoutes } from './http/block-list.routes';
 import { eventRoutes } from './http/event.routes';
 import { errorHandler, routeNotFound } from './http/error-handler';
 import { healthRoutes, type ReadinessChecks } from './http/health.routes';
-import { rejectNulCharacters } from './http/reject-nul';
+import { rejectUnstorableCharacters } from './http/reject-nul';
+import { rejectDeepJson } from './http/json-depth';
 import { publicRoutes } from './http/public.routes';
 import { rateLimitPerApiKey, type RateLimitSettings } from './http/rate-limit';
 import { metricsRoutes, type MetricsAccess } from './http/metrics.routes';
@@ -45,6 +47,7 @@ export interface AppDeps {
   outreaches: OutreachService;
   enrollmentControl: EnrollmentControlService;
   enrollmentHistory: EnrollmentHistoryService;
+  unknownSends: UnknownSendService;
   integrationEvents: IntegrationEventService;
   blockList: BlockListService;
   engagement: EngagementService;
@@ -60,6 +63,9 @@ export interface AppDeps {
   /** The largest CSV upload; 200 MB when omitted (tests lower it to reach the limit quickly). */
   maxCsvBytes?: number;
 }
+
+/** Methods whose request body the API never reads. */
+const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 
 /** Where the authenticated API is mounted. */
 export const API_BASE = '/api/v1';
@@ -127,7 +133,12 @@ export function createApp(deps: AppDeps): Express {
   // Authenticate before reading the body: a request without a key is a 401 whatever it carries.
   api.use(requireApiKey(deps.organizations));
   if (deps.rateLimit.requests > 0) api.use(rateLimitPerApiKey(deps.rateLimit));
-  api.use(express.json({ limit: '5mb' }), rejectNulCharacters);
+  // GET and DELETE take no body: one sent anyway is ignored, never a reason to refuse the request.
+  const readJson = express.json({ limit: '5mb', verify: rejectDeepJson });
+  api.use(
+    (req, res, next) => (BODYLESS_METHODS.has(req.method) ? next() : readJson(req, res, next)),
+    rejectUnstorableCharacters,
+  );
   for (const [path, routers] of routes.api) api.use(path, ...routers);
   app.use(API_BASE, api);
 

@@ -13,10 +13,13 @@ import { EnrollmentService } from './domain/enrollments/enrollment.service';
 import { OrganizationService } from './domain/organizations/organization.service';
 import { ListService } from './domain/lists/list.service';
 import { CampaignControlService } from './domain/campaigns/campaign-control.service';
+import { CampaignFanoutService } from './domain/campaigns/campaign-fanout.service';
 import { CampaignContentService } from './domain/campaigns/campaign-content.service';
 import { OutreachService } from './domain/campaigns/outreach.service';
 import { EnrollmentControlService } from './domain/enrollments/enrollment-control.service';
 import { EnrollmentHistoryService } from './domain/enrollments/enrollment-history.service';
+import { UnknownSendService } from './domain/enrollments/unknown-sends.service';
+import { TemporalMessageResends } from './temporal/message-resend-workflows';
 import { IntegrationEventService } from './domain/enrollments/integration-events.service';
 import { BlockListService } from './domain/block-list/block-list.service';
 import type { Express } from 'express';
@@ -29,10 +32,11 @@ import { startEmbeddedPostgres } from './embedded/embedded-postgres';
 import { resolveTemporalCli } from './temporal/cli-binary';
 import { startTemporalDevServer } from './temporal/dev-server';
 import { TemporalEnrollmentWorkflows } from './temporal/enrollment-workflows';
+import { TemporalCampaignFanout } from './temporal/campaign-fanout-workflows';
 import { connectClient, connectWorker } from './temporal/connection';
 import { ensureNamespaceSetup } from './temporal/namespace-setup';
 import { startWorker } from './temporal/worker';
-import { SmtpTransports } from './mail/smtp';
+import { SmtpClient } from './mail/smtp';
 import { createMailHostResolver } from './mail/dns';
 import { OutboundHostPolicy } from './mail/outbound-host-policy';
 import type { MailHostResolver } from './domain/contacts/email-validation';
@@ -122,15 +126,18 @@ export function createServices(
   const campaigns = new CampaignService(db, secrets, options.outboundHosts);
   const workflows = new TemporalEnrollmentWorkflows(temporal, taskQueue);
   const links = publicLinks(options.publicBaseUrl, secrets);
-  // The API sends test messages itself: one pool of SMTP transports per API process.
-  const content = new CampaignContentService(db, campaigns, new SmtpTransports(), secrets, links, logger);
+  // The API sends test messages itself.
+  const smtp = new SmtpClient(options.outboundHosts);
+  const content = new CampaignContentService(db, campaigns, smtp, secrets, links, logger);
   const monitors = new TemporalMailboxMonitors(temporal, taskQueue);
-  const enrollments = new EnrollmentService(db, campaigns, workflows, options.mailHosts, content, monitors);
+  const fanout = new CampaignFanoutService(db, workflows, monitors, new TemporalCampaignFanout(temporal, taskQueue));
+  const enrollments = new EnrollmentService(db, campaigns, workflows, options.mailHosts, content, fanout);
   const lists = new ListService(db, new TemporalEmailValidationWorkflows(temporal, taskQueue), logger);
-  const campaignControl = new CampaignControlService(db, campaigns, enrollments);
+  const campaignControl = new CampaignControlService(db, campaigns, fanout);
   const outreaches = new OutreachService(db);
   const enrollmentControl = new EnrollmentControlService(db, campaigns, workflows);
   const enrollmentHistory = new EnrollmentHistoryService(db, campaigns, enrollmentControl);
+  const unknownSends = new UnknownSendService(db, enrollmentControl, new TemporalMessageResends(temporal, taskQueue));
   const integrationEvents = new IntegrationEventService(db, campaigns, enrollmentControl);
   const blockList = new BlockListService(db, enrollmentControl);
   const engagement = new EngagementService(db, enrollmentControl, links, logger);
@@ -144,6 +151,7 @@ export function createServices(
     outreaches,
     enrollmentControl,
     enrollmentHistory,
+    unknownSends,
     integrationEvents,
     blockList,
     engagement,
@@ -222,8 +230,6 @@ export async function runWorker(
   deps: { db: Database; secrets: SecretBox; logger: Logger },
   shutdown: ShutdownSequence,
 ): Promise<void> {
-  const smtp = new SmtpTransports();
-  shutdown.add('smtp transports', () => smtp.close());
   const connection = await connectWorker(config.temporal, address);
   shutdown.add('worker connection', () => connection.close());
   // Inbound mail signals enrollment workflows: the worker's own connection serves as a client too.
@@ -247,7 +253,7 @@ export async function runWorker(
     taskQueue: config.temporal.taskQueue,
     deps: {
       ...deps,
-      smtp,
+      smtp: new SmtpClient(outboundHosts),
       mailHosts: createMailHostResolver(config.dns),
       replies: reader,
       links: publicLinks(config.publicBaseUrl, deps.secrets),
@@ -277,7 +283,6 @@ export async function runApi(
     publicBaseUrl: config.publicBaseUrl,
     outboundHosts: new OutboundHostPolicy(config.outboundHosts),
   });
-  shutdown.add('api smtp transports', () => services.content.smtp.close());
   const bootstrap = await services.organizations.bootstrap(config.bootstrapApiKey);
   const app = createApp({
     logger: deps.logger,

@@ -2,3 +2,5 @@
 export { enrollmentWorkflow } from './enrollment/workflow';
 export { emailValidationWorkflow } from './email-validation/workflow';
 export { mailboxMonitorWorkflow } from './mailbox-monitor/workflow';
+export { campaignFanoutWorkflow } from './campaign-fanout/workflow';
+export { messageResendWorkflow } from './message-resend/workflow';

@@ -111,7 +111,6 @@ export async function connectTestStack(): Promise<TestStack> {
       };
     },
     close: async () => {
-      services.content.smtp.close();
       await connection.close();
       await dataSource.destroy();
     },

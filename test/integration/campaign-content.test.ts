@@ -3,7 +3,8 @@ import { AppError } from '../../src/domain/errors';
 import { SecretBox } from '../../src/crypto/secret-box';
 import { sendStep, type StepSenderDeps } from '../../src/domain/delivery/step-sender';
 import { createLogger } from '../../src/logger';
-import { SmtpTransports } from '../../src/mail/smtp';
+import { SmtpClient } from '../../src/mail/smtp';
+import { OutboundHostPolicy } from '../../src/mail/outbound-host-policy';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
 import {
   connectTestStack,
@@ -66,7 +67,7 @@ describe('campaign content: spintax, A/B variants, preview and test sends (real 
     api = stack.api(organization.apiKey);
     sender = {
       db: stack.db,
-      smtp: new SmtpTransports(),
+      smtp: new SmtpClient(new OutboundHostPolicy({ mode: 'default', allow: [] })),
       secrets: new SecretBox(stack.info.secretKey),
       logger: createLogger('silent'),
       links: stack.services.content.links,
@@ -75,8 +76,6 @@ describe('campaign content: spintax, A/B variants, preview and test sends (real 
   });
 
   afterAll(async () => {
-    sender.smtp.close();
-    stack.services.content.smtp.close();
     await stack.close();
   });
 

@@ -211,14 +211,24 @@ describe('sends that fail on our side: unknown outcomes, broken mailboxes, outag
     });
   });
 
-  it('when the mailbox asks for implicit TLS of a server that has none, then it is a mailbox error, not a retry', async () => {
-    const campaignId = await createCampaign({ security: 'tls', steps: 1 });
-    const { enrollmentId } = await enroll(campaignId, uniqueEmail('tls'));
+  it('when the mailbox asks for implicit TLS of a server that has none, then it is in error until its settings are fixed', async () => {
+    const username = uniqueEmail('tls-sender');
+    const campaignId = await createCampaign({ security: 'tls', steps: 1, username });
+    const email = uniqueEmail('tls');
+    const { enrollmentId } = await enroll(campaignId, email);
 
     const outcome = await sendStep(deps, enrollmentId, 1);
+    const broken = await credential(campaignId);
+    // The fix: the same account (host and username) given again with the right security, in a new campaign.
+    await createCampaign({ security: 'none', steps: 1, username });
+    const fixed = await credential(campaignId);
+    const retried = await sendStep(deps, enrollmentId, 1);
 
     expect(outcome).toMatchObject({ kind: 'deferred', reason: expect.stringMatching(/is in error/) });
-    expect((await credential(campaignId)).status).toBe('error');
+    expect(broken).toMatchObject({ status: 'error', smtp_error: expect.any(String) });
+    expect(fixed).toMatchObject({ status: 'active', smtp_error: null, smtp_error_at: null });
+    expect(retried).toMatchObject({ kind: 'sent' });
+    expect(server.copiesTo(email)).toBe(1);
   });
 
   it('when the SMTP server is unreachable, then the step waits with a doubling backoff and never fails', async () => {

@@ -62,6 +62,17 @@ export class MailboxRepository {
         ['organization_id', 'smtp_host', 'smtp_username'],
       )
       .execute();
+    // Settings given again are the fix for a mailbox its server refused (login, TLS): it is tried again.
+    await this.manager.update(
+      MailboxEntity,
+      {
+        organizationId: settings.organizationId,
+        smtpHost: settings.smtpHost,
+        smtpUsername: settings.smtpUsername,
+        status: 'error',
+      },
+      { status: 'active', smtpError: null, smtpErrorAt: null },
+    );
     return this.manager.findOneByOrFail(MailboxEntity, {
       organizationId: settings.organizationId,
       smtpHost: settings.smtpHost,
