@@ -16,7 +16,7 @@ export class BlockedAddressEntity {
   @Column({ type: 'text' })
   kind!: BlockKind;
 
-  /** Normalized: an address as contacts store it, or a lower-cased punycode domain. */
+  /** In its match key: an address normalized and lower-cased (emailMatchKey), or a lower-cased punycode domain. */
   @Column({ type: 'text' })
   value!: string;
 

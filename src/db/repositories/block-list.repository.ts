@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { emailMatchKey } from '../../domain/contacts/email';
 import { BlockedAddressEntity, type BlockKind } from '../entities/blocked-address.entity';
 
 /** The entry that blocks an address. */
@@ -56,8 +57,9 @@ export class BlockListRepository {
   }
 
   /**
-   * Of these (normalized) addresses, those the organization blocks, each with one entry that blocks it. Addresses
-   * match case-insensitively (mail servers treat local parts so); a domain entry also covers its subdomains.
+   * Of these (normalized) addresses, those the organization blocks, each with one entry that blocks it. Entries are
+   * stored in their match key (emailMatchKey: lower case), so each address is compared in its own and the lookup uses
+   * the entries' unique index; a domain entry also covers its subdomains.
    */
   async blockedAmong(organizationId: string, emails: string[]): Promise<Map<string, BlockMatch>> {
     const pairs = emails.flatMap((email) => candidatesOf(email).map((candidate) => ({ email, ...candidate })));
@@ -66,7 +68,7 @@ export class BlockListRepository {
       `SELECT DISTINCT ON (candidate.email) candidate.email, entry.kind, entry.value
          FROM unnest($2::text[], $3::text[], $4::text[]) AS candidate(email, kind, value)
          JOIN blocked_addresses entry
-           ON entry.organization_id = $1 AND entry.kind = candidate.kind AND lower(entry.value) = candidate.value
+           ON entry.organization_id = $1 AND entry.kind = candidate.kind AND entry.value = candidate.value
         ORDER BY candidate.email, entry.kind DESC`,
       [
         organizationId,
@@ -79,17 +81,12 @@ export class BlockListRepository {
   }
 }
 
-/** The entries that would block an address: itself (lower-cased), its domain and every parent domain. */
+/** The entries that would block an address: its match key, its domain and every parent domain. */
 function candidatesOf(email: string): BlockMatch[] {
-  const at = email.lastIndexOf('@');
+  const key = emailMatchKey(email);
+  const at = key.lastIndexOf('@');
   if (at <= 0) return [];
-  const labels = email
-    .slice(at + 1)
-    .toLowerCase()
-    .split('.');
+  const labels = key.slice(at + 1).split('.');
   const domains = labels.slice(0, -1).map((_label, index) => labels.slice(index).join('.'));
-  return [
-    { kind: 'email' as const, value: email.toLowerCase() },
-    ...domains.map((value) => ({ kind: 'domain' as const, value })),
-  ];
+  return [{ kind: 'email' as const, value: key }, ...domains.map((value) => ({ kind: 'domain' as const, value }))];
 }

@@ -18,6 +18,23 @@ export class ContactRepository {
     return this.manager.findOneBy(ContactEntity, { organizationId, email });
   }
 
+  /**
+   * The organization's contact with this address in any case (see emailMatchKey), the one spelled exactly so first,
+   * then the oldest. Served by the index on (organization_id, lower(email)).
+   */
+  findByEmailInAnyCase(organizationId: string, email: string): Promise<ContactEntity | null> {
+    return this.manager
+      .createQueryBuilder(ContactEntity, 'contact')
+      .where('contact.organization_id = :organizationId AND lower(contact.email) = lower(:email)', {
+        organizationId,
+        email,
+      })
+      .orderBy('CASE WHEN contact.email = :email THEN 0 ELSE 1 END')
+      .addOrderBy('contact.created_at')
+      .addOrderBy('contact.id')
+      .getOne();
+  }
+
   save(contact: ContactEntity): Promise<ContactEntity> {
     return this.manager.save(contact);
   }

@@ -1,6 +1,6 @@
 import type { BlockKind, BlockedAddressEntity } from '../../db/entities/blocked-address.entity';
 import type { Database } from '../../db/repositories';
-import { normalizeEmail } from '../contacts/email';
+import { emailMatchKey, normalizeEmail } from '../contacts/email';
 import {
   RUNNING_STATUSES,
   type EnrollmentChange,
@@ -59,12 +59,15 @@ export class BlockListService {
   }
 }
 
-/** An address normalized as contacts are; a domain lower-cased and in punycode, without `@` or a final dot. */
+/**
+ * The entry as it is stored and matched: an address normalized as contacts are, then in its match key (lower case), so
+ * one mailbox is one entry whatever its spelling; a domain lower-cased and in punycode, without `@` or a final dot.
+ */
 export function normalizeBlockInput(input: BlockInput): { kind: BlockKind; value: string } {
   if (input.email !== undefined) {
     const email = normalizeEmail(input.email);
     if (!email) throw invalid(`email: "${input.email}" is not a valid email address`);
-    return { kind: 'email', value: email };
+    return { kind: 'email', value: emailMatchKey(email) };
   }
   const trimmed = input.domain.trim().replace(/^@/, '').replace(/\.$/, '');
   // The address check validates the domain the same way it validates a contact's.

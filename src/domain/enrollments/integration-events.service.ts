@@ -87,7 +87,8 @@ export class IntegrationEventService {
         errors: [`email: "${event.email ?? ''}" is not a valid email address`],
       });
     }
-    const contact = await repos.contacts.findByEmail(organizationId, email);
+    // An integration may spell the address in another case than the import did: one mailbox, one contact.
+    const contact = await repos.contacts.findByEmailInAnyCase(organizationId, email);
     if (!contact) throw notFound('contact_not_found', 'Contact');
     return { contact, targets: await repos.enrollmentControl.ofContact(contact.id, event.campaignId), named: false };
   }
