@@ -1,6 +1,7 @@
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import type { oas31 } from 'zod-openapi';
 import { campaignPaths } from './campaign.paths';
+import { withBodyReadErrors } from './operation';
 import { enrollmentPaths } from './enrollment.paths';
 import { listPaths } from './list.paths';
 import { operationsPaths } from './operations.paths';
@@ -59,7 +60,7 @@ export function openApiDocument(): oas31.OpenAPIObject {
           bearer: { type: 'http', scheme: 'bearer', description: 'The same API key, as a bearer token.' },
         },
       },
-      paths: Object.assign({}, ...PATHS) as ZodOpenApiPathsObject,
+      paths: withBodyReadErrors(Object.assign({}, ...PATHS) as ZodOpenApiPathsObject),
     },
     {
       // zod spells its uuid, date and email checks as long regular expressions besides the format; the format says

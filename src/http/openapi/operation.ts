@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type {
   ZodOpenApiOperationObject,
+  ZodOpenApiPathsObject,
   ZodOpenApiResponseObject,
   ZodOpenApiResponsesObject,
   ZodObjectInput,
@@ -35,8 +36,18 @@ export interface OperationSpec {
 
 /** Every API route can answer these: no or a bad key, over the rate limit, a backing service down, a bug. */
 const API_ERRORS: ErrorCode[] = ['unauthorized', 'rate_limited', 'service_unavailable', 'internal_error'];
-/** A route with a JSON body can also refuse the body itself. */
-const BODY_ERRORS: ErrorCode[] = ['malformed_json', 'payload_too_large', 'unsupported_media_type', 'validation_failed'];
+/**
+ * A route with a JSON body can also refuse the body itself: unreadable (a corrupt gzip body, nested too deep), not
+ * JSON, too large, in another charset, or with a NUL character or an invalid field. POST and PATCH routes without a
+ * body read one if it is sent, so they can answer these too.
+ */
+export const BODY_ERRORS: ErrorCode[] = [
+  'bad_request',
+  'malformed_json',
+  'payload_too_large',
+  'unsupported_media_type',
+  'validation_failed',
+];
 
 /** The OpenAPI operation of an authenticated JSON route: the success envelope, its error codes by status, examples. */
 export function operation(spec: OperationSpec): ZodOpenApiOperationObject {
@@ -57,6 +68,8 @@ export function operation(spec: OperationSpec): ZodOpenApiOperationObject {
   const errors = [
     ...spec.errors,
     ...(spec.body ? BODY_ERRORS : validates ? (['validation_failed'] as const) : []),
+    // A path that is not valid percent-encoding cannot be routed to the resource.
+    ...(spec.params?.path ? (['bad_request'] as const) : []),
     ...API_ERRORS,
   ];
   return {
@@ -81,6 +94,34 @@ export function operation(spec: OperationSpec): ZodOpenApiOperationObject {
       ...errorResponses(errors),
     },
   };
+}
+
+/**
+ * POST and PATCH routes of the API read a JSON body whenever one is sent, also those that take none (`/pause`), so
+ * their documents list the body's refusals too. (GET and DELETE bodies are never read.)
+ */
+export function withBodyReadErrors(paths: ZodOpenApiPathsObject): ZodOpenApiPathsObject {
+  const result: ZodOpenApiPathsObject = {};
+  for (const [path, item] of Object.entries(paths)) {
+    const copy = { ...item };
+    for (const method of ['post', 'patch', 'put'] as const) {
+      const spec = copy[method];
+      if (!spec?.responses || spec.requestBody || !path.startsWith('/api/')) continue;
+      const responses = Object.entries(spec.responses) as Array<[string, ZodOpenApiResponseObject]>;
+      const codes = responses
+        .filter(([status]) => Number(status) >= 400)
+        .flatMap(([, response]) => Object.keys(response.content?.['application/json']?.examples ?? {}) as ErrorCode[]);
+      copy[method] = {
+        ...spec,
+        responses: {
+          ...Object.fromEntries(responses.filter(([status]) => Number(status) < 400)),
+          ...errorResponses([...codes, ...BODY_ERRORS]),
+        },
+      };
+    }
+    result[path] = copy;
+  }
+  return result;
 }
 
 /** The error envelope; some errors add fields of their own (such as the contacts a merge field is missing for). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject } from 'zod-openapi';
-import { errorEnvelope } from './operation';
+import { errorEnvelope, errorResponses } from './operation';
 
 const open = { security: [] };
 const html = (description: string, example: string) => ({
@@ -15,6 +15,8 @@ const token = {
   }),
 };
 const invalidLink = html('The token does not verify: nothing changed.', '<!doctype html>…<h1>Link not valid</h1>…');
+/** A token path that is not valid percent-encoding never reaches the route. */
+const unreadablePath = errorResponses(['bad_request']);
 
 // Whether each check passed, nothing more: the error (hosts, users, ports) goes to the log only.
 const probe = z.object({ ok: z.boolean() });
@@ -31,6 +33,7 @@ const unsubscribePage: ZodOpenApiOperationObject = {
   responses: {
     '200': html('The page with its button (or: already unsubscribed).', '<!doctype html>…<h1>Unsubscribe</h1>…'),
     '404': invalidLink,
+    ...unreadablePath,
   },
 };
 
@@ -155,6 +158,8 @@ export const operationsPaths: ZodOpenApiPathsObject = {
       responses: {
         '200': html('Unsubscribed (also when it already was).', '<!doctype html>…<h1>Unsubscribed</h1>…'),
         '404': invalidLink,
+        // The form body is read before the token is checked: unreadable, over 10 kB or in another charset.
+        ...errorResponses(['bad_request', 'payload_too_large', 'unsupported_media_type']),
       },
     },
   },
@@ -171,6 +176,7 @@ export const operationsPaths: ZodOpenApiPathsObject = {
           content: { 'image/gif': { schema: z.string().meta({ format: 'binary' }) } },
         },
         '404': invalidLink,
+        ...unreadablePath,
       },
     },
   },
@@ -181,7 +187,8 @@ export const operationsPaths: ZodOpenApiPathsObject = {
       summary: 'Click redirect',
       description:
         "Records the message's first click (and an open), then redirects to the link's destination, which is " +
-        'signed inside the token (campaigns with `track_clicks`).',
+        'signed inside the token (campaigns with `track_clicks`). The destination must be one of the links of that ' +
+        'message (its step rendered again for its recipient): any other is a 404, whatever the signature.',
       requestParams: token,
       responses: {
         '302': {
@@ -189,6 +196,7 @@ export const operationsPaths: ZodOpenApiPathsObject = {
           headers: z.object({ Location: z.url().meta({ example: 'https://example.com/pricing' }) }),
         },
         '404': invalidLink,
+        ...unreadablePath,
       },
     },
   },
