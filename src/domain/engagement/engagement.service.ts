@@ -4,6 +4,7 @@ import type { Database } from '../../db/repositories';
 import type { MessageRef } from '../../crypto/public-tokens';
 import type { Logger } from '../../logger';
 import { RUNNING_STATUSES, type EnrollmentControlService } from '../enrollments/enrollment-control.service';
+import { linksOfSentMessage } from './message-links';
 import { TEST_UNSUBSCRIBE_TOKEN, type PublicLinks } from './public-links';
 
 /** Whom an unsubscribe link names, for its confirmation page. */
@@ -57,10 +58,21 @@ export class EngagementService {
     return true;
   }
 
-  /** Records the message's first click and returns where the link goes; null when the token is not ours. */
+  /**
+   * Records the message's first click and returns where the link goes; null when the token is not ours or names a
+   * URL that is not a link of that message. The signature alone is not enough: a leaked SECRET_KEY, or a token of one
+   * message replayed with another's link, would make the redirect an open one.
+   */
   async recordClick(token: string): Promise<string | null> {
     const click = this.links.tokens.readClick(token);
     if (!click || !/^https?:\/\//i.test(click.url)) return null;
+    if (!(await linksOfSentMessage(this.db, click.message)).has(click.url)) {
+      this.logger.warn(
+        { enrollmentId: click.message.enrollmentId, step: click.message.position },
+        'click link to a URL its message does not contain: refused',
+      );
+      return null;
+    }
     if (await this.db.repos.messages.recordEngagement(click.message, 'click')) {
       // A click is an open too: either setting stops the sequence.
       await this.stopIfAsked(click.message, ['open', 'click']);
