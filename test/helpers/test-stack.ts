@@ -14,6 +14,8 @@ import { readCapturedMessages, type CapturedMessage } from '../../src/embedded/c
 import { createServices } from '../../src/system';
 import { createMailHostResolver } from '../../src/mail/dns';
 import { OutboundHostPolicy } from '../../src/mail/outbound-host-policy';
+import { SmtpClient } from '../../src/mail/smtp';
+import type { StepSenderDeps } from '../../src/domain/delivery/step-sender';
 import { InboundMailService } from '../../src/domain/inbound/inbound-mail.service';
 import { MailboxReader } from '../../src/domain/inbound/mailbox-reader';
 import { connectClient } from '../../src/temporal/connection';
@@ -32,6 +34,8 @@ export interface TestStack {
   services: ReturnType<typeof createServices>;
   /** Reads mailboxes over IMAP as the worker does (the send path's just-in-time reply check uses it too). */
   reader: MailboxReader;
+  /** What the send activity runs with, as the worker builds it: for calling `sendStep` directly. */
+  senderDeps: StepSenderDeps;
   /** A fresh organization and its API key, so suites never see each other's data. */
   newOrganization(): Promise<{ organizationId: string; apiKey: string }>;
   api(apiKey: string): ApiClient;
@@ -98,6 +102,14 @@ export async function connectTestStack(): Promise<TestStack> {
     temporal: client,
     services,
     reader,
+    senderDeps: {
+      db,
+      smtp: new SmtpClient(outboundHosts),
+      secrets,
+      logger,
+      links: services.content.links,
+      replies: reader,
+    },
     newOrganization: () => services.organizations.create(`test-org-${crypto.randomUUID()}`),
     api: (apiKey) => {
       // Every answer must match what /openapi.json documents for its route and status.

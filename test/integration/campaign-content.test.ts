@@ -1,10 +1,6 @@
 import { simpleParser } from 'mailparser';
 import { AppError } from '../../src/domain/errors';
-import { SecretBox } from '../../src/crypto/secret-box';
 import { sendStep, type StepSenderDeps } from '../../src/domain/delivery/step-sender';
-import { createLogger } from '../../src/logger';
-import { SmtpClient } from '../../src/mail/smtp';
-import { OutboundHostPolicy } from '../../src/mail/outbound-host-policy';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
 import {
   connectTestStack,
@@ -65,14 +61,7 @@ describe('campaign content: spintax, A/B variants, preview and test sends (real 
     const organization = await stack.newOrganization();
     organizationId = organization.organizationId;
     api = stack.api(organization.apiKey);
-    sender = {
-      db: stack.db,
-      smtp: new SmtpClient(new OutboundHostPolicy({ mode: 'default', allow: [] })),
-      secrets: new SecretBox(stack.info.secretKey),
-      logger: createLogger('silent'),
-      links: stack.services.content.links,
-      replies: stack.reader,
-    };
+    sender = stack.senderDeps;
   });
 
   afterAll(async () => {

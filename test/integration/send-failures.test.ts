@@ -1,8 +1,4 @@
-import { SecretBox } from '../../src/crypto/secret-box';
 import { sendStep, TransientSendError, type StepSenderDeps } from '../../src/domain/delivery/step-sender';
-import { createLogger } from '../../src/logger';
-import { OutboundHostPolicy } from '../../src/mail/outbound-host-policy';
-import { SmtpClient } from '../../src/mail/smtp';
 import { enrollmentWorkflowId, type EnrollmentState } from '../../workflows/enrollment/definitions';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
 import { freePorts } from '../helpers/ports';
@@ -30,14 +26,7 @@ describe('sends that fail on our side: unknown outcomes, broken mailboxes, outag
       if (to.startsWith('grey-')) return { code: 451, text: '4.3.0 Try again later' };
       return 'accept';
     });
-    deps = {
-      db: stack.db,
-      smtp: new SmtpClient(new OutboundHostPolicy({ mode: 'default', allow: [] })),
-      secrets: new SecretBox(stack.info.secretKey),
-      logger: createLogger('silent'),
-      links: stack.services.content.links,
-      replies: stack.reader,
-    };
+    deps = stack.senderDeps;
   });
 
   afterAll(async () => {

@@ -1,16 +1,12 @@
 import request from 'supertest';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
-import { SecretBox } from '../../src/crypto/secret-box';
 import {
   PermanentSendError,
   sendStep,
   TransientSendError,
   type StepSenderDeps,
 } from '../../src/domain/delivery/step-sender';
-import { createLogger } from '../../src/logger';
-import { SmtpClient } from '../../src/mail/smtp';
-import { OutboundHostPolicy } from '../../src/mail/outbound-host-policy';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
 import { connectTestStack, type ApiClient, type TestStack } from '../helpers/test-stack';
 
@@ -74,14 +70,7 @@ describe('sending one step exactly once (real Postgres, real SMTP over TCP)', ()
     stack = await connectTestStack();
     api = stack.api((await stack.newOrganization()).apiKey);
     smtpServer = await startPickySmtpServer();
-    deps = {
-      db: stack.db,
-      smtp: new SmtpClient(new OutboundHostPolicy({ mode: 'default', allow: [] })),
-      secrets: new SecretBox(stack.info.secretKey),
-      logger: createLogger('silent'),
-      links: stack.services.content.links,
-      replies: stack.reader,
-    };
+    deps = stack.senderDeps;
   });
 
   afterAll(async () => {
