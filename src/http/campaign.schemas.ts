@@ -4,6 +4,8 @@ import { STOP_ON, WINNER_METRICS } from '../db/entities/campaign.entity';
 import { IMAP_SECURITIES, SMTP_SECURITIES } from '../db/entities/mailbox.entity';
 import { SKIP_KINDS } from '../db/entities/enrollment-skip.entity';
 import { normalizeEmail } from '../domain/contacts/email';
+import { stepTemplateProblem } from '../domain/campaigns/step-content';
+import { MAX_TEMPLATE_LENGTH, TEMPLATE_LIMITS } from '../mail/render';
 import { contactSchema, timeZone } from './contact.schemas';
 import { booleanQuery } from './path-params';
 
@@ -98,15 +100,42 @@ function isPrivateKey(pem: string): boolean {
   }
 }
 
+/** Refused when it would read files, does not parse, or holds too many tags: checked as the send parses it. */
+const liquidTemplate = z.string().superRefine((source, context) => {
+  const problem = stepTemplateProblem(source);
+  if (problem !== null) context.addIssue({ code: 'custom', message: problem });
+});
+
+/** The template rules and limits, documented once on `sequence_steps`. */
+const TEMPLATE_RULES =
+  'Subjects and bodies are Liquid templates: merge fields such as `{{ first_name }}` (with ' +
+  '`| default: "there"` as a fallback), filters, `if` and `for`, and spintax such as `{Hi|Hello}`. Templates ' +
+  'cannot read files: `include`, `render` and `layout` are refused. A body has at most ' +
+  `${MAX_TEMPLATE_LENGTH} characters, a subject 998, and each at most ${TEMPLATE_LIMITS.tags} tags and outputs. ` +
+  `Rendering one may take at most ${TEMPLATE_LIMITS.steps} steps (tags, outputs and text blocks, loop rounds ` +
+  `included), build at most ${TEMPLATE_LIMITS.memory} characters or items (ranges, filters, outputs), produce at ` +
+  `most ${TEMPLATE_LIMITS.outputLength} characters and take ${TEMPLATE_LIMITS.ms} ms; past a limit, preview and ` +
+  'test_send answer 422 `invalid_template`, dispatch too, and a send fails for good.';
+
+/** A body: at most MAX_TEMPLATE_LENGTH characters, then checked as a Liquid template. */
+const bodySchema = z
+  .string()
+  .min(1)
+  .max(MAX_TEMPLATE_LENGTH, `must be at most ${MAX_TEMPLATE_LENGTH} characters`)
+  .pipe(liquidTemplate);
+
 /** Omitted on a follow-up: it answers under step 1's subject as `Re: …`. */
-const subjectSchema = headerText(998).pipe(z.string().min(1));
+const subjectSchema = headerText(998).pipe(z.string().min(1)).pipe(liquidTemplate);
 /** The plain-text part; omitted = generated from the HTML. */
-const bodyTextSchema = z.string().min(1).max(500_000);
+const bodyTextSchema = bodySchema.describe(
+  'The plain-text part, a Liquid template; omitted, it is made from the HTML.',
+);
+const bodyHtmlSchema = bodySchema.describe('The HTML body, a Liquid template.');
 
 const variantSchema = z.object({
   label: z.string().trim().min(1).max(50),
-  subject: subjectSchema.optional(),
-  body_html: z.string().min(1).max(500_000),
+  subject: subjectSchema.describe("One line, a Liquid template; omitted, the step's subject.").optional(),
+  body_html: bodyHtmlSchema,
   body_text: bodyTextSchema.optional(),
   /** Relative share of enrollments that get this variant. */
   weight: z.number().int().min(1).max(1000).default(1),
@@ -114,8 +143,10 @@ const variantSchema = z.object({
 
 export const sequenceStepSchema = z.object({
   position: z.number().int().min(1).max(100),
-  subject: subjectSchema.optional(),
-  body_html: z.string().min(1).max(500_000),
+  subject: subjectSchema
+    .describe('One line, a Liquid template; omitted on a follow-up, which answers under step 1\'s subject as "Re: …".')
+    .optional(),
+  body_html: bodyHtmlSchema,
   body_text: bodyTextSchema.optional(),
   /** Minutes after the previous step; fractions allowed (0.05 = 3 seconds). */
   delay_minutes: z.number().min(0).max(525_600),
@@ -198,7 +229,7 @@ export const createCampaignSchema = z.object({
       ab_winner: settingsFields.ab_winner.default(null),
       list_uuids: z.array(z.uuid()).max(20).default([]),
       smtp_credentials: z.array(smtpCredentialSchema).min(1).max(50),
-      sequence_steps: z.array(sequenceStepSchema).min(1).max(50),
+      sequence_steps: z.array(sequenceStepSchema).min(1).max(50).describe(TEMPLATE_RULES),
     })
     .refine(waitsInOrder, WAITS_MESSAGE)
     .refine(

@@ -1,6 +1,29 @@
-import { Drop, Liquid } from 'liquidjs';
+import { AssertionError, Context, Drop, Liquid, LiquidError, toValueSync } from 'liquidjs';
 import type { Template } from 'liquidjs';
 import { escapeHtml } from './html-links';
+
+/** The longest template (subject, HTML or text body) a campaign may save: far more than any real email needs. */
+export const MAX_TEMPLATE_LENGTH = 100_000;
+
+/**
+ * What rendering one template may cost. `memory` is Liquid's count of the characters and array items a template
+ * builds (ranges, `append`, `split`…), plus here every `{{ output }}`; `steps` counts the tags, outputs and text
+ * blocks rendered, each loop round again. Both are deterministic, so a preview, the dispatch check and the send agree.
+ * `ms` is a safety net in wall time, shared by the renders of one preview, test send or step.
+ */
+export const TEMPLATE_LIMITS = {
+  /** Campaigns saved before MAX_TEMPLATE_LENGTH (up to 500 000 characters a template) still render. */
+  parseLength: 500_000,
+  /**
+   * Tags and outputs a template may hold (each line of a `{% liquid %}` tag counts): Liquid's parse slows down
+   * more than linearly beyond tens of thousands.
+   */
+  tags: 2_000,
+  memory: 1_000_000,
+  steps: 10_000,
+  outputLength: 1_000_000,
+  ms: 1_000,
+} as const;
 
 /** A merge field a template uses that the contact does not have (or has blank), with no `default` fallback. */
 export class MissingMergeFieldError extends Error {
@@ -21,6 +44,44 @@ export class UnsafeMergeValueError extends Error {
   }
 }
 
+/**
+ * What is wrong with a template whatever the contact: a tag that would read files (`forbidden_tag`), a syntax error
+ * (`syntax`), more work than TEMPLATE_LIMITS allow (`limit`), or another failure while rendering (`render`).
+ */
+export type TemplateProblem = 'forbidden_tag' | 'syntax' | 'limit' | 'render';
+
+/** A template that cannot be used as written: the message says what to change. */
+export class TemplateError extends Error {
+  constructor(
+    readonly problem: TemplateProblem,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TemplateError';
+  }
+}
+
+/** Tags that load other templates, which Liquid reads from files: a template here is all there is. */
+const FILE_TAGS = ['include', 'render', 'layout'] as const;
+
+const limitExceeded = (limit: string, detail: string) =>
+  new TemplateError('limit', `the template exceeds the ${limit} limit (${detail})`);
+const LIMIT_ERRORS = {
+  memory: () =>
+    limitExceeded(
+      'memory',
+      `${TEMPLATE_LIMITS.memory} characters or items built by loops, ranges, filters and outputs`,
+    ),
+  steps: () =>
+    limitExceeded('step', `${TEMPLATE_LIMITS.steps} tags, outputs and text blocks rendered, loop rounds included`),
+  time: () => limitExceeded('time', `${TEMPLATE_LIMITS.ms} ms of rendering`),
+  output: () => limitExceeded('output', `${TEMPLATE_LIMITS.outputLength} characters rendered`),
+  length: () => limitExceeded('length', `${TEMPLATE_LIMITS.parseLength} characters`),
+  tags: () =>
+    limitExceeded('tag', `${TEMPLATE_LIMITS.tags} tags and outputs, each line of a {% liquid %} tag included`),
+  nesting: () => limitExceeded('nesting', 'tags nested too deeply'),
+};
+
 const UNSAFE_CHARACTERS = /[\r\n\0]/;
 
 /** Stands in for an absent or blank field, so only an explicit `default` filter can turn it into text. */
@@ -37,26 +98,52 @@ class Missing extends Drop {
   }
 }
 
+/** What Liquid passes as `this` to filters and to the output escape. */
+type FilterThis = { context: Context };
+
 function createEngine(escape: (text: string) => string): Liquid {
   const engine = new Liquid({
+    // No file system at all: `templates` replaces it with an empty in-memory one, and the tags that load files
+    // refuse to parse (below), so no path, absolute or with `..`, reaches the disk.
+    templates: {},
+    relativeReference: false,
+    parseLimit: TEMPLATE_LIMITS.parseLength,
+    memoryLimit: TEMPLATE_LIMITS.memory,
+    // For Liquid's own render calls; renderTemplate passes a RenderBudget's meter instead.
+    renderLimit: TEMPLATE_LIMITS.ms,
     // Runs on every {{ output }} after its filters: a Missing still here had no fallback.
-    outputEscape: (value: unknown) => {
+    outputEscape(this: FilterThis, value: unknown) {
       if (value instanceof Missing) throw new MissingMergeFieldError(value.field);
-      return escape(stringify(value));
+      const text = stringify(value);
+      // Counted before escaping: a string doubled by a capture loop must not be copied first.
+      this.context.memoryLimit.use(text.length);
+      return escape(text);
     },
   });
+  for (const name of FILE_TAGS) {
+    engine.registerTag(name, {
+      parse() {
+        throw new TemplateError('forbidden_tag', `the {% ${name} %} tag is not allowed: templates cannot read files`);
+      },
+      render: () => '',
+    });
+  }
   // Any other filter fed a Missing (e.g. `{{ company | upcase }}`) would quietly print nothing: refuse instead.
   for (const [name, filter] of Object.entries(engine.filters)) {
     if (name === 'default') continue;
     // A filter is a function, or { handler, raw } for the ones (like `raw`) that opt out of output escaping.
     const options = typeof filter === 'function' ? { handler: filter, raw: false } : filter;
-    const handler = options.handler as (this: unknown, ...args: unknown[]) => unknown;
+    const handler = options.handler as (this: FilterThis, ...args: unknown[]) => unknown;
+    const raw = options.raw ?? false;
     engine.registerFilter(name, {
-      raw: options.raw ?? false,
-      handler(this: unknown, value: unknown, ...args: unknown[]) {
+      raw,
+      handler(this: FilterThis, value: unknown, ...args: unknown[]) {
         const missing = [value, ...args].find((arg): arg is Missing => arg instanceof Missing);
         if (missing) throw new MissingMergeFieldError(missing.field);
-        return handler.call(this, value, ...args);
+        const result = handler.call(this, value, ...args);
+        // A raw output skips the output escape, where outputs are counted.
+        if (raw && typeof result === 'string') this.context.memoryLimit.use(result.length);
+        return result;
       },
     });
   }
@@ -73,41 +160,206 @@ function stringify(value: unknown): string {
 }
 
 const engines = { text: createEngine((text) => text), html: createEngine(escapeHtml) };
-const cache = new Map<string, Template[]>();
+
+/** A parsed template, and the fields it uses once someone asked (see unsafeFieldUsed). */
+interface Parsed {
+  templates: Template[];
+  fieldsUsed?: string[];
+}
+
+/** Parsed templates by mode and source; bounded by their characters, since a template may be 500 000 long. */
+const cache = new Map<string, Parsed>();
+const CACHE_CHARACTERS = 20_000_000;
+let cachedCharacters = 0;
+
+function parsed(mode: 'text' | 'html', source: string): Parsed {
+  const key = `${mode}\0${source}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const entry = { templates: parse(engines[mode], source) };
+  if (cachedCharacters + source.length > CACHE_CHARACTERS) {
+    cache.clear();
+    cachedCharacters = 0;
+  }
+  cache.set(key, entry);
+  cachedCharacters += source.length;
+  return entry;
+}
+
+/** Liquid's parse, its failures as TemplateErrors. */
+function parse(engine: Liquid, source: string): Template[] {
+  if (source.length > TEMPLATE_LIMITS.parseLength) throw LIMIT_ERRORS.length();
+  if (tagCount(source) > TEMPLATE_LIMITS.tags) throw LIMIT_ERRORS.tags();
+  try {
+    return engine.parse(source);
+  } catch (error) {
+    throw asTemplateError(error, 'syntax') ?? error;
+  }
+}
+
+/** At least the number of tags and outputs Liquid would parse in `source`, counted in one pass. */
+function tagCount(source: string): number {
+  let count = 0;
+  for (let open = source.indexOf('{'); open !== -1; open = source.indexOf('{', open + 1)) {
+    const kind = source[open + 1];
+    if (kind === '{') {
+      count += 1;
+      open += 1;
+    } else if (kind === '%') {
+      count += 1;
+      // A tag ends at the first `%}`, quoted or not, as Liquid reads it.
+      const close = source.indexOf('%}', open + 2);
+      if (close === -1) break;
+      const content = source.slice(open + 2, close);
+      if (/^-?\s*liquid\s/.test(content)) count += content.split('\n').length - 1;
+      open = close + 1;
+    }
+  }
+  return count;
+}
+
+/**
+ * Why `source` cannot be saved as a template (a tag that reads files, a syntax error, too long to parse), or null.
+ * Parsed as rendering parses it; what depends on the contact's data (merge fields, limits) is known only then.
+ */
+export function templateProblem(source: string): TemplateError | null {
+  try {
+    parse(engines.html, source);
+    return null;
+  } catch (error) {
+    if (error instanceof TemplateError) return error;
+    throw error;
+  }
+}
+
+/**
+ * The wall time the renders of one operation share (a preview, a test send, one step of a send): past it, every
+ * render fails with a `limit` TemplateError, so a hostile campaign cannot hold the API or a worker for long.
+ */
+export class RenderBudget {
+  private readonly deadline: number;
+
+  constructor(ms: number = TEMPLATE_LIMITS.ms) {
+    this.deadline = performance.now() + ms;
+  }
+
+  /** Throws the time limit's TemplateError once the deadline has passed. */
+  checkTime(): void {
+    if (performance.now() > this.deadline) throw LIMIT_ERRORS.time();
+  }
+
+  /** Liquid calls `check` before every node it renders: one template's step count, against the shared deadline. */
+  meter(): Context['renderLimit'] {
+    let steps = 0;
+    const meter = {
+      check: () => {
+        steps += 1;
+        if (steps > TEMPLATE_LIMITS.steps) throw LIMIT_ERRORS.steps();
+        this.checkTime();
+      },
+      use() {},
+    };
+    // Liquid's own limiter class has private fields; `check` is all a render limit needs.
+    return meter as unknown as Context['renderLimit'];
+  }
+}
 
 /**
  * Renders a Liquid template (`{{first_name}}`, `{{company | default: "your team"}}`) with a contact's fields.
  * In `html` mode merge values are HTML-escaped. A field that is absent or blank and has no `default`
  * throws MissingMergeFieldError: an email never goes out as "Hi ,". A used field holding CR, LF or NUL throws
- * UnsafeMergeValueError.
+ * UnsafeMergeValueError. A template that reads files, does not parse or exceeds TEMPLATE_LIMITS (within `budget`'s
+ * time) throws TemplateError.
  */
-export function renderTemplate(source: string, fields: Record<string, string>, mode: 'text' | 'html'): string {
+export function renderTemplate(
+  source: string,
+  fields: Record<string, string>,
+  mode: 'text' | 'html',
+  budget: RenderBudget = new RenderBudget(),
+): string {
   const engine = engines[mode];
-  const key = `${mode}\0${source}`;
-  let templates = cache.get(key);
-  if (!templates) {
-    templates = engine.parse(source);
-    if (cache.size > 1000) cache.clear();
-    cache.set(key, templates);
-  }
-  const scope: Record<string, unknown> = {};
-  for (const name of Object.keys(engine.analyzeSync(templates).globals)) {
-    const value = fields[name];
-    if (value !== undefined && UNSAFE_CHARACTERS.test(value)) throw new UnsafeMergeValueError(name);
-    scope[name] = value === undefined || value.trim() === '' ? new Missing(name) : value;
-  }
+  budget.checkTime();
+  const template = parsed(mode, source);
+  const unsafe = unsafeFieldUsed(engine, template, fields);
+  if (unsafe !== undefined) throw new UnsafeMergeValueError(unsafe);
+  // renderSync, with the fields as the global scope and our meter as the render limit.
+  const context = new Context(
+    // Without a prototype, so `constructor` or `toString` is looked up as a field like any other name.
+    Object.create(null) as object,
+    engine.options,
+    { sync: true, globals: fieldScope(fields) },
+    { renderLimit: budget.meter(), liquid: engine },
+  );
+  let output: string;
   try {
-    return engine.renderSync(templates, scope) as string;
+    output = toValueSync(engine.renderer.renderTemplates(template.templates, context)) as string;
   } catch (error) {
-    const cause = findMissing(error);
-    throw cause ?? error;
+    throw (
+      findCause(error, MissingMergeFieldError) ??
+      findCause(error, UnsafeMergeValueError) ??
+      asTemplateError(error, 'render') ??
+      error
+    );
   }
+  // A string's length is known without building it: a loop of large text blocks is refused before anything copies it.
+  if (output.length > TEMPLATE_LIMITS.outputLength) throw LIMIT_ERRORS.output();
+  return output;
 }
 
-/** Liquid wraps errors thrown inside filters in a RenderError; dig the original out. */
-function findMissing(error: unknown): MissingMergeFieldError | undefined {
+/**
+ * The first field the template refers to, run or not, whose value holds CR, LF or NUL: such a contact is refused
+ * before anything renders (and before a missing field is reported). Liquid's analysis of the fields a template uses
+ * costs its length times their number, so it runs only for such contacts, once a template.
+ */
+function unsafeFieldUsed(engine: Liquid, template: Parsed, fields: Record<string, string>): string | undefined {
+  if (!Object.values(fields).some((value) => UNSAFE_CHARACTERS.test(value))) return undefined;
+  template.fieldsUsed ??= Object.keys(engine.analyzeSync(template.templates).globals);
+  return template.fieldsUsed.find((name) => Object.hasOwn(fields, name) && UNSAFE_CHARACTERS.test(fields[name]!));
+}
+
+/**
+ * The contact's fields as Liquid's global scope, read when the template reads them (Liquid's static analysis of the
+ * variables a template uses costs its length times their number). An absent or blank field is a Missing; one
+ * holding CR, LF or NUL throws UnsafeMergeValueError (also when read by a dynamic name, `{{ [name] }}`).
+ */
+function fieldScope(fields: Record<string, string>): object {
+  const field = (name: string | symbol): unknown => {
+    // Liquid asks every scope whether it converts itself (`toLiquid`): no field answers that.
+    if (typeof name !== 'string' || name === 'toLiquid') return undefined;
+    const value = Object.hasOwn(fields, name) ? fields[name] : undefined;
+    if (value !== undefined && UNSAFE_CHARACTERS.test(value)) throw new UnsafeMergeValueError(name);
+    return value === undefined || value.trim() === '' ? new Missing(name) : value;
+  };
+  return new Proxy(Object.create(null) as object, {
+    get: (_target, name) => field(name),
+    // Liquid reads only own properties: every name is one.
+    getOwnPropertyDescriptor: (_target, name) =>
+      typeof name === 'string'
+        ? { value: field(name), configurable: true, enumerable: true, writable: false }
+        : undefined,
+  });
+}
+
+/** Liquid wraps errors thrown inside tags and filters (in a RenderError or ParseError); dig the original out. */
+function findCause<T extends Error>(error: unknown, type: new (...args: never[]) => T): T | undefined {
   for (let current: unknown = error; current; current = (current as { originalError?: unknown }).originalError) {
-    if (current instanceof MissingMergeFieldError) return current;
+    if (current instanceof type) return current;
   }
   return undefined;
+}
+
+/** A failure of the template itself as a TemplateError (with `problem` for Liquid's own errors); else undefined. */
+function asTemplateError(error: unknown, problem: 'syntax' | 'render'): TemplateError | undefined {
+  const ours = findCause(error, TemplateError);
+  if (ours) return ours;
+  const assertion = findCause(error, AssertionError);
+  if (assertion?.message.startsWith('memory alloc limit')) return LIMIT_ERRORS.memory();
+  if (assertion?.message.startsWith('parse length limit')) return LIMIT_ERRORS.length();
+  if (assertion?.message.startsWith('template render limit')) return LIMIT_ERRORS.time();
+  const range = findCause(error, RangeError);
+  if (range?.message.startsWith('Invalid string length')) return LIMIT_ERRORS.output();
+  if (range?.message.startsWith('Maximum call stack')) return LIMIT_ERRORS.nesting();
+  if (!(error instanceof LiquidError)) return undefined;
+  const verb = problem === 'syntax' ? 'parsed' : 'rendered';
+  return new TemplateError(problem, `the template cannot be ${verb}: ${error.message}`);
 }

@@ -10,6 +10,19 @@ import crypto from 'node:crypto';
  * `p { margin: 0 }`) and a brace without a partner are left as written. Runs before Liquid.
  */
 export function resolveSpintax(source: string, seed: string): string {
+  return resolveGroups(source, (alternatives, ordinal) => alternatives[choose(seed, ordinal, alternatives.length)]!);
+}
+
+/**
+ * The source with every group replaced by all of its alternatives, one after another: each Liquid tag and output any
+ * resolution can contain appears in it whole, so checking this text checks them all (templates are checked on save).
+ */
+export function everySpintaxAlternative(source: string): string {
+  return resolveGroups(source, (alternatives) => alternatives.join(''));
+}
+
+/** Replaces each spintax group (two alternatives or more) by what `pick` makes of them; the rest is copied. */
+function resolveGroups(source: string, pick: (alternatives: string[], ordinal: number) => string): string {
   if (!source.includes('|') || !source.includes('{')) return source;
   const tokens = tokenize(source);
   const paired = pairBraces(tokens);
@@ -43,11 +56,7 @@ export function resolveSpintax(source: string, seed: string): string {
       const group = paired.has(index) ? stack.pop() : undefined;
       if (!group) return append('}');
       const alternatives = [...group.alternatives, group.current];
-      append(
-        alternatives.length === 1
-          ? `{${alternatives[0]!}}`
-          : alternatives[choose(seed, group.ordinal, alternatives.length)]!,
-      );
+      append(alternatives.length === 1 ? `{${alternatives[0]!}}` : pick(alternatives, group.ordinal));
     } else {
       append(token);
     }

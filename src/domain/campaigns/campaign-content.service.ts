@@ -16,7 +16,15 @@ import { dkimKeyOf, outgoingMessage, smtpAccountOf } from '../delivery/outgoing-
 import type { PublicLinks } from '../engagement/public-links';
 import { AppError, notFound } from '../errors';
 import type { CampaignService } from './campaign.service';
-import { renderStep, StepMergeFieldError, threadedSubject, type MergeSource, type RenderedStep } from './step-content';
+import { RenderBudget } from '../../mail/render';
+import {
+  renderStep,
+  StepMergeFieldError,
+  StepTemplateError,
+  threadedSubject,
+  type MergeSource,
+  type RenderedStep,
+} from './step-content';
 import { mapConcurrently } from '../concurrency';
 
 export interface RenderedPreviewStep extends RenderedStep {
@@ -181,20 +189,33 @@ export class CampaignContentService {
     return steps.map((step) => ({ step, variants: variants.get(step.id) ?? [] }));
   }
 
-  /** Every step rendered, or one `missing_merge_field` error listing each step that cannot be. */
+  /**
+   * Every step rendered, or one error listing each step that cannot be: `invalid_template` when a template itself
+   * fails (a file tag, a limit: every render shares one time budget, so a hostile campaign cannot hold the API),
+   * else `missing_merge_field`.
+   */
   private renderAll(steps: StepWithVariants[], seedId: string, merge: MergeSource): RenderedPreviewStep[] {
     const rendered: RenderedPreviewStep[] = [];
     const failures: StepMergeFieldError[] = [];
+    const templateFailures: StepTemplateError[] = [];
+    const budget = new RenderBudget();
     for (const { step, variants } of steps) {
       try {
-        const content = renderStep({ step, variants, seedId, merge });
+        const content = renderStep({ step, variants, seedId, merge, budget });
         const subject = threadedSubject(content.subject, rendered[0]?.subject);
         rendered.push({ position: step.position, ...content, subject });
       } catch (error) {
+        if (error instanceof StepTemplateError) {
+          templateFailures.push(error);
+          // Past a limit the shared time may be spent: the next steps' failures would not be theirs.
+          if (error.problem === 'limit') break;
+          continue;
+        }
         if (!(error instanceof StepMergeFieldError)) throw error;
         failures.push(error);
       }
     }
+    if (templateFailures.length > 0) throw invalidTemplate(templateFailures);
     if (failures.length > 0) {
       const code = failures.some((failure) => failure.problem === 'unsafe')
         ? 'invalid_merge_field'
@@ -210,6 +231,7 @@ export class CampaignContentService {
       try {
         renderStep({ step, variants, seedId, merge: { contact } });
       } catch (error) {
+        if (error instanceof StepTemplateError) throw invalidTemplate([error], contact);
         if (!(error instanceof StepMergeFieldError)) throw error;
         problems.push(error);
       }
@@ -293,6 +315,18 @@ function testSendStatus(result: SmtpResult): TestSendStatus {
     case 'unknown':
       return 'failed';
   }
+}
+
+/** Steps whose template cannot render (for `contact`, when its data matters): the campaign's content must change. */
+function invalidTemplate(failures: StepTemplateError[], contact?: Pick<ContactEntity, 'id' | 'email'>): AppError {
+  const forContact = contact ? ` for contact ${contact.email} (${contact.id})` : '';
+  return new AppError(
+    'invalid_template',
+    `A step template cannot be rendered${forContact} (${failures[0]!.message}); create the campaign again with ` +
+      'the template corrected: templates cannot read files and must stay within the limits documented for ' +
+      'sequence_steps.',
+    { errors: failures.map((failure) => failure.message) },
+  );
 }
 
 function describe(error: StepMergeFieldError): string {

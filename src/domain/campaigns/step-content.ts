@@ -1,6 +1,14 @@
 import crypto from 'node:crypto';
-import { MissingMergeFieldError, renderTemplate, UnsafeMergeValueError } from '../../mail/render';
-import { resolveSpintax } from '../../mail/spintax';
+import {
+  MissingMergeFieldError,
+  RenderBudget,
+  renderTemplate,
+  TemplateError,
+  templateProblem,
+  UnsafeMergeValueError,
+  type TemplateProblem,
+} from '../../mail/render';
+import { everySpintaxAlternative, resolveSpintax } from '../../mail/spintax';
 
 /** What a step says, before variants, spintax and merge fields. */
 export interface StepTemplate {
@@ -64,6 +72,36 @@ export class StepMergeFieldError extends Error {
   }
 }
 
+/** The parts of a step (or variant) that are templates, by their API names. */
+export type StepPart = 'subject' | 'body_html' | 'body_text';
+
+/**
+ * A step whose template cannot be used, whoever the contact (see TemplateError): it reads files, does not parse,
+ * or exceeds the rendering limits. The campaign's content must change; sending it again cannot help.
+ */
+export class StepTemplateError extends Error {
+  readonly problem: TemplateProblem;
+
+  constructor(
+    readonly position: number,
+    readonly part: StepPart,
+    readonly variantLabel: string | null,
+    readonly reason: TemplateError,
+  ) {
+    super(`step ${position}${variantLabel === null ? '' : `, variant ${variantLabel}`}, ${part}: ${reason.message}`);
+    this.name = 'StepTemplateError';
+    this.problem = reason.problem;
+  }
+}
+
+/**
+ * Why a step's subject or body cannot be saved (a tag that reads files, a syntax error, over the tag limit), or
+ * null. Every spintax alternative is checked, with Liquid as the send parses it.
+ */
+export function stepTemplateProblem(source: string): string | null {
+  return templateProblem(everySpintaxAlternative(source))?.message ?? null;
+}
+
 /** A follow-up without a subject of its own answers under step 1's, as a person replying in the thread would. */
 export function threadedSubject(own: string | null, firstStepSubject: string | null | undefined): string {
   if (own !== null) return own;
@@ -98,7 +136,8 @@ export function chooseVariant<V extends VariantTemplate>(step: StepTemplate, var
 /**
  * Renders one step for one recipient: variant, then spintax (seeded like the variant, so a preview, the real send
  * and any retry of the same enrollment agree), then Liquid (HTML-escaped merge values in the body).
- * Throws StepMergeFieldError when the contact lacks a field used without a fallback.
+ * Throws StepMergeFieldError when the contact lacks a field used without a fallback, and StepTemplateError when the
+ * template itself cannot render (a file tag, a syntax error, a limit exceeded within `budget`).
  */
 export function renderStep(input: {
   step: StepTemplate;
@@ -106,8 +145,11 @@ export function renderStep(input: {
   /** The enrollment id (a contact id or another stable id when there is no enrollment). */
   seedId: string;
   merge: MergeSource;
+  /** The time the renders may take; shared by every step of a preview. Default: this step's own. */
+  budget?: RenderBudget;
 }): RenderedStep {
   const { step, seedId, merge } = input;
+  const budget = input.budget ?? new RenderBudget();
   const variant = chooseVariant(step, input.variants, seedId);
   const subjectSource = variant?.subject ?? step.subject;
   const subject = subjectSource === null ? null : resolveSpintax(subjectSource, `${seedId}:${step.position}:subject`);
@@ -115,38 +157,38 @@ export function renderStep(input: {
   const textSource = variant ? variant.bodyText : step.bodyText;
   const text = textSource === null ? null : resolveSpintax(textSource, `${seedId}:${step.position}:text`);
   const variantLabel = variant?.label ?? null;
-  if (merge === 'placeholders') {
-    return {
-      subject: subject === null ? null : renderWithPlaceholders(subject, 'text'),
-      html: renderWithPlaceholders(body, 'html'),
-      text: text === null ? null : renderWithPlaceholders(text, 'text'),
-      variantLabel,
-    };
-  }
-  const fields = { ...merge.contact.fields, email: merge.contact.email };
-  try {
-    return {
-      subject: subject === null ? null : renderTemplate(subject, fields, 'text'),
-      html: renderTemplate(body, fields, 'html'),
-      text: text === null ? null : renderTemplate(text, fields, 'text'),
-      variantLabel,
-    };
-  } catch (error) {
-    if (error instanceof MissingMergeFieldError)
-      throw new StepMergeFieldError(merge.contact, step.position, error.field);
-    if (error instanceof UnsafeMergeValueError) {
-      throw new StepMergeFieldError(merge.contact, step.position, error.field, 'unsafe');
+  const fields = merge === 'placeholders' ? null : { ...merge.contact.fields, email: merge.contact.email };
+  const render = (part: StepPart, source: string, mode: 'text' | 'html'): string => {
+    try {
+      return fields === null
+        ? renderWithPlaceholders(source, mode, budget)
+        : renderTemplate(source, fields, mode, budget);
+    } catch (error) {
+      if (error instanceof TemplateError) throw new StepTemplateError(step.position, part, variantLabel, error);
+      if (merge === 'placeholders') throw error;
+      if (error instanceof MissingMergeFieldError) {
+        throw new StepMergeFieldError(merge.contact, step.position, error.field);
+      }
+      if (error instanceof UnsafeMergeValueError) {
+        throw new StepMergeFieldError(merge.contact, step.position, error.field, 'unsafe');
+      }
+      throw error;
     }
-    throw error;
-  }
+  };
+  return {
+    subject: subject === null ? null : render('subject', subject, 'text'),
+    html: render('body_html', body, 'html'),
+    text: text === null ? null : render('body_text', text, 'text'),
+    variantLabel,
+  };
 }
 
 /** Fields with a fallback render it; every other field shows as `[field]`, so the reader sees where data goes. */
-function renderWithPlaceholders(source: string, mode: 'text' | 'html'): string {
+function renderWithPlaceholders(source: string, mode: 'text' | 'html', budget: RenderBudget): string {
   const fields: Record<string, string> = {};
   for (;;) {
     try {
-      return renderTemplate(source, fields, mode);
+      return renderTemplate(source, fields, mode, budget);
     } catch (error) {
       if (!(error instanceof MissingMergeFieldError)) throw error;
       const name = error.field.split('.')[0]!;

@@ -527,6 +527,7 @@ export const campaignPaths: ZodOpenApiPathsObject = {
         'no_pending_enrollments',
         'missing_merge_field',
         'invalid_merge_field',
+        'invalid_template',
       ],
       response: {
         status: 202,
@@ -630,7 +631,13 @@ export const campaignPaths: ZodOpenApiPathsObject = {
         'is not enrolled (a later enrollment may then get other variants). A merge field the contact lacks without a ' +
         'fallback is an error naming it.',
       params: { ...campaignPath, query: previewQuerySchema },
-      errors: ['campaign_not_found', 'contact_not_found', 'missing_merge_field', 'invalid_merge_field'],
+      errors: [
+        'campaign_not_found',
+        'contact_not_found',
+        'missing_merge_field',
+        'invalid_merge_field',
+        'invalid_template',
+      ],
       response: {
         description: 'The rendered steps.',
         data: previewResponse,
@@ -680,6 +687,7 @@ export const campaignPaths: ZodOpenApiPathsObject = {
         'campaign_not_dispatchable',
         'missing_merge_field',
         'invalid_merge_field',
+        'invalid_template',
       ],
       response: {
         description: 'What each address was sent, step by step.',
