@@ -45,13 +45,18 @@ const MAX_REPORT_PART_BYTES = 256 * 1024;
 const MAX_BODY_TEXT_CHARS = 64 * 1024;
 /** The header bytes read when mailparser refuses the whole message (see `parseMail`). */
 const MAX_FALLBACK_HEADER_BYTES = 64 * 1024;
+/** Far above any real header block (Received chains, ARC and DKIM included), far below a stall. */
+const MAX_HEADER_BLOCK_BYTES = 128 * 1024;
 // keepDeliveryStatus: without it mailparser folds message/delivery-status into `text` instead of an attachment.
 // ignoreEmbedded (passed through to mailsplit, untyped): without it a message/rfc822 part marked inline is exploded
 // into the body and its headers, Message-ID included, are lost.
 // skipHtmlToText: html-to-text overflows on deeply nested tags and slows down quadratically on open tables, and
 // throws on the first; the text of an HTML-only message is read by htmlToText instead, in linear time.
-const PARSER_OPTIONS: MailParserOptions & { ignoreEmbedded: boolean } = {
+const PARSER_OPTIONS: MailParserOptions & { ignoreEmbedded: boolean; maxHeadSize: number } = {
   keepDeliveryStatus: true,
+  // mailparser's address parser is quadratic on a long address list (`From: a:a:a:…`): a part whose header block
+  // is over this size is refused, and the message read from its first header lines (see parseMail).
+  maxHeadSize: MAX_HEADER_BLOCK_BYTES,
   ignoreEmbedded: true,
   skipHtmlToText: true,
   skipTextToHtml: true,
@@ -91,7 +96,7 @@ export async function parseInboundMessage(raw: Buffer | string): Promise<Inbound
 }
 
 /**
- * The parsed message. A message mailparser refuses (a header block over its 1 MB limit, more than 1000 parts) would
+ * The parsed message. A message mailparser refuses (a header block over MAX_HEADER_BLOCK_BYTES, more than 1000 parts) would
  * fail the monitor on it at every poll, for ever: its first header lines are read instead, so it is still matched
  * by its sender and thread headers.
  */
