@@ -10,7 +10,8 @@ import {
 } from '../src/domain/delivery/step-sender';
 
 const HEARTBEAT_MS = 3_000;
-/** A recipient's server still answering 4xx after this many attempts (about 21 minutes) ends the enrollment. */
+/** A recipient's server still answering 4xx (or a step still too slow to render) after this many attempts, about
+ * 21 minutes, ends the enrollment. */
 export const MAX_TEMPORARY_REJECTIONS = 8;
 
 /** The send activities: one step of one enrollment, exactly once (the idempotency key is the enrollment and step). */
@@ -39,11 +40,12 @@ async function runSend(
   } catch (error) {
     if (error instanceof PermanentSendError) throw ApplicationFailure.nonRetryable(error.message, error.type);
     if (error instanceof TransientSendError) {
-      // Only 4xx replies come back as errors (an unreachable server is a wait): the retries here are theirs.
+      // Only 4xx replies and slow renders come back as these (an unreachable server is a wait): the retries here
+      // are theirs.
       if (context.info.attempt >= MAX_TEMPORARY_REJECTIONS) {
         throw ApplicationFailure.nonRetryable(
-          `the recipient's server kept deferring the message: ${error.message}`,
-          'RecipientDeferred',
+          `gave up after ${context.info.attempt} attempts: ${error.message}`,
+          error.giveUpType,
         );
       }
       throw ApplicationFailure.retryable(error.message, 'TransientSend');

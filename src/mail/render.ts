@@ -55,6 +55,8 @@ export class TemplateError extends Error {
   constructor(
     readonly problem: TemplateProblem,
     message: string,
+    /** For `limit`: which one. Only `time` depends on the machine's load; the others fail the same way every time. */
+    readonly limit: string | null = null,
   ) {
     super(message);
     this.name = 'TemplateError';
@@ -65,7 +67,7 @@ export class TemplateError extends Error {
 const FILE_TAGS = ['include', 'render', 'layout'] as const;
 
 const limitExceeded = (limit: string, detail: string) =>
-  new TemplateError('limit', `the template exceeds the ${limit} limit (${detail})`);
+  new TemplateError('limit', `the template exceeds the ${limit} limit (${detail})`, limit);
 const LIMIT_ERRORS = {
   memory: () =>
     limitExceeded(

@@ -194,6 +194,22 @@ describe('sending one step exactly once (real Postgres, real SMTP over TCP)', ()
     expect(smtpServer.accepted).not.toContain(secondEmail);
   });
 
+  it('when a stored step reads a file (old data, saved before templates were checked), then it fails for good and sends nothing', async () => {
+    const email = uniqueEmail('include');
+    const { enrollmentId, campaignId } = await enroll(email);
+    await stack.db.dataSource.query(
+      `UPDATE sequence_steps SET body_html = '{% include "package.json" %}' WHERE campaign_id = $1 AND position = 1`,
+      [campaignId],
+    );
+
+    const failure = sendStep(deps, enrollmentId, 1);
+
+    await expect(failure).rejects.toMatchObject({ name: 'PermanentSendError', type: 'InvalidTemplate' });
+    await expect(failure).rejects.toThrow(/include.*not allowed/);
+    expect(await stack.db.repos.messages.findByStep(enrollmentId, 1)).toBeNull();
+    expect(smtpServer.accepted).not.toContain(email);
+  });
+
   it('when a merge field is missing, then the send fails permanently naming the contact and the field', async () => {
     const email = uniqueEmail('nameless');
     const { enrollmentId } = await enroll(email, {});

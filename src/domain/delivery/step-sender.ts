@@ -10,7 +10,13 @@ import { composeMessage, UnsendableMessageError, type ComposedMessage } from '..
 import type { SmtpClient, SmtpResult } from '../../mail/smtp';
 import type { Logger } from '../../logger';
 import { metrics } from '../../metrics';
-import { renderStep, StepMergeFieldError, threadedSubject, type RenderedStep } from '../campaigns/step-content';
+import {
+  renderStep,
+  StepMergeFieldError,
+  StepTemplateError,
+  threadedSubject,
+  type RenderedStep,
+} from '../campaigns/step-content';
 import type { PublicLinks } from '../engagement/public-links';
 import { checkMailboxHealth } from '../inbound/mailbox-health';
 import type { ReplyCheck } from '../inbound/mailbox-reader';
@@ -148,9 +154,7 @@ async function draftStep(db: Database, loaded: LoadedStep): Promise<Draft> {
   try {
     content = renderStep({ step, variants, seedId: enrollment.id, merge: { contact } });
   } catch (error) {
-    if (!(error instanceof StepMergeFieldError)) throw error;
-    const type = error.problem === 'missing' ? 'MissingMergeField' : 'UnsafeMergeField';
-    throw new PermanentSendError(type, error.message);
+    throw asSendError(error);
   }
   const thread = await db.repos.messages.thread(enrollment.id, step.position);
   return {
@@ -158,6 +162,21 @@ async function draftStep(db: Database, loaded: LoadedStep): Promise<Draft> {
     subject: threadedSubject(content.subject, thread[0]?.subject),
     thread: thread.map((message) => message.messageId),
   };
+}
+
+/** A step that cannot render for this contact fails for good; a render that ran out of time (a busy worker) retries. */
+function asSendError(error: unknown): unknown {
+  if (error instanceof StepMergeFieldError) {
+    return new PermanentSendError(
+      error.problem === 'missing' ? 'MissingMergeField' : 'UnsafeMergeField',
+      error.message,
+    );
+  }
+  if (!(error instanceof StepTemplateError)) return error;
+  if (error.reason.limit === 'time')
+    return new TransientSendError(`Rendering took too long: ${error.message}`, 'TemplateTooSlow');
+  const type = error.problem === 'limit' ? 'TemplateLimitExceeded' : 'InvalidTemplate';
+  return new PermanentSendError(type, `${error.message}; correct the step's template`);
 }
 
 /** The MIME message; one that must not be sent settles the claimed row, so no retry mistakes it for a crash. */
