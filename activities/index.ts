@@ -1,6 +1,7 @@
 import type { Database } from '../src/db/repositories';
 import type { MailHostResolver } from '../src/domain/contacts/email-validation';
 import type { StepSenderDeps } from '../src/domain/delivery/step-sender';
+import { createCampaignActivities } from './campaign.activities';
 import { createEnrollmentActivities } from './enrollment.activities';
 import { createSendActivities } from './send.activities';
 import { createValidationActivities } from './validation.activities';
@@ -11,6 +12,7 @@ export type ActivityDeps = StepSenderDeps & { db: Database; mailHosts: MailHostR
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createEnrollmentActivities(deps.db),
+    ...createCampaignActivities(deps.db),
     ...createSendActivities(deps),
     ...createValidationActivities(deps),
   };

@@ -20,7 +20,6 @@ import { toImportEntry } from './contact.schemas';
 import { pathUuid } from './path-params';
 import { presentImportCounts } from './list.presenters';
 import type {
-  DeletedCampaignView,
   DispatchView,
   EnrollListView,
   RepliedEnrollmentView,
@@ -61,9 +60,12 @@ export function campaignRoutes(deps: {
 
   router.delete('/:id', async (req, res) => {
     const id = pathUuid(req.params.id, 'campaign_not_found', 'Campaign');
-    const stopped = await deps.campaignControl.delete(res.locals.organizationId, id);
-    sendSuccess(res, { id, enrollments_stopped: stopped } satisfies DeletedCampaignView, {
-      message: 'Campaign deleted with its steps, enrollments and statistics; running enrollments were stopped.',
+    const campaign = await deps.campaignControl.delete(res.locals.organizationId, id);
+    sendSuccess(res, presentCampaignSummary(campaign), {
+      status: 202,
+      message:
+        'Campaign stopped: nothing more is sent. Its running enrollments are being stopped, then it is deleted with ' +
+        'its steps, enrollments and statistics; GET /campaigns/:id shows the progress (fanout), then answers 404.',
     });
   });
 
@@ -203,14 +205,18 @@ export function campaignRoutes(deps: {
     const id = pathUuid(req.params.id, 'campaign_not_found', 'Campaign');
     const campaign = await deps.campaignControl.pause(res.locals.organizationId, id);
     sendSuccess(res, presentCampaignSummary(campaign), {
-      message: 'Campaign paused: running enrollments hold before their next step.',
+      message:
+        'Campaign paused: no step is sent from now on, and its running enrollments are being told to hold in the ' +
+        'background (see fanout).',
     });
   });
 
   router.post('/:id/resume', async (req, res) => {
     const id = pathUuid(req.params.id, 'campaign_not_found', 'Campaign');
     const campaign = await deps.campaignControl.resume(res.locals.organizationId, id);
-    sendSuccess(res, presentCampaignSummary(campaign), { message: 'Campaign resumed.' });
+    sendSuccess(res, presentCampaignSummary(campaign), {
+      message: 'Campaign resumed: its held enrollments are being told to continue in the background (see fanout).',
+    });
   });
 
   router.post('/:id/schedule_contacts', async (req, res) => {

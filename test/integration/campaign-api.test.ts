@@ -233,7 +233,7 @@ describe('the campaign API of the reference, end to end on the real stack', () =
       api = (await newApi()).api;
     });
 
-    it('when a running enrollment sleeps toward step 2, then it is stopped and every row of the campaign is gone', async () => {
+    it('when a running enrollment sleeps toward step 2, then 202: it is stopped and every row of the campaign is gone', async () => {
       const { id } = await createCampaign(api, {
         steps: [
           { subject: 'First {{first_name}}', delaySeconds: 0 },
@@ -255,11 +255,20 @@ describe('the campaign API of the reference, end to end on the real stack', () =
 
       const deleted = await api.delete(`${CAMPAIGNS}/${id}`);
 
-      expect(deleted.status).toBe(200);
-      expect(deleted.body).toMatchObject({ status: 'success', data: { id, enrollments_stopped: 1 } });
+      // Stopped at once; the running enrollment is stopped and the rows deleted in the background.
+      expect(deleted.status).toBe(202);
+      expect(deleted.body).toMatchObject({
+        status: 'success',
+        data: { id, status: 'stopped', fanout: { action: 'delete', total: 1, done: 0, finished_at: null } },
+      });
       expect(await handle.result()).toEqual({ status: 'stopped', stepsSent: 1 });
-      const read = await api.get(`${CAMPAIGNS}/${id}`);
-      expect(read.status).toBe(404);
+      const read = await eventually(
+        async () => {
+          const current = await api.get(`${CAMPAIGNS}/${id}`);
+          return current.status === 404 ? current : null;
+        },
+        { what: 'the deletion to finish' },
+      );
       expect(read.body.code).toBe('campaign_not_found');
       const rows = await sql<Record<string, number>>(
         `SELECT (SELECT count(*) FROM campaigns WHERE id = $1)::int AS campaigns,
@@ -285,7 +294,8 @@ describe('the campaign API of the reference, end to end on the real stack', () =
       expect(foreign.body.code).toBe('campaign_not_found');
       expect(await count('SELECT count(*) FROM campaigns WHERE id = $1', [id])).toBe(1);
 
-      await api.delete(`${CAMPAIGNS}/${id}`).expect(200);
+      await api.delete(`${CAMPAIGNS}/${id}`).expect(202);
+      await eventually(async () => (await api.get(`${CAMPAIGNS}/${id}`)).status === 404, { what: 'the deletion' });
       const again = await api.delete(`${CAMPAIGNS}/${id}`);
       expect(again.status).toBe(404);
       expect(again.body.code).toBe('campaign_not_found');
@@ -446,7 +456,7 @@ describe('the campaign API of the reference, end to end on the real stack', () =
       });
       expect(await enrollmentStatus(second.enrollmentId)).toBe('pending');
       expect(await messagesTo(stack.info, [second.email])).toHaveLength(0);
-      await api.delete(`${CAMPAIGNS}/${id}`).expect(200);
+      await api.delete(`${CAMPAIGNS}/${id}`).expect(202);
     });
 
     it('when nothing is pending (or the batch has nothing pending), then 422 no_pending_enrollments and it stays pending', async () => {

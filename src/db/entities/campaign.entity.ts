@@ -19,6 +19,9 @@ export const STOP_ON = ['reply', 'open', 'click', 'never'] as const;
 export type StopOn = (typeof STOP_ON)[number];
 export const WINNER_METRICS = ['opens_unique', 'clicks_unique', 'replies'] as const;
 export type WinnerMetric = (typeof WINNER_METRICS)[number];
+/** Campaign-wide changes carried to the running enrollments in the background (see workflows/campaign-fanout). */
+export const FANOUT_ACTIONS = ['pause', 'resume', 'delete'] as const;
+export type FanoutAction = (typeof FANOUT_ACTIONS)[number];
 
 /** When a campaign may send: days 0–6 (0 = Sunday) and hours [start, end) in `timezone` (the contact's if known). */
 export interface SendingSchedule {
@@ -99,6 +102,28 @@ export class CampaignEntity {
 
   @Column({ name: 'winner_min_sends', type: 'integer', nullable: true })
   winnerMinSends!: number | null;
+
+  /** The last pause, resume or delete told to the running enrollments in the background; null before the first. */
+  @Column({ name: 'fanout_action', type: 'text', nullable: true })
+  fanoutAction!: FanoutAction | null;
+
+  /** Counts those requests: the background job starts its pass over when it sees a newer one. */
+  @Column({ name: 'fanout_generation', type: 'integer', default: 0 })
+  fanoutGeneration!: number;
+
+  /** Running enrollments when the request was made, and how many the job has told so far. */
+  @Column({ name: 'fanout_total', type: 'integer', default: 0 })
+  fanoutTotal!: number;
+
+  @Column({ name: 'fanout_done', type: 'integer', default: 0 })
+  fanoutDone!: number;
+
+  @Column({ name: 'fanout_started_at', type: 'timestamptz', nullable: true })
+  fanoutStartedAt!: Date | null;
+
+  /** Null while the job is still telling them (a deleted campaign is gone once it is done). */
+  @Column({ name: 'fanout_finished_at', type: 'timestamptz', nullable: true })
+  fanoutFinishedAt!: Date | null;
 
   @OneToMany(() => SequenceStepEntity, (step) => step.campaign)
   steps?: SequenceStepEntity[];

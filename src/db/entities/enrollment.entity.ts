@@ -74,6 +74,10 @@ export class EnrollmentEntity {
   @Column({ name: 'workflow_id', type: 'text' })
   workflowId!: string;
 
+  /** Dispatched (or scheduled) and waiting in its campaign's start queue while still `pending`. */
+  @Column({ name: 'start_requested_at', type: 'timestamptz', nullable: true })
+  startRequestedAt!: Date | null;
+
   @Column({ name: 'started_at', type: 'timestamptz', nullable: true })
   startedAt!: Date | null;
 

@@ -7,6 +7,7 @@ import { EnrollmentControlTime1764400000000 } from './1764400000000-enrollment-c
 import { InboundMail1764500000000 } from './1764500000000-inbound-mail';
 import { MessageStandards1764600000000 } from './1764600000000-message-standards';
 import { ApiRateLimits1764700000000 } from './1764700000000-api-rate-limits';
+import { CampaignFanout1764800000000 } from './1764800000000-campaign-fanout';
 import { CaseInsensitiveAddresses1764850000000 } from './1764850000000-case-insensitive-addresses';
 
 /** Every migration, oldest first; TypeORM runs the ones the database has not seen. */
@@ -20,5 +21,6 @@ export const migrations = [
   InboundMail1764500000000,
   MessageStandards1764600000000,
   ApiRateLimits1764700000000,
+  CampaignFanout1764800000000,
   CaseInsensitiveAddresses1764850000000,
 ];

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { CampaignEntity, type CampaignStatus } from '../entities/campaign.entity';
+import { CampaignEntity, type CampaignStatus, type FanoutAction } from '../entities/campaign.entity';
 import { SequenceStepEntity } from '../entities/sequence-step.entity';
 import { StepVariantEntity } from '../entities/step-variant.entity';
 
@@ -111,6 +111,57 @@ export class CampaignRepository {
       .where('id = :id AND status IN (:...from)', { id, from })
       .execute();
     return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * Moves the campaign to `to` if it is in one of `from`, and records `action` as a new fan-out request in the same
+   * statement: a newer generation, the running enrollments to tell as its total, no progress yet. Returns the
+   * campaign as it is now, or null when it was not in `from`.
+   */
+  async requestFanout(
+    id: string,
+    from: CampaignStatus[],
+    to: CampaignStatus,
+    action: FanoutAction,
+  ): Promise<CampaignEntity | null> {
+    const [rows]: [{ id: string }[], number] = await this.manager.query(
+      `UPDATE campaigns
+          SET status = $3, fanout_action = $4, fanout_generation = fanout_generation + 1,
+              fanout_total = (SELECT count(*) FROM enrollments
+                               WHERE campaign_id = $1 AND status IN ('active', 'paused')),
+              fanout_done = 0, fanout_started_at = now(), fanout_finished_at = NULL, updated_at = now()
+        WHERE id = $1 AND status = ANY($2::text[])
+        RETURNING id`,
+      [id, from, to, action],
+    );
+    return rows.length > 0 ? this.manager.findOneByOrFail(CampaignEntity, { id }) : null;
+  }
+
+  /** Counts enrollments told by the fan-out of that generation (a retried page may count twice: capped at the total). */
+  async addFanoutProgress(id: string, generation: number, told: number): Promise<void> {
+    await this.manager.query(
+      `UPDATE campaigns SET fanout_done = LEAST(fanout_total, fanout_done + $3)
+        WHERE id = $1 AND fanout_generation = $2`,
+      [id, generation, told],
+    );
+  }
+
+  /** Stamps the fan-out of that generation finished; false when a newer request replaced it meanwhile. */
+  async finishFanout(id: string, generation: number): Promise<boolean> {
+    const [, affected]: [unknown[], number] = await this.manager.query(
+      `UPDATE campaigns SET fanout_finished_at = COALESCE(fanout_finished_at, now())
+        WHERE id = $1 AND fanout_generation = $2`,
+      [id, generation],
+    );
+    return affected > 0;
+  }
+
+  /** Campaigns whose last fan-out has not finished (a deletion in progress included). */
+  async withUnfinishedFanout(): Promise<string[]> {
+    const rows: { id: string }[] = await this.manager.query(
+      `SELECT id FROM campaigns WHERE fanout_started_at IS NOT NULL AND fanout_finished_at IS NULL`,
+    );
+    return rows.map((row) => row.id);
   }
 
   async countMailboxes(campaignId: string): Promise<number> {

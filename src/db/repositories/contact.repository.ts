@@ -1,5 +1,6 @@
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { ContactEntity, type ContactFields } from '../entities/contact.entity';
+import { anyUuid } from './array-parameters';
 
 export class ContactRepository {
   constructor(private readonly manager: EntityManager) {}
@@ -10,7 +11,7 @@ export class ContactRepository {
 
   async findManyByIds(ids: string[]): Promise<Map<string, ContactEntity>> {
     if (ids.length === 0) return new Map();
-    const contacts = await this.manager.findBy(ContactEntity, { id: In(ids) });
+    const contacts = await this.manager.findBy(ContactEntity, { id: anyUuid(ids) });
     return new Map(contacts.map((contact) => [contact.id, contact]));
   }
 

@@ -2,6 +2,7 @@ import { In, type EntityManager } from 'typeorm';
 import type { ContactStatus } from '../entities/contact.entity';
 import { EnrollmentEntity, type EnrollmentStatus } from '../entities/enrollment.entity';
 import { MessageEntity } from '../entities/message.entity';
+import { anyUuid } from './array-parameters';
 
 /** An enrollment whose status this repository just changed, with the status it had. */
 export interface MovedEnrollment {
@@ -30,7 +31,7 @@ export class EnrollmentControlRepository {
 
   findByIds(ids: string[]): Promise<EnrollmentEntity[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.manager.find(EnrollmentEntity, { where: { id: In(ids) }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return this.manager.find(EnrollmentEntity, { where: { id: anyUuid(ids) }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
   /** Enrollment (with its contact) of an organization, whatever its campaign. */

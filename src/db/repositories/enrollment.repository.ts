@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { In } from 'typeorm';
 import { EnrollmentEntity, type EnrollmentStatus } from '../entities/enrollment.entity';
+import { anyUuid } from './array-parameters';
 
 /** Statuses after which an enrollment never sends again. */
 export const FINAL_ENROLLMENT_STATUSES: EnrollmentStatus[] = [
@@ -17,6 +17,9 @@ export type NewEnrollment = Pick<
   EnrollmentEntity,
   'organizationId' | 'campaignId' | 'contactId' | 'batchNumber' | 'priority' | 'workflowId'
 >;
+
+/** What starting an enrollment's workflow needs. */
+export type EnrollmentToStart = Pick<EnrollmentEntity, 'id' | 'campaignId' | 'contactId' | 'workflowId'>;
 
 export class EnrollmentRepository {
   constructor(private readonly manager: EntityManager) {}
@@ -35,20 +38,36 @@ export class EnrollmentRepository {
     return id ? this.manager.findOneByOrFail(EnrollmentEntity, { id }) : null;
   }
 
-  /** Inserts the enrollments that do not exist yet (one statement); returns those inserted. */
-  async insertMissing(enrollments: NewEnrollment[]): Promise<EnrollmentEntity[]> {
-    if (enrollments.length === 0) return [];
-    const result = await this.manager
-      .createQueryBuilder()
-      .insert()
-      .into(EnrollmentEntity)
-      .values(enrollments)
-      .orIgnore()
-      .returning('id')
-      .execute();
-    const ids = (result.raw as { id: string }[]).map((row) => row.id);
-    if (ids.length === 0) return [];
-    return this.manager.find(EnrollmentEntity, { where: { id: In(ids) }, order: { createdAt: 'ASC', id: 'ASC' } });
+  /**
+   * Inserts the enrollments that do not exist yet, in one statement whatever their number (one array parameter per
+   * column); returns how many were inserted. With `requestStart`, they join their campaign's start queue at once.
+   */
+  async insertMissing(enrollments: NewEnrollment[], options: { requestStart?: boolean } = {}): Promise<number> {
+    if (enrollments.length === 0) return 0;
+    const rows: { inserted: string }[] = await this.manager.query(
+      `WITH inserted AS (
+         INSERT INTO enrollments
+           (organization_id, campaign_id, contact_id, batch_number, priority, workflow_id, start_requested_at)
+         SELECT input.organization_id, input.campaign_id, input.contact_id, input.batch_number, input.priority,
+                input.workflow_id, CASE WHEN $7::boolean THEN now() END
+           FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::int[], $6::text[])
+                WITH ORDINALITY AS input(organization_id, campaign_id, contact_id, batch_number, priority, workflow_id, ordinal)
+          ORDER BY input.ordinal
+         ON CONFLICT (campaign_id, contact_id) DO NOTHING
+         RETURNING 1
+       )
+       SELECT count(*) AS inserted FROM inserted`,
+      [
+        enrollments.map((enrollment) => enrollment.organizationId),
+        enrollments.map((enrollment) => enrollment.campaignId),
+        enrollments.map((enrollment) => enrollment.contactId),
+        enrollments.map((enrollment) => enrollment.batchNumber),
+        enrollments.map((enrollment) => enrollment.priority),
+        enrollments.map((enrollment) => enrollment.workflowId),
+        options.requestStart === true,
+      ],
+    );
+    return Number(rows[0]?.inserted ?? 0);
   }
 
   /**
@@ -74,11 +93,71 @@ export class EnrollmentRepository {
 
   async markSkipped(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.manager.update(
-      EnrollmentEntity,
-      { id: In(ids), status: 'pending' },
-      { status: 'skipped', finishedAt: () => 'now()' },
+    await this.manager.query(
+      `UPDATE enrollments SET status = 'skipped', finished_at = now(), updated_at = now()
+        WHERE id = ANY($1::uuid[]) AND status = 'pending'`,
+      [ids],
     );
+  }
+
+  /** Puts these pending enrollments in their campaign's start queue (their workflows start in the background). */
+  async requestStarts(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.manager.query(
+      `UPDATE enrollments SET start_requested_at = COALESCE(start_requested_at, now()), updated_at = now()
+        WHERE id = ANY($1::uuid[]) AND status = 'pending'`,
+      [ids],
+    );
+  }
+
+  /** Puts every pending enrollment of the campaign in its start queue (an evergreen campaign resumed). */
+  async requestPendingStarts(campaignId: string): Promise<void> {
+    await this.manager.query(
+      `UPDATE enrollments SET start_requested_at = now(), updated_at = now()
+        WHERE campaign_id = $1 AND status = 'pending' AND start_requested_at IS NULL`,
+      [campaignId],
+    );
+  }
+
+  /**
+   * Queues the pending enrollments of active evergreen campaigns that are not queued yet: left so by a process that
+   * died between committing them and starting their workflows, before starts were queued in the same transaction.
+   */
+  async requestStrandedEvergreenStarts(): Promise<void> {
+    await this.manager.query(
+      `UPDATE enrollments enrollment SET start_requested_at = now(), updated_at = now()
+         FROM campaigns campaign
+        WHERE campaign.id = enrollment.campaign_id AND campaign.evergreen AND campaign.status = 'active'
+          AND enrollment.status = 'pending' AND enrollment.start_requested_at IS NULL`,
+    );
+  }
+
+  /** The next queued enrollments of the campaign, highest priority first, as dispatch orders them. */
+  async startQueue(campaignId: string, limit: number): Promise<EnrollmentToStart[]> {
+    const rows: { id: string; campaign_id: string; contact_id: string; workflow_id: string }[] =
+      await this.manager.query(
+        `SELECT id, campaign_id, contact_id, workflow_id FROM enrollments
+          WHERE campaign_id = $1 AND status = 'pending' AND start_requested_at IS NOT NULL
+          ORDER BY priority DESC, created_at, id LIMIT $2`,
+        [campaignId, limit],
+      );
+    return rows.map((row) => ({
+      id: row.id,
+      campaignId: row.campaign_id,
+      contactId: row.contact_id,
+      workflowId: row.workflow_id,
+    }));
+  }
+
+  /** Active campaigns with queued starts, and how many each has queued. */
+  async queuedStartsByCampaign(): Promise<Map<string, number>> {
+    const rows: { campaign_id: string; queued: string }[] = await this.manager.query(
+      `SELECT enrollment.campaign_id, count(*) AS queued
+         FROM enrollments enrollment JOIN campaigns campaign ON campaign.id = enrollment.campaign_id
+        WHERE campaign.status = 'active' AND enrollment.status = 'pending' AND enrollment.start_requested_at IS NOT NULL
+        GROUP BY enrollment.campaign_id`,
+    );
+    return new Map(rows.map((row) => [row.campaign_id, Number(row.queued)]));
   }
 
   /** What the forecast needs of the campaign's enrollments whose sequence is running and not held. */
@@ -95,23 +174,31 @@ export class EnrollmentRepository {
     return this.manager.countBy(EnrollmentEntity, { campaignId, status: 'paused' });
   }
 
-  /** Enrollments whose workflow is running (sending or waiting), for campaign-wide signals. */
-  running(campaignId: string): Promise<Pick<EnrollmentEntity, 'id' | 'workflowId'>[]> {
-    return this.manager.find(EnrollmentEntity, {
-      where: { campaignId, status: In(['active', 'paused']) },
-      select: { id: true, workflowId: true },
-    });
+  /**
+   * One page of the campaign's enrollments whose workflow is running (sending or waiting), after the `afterId`
+   * cursor in id order: campaign-wide signals page through them without OFFSET.
+   */
+  async runningPage(
+    campaignId: string,
+    afterId: string | null,
+    limit: number,
+  ): Promise<Pick<EnrollmentEntity, 'id' | 'workflowId'>[]> {
+    const rows: { id: string; workflow_id: string }[] = await this.manager.query(
+      `SELECT id, workflow_id FROM enrollments
+        WHERE campaign_id = $1 AND status IN ('active', 'paused') AND ($2::uuid IS NULL OR id > $2::uuid)
+        ORDER BY id LIMIT $3`,
+      [campaignId, afterId, limit],
+    );
+    return rows.map((row) => ({ id: row.id, workflowId: row.workflow_id }));
   }
 
-  /** Pending enrollments of active evergreen campaigns: their start was interrupted (they start on their own). */
-  strandedInEvergreen(limit: number): Promise<EnrollmentEntity[]> {
-    return this.manager
-      .createQueryBuilder(EnrollmentEntity, 'enrollment')
-      .innerJoin('enrollment.campaign', 'campaign')
-      .where("enrollment.status = 'pending' AND campaign.evergreen AND campaign.status = 'active'")
-      .orderBy('enrollment.created_at', 'ASC')
-      .limit(limit)
-      .getMany();
+  /** Deletes up to `limit` of the campaign's enrollments (with what cascades from them); returns how many. */
+  async deleteSomeOfCampaign(campaignId: string, limit: number): Promise<number> {
+    const [, deleted]: [unknown[], number] = await this.manager.query(
+      `DELETE FROM enrollments WHERE id IN (SELECT id FROM enrollments WHERE campaign_id = $1 LIMIT $2)`,
+      [campaignId, limit],
+    );
+    return deleted;
   }
 
   /** Every pending enrollment of the campaign, highest priority first. */
@@ -142,9 +229,11 @@ export class EnrollmentRepository {
     return rows[0]?.batch ?? null;
   }
 
+  /** The batch's pending enrollments with their contacts (read once, for screening and the merge-field check). */
   pendingInBatch(campaignId: string, batchNumber: number): Promise<EnrollmentEntity[]> {
     return this.manager.find(EnrollmentEntity, {
       where: { campaignId, batchNumber, status: 'pending' },
+      relations: { contact: true },
       order: { priority: 'DESC', createdAt: 'ASC', id: 'ASC' },
     });
   }
@@ -159,7 +248,7 @@ export class EnrollmentRepository {
         status: () => "CASE WHEN status = 'pending' THEN 'active' ELSE status END",
         startedAt: () => 'COALESCE(started_at, now())',
       })
-      .where({ id: In(ids) })
+      .where({ id: anyUuid(ids) })
       .execute();
   }
 

@@ -26,7 +26,7 @@ export class ListRepository {
     if (uuids.length === 0) return [];
     return this.manager
       .createQueryBuilder(ListEntity, 'list')
-      .where('list.organization_id = :organizationId AND list.uuid IN (:...uuids)', { organizationId, uuids })
+      .where('list.organization_id = :organizationId AND list.uuid = ANY(:uuids::uuid[])', { organizationId, uuids })
       .getMany();
   }
 
@@ -65,7 +65,7 @@ export class ListRepository {
     if (rows.length === 0) return [];
     const lists = await this.manager
       .createQueryBuilder(ListEntity, 'list')
-      .where('list.id IN (:...ids)', { ids: rows.map((row) => row.id) })
+      .where('list.id = ANY(:ids::bigint[])', { ids: rows.map((row) => row.id) })
       .getMany();
     const byId = new Map(lists.map((list) => [list.id, list]));
     return rows.map((row) => ({
@@ -118,7 +118,7 @@ export class ListRepository {
     if (rows.length === 0) return [];
     const contacts = await this.manager
       .createQueryBuilder(ContactEntity, 'contact')
-      .where('contact.id IN (:...ids)', { ids: rows.map((row) => row.contact_id) })
+      .where('contact.id = ANY(:ids::uuid[])', { ids: rows.map((row) => row.contact_id) })
       .getMany();
     const byId = new Map(contacts.map((contact) => [contact.id, contact]));
     return rows.map((row) => ({ memberId: row.member_id, contact: byId.get(row.contact_id)! }));

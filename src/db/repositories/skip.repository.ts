@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { EnrollmentSkipEntity, type SkipKind } from '../entities/enrollment-skip.entity';
+import type { EnrollmentSkipEntity, SkipKind } from '../entities/enrollment-skip.entity';
 
 export type NewSkip = Pick<
   EnrollmentSkipEntity,
@@ -18,8 +18,21 @@ export interface SkipRow {
 export class SkipRepository {
   constructor(private readonly manager: EntityManager) {}
 
+  /** One statement whatever their number: one array parameter per column. */
   async insertMany(skips: NewSkip[]): Promise<void> {
-    if (skips.length > 0) await this.manager.insert(EnrollmentSkipEntity, skips);
+    if (skips.length === 0) return;
+    await this.manager.query(
+      `INSERT INTO enrollment_skips (organization_id, campaign_id, enrollment_id, contact_id, kind, detail)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[])`,
+      [
+        skips.map((skip) => skip.organizationId),
+        skips.map((skip) => skip.campaignId),
+        skips.map((skip) => skip.enrollmentId),
+        skips.map((skip) => skip.contactId),
+        skips.map((skip) => skip.kind),
+        skips.map((skip) => skip.detail),
+      ],
+    );
   }
 
   /** The campaign's most recent skips, optionally of one kind. */

@@ -1,11 +1,11 @@
-import type { CampaignEntity } from '../../db/entities/campaign.entity';
+import { CAMPAIGN_STATUSES, type CampaignEntity, type FanoutAction } from '../../db/entities/campaign.entity';
 import type { ListEntity } from '../../db/entities/list.entity';
 import type { Database } from '../../db/repositories';
 import { enrollmentWorkflowId } from '../../../workflows/enrollment/definitions';
 import { importBatch, type ImportEntry, type ImportCounts } from '../contacts/contact-import';
-import type { EnrollmentService } from '../enrollments/enrollment.service';
-import { AppError } from '../errors';
+import { AppError, notFound } from '../errors';
 import { MAX_CONTACTS_PER_REQUEST } from '../lists/list.service';
+import type { CampaignFanoutService } from './campaign-fanout.service';
 import type { CampaignService } from './campaign.service';
 
 export interface ScheduleResult {
@@ -19,56 +19,77 @@ export interface ScheduleResult {
   scheduled: boolean;
 }
 
-/** Campaign-wide state changes: pause, resume, and scheduling new contacts into evergreen campaigns. */
+/**
+ * Campaign-wide state changes: pause, resume, delete, and scheduling new contacts into evergreen campaigns. The
+ * campaign's status changes at once (every send re-checks it); the running enrollments are told in the background
+ * by the campaign's fan-out job, whose progress the campaign shows (`fanout`).
+ */
 export class CampaignControlService {
   constructor(
     private readonly db: Database,
     private readonly campaigns: CampaignService,
-    private readonly enrollments: EnrollmentService,
+    private readonly fanout: CampaignFanoutService,
   ) {}
 
-  /** Active → paused: running enrollments hold before their next step (signalled now, re-checked at every send). */
-  pause(organizationId: string, campaignId: string): Promise<CampaignEntity> {
-    return this.move(organizationId, campaignId, { from: 'active', to: 'paused', refusal: 'campaign_not_active' });
-  }
-
-  /** Paused → active: held enrollments continue; contacts scheduled into an evergreen campaign meanwhile start. */
-  async resume(organizationId: string, campaignId: string): Promise<CampaignEntity> {
+  /** Active → paused: no step goes out from now on; sleeping enrollments are told to hold in the background. */
+  async pause(organizationId: string, campaignId: string): Promise<CampaignEntity> {
     const campaign = await this.move(organizationId, campaignId, {
-      from: 'paused',
-      to: 'active',
-      refusal: 'campaign_not_paused',
+      from: 'active',
+      to: 'paused',
+      action: 'pause',
+      refusal: 'campaign_not_active',
     });
-    if (campaign.evergreen)
-      await this.enrollments.startEnrollments(await this.db.repos.enrollments.pending(campaignId));
+    await this.fanout.wake(campaignId);
     return campaign;
   }
 
   /**
-   * Deletes the campaign with its steps, enrollments, messages and statistics (the database cascades), after
-   * stopping its running enrollments so no workflow keeps sleeping toward a send. Returns how many were stopped.
+   * Paused → active: held enrollments are told to continue in the background; contacts scheduled into an evergreen
+   * campaign meanwhile, and dispatched enrollments whose start the pause held back, start.
    */
-  async delete(organizationId: string, campaignId: string): Promise<number> {
-    await this.campaigns.require(organizationId, campaignId);
-    // Stopped first: a send racing the delete then finds the enrollment stopped (or gone) and sends nothing.
-    await this.db.repos.campaigns.setStatus(campaignId, 'stopped');
-    const stopped = await this.enrollments.signalRunning(campaignId, 'stop');
-    await this.db.repos.campaigns.delete(campaignId);
-    return stopped;
+  async resume(organizationId: string, campaignId: string): Promise<CampaignEntity> {
+    const campaign = await this.move(organizationId, campaignId, {
+      from: 'paused',
+      to: 'active',
+      action: 'resume',
+      refusal: 'campaign_not_paused',
+    });
+    if (campaign.evergreen) await this.db.repos.enrollments.requestPendingStarts(campaignId);
+    await this.fanout.wake(campaignId);
+    return campaign;
   }
 
-  /** Moves the campaign between paused and active (refusing any other state) and tells its running enrollments. */
+  /**
+   * Stops the campaign at once (no step goes out from now on) and hands the rest to its background job: telling its
+   * running enrollments to stop, then deleting it with its steps, enrollments, messages and statistics (the database
+   * cascades). Until then the campaign reads as `stopped`, with a `delete` fan-out in progress; asked again meanwhile,
+   * the deletion simply goes on. Returns the campaign as it is now.
+   */
+  async delete(organizationId: string, campaignId: string): Promise<CampaignEntity> {
+    const campaign = await this.campaigns.require(organizationId, campaignId);
+    const deleting =
+      campaign.status === 'stopped' && campaign.fanoutAction === 'delete'
+        ? campaign
+        : await this.db.repos.campaigns.requestFanout(campaignId, [...CAMPAIGN_STATUSES], 'stopped', 'delete');
+    if (!deleting) throw notFound('campaign_not_found', 'Campaign'); // deleted meanwhile
+    await this.fanout.wake(campaignId);
+    return deleting;
+  }
+
+  /** Moves the campaign between paused and active (refusing any other state) and records the fan-out to do. */
   private async move(
     organizationId: string,
     campaignId: string,
     change: {
       from: 'active' | 'paused';
       to: 'active' | 'paused';
+      action: FanoutAction;
       refusal: 'campaign_not_active' | 'campaign_not_paused';
     },
   ): Promise<CampaignEntity> {
     const campaign = await this.campaigns.require(organizationId, campaignId);
-    if (!(await this.db.repos.campaigns.transition(campaignId, [change.from], change.to))) {
+    const moved = await this.db.repos.campaigns.requestFanout(campaignId, [change.from], change.to, change.action);
+    if (!moved) {
       const action = change.to === 'paused' ? 'paused' : 'resumed';
       throw new AppError(
         change.refusal,
@@ -78,22 +99,17 @@ export class CampaignControlService {
         },
       );
     }
-    await this.enrollments.signalRunning(campaignId, change.to === 'paused' ? 'campaignPaused' : 'campaignResumed');
-    return { ...campaign, status: change.to };
+    return moved;
   }
 
   /**
-   * Starts enrollments of active evergreen campaigns left pending by an interrupted `schedule_contacts` or
-   * resume (the process died between the commit and the workflow starts). Run when a worker starts.
+   * Hands work a dead process left behind to the campaigns' jobs: enrollments of active campaigns queued for their
+   * start (or left pending in an active evergreen campaign by an interrupted `schedule_contacts`), and pauses,
+   * resumes and deletes not carried out to the end. Returns how many enrollments wait to start. Run when a worker
+   * starts.
    */
-  async startStranded(): Promise<number> {
-    let started = 0;
-    for (;;) {
-      const stranded = await this.db.repos.enrollments.strandedInEvergreen(500);
-      if (stranded.length === 0) return started;
-      await this.enrollments.startEnrollments(stranded);
-      started += stranded.length;
-    }
+  startStranded(): Promise<number> {
+    return this.fanout.wakeInterrupted();
   }
 
   /**
@@ -138,6 +154,8 @@ export class CampaignControlService {
         removeDuplicates,
         autoClean: false,
       });
+      // Queued for their start in the same transaction: whatever happens next, they start once the campaign is
+      // active (at once, or when it resumes), and a worker start finds them if this process dies before.
       const created = await repos.enrollments.insertMissing(
         imported.contactIds.map((contactId) => ({
           organizationId,
@@ -147,6 +165,7 @@ export class CampaignControlService {
           priority: 0,
           workflowId: enrollmentWorkflowId(campaignId, contactId),
         })),
+        { requestStart: true },
       );
       return { list, counts: imported, listContacts: await repos.lists.countMembers(list.id), created };
     });
@@ -155,15 +174,15 @@ export class CampaignControlService {
     const current = await this.campaigns.require(organizationId, campaignId);
     const scheduled = current.status === 'active' || current.status === 'pending';
     if (scheduled) {
-      await this.enrollments.startEnrollments(created);
       if (current.status === 'pending') await this.db.repos.campaigns.transition(campaignId, ['pending'], 'active');
+      await this.fanout.startSoon(campaignId);
     }
     return {
       campaign: { ...current, status: scheduled ? 'active' : current.status },
       list,
       listContacts,
       counts,
-      enrolled: created.length,
+      enrolled: created,
       scheduled,
     };
   }

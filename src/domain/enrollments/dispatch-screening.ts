@@ -25,7 +25,7 @@ export async function screenForDispatch(
   enrollments: EnrollmentEntity[],
   mailHosts: MailHostResolver,
 ): Promise<{ send: EnrollmentEntity[]; skips: Skip[] }> {
-  const contacts = await repos.contacts.findManyByIds(enrollments.map((enrollment) => enrollment.contactId));
+  const contacts = await contactsOf(repos, enrollments);
   const blocked = await repos.blockList.blockedAmong(
     campaign.organizationId,
     [...contacts.values()].map((contact) => contact.email),
@@ -84,6 +84,15 @@ export async function screenForDispatch(
     send: enrollments.filter((enrollment) => !skips.has(enrollment.id) && contacts.has(enrollment.contactId)),
     skips: [...skips.values()],
   };
+}
+
+/** The enrollments' contacts by id: those loaded with them, and the others read in one query. */
+async function contactsOf(repos: Repositories, enrollments: EnrollmentEntity[]): Promise<Map<string, ContactEntity>> {
+  const loaded = enrollments.flatMap((enrollment) => (enrollment.contact ? [enrollment.contact] : []));
+  const missing = enrollments.filter((enrollment) => !enrollment.contact).map((enrollment) => enrollment.contactId);
+  const contacts = await repos.contacts.findManyByIds(missing);
+  for (const contact of loaded) contacts.set(contact.id, contact);
+  return contacts;
 }
 
 function skipForStatus(contact: ContactEntity): { kind: SkipKind; detail: string } | null {

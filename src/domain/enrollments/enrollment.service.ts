@@ -10,10 +10,9 @@ import { pickMailboxWithMostRoom } from '../delivery/mailbox-selection';
 import { campaignZone, dayBounds } from '../delivery/sending-day';
 import { screenForDispatch } from './dispatch-screening';
 import { normalizeEmail } from '../contacts/email';
-import { mapConcurrently } from '../concurrency';
+import type { CampaignFanoutService } from '../campaigns/campaign-fanout.service';
 import { AppError, notFound } from '../errors';
-import type { CampaignWideSignal, EnrollmentWorkflowsPort } from './enrollment-workflows.port';
-import type { MailboxMonitorsPort } from '../inbound/mailbox-monitors.port';
+import type { EnrollmentWorkflowsPort } from './enrollment-workflows.port';
 
 export interface NewContactInput {
   email: string;
@@ -40,11 +39,8 @@ export interface RenderabilityCheck {
   assertRenderable(campaignId: string, enrollments: EnrollmentEntity[]): Promise<void>;
 }
 
-/** Rows per set-based insert when enrolling a whole list. */
-const ENROLL_CHUNK = 5000;
-
-/** How many workflow starts or signals are kept in flight at once. */
-const START_CONCURRENCY = 16;
+/** Rows per set-based insert when enrolling a whole list (each insert takes one array parameter per column). */
+const ENROLL_CHUNK = 10_000;
 
 /** Enrolling contacts in campaigns and dispatching their workflows. */
 export class EnrollmentService {
@@ -54,7 +50,7 @@ export class EnrollmentService {
     private readonly workflows: EnrollmentWorkflowsPort,
     private readonly mailHosts: MailHostResolver,
     private readonly content: RenderabilityCheck,
-    private readonly monitors: MailboxMonitorsPort,
+    private readonly fanout: CampaignFanoutService,
   ) {}
 
   /** Enrolls an existing contact, or creates/reuses one by email; the enrollment waits for dispatch. */
@@ -116,7 +112,7 @@ export class EnrollmentService {
       const contactIds = await repos.lists.memberIds(list.id);
       let enrolled = 0;
       for (let index = 0; index < contactIds.length; index += ENROLL_CHUNK) {
-        const inserted = await repos.enrollments.insertMissing(
+        enrolled += await repos.enrollments.insertMissing(
           contactIds.slice(index, index + ENROLL_CHUNK).map((contactId) => ({
             organizationId,
             campaignId,
@@ -126,7 +122,6 @@ export class EnrollmentService {
             workflowId: enrollmentWorkflowId(campaignId, contactId),
           })),
         );
-        enrolled += inserted.length;
       }
       return { enrolled, alreadyEnrolled: contactIds.length - enrolled };
     });
@@ -136,7 +131,9 @@ export class EnrollmentService {
    * Starts the workflows of one batch's pending enrollments (the lowest pending batch when none is given) and
    * activates the campaign. Refuses, as the reference does, when the plan's monthly sends are used up (402), when
    * every mailbox is at its daily limit, or when the campaign cannot send. Contacts that must not be emailed are
-   * skipped (and listed in the skips audit). Starts are idempotent, so an interrupted dispatch can be repeated.
+   * skipped (and listed in the skips audit). The others are queued for their start in the same transaction: the
+   * first few dozen start before the answer, the rest in the campaign's background job. Starts are idempotent,
+   * so an interrupted dispatch can be repeated.
    */
   async dispatch(
     organizationId: string,
@@ -171,9 +168,10 @@ export class EnrollmentService {
         })),
       );
       await repos.enrollments.markSkipped(skips.map(({ enrollment }) => enrollment.id));
+      await repos.enrollments.requestStarts(send.map((enrollment) => enrollment.id));
     });
-    await this.startEnrollments(send);
     if (campaign.status === 'pending') await this.db.repos.campaigns.transition(campaignId, ['pending'], 'active');
+    await this.fanout.startSoon(campaignId);
     return { batchNumber: batch, dispatched: send.length, skipped: skips.length };
   }
 
@@ -213,40 +211,6 @@ export class EnrollmentService {
           'dispatch again tomorrow, re-enable a credential or add one.',
       );
     }
-  }
-
-  /**
-   * Starts the workflows of these enrollments, a few at a time, and marks them started. Starts are idempotent
-   * (the workflow id is the enrollment's), so an interrupted call can simply be repeated. The monitors of their
-   * campaigns' IMAP mailboxes are started first, so replies are watched for before the first send.
-   */
-  async startEnrollments(enrollments: EnrollmentEntity[]): Promise<void> {
-    if (enrollments.length === 0) return;
-    const campaignIds = [...new Set(enrollments.map((enrollment) => enrollment.campaignId))];
-    await this.monitors.watch(await this.db.repos.mailboxes.withImap(campaignIds));
-    for (let index = 0; index < enrollments.length; index += START_CONCURRENCY) {
-      const chunk = enrollments.slice(index, index + START_CONCURRENCY);
-      await Promise.all(
-        chunk.map((enrollment) =>
-          this.workflows.start({
-            enrollmentId: enrollment.id,
-            campaignId: enrollment.campaignId,
-            contactId: enrollment.contactId,
-            workflowId: enrollment.workflowId,
-          }),
-        ),
-      );
-      await this.db.repos.enrollments.markStarted(chunk.map((enrollment) => enrollment.id));
-    }
-  }
-
-  /** Sends every running enrollment of the campaign a campaign-wide signal; returns how many were signalled. */
-  async signalRunning(campaignId: string, signal: CampaignWideSignal): Promise<number> {
-    const running = await this.db.repos.enrollments.running(campaignId);
-    await mapConcurrently(running, START_CONCURRENCY, (enrollment) =>
-      this.workflows.signal(enrollment.workflowId, signal),
-    );
-    return running.length;
   }
 
   /** One enrollment with the live state of its workflow. */

@@ -20,7 +20,6 @@ import {
   campaignDetailsResponse,
   campaignSummaryResponse,
   credentialResponse,
-  deletedCampaignResponse,
   dispatchResponse,
   enrollListResponse,
   enrollmentDetailsResponse,
@@ -83,7 +82,17 @@ const summary: CampaignSummaryView = {
   name: 'Founders, Q4',
   status: 'active',
   created_at: '2026-11-20T10:00:00.000Z',
+  fanout: null,
 };
+
+/** A pause, resume or delete just asked for: the running enrollments are told in the background. */
+const fanoutStarted = (action: 'pause' | 'resume' | 'delete'): CampaignSummaryView['fanout'] => ({
+  action,
+  total: 1840,
+  done: 0,
+  started_at: '2026-11-22T09:30:00.000Z',
+  finished_at: null,
+});
 
 const credential: CredentialView = {
   id: EXAMPLE_IDS.mailbox,
@@ -324,17 +333,20 @@ export const campaignPaths: ZodOpenApiPathsObject = {
       tag,
       summary: 'Delete a campaign',
       description:
-        'Stops its running enrollments first, then deletes it with its steps, enrollments, messages and statistics. ' +
-        'Its lists, contacts and mailboxes remain.',
+        'Stops the campaign at once (nothing more is sent) and answers; in the background, its running enrollments ' +
+        'are told to stop, then it is deleted with its steps, enrollments, messages and statistics. Meanwhile the ' +
+        'campaign reads as `stopped` with a `delete` fanout showing the progress, and asking again changes nothing; ' +
+        'once done, it answers 404. Its lists, contacts and mailboxes remain.',
       params: campaignPath,
       errors: ['campaign_not_found'],
       response: {
-        description: 'The campaign is gone.',
-        data: deletedCampaignResponse,
-        example: { id: EXAMPLE_IDS.campaign, enrollments_stopped: 64 } satisfies z.output<
-          typeof deletedCampaignResponse
-        >,
-        message: 'Campaign deleted with its steps, enrollments and statistics; running enrollments were stopped.',
+        status: 202,
+        description: 'The campaign is stopped and being deleted.',
+        data: campaignSummaryResponse,
+        example: { ...summary, status: 'stopped', fanout: fanoutStarted('delete') } satisfies CampaignSummaryView,
+        message:
+          'Campaign stopped: nothing more is sent. Its running enrollments are being stopped, then it is deleted ' +
+          'with its steps, enrollments and statistics; GET /campaigns/:id shows the progress (fanout), then answers 404.',
       },
     }),
   },
@@ -511,8 +523,9 @@ export const campaignPaths: ZodOpenApiPathsObject = {
         'outreach, or without mail server with `verify_email_mx`) are skipped and listed by GET …/skips. ' +
         'Refused, with nothing started, when the campaign is paused or finished or ' +
         'lacks steps or mailboxes, when the monthly plan limit is used up, when every mailbox is disabled or at ' +
-        'its daily limit, or when a contact lacks a merge field a step uses without a fallback. Repeating an ' +
-        'interrupted dispatch is safe.',
+        'its daily limit, or when a contact lacks a merge field a step uses without a fallback. The first 50 ' +
+        'workflows start before the answer, the others in the background (the totals show them move from pending ' +
+        'to active); a paused campaign holds them back until it resumes. Repeating an interrupted dispatch is safe.',
       params: campaignPath,
       body: {
         schema: dispatchSchema,
@@ -542,14 +555,18 @@ export const campaignPaths: ZodOpenApiPathsObject = {
     post: operation({
       tag,
       summary: 'Pause a campaign',
-      description: 'Only an active campaign: its running enrollments hold before their next step until it is resumed.',
+      description:
+        'Only an active campaign: no step is sent from the moment it answers. Its running enrollments are told to ' +
+        'hold before their next step in the background (`fanout` shows the progress) until it is resumed.',
       params: campaignPath,
       errors: ['campaign_not_found', 'campaign_not_active'],
       response: {
-        description: 'The paused campaign.',
+        description: 'The paused campaign, its enrollments being told.',
         data: campaignSummaryResponse,
-        example: { ...summary, status: 'paused' } satisfies CampaignSummaryView,
-        message: 'Campaign paused: running enrollments hold before their next step.',
+        example: { ...summary, status: 'paused', fanout: fanoutStarted('pause') } satisfies CampaignSummaryView,
+        message:
+          'Campaign paused: no step is sent from now on, and its running enrollments are being told to hold in the ' +
+          'background (see fanout).',
       },
     }),
   },
@@ -558,15 +575,16 @@ export const campaignPaths: ZodOpenApiPathsObject = {
       tag,
       summary: 'Resume a campaign',
       description:
-        'Only a paused campaign: its held enrollments continue, and an evergreen campaign starts its pending ' +
-        'enrollments, such as the contacts scheduled while it was paused.',
+        'Only a paused campaign: its held enrollments are told to continue in the background (`fanout` shows the ' +
+        'progress), and an evergreen campaign starts its pending enrollments, such as the contacts scheduled while ' +
+        'it was paused. A pause followed at once by a resume ends with every enrollment running.',
       params: campaignPath,
       errors: ['campaign_not_found', 'campaign_not_paused'],
       response: {
-        description: 'The active campaign.',
+        description: 'The active campaign, its enrollments being told.',
         data: campaignSummaryResponse,
-        example: summary,
-        message: 'Campaign resumed.',
+        example: { ...summary, fanout: fanoutStarted('resume') } satisfies CampaignSummaryView,
+        message: 'Campaign resumed: its held enrollments are being told to continue in the background (see fanout).',
       },
     }),
   },

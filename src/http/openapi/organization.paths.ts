@@ -27,8 +27,20 @@ const outreach: OutreachView = {
 const outreachDetails: OutreachDetailsView = {
   ...outreach,
   campaigns: [
-    { id: EXAMPLE_IDS.campaign, name: 'Founders, Q4', status: 'active', created_at: '2026-11-21T10:00:00.000Z' },
-    { id: EXAMPLE_IDS.secondCampaign, name: 'Founders, Q1', status: 'pending', created_at: '2026-11-21T11:30:00.000Z' },
+    {
+      id: EXAMPLE_IDS.campaign,
+      name: 'Founders, Q4',
+      status: 'active',
+      created_at: '2026-11-21T10:00:00.000Z',
+      fanout: null,
+    },
+    {
+      id: EXAMPLE_IDS.secondCampaign,
+      name: 'Founders, Q1',
+      status: 'pending',
+      created_at: '2026-11-21T11:30:00.000Z',
+      fanout: null,
+    },
   ],
 };
 

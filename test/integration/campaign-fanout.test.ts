@@ -1,0 +1,191 @@
+import crypto from 'node:crypto';
+import { mapConcurrently } from '../../src/domain/concurrency';
+import { stateQuery, type EnrollmentState } from '../../workflows/enrollment/definitions';
+import { campaignBody } from '../helpers/factories';
+import { connectTestStack, eventually, type ApiClient, type TestStack } from '../helpers/test-stack';
+
+const CAMPAIGNS = '/api/v1/campaigns';
+const LISTS = '/api/v1/lists';
+/** A few hundred: more than one page of the fan-out (500 would be one), fewer than a slow suite. */
+const ENROLLMENTS = 300;
+/** Step 1 is due in a day: every workflow sleeps through the test, and no mail is sent. */
+const DAY_IN_SECONDS = 86_400;
+/** Hundreds of workflow starts and signals on a shared 2-core machine: waits and tests get minutes. */
+const SLOW = { timeoutMs: 5 * 60_000, intervalMs: 1_000 };
+const TEST_TIMEOUT = 10 * 60_000;
+
+describe('campaign pause, resume and delete reach every enrollment in the background', () => {
+  let stack: TestStack;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    stack = await connectTestStack();
+    api = stack.api((await stack.newOrganization()).apiKey);
+  });
+
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  const sql = <T>(query: string, params: unknown[]): Promise<T[]> => stack.db.dataSource.query(query, params);
+
+  /** A dispatched campaign whose `ENROLLMENTS` workflows all sleep toward step 1 (their schedule recorded). */
+  async function sleepingCampaign(): Promise<string> {
+    const list = await api.post(LISTS, { list: { name: 'Sleepers' } }).expect(201);
+    const tag = crypto.randomBytes(4).toString('hex');
+    const contacts = Array.from({ length: ENROLLMENTS }, (_, index) => ({
+      email: `sleeper-${tag}-${index}@example.test`,
+      first_name: `Sleeper${index}`,
+    }));
+    await api.post(`${LISTS}/${list.body.data.uuid}/contacts`, { contacts }).expect(200);
+    const body = campaignBody(stack.info, {
+      steps: [{ subject: 'Hello {{first_name}}', delaySeconds: DAY_IN_SECONDS }],
+    });
+    const created = await api
+      .post(CAMPAIGNS, { campaign: { ...body.campaign, list_uuids: [list.body.data.uuid] } })
+      .expect(201);
+    const campaignId = created.body.data.id as string;
+    await api.post(`${CAMPAIGNS}/${campaignId}/enroll`, { list_uuid: list.body.data.uuid }).expect(201);
+    await api.post(`${CAMPAIGNS}/${campaignId}/dispatch`).expect(202);
+    await eventually(
+      async () => {
+        const [row] = await sql<{ count: number }>(
+          `SELECT count(*)::int AS count FROM enrollments
+            WHERE campaign_id = $1 AND status = 'active' AND next_send_at IS NOT NULL`,
+          [campaignId],
+        );
+        return row!.count === ENROLLMENTS;
+      },
+      { what: `${ENROLLMENTS} workflows sleeping toward step 1`, ...SLOW },
+    );
+    return campaignId;
+  }
+
+  /** The live state of every enrollment workflow of the campaign. */
+  async function states(campaignId: string): Promise<EnrollmentState[]> {
+    const rows = await sql<{ workflow_id: string }>('SELECT workflow_id FROM enrollments WHERE campaign_id = $1', [
+      campaignId,
+    ]);
+    return mapConcurrently(rows, 16, (row) => stack.temporal.workflow.getHandle(row.workflow_id).query(stateQuery));
+  }
+
+  const heldCount = async (campaignId: string) =>
+    (await states(campaignId)).filter((state) => state.campaignPaused).length;
+
+  /** Waits for the campaign's fan-out of `action` to finish; returns the campaign as GET shows it then. */
+  const fanoutFinished = (campaignId: string, action: string) =>
+    eventually(
+      async () => {
+        const { body } = await api.get(`${CAMPAIGNS}/${campaignId}`).expect(200);
+        return body.data.fanout?.action === action && body.data.fanout.finished_at !== null ? body.data : null;
+      },
+      { what: `the ${action} fan-out to finish`, ...SLOW },
+    );
+
+  it(
+    'when paused, then the answer says the fan-out is under way, and every sleeping workflow ends up held; resume wakes them all',
+    async () => {
+      const campaignId = await sleepingCampaign();
+
+      const paused = await api.post(`${CAMPAIGNS}/${campaignId}/pause`).expect(200);
+
+      expect(paused.body.data).toMatchObject({
+        status: 'paused',
+        fanout: { action: 'pause', total: ENROLLMENTS, done: 0, finished_at: null },
+      });
+      expect(paused.body.message).toMatch(/in the background/);
+      const afterPause = await fanoutFinished(campaignId, 'pause');
+      expect(afterPause.fanout).toMatchObject({ total: ENROLLMENTS, done: ENROLLMENTS });
+      expect(await heldCount(campaignId)).toBe(ENROLLMENTS);
+
+      const resumed = await api.post(`${CAMPAIGNS}/${campaignId}/resume`).expect(200);
+
+      expect(resumed.body.data).toMatchObject({
+        status: 'active',
+        fanout: { action: 'resume', total: ENROLLMENTS, done: 0, finished_at: null },
+      });
+      await fanoutFinished(campaignId, 'resume');
+      expect(await heldCount(campaignId)).toBe(0);
+      expect((await states(campaignId)).every((state) => state.status === 'active' && !state.paused)).toBe(true);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'when a pause is followed at once by a resume, then every enrollment ends up not paused',
+    async () => {
+      const campaignId = await sleepingCampaign();
+
+      await api.post(`${CAMPAIGNS}/${campaignId}/pause`).expect(200);
+      await api.post(`${CAMPAIGNS}/${campaignId}/resume`).expect(200);
+
+      await fanoutFinished(campaignId, 'resume');
+      expect(await heldCount(campaignId)).toBe(0);
+      const [rows] = await sql<{ paused: number }>(
+        `SELECT count(*) FILTER (WHERE status = 'paused')::int AS paused FROM enrollments WHERE campaign_id = $1`,
+        [campaignId],
+      );
+      expect(rows!.paused).toBe(0);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'when deleted, then 202 with the campaign stopped, a GET meanwhile never fails, every workflow stops and the campaign is gone',
+    async () => {
+      const campaignId = await sleepingCampaign();
+
+      const deleted = await api.delete(`${CAMPAIGNS}/${campaignId}`).expect(202);
+
+      expect(deleted.body.data).toMatchObject({
+        id: campaignId,
+        status: 'stopped',
+        fanout: { action: 'delete', total: ENROLLMENTS, done: 0, finished_at: null },
+      });
+      // While the deletion goes on the campaign reads as stopped, being deleted; then it is not found.
+      await eventually(
+        async () => {
+          const read = await api.get(`${CAMPAIGNS}/${campaignId}`);
+          if (read.status === 404) return true;
+          expect(read.status).toBe(200);
+          expect(read.body.data).toMatchObject({ status: 'stopped', fanout: { action: 'delete' } });
+          // Asked again meanwhile, the deletion just goes on (or is done by now).
+          expect([202, 404]).toContain((await api.delete(`${CAMPAIGNS}/${campaignId}`)).status);
+          return false;
+        },
+        { what: 'the campaign to be deleted', timeoutMs: SLOW.timeoutMs, intervalMs: 100 },
+      );
+      const count = async (query: string) =>
+        (await stack.temporal.workflow.count(`CampaignId = '${campaignId}' AND ${query}`)).count;
+      await eventually(
+        async () =>
+          (await count(`ExecutionStatus = 'Running'`)) === 0 &&
+          (await count(`EnrollmentStatus = 'stopped'`)) === ENROLLMENTS,
+        { what: `${ENROLLMENTS} workflows ended stopped`, ...SLOW },
+      );
+      const [left] = await sql<Record<string, number>>(
+        `SELECT (SELECT count(*) FROM campaigns WHERE id = $1)::int AS campaigns,
+              (SELECT count(*) FROM enrollments WHERE campaign_id = $1)::int AS enrollments`,
+        [campaignId],
+      );
+      expect(left).toEqual({ campaigns: 0, enrollments: 0 });
+      await api.delete(`${CAMPAIGNS}/${campaignId}`).expect(404);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'when the process died between a pause and its fan-out, then the worker start carries the pause out',
+    async () => {
+      const campaignId = await sleepingCampaign();
+      // The pause committed, the wake-up never sent: as if the API process died in between.
+      await stack.db.repos.campaigns.requestFanout(campaignId, ['active'], 'paused', 'pause');
+
+      await stack.services.campaignControl.startStranded();
+
+      await fanoutFinished(campaignId, 'pause');
+      expect(await heldCount(campaignId)).toBe(ENROLLMENTS);
+    },
+    TEST_TIMEOUT,
+  );
+});
