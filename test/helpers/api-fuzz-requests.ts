@@ -1,7 +1,14 @@
-import zlib from 'node:zlib';
 import fc from 'fast-check';
 import type { oas31 } from 'zod-openapi';
 import type { FuzzOrganization, IdKind } from './api-fuzz-fixtures';
+import {
+  authArbitrary,
+  authHeaders,
+  encode,
+  headersArbitrary,
+  type AuthPlan,
+  type HeaderPlan,
+} from './api-fuzz-headers';
 import type { Operation, WireRequest } from './api-fuzz-client';
 import {
   IdRef,
@@ -25,19 +32,6 @@ export type PathValue =
 /** One `key=value` of the query string; `raw` pieces go on the request line as they are. */
 export type QueryPiece = { key: string; value: string | IdRef } | { raw: string };
 export type BodyPlan = { kind: 'json' | 'form'; value: unknown } | { kind: 'text'; text: string };
-export interface HeaderPlan {
-  /** `default`: the body's own type; null: none; a list: that many Content-Type headers. */
-  contentType: { default: true } | null | string | string[];
-  encoding?: 'gzip' | 'gzip-junk' | 'deflate-junk' | 'br-junk' | 'gzip, gzip' | 'identity' | 'x-unknown';
-  chunked?: boolean;
-  extra: Array<[string, string]>;
-}
-export type AuthPlan =
-  | { kind: 'none' | 'own' | 'foreign' | 'own-bearer' | 'foreign-bearer' | 'own-lowercase-bearer' | 'own-basic' }
-  | { kind: 'own-padded'; padding: string }
-  | { kind: 'own-altered'; alter: 'truncated' | 'extended' | 'upper' | 'inner-space' }
-  | { kind: 'headers'; headers: Array<[string, string]> };
-
 export interface RequestPlan {
   path: Record<string, PathValue>;
   query: QueryPiece[];
@@ -275,77 +269,6 @@ function queryArbitrary(operation: Operation): fc.Arbitrary<QueryPiece[]> {
     .map(([pieces, more]) => [...pieces.flat(), ...more]);
 }
 
-const headersArbitrary: fc.Arbitrary<HeaderPlan> = fc.record({
-  contentType: fc.oneof(
-    fc.constantFrom<HeaderPlan['contentType']>(
-      { default: true },
-      null,
-      'text/plain',
-      'application/xml',
-      'application/x-www-form-urlencoded',
-      'multipart/form-data; boundary=x',
-      'text/csv',
-      'application/json; charset=latin-2',
-      'application/json; charset=utf-16',
-      'application/json; charset=iso-8859-1',
-      'application/json; charset=utf-8',
-      'application/json; charset=""',
-      'APPLICATION/JSON',
-      'application/json;;',
-      'application/vnd.api+json',
-      'application/merge-patch+json',
-      '/',
-      ';',
-      'application/',
-      'text/html; charset=utf-8',
-    ),
-    fc.constantFrom<HeaderPlan['contentType']>(['application/json', 'text/plain'], ['text/plain', 'application/json']),
-  ),
-  encoding: fc.option(
-    fc.constantFrom<NonNullable<HeaderPlan['encoding']>>(
-      'gzip',
-      'gzip-junk',
-      'deflate-junk',
-      'br-junk',
-      'gzip, gzip',
-      'identity',
-      'x-unknown',
-    ),
-    { freq: 2, nil: undefined },
-  ),
-  chunked: fc.boolean(),
-  extra: fc.subarray<[string, string]>([
-    ['X-Fuzz-Padding', 'a'.repeat(12_000)],
-    ['X-Request-Id', '../../\u00e9'],
-    ['Accept', 'text/html;q=0.1, */*;q=0'],
-    ['Accept-Charset', 'latin-2'],
-    ['Content-Language', '\u00e9\u00e9'],
-    ['Expect', '100-continue'],
-  ]),
-});
-
-const authArbitrary: fc.Arbitrary<AuthPlan> = fc.oneof(
-  fc
-    .constantFrom('none', 'own', 'foreign', 'own-bearer', 'foreign-bearer', 'own-lowercase-bearer', 'own-basic')
-    .map((kind): AuthPlan => ({ kind })),
-  fc.constantFrom(' ', '  ', '\t', ' \t ').map((padding): AuthPlan => ({ kind: 'own-padded', padding })),
-  fc
-    .constantFrom('truncated', 'extended', 'upper', 'inner-space')
-    .map((alter): AuthPlan => ({ kind: 'own-altered', alter })),
-  fc
-    .constantFrom<Array<[string, string]>>(
-      [['X-API-KEY', '']],
-      [['X-API-KEY', 'wrong']],
-      [['X-API-KEY', 'x'.repeat(8000)]],
-      [['X-API-KEY', 'cl\u00e9']],
-      [['Authorization', 'Bearer']],
-      [['Authorization', 'Bearer ']],
-      [['Authorization', 'Token abc']],
-      [['Authorization', 'Bearer a b c']],
-    )
-    .map((headers): AuthPlan => ({ kind: 'headers', headers })),
-);
-
 /** Resolves generated ids to the current organizations' fixtures. */
 export function resolverFor(organizations: { own: FuzzOrganization; foreign: FuzzOrganization }) {
   return (ref: IdRef): string => {
@@ -450,60 +373,4 @@ function toForm(value: unknown, resolve: (ref: IdRef) => string): string {
 
 function safeEncodeText(text: string): string {
   return [...text].map(safeEncode).join('');
-}
-
-function encode(body: Buffer, encoding: NonNullable<HeaderPlan['encoding']>): { body: Buffer; header: string } {
-  switch (encoding) {
-    case 'gzip':
-      return { body: zlib.gzipSync(body), header: 'gzip' };
-    case 'gzip-junk':
-      return { body, header: 'gzip' };
-    case 'deflate-junk':
-      return { body, header: 'deflate' };
-    case 'br-junk':
-      return { body, header: 'br' };
-    case 'gzip, gzip':
-      return { body: zlib.gzipSync(body), header: 'gzip, gzip' };
-    case 'identity':
-      return { body, header: 'identity' };
-    case 'x-unknown':
-      return { body, header: 'x-unknown' };
-  }
-}
-
-function authHeaders(
-  auth: AuthPlan,
-  organizations: { own: FuzzOrganization; foreign: FuzzOrganization },
-): { headers: Array<[string, string]>; keyOf: FuzzOrganization | null } {
-  const { own, foreign } = organizations;
-  switch (auth.kind) {
-    case 'none':
-      return { headers: [], keyOf: null };
-    case 'own':
-      return { headers: [['X-API-KEY', own.apiKey]], keyOf: own };
-    case 'foreign':
-      return { headers: [['X-API-KEY', foreign.apiKey]], keyOf: foreign };
-    case 'own-bearer':
-      return { headers: [['Authorization', `Bearer ${own.apiKey}`]], keyOf: own };
-    case 'foreign-bearer':
-      return { headers: [['Authorization', `Bearer ${foreign.apiKey}`]], keyOf: foreign };
-    case 'own-lowercase-bearer':
-      return { headers: [['Authorization', `bearer   ${own.apiKey}`]], keyOf: own };
-    case 'own-basic':
-      return { headers: [['Authorization', `Basic ${Buffer.from(`${own.apiKey}:`).toString('base64')}`]], keyOf: own };
-    case 'own-padded':
-      return { headers: [['X-API-KEY', `${auth.padding}${own.apiKey}${auth.padding}`]], keyOf: own };
-    case 'own-altered': {
-      const key = own.apiKey;
-      const altered = {
-        truncated: key.slice(0, -1),
-        extended: `${key}x`,
-        upper: key.toUpperCase(),
-        'inner-space': `${key.slice(0, 4)} ${key.slice(4)}`,
-      }[auth.alter];
-      return { headers: [['X-API-KEY', altered]], keyOf: own };
-    }
-    case 'headers':
-      return { headers: auth.headers, keyOf: null };
-  }
 }
