@@ -165,7 +165,8 @@ export function publicLinks(publicBaseUrl: string, secrets: SecretBox): PublicLi
 
 /**
  * Hands over work that the database marks but Temporal may not have (the process died between a commit and the
- * workflow start): pending email checks, and enrollments of active evergreen campaigns still pending.
+ * workflow start): pending email checks, and campaigns with queued enrollment starts or an unfinished pause, resume
+ * or delete (their fan-out jobs are woken).
  * Run once the worker is up; failures are logged, the next start retries.
  */
 export async function resumeInterruptedWork(
@@ -191,9 +192,9 @@ export async function resumeInterruptedWork(
     deps.logger.warn({ err: monitors.reason }, 'could not start the mailbox monitors; the next start will');
   }
   if (enrollments.status === 'rejected') {
-    deps.logger.warn({ err: enrollments.reason }, 'could not start stranded enrollments; the next start will');
+    deps.logger.warn({ err: enrollments.reason }, 'could not wake the campaign jobs; the next start will');
   } else if (enrollments.value > 0) {
-    deps.logger.info({ started: enrollments.value }, 'started enrollments an interrupted schedule left pending');
+    deps.logger.info({ queued: enrollments.value }, 'woke the campaign jobs of enrollments waiting for their start');
   }
 }
 
