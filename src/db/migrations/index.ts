@@ -9,6 +9,7 @@ import { MessageStandards1764600000000 } from './1764600000000-message-standards
 import { ApiRateLimits1764700000000 } from './1764700000000-api-rate-limits';
 import { CampaignFanout1764800000000 } from './1764800000000-campaign-fanout';
 import { CaseInsensitiveAddresses1764850000000 } from './1764850000000-case-insensitive-addresses';
+import { SendLedgerMailboxErrors1764900000000 } from './1764900000000-send-ledger-mailbox-errors';
 
 /** Every migration, oldest first; TypeORM runs the ones the database has not seen. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   ApiRateLimits1764700000000,
   CampaignFanout1764800000000,
   CaseInsensitiveAddresses1764850000000,
+  SendLedgerMailboxErrors1764900000000,
 ];

@@ -10,7 +10,7 @@ import type { Database } from '../../db/repositories';
 import type { NewTestSend } from '../../db/repositories/campaign-content.repository';
 import type { Logger } from '../../logger';
 import { composeMessage, UnsendableMessageError } from '../../mail/compose';
-import type { SmtpResult, SmtpTransports } from '../../mail/smtp';
+import type { SmtpClient, SmtpResult } from '../../mail/smtp';
 import { normalizeEmail } from '../contacts/email';
 import { dkimKeyOf, outgoingMessage, smtpAccountOf } from '../delivery/outgoing-message';
 import type { PublicLinks } from '../engagement/public-links';
@@ -70,7 +70,7 @@ export class CampaignContentService {
   constructor(
     readonly db: Database,
     readonly campaigns: CampaignService,
-    readonly smtp: SmtpTransports,
+    readonly smtp: SmtpClient,
     readonly secrets: SecretBox,
     readonly links: PublicLinks,
     readonly logger: Logger,
@@ -312,6 +312,7 @@ function testSendStatus(result: SmtpResult): TestSendStatus {
     case 'rejected_temporary':
       return 'rejected';
     case 'connection_error':
+    case 'mailbox_error':
     case 'unknown':
       return 'failed';
   }

@@ -116,6 +116,8 @@ const credential: CredentialView = {
   status: 'active',
   disabled_at: null,
   disabled_reason: null,
+  smtp_error: null,
+  smtp_error_at: null,
 };
 
 const details: CampaignDetailsView = {
