@@ -182,7 +182,7 @@ export class ListService {
           contact.status,
           contact.timezone ?? '',
           contact.createdAt.toISOString(),
-          ...fields.map((name) => (Object.hasOwn(contact.fields, name) ? contact.fields[name] : '')),
+          ...fields.map((name) => (Object.hasOwn(contact.fields, name) ? (contact.fields[name] ?? '') : '')),
         ];
       }
       cursor = members.at(-1)!.memberId;
