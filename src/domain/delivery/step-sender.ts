@@ -1,14 +1,6 @@
-import type { CampaignEntity } from '../../db/entities/campaign.entity';
-import type { ContactEntity } from '../../db/entities/contact.entity';
-import type { EnrollmentEntity } from '../../db/entities/enrollment.entity';
-import type { MailboxEntity } from '../../db/entities/mailbox.entity';
 import type { MessageEntity } from '../../db/entities/message.entity';
-import type { SequenceStepEntity } from '../../db/entities/sequence-step.entity';
-import type { Database, Repositories } from '../../db/repositories';
-import type { SecretBox } from '../../crypto/secret-box';
+import type { Database } from '../../db/repositories';
 import { composeMessage, UnsendableMessageError, type ComposedMessage } from '../../mail/compose';
-import type { SmtpClient, SmtpResult } from '../../mail/smtp';
-import type { Logger } from '../../logger';
 import { metrics } from '../../metrics';
 import {
   renderStep,
@@ -17,33 +9,17 @@ import {
   threadedSubject,
   type RenderedStep,
 } from '../campaigns/step-content';
-import type { PublicLinks } from '../engagement/public-links';
-import { checkMailboxHealth } from '../inbound/mailbox-health';
-import type { ReplyCheck } from '../inbound/mailbox-reader';
 import { dkimKeyOf, outgoingMessage, smtpAccountOf } from './outgoing-message';
+import { rowOf, type LoadedStep, type SendAttempt, type SendPurpose, type StepSenderDeps } from './send-attempt';
 import { claimSend } from './send-claim';
-import { mailboxWaitMs, outageWaitMs } from './send-waits';
+import { settle } from './send-settlement';
 import { PermanentSendError, TransientSendError } from './send-errors';
 import { screenStep } from './step-screening';
 import { stopped, unknownOutcome, type StepOutcome } from './step-outcome';
 
 export { PermanentSendError, TransientSendError } from './send-errors';
 export type { StepOutcome } from './step-outcome';
-
-export interface StepSenderDeps {
-  db: Database;
-  smtp: SmtpClient;
-  secrets: SecretBox;
-  logger: Logger;
-  replies: ReplyCheck;
-  links: PublicLinks;
-}
-
-/**
- * `sequence`: the enrollment's workflow sends its next step. `resend`: an operator asked to send again a message
- * whose outcome was unknown (same mailbox, same Message-ID, not counted again against the limits).
- */
-export type SendPurpose = 'sequence' | 'resend';
+export type { SendPurpose, StepSenderDeps } from './send-attempt';
 
 /**
  * Sends one step of one enrollment exactly once, in stages: an earlier attempt's outcome → load and screen →
@@ -95,24 +71,6 @@ export async function sendStep(
   const outcome = await settle(deps, attempt, result);
   if (outcome.kind === 'sent' && draft.content.variantLabel !== null) await decideWinner(deps, loaded);
   return outcome;
-}
-
-interface LoadedStep {
-  enrollment: EnrollmentEntity;
-  contact: ContactEntity;
-  campaign: CampaignEntity;
-  step: SequenceStepEntity;
-}
-
-/** One claimed attempt at a step, from the claim to its settling. */
-interface SendAttempt extends LoadedStep {
-  position: number;
-  purpose: SendPurpose;
-  mailbox: MailboxEntity;
-  messageId: string;
-  attempt: number;
-  /** The mailbox's rest after this send: counted from the claim, and again from when the server answered. */
-  restMs: number;
 }
 
 /** What the step says to this contact, and the subject it goes under. */
@@ -257,93 +215,4 @@ async function outcomeOfConcurrentAttempt(db: Database, enrollmentId: string, po
   const outcome = await outcomeOfEarlierAttempt(db, row);
   if (!outcome) throw new TransientSendError(`Step ${position} was claimed by another attempt that then failed.`);
   return outcome;
-}
-
-function rowOf(send: SendAttempt) {
-  return { enrollmentId: send.enrollment.id, stepPosition: send.position, attempt: send.attempt };
-}
-
-/** The `outcome` label of `sequencer_sends_total`: sent, bounced, unknown, or failed (nothing delivered). */
-const SEND_METRIC_OUTCOMES: Record<SmtpResult['kind'], 'sent' | 'bounced' | 'failed' | 'unknown'> = {
-  sent: 'sent',
-  rejected_permanent: 'bounced',
-  rejected_temporary: 'failed',
-  connection_error: 'failed',
-  mailbox_error: 'failed',
-  unknown: 'unknown',
-};
-
-/** Records what the server answered, and what the workflow does next. */
-async function settle(deps: StepSenderDeps, send: SendAttempt, result: SmtpResult): Promise<StepOutcome> {
-  const { db } = deps;
-  const row = rowOf(send);
-  const at = new Date();
-  const campaign_id = send.campaign.id;
-  const smtpResponse = result.response;
-  // A slow send (a new connection, a busy server) must not shorten the gap the receiving side sees before the
-  // mailbox's next message. In the settle's transaction: a send that settled always pushed the rest.
-  const restFromNow = (repos: Repositories) =>
-    send.restMs > 0 ? repos.mailboxes.restAtLeastUntil(send.mailbox.id, new Date(at.getTime() + send.restMs)) : null;
-  metrics.sends.inc({ campaign_id, outcome: SEND_METRIC_OUTCOMES[result.kind] });
-  switch (result.kind) {
-    case 'sent':
-      await db.transaction(async (repos) => {
-        await repos.messages.settle(row, { status: 'sent', smtpResponse, at });
-        // A resend repeats an earlier step: the enrollment's progress is where the sequence left it.
-        if (send.purpose === 'sequence') {
-          await repos.enrollments.recordSend(send.enrollment.id, send.position, send.mailbox.id);
-        }
-        await restFromNow(repos);
-      });
-      // The same time a retry would read back from the row.
-      return { kind: 'sent', sentAt: at.getTime(), messageId: send.messageId };
-    case 'rejected_permanent':
-      await db.transaction(async (repos) => {
-        await repos.messages.settle(row, { status: 'bounced', smtpResponse, at });
-        await repos.contacts.markBounced(send.contact.id);
-        await restFromNow(repos);
-      });
-      metrics.bounces.inc({ campaign_id, kind: 'hard' });
-      await checkMailboxHealth(db, deps.logger, send.mailbox.id, send.campaign.bounceRateThreshold);
-      return stopped('bounced', `hard bounce: ${smtpResponse}`);
-    case 'rejected_temporary':
-      // The recipient's server asks to come back later: the activity's retries do, with backoff.
-      await db.repos.messages.settle(row, { status: 'failed', smtpResponse, at });
-      throw new TransientSendError(`SMTP send failed (${result.code}): ${smtpResponse}`);
-    case 'connection_error': {
-      // Nothing was delivered and the fault is not the recipient's: wait and retry, never give up on the contact.
-      await db.repos.messages.settle(row, { status: 'failed', smtpResponse, at });
-      const until = at.getTime() + outageWaitMs(send.attempt);
-      return {
-        kind: 'deferred',
-        until,
-        reason:
-          `the SMTP server of ${send.mailbox.fromEmail} could not be reached (${smtpResponse}); step ` +
-          `${send.position} tries again at ${new Date(until).toISOString()}`,
-      };
-    }
-    case 'mailbox_error': {
-      const newlyFailing = await db.transaction(async (repos) => {
-        await repos.messages.settle(row, { status: 'failed', smtpResponse, at });
-        return repos.mailboxes.recordSmtpError(send.mailbox.id, smtpResponse);
-      });
-      if (newlyFailing) {
-        deps.logger.warn({ mailboxId: send.mailbox.id, reply: smtpResponse }, 'mailbox put in error by its server');
-      }
-      // Step 1 goes again at once, from another mailbox; a follow-up waits for this one to be fixed.
-      const until = send.position === 1 ? at.getTime() : at.getTime() + mailboxWaitMs(null, at);
-      return {
-        kind: 'deferred',
-        until,
-        reason: `the mailbox ${send.mailbox.fromEmail} is in error: ${smtpResponse}`,
-      };
-    }
-    case 'unknown':
-      await db.repos.messages.settle(row, { status: 'unknown', smtpResponse, at });
-      deps.logger.warn(
-        { enrollmentId: send.enrollment.id, position: send.position, reply: smtpResponse },
-        'send outcome unknown: the connection broke after the message data; flagged, not re-sent',
-      );
-      return unknownOutcome(send.position, `the connection broke after the message was transmitted (${smtpResponse})`);
-  }
 }
