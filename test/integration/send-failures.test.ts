@@ -129,6 +129,12 @@ describe('sends that fail on our side: unknown outcomes, broken mailboxes, outag
     const { enrollmentId } = await enroll(campaignId, email);
     expect(await sendStep(deps, enrollmentId, 1)).toMatchObject({ kind: 'unknown' });
     const base = `${CAMPAIGNS}/${campaignId}/enrollments/${enrollmentId}/messages`;
+    // It may have arrived: the conversation is pinned to its mailbox, so a follow-up answers in the same thread.
+    const row = (await stack.db.repos.messages.findByStep(enrollmentId, 1))!;
+    expect(await stack.db.repos.enrollments.findById(enrollmentId)).toMatchObject({
+      mailboxId: row.mailboxId,
+      currentStep: 1,
+    });
 
     const marked = await api.post(`${base}/1/mark_sent`).expect(200);
 

@@ -83,7 +83,13 @@ export async function settle(deps: StepSenderDeps, send: SendAttempt, result: Sm
       };
     }
     case 'unknown':
-      await db.repos.messages.settle(row, { status: 'unknown', smtpResponse, at });
+      await db.transaction(async (repos) => {
+        await repos.messages.settle(row, { status: 'unknown', smtpResponse, at });
+        // It may have arrived: the conversation stays on this mailbox, as after a send.
+        if (send.purpose === 'sequence') {
+          await repos.enrollments.recordSend(send.enrollment.id, send.position, send.mailbox.id);
+        }
+      });
       deps.logger.warn(
         { enrollmentId: send.enrollment.id, position: send.position, reply: smtpResponse },
         'send outcome unknown: the connection broke after the message data; flagged, not re-sent',

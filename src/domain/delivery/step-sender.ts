@@ -200,7 +200,13 @@ async function outcomeOfEarlierAttempt(
     case 'sent':
       return { kind: 'sent', sentAt: (existing.sentAt ?? existing.updatedAt).getTime(), messageId: existing.messageId };
     case 'sending':
-      await db.repos.messages.flagUnknown(existing.enrollmentId, existing.stepPosition);
+      await db.transaction(async (repos) => {
+        await repos.messages.flagUnknown(existing.enrollmentId, existing.stepPosition);
+        // It may have arrived: the conversation stays on this mailbox, as after a send.
+        if (purpose === 'sequence') {
+          await repos.enrollments.recordSend(existing.enrollmentId, existing.stepPosition, existing.mailboxId);
+        }
+      });
       return unknownOutcome(existing.stepPosition);
     case 'unknown':
       return unknownOutcome(existing.stepPosition);
