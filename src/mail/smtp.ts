@@ -149,21 +149,17 @@ export function classifySmtpFailure(error: unknown, stage: SmtpStage): Exclude<S
   const code = failure.responseCode;
   const command = (failure.command ?? '').toUpperCase();
   if (code !== undefined) {
-    if (AUTH_REPLY_CODES.has(code) || command.startsWith('AUTH')) {
-      return code >= 500 ? { kind: 'mailbox_error', code, response } : { kind: 'connection_error', response };
-    }
-    // 421: the service is closing the channel; whatever the stage, it did not take the message.
-    if (code === 421) return { kind: 'connection_error', response };
-    if (command.startsWith('MAIL')) {
-      return code >= 500 ? { kind: 'mailbox_error', code, response } : { kind: 'connection_error', response };
-    }
-    const aboutTheRecipientOrMessage = command.startsWith('RCPT') || command === 'DATA';
+    // An authentication reply is about our account whatever the command; 421 (the service is closing the channel)
+    // means it took nothing, whatever the stage.
+    const aboutTheRecipientOrMessage =
+      (command.startsWith('RCPT') || command === 'DATA') && !AUTH_REPLY_CODES.has(code) && code !== 421;
     if (aboutTheRecipientOrMessage) {
       return code >= 500
         ? { kind: 'rejected_permanent', code, response }
         : { kind: 'rejected_temporary', code, response };
     }
-    // A reply at connect or EHLO: the server is there but will not talk to us now.
+    // Any other reply (at connect, EHLO, AUTH, MAIL FROM, or about our account): 5xx, the mailbox is wrong; 4xx, the
+    // server is there but will not talk to us now.
     return code >= 500 ? { kind: 'mailbox_error', code, response } : { kind: 'connection_error', response };
   }
   if (stage === 'data_sent') return { kind: 'unknown', response };
