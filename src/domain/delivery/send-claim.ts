@@ -7,8 +7,8 @@ import { chooseFirstStepMailbox } from './mailbox-selection';
 import { mailboxWaitMs } from './send-waits';
 import { campaignZone, dayBounds } from './sending-day';
 import { PermanentSendError } from './send-errors';
-import { screenStep } from './step-screening';
-import { stopped, type StepOutcome } from './step-outcome';
+import { screenEnrollment } from './step-screening';
+import { deferred, stopped, type StepOutcome } from './step-outcome';
 
 export type Claim =
   /** `restMs`: the mailbox's rest after this send, counted from the claim and again from the end of the send. */
@@ -48,12 +48,13 @@ export function claimSend(db: Database, request: ClaimRequest): Promise<Claim> {
     const now = new Date();
     const enrollment = await repos.messages.lockForSend(request.enrollmentId);
     if (!enrollment) return notNow(stopped('stopped', 'the enrollment was deleted'));
-    const contact = await repos.contacts.findById(enrollment.organizationId, enrollment.contactId);
-    const campaign = await repos.campaigns.findByIdUnscoped(enrollment.campaignId);
-    const blocked = contact ? await repos.blockList.isBlocked(enrollment.organizationId, contact.email) : false;
     const purpose = request.resendFrom ? 'resend' : 'sequence';
-    const screened = screenStep({ enrollment, contact, campaign, blocked, position: request.position, now, purpose });
-    if (screened) return notNow(screened);
+    const { contact, campaign, outcome } = await screenEnrollment(repos, enrollment, {
+      position: request.position,
+      purpose,
+      now,
+    });
+    if (outcome) return notNow(outcome);
 
     const pinnedId = request.resendFrom?.mailboxId ?? enrollment.mailboxId;
     const choice = pinnedId
@@ -168,10 +169,6 @@ async function firstStepMailbox(
 
 function notNow(outcome: StepOutcome, slotWait = false): Claim {
   return { kind: 'not_now', outcome, slotWait };
-}
-
-function deferred(until: number, reason: string): StepOutcome {
-  return { kind: 'deferred', until, reason: `${reason}; waits until ${new Date(until).toISOString()}` };
 }
 
 /** How long a first step steps aside for a due follow-up on the same mailbox before looking again. */

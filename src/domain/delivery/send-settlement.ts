@@ -5,7 +5,7 @@ import { checkMailboxHealth } from '../inbound/mailbox-health';
 import { rowOf, type SendAttempt, type StepSenderDeps } from './send-attempt';
 import { mailboxWaitMs, outageWaitMs } from './send-waits';
 import { TransientSendError } from './send-errors';
-import { stopped, unknownOutcome, type StepOutcome } from './step-outcome';
+import { deferred, stopped, unknownOutcome, type StepOutcome } from './step-outcome';
 
 /** The `outcome` label of `sequencer_sends_total`: sent, bounced, unknown, or failed (nothing delivered). */
 const SEND_METRIC_OUTCOMES: Record<SmtpResult['kind'], 'sent' | 'bounced' | 'failed' | 'unknown'> = {
@@ -57,14 +57,10 @@ export async function settle(deps: StepSenderDeps, send: SendAttempt, result: Sm
     case 'connection_error': {
       // Nothing was delivered and the fault is not the recipient's: wait and retry, never give up on the contact.
       await db.repos.messages.settle(row, { status: 'failed', smtpResponse, at });
-      const until = at.getTime() + outageWaitMs(send.attempt);
-      return {
-        kind: 'deferred',
-        until,
-        reason:
-          `the SMTP server of ${send.mailbox.fromEmail} could not be reached (${smtpResponse}); step ` +
-          `${send.position} tries again at ${new Date(until).toISOString()}`,
-      };
+      return deferred(
+        at.getTime() + outageWaitMs(send.attempt),
+        `the SMTP server of ${send.mailbox.fromEmail} could not be reached (${smtpResponse}): step ${send.position}`,
+      );
     }
     case 'mailbox_error': {
       const newlyFailing = await db.transaction(async (repos) => {
@@ -75,12 +71,10 @@ export async function settle(deps: StepSenderDeps, send: SendAttempt, result: Sm
         deps.logger.warn({ mailboxId: send.mailbox.id, reply: smtpResponse }, 'mailbox put in error by its server');
       }
       // Step 1 goes again at once, from another mailbox; a follow-up waits for this one to be fixed.
-      const until = send.position === 1 ? at.getTime() : at.getTime() + mailboxWaitMs(null, at);
-      return {
-        kind: 'deferred',
-        until,
-        reason: `the mailbox ${send.mailbox.fromEmail} is in error: ${smtpResponse}`,
-      };
+      return deferred(
+        send.position === 1 ? at.getTime() : at.getTime() + mailboxWaitMs(null, at),
+        `the mailbox ${send.mailbox.fromEmail} is in error: ${smtpResponse}`,
+      );
     }
     case 'unknown':
       await db.transaction(async (repos) => {

@@ -23,6 +23,13 @@ export type StoppedStatus = 'bounced' | 'unsubscribed' | 'stopped' | 'replied' |
 
 export const stopped = (status: StoppedStatus, reason: string): StepOutcome => ({ kind: 'stopped', status, reason });
 
+/** Nothing was sent; the step tries again at `until` (epoch ms), and its reason says when. */
+export const deferred = (until: number, reason: string): StepOutcome => ({
+  kind: 'deferred',
+  until,
+  reason: `${reason}; waits until ${new Date(until).toISOString()}`,
+});
+
 export function unknownOutcome(position: number, why = 'the send was interrupted'): StepOutcome {
   return { kind: 'unknown', reason: `step ${position}: ${why}; its outcome is unknown (flagged for review)` };
 }

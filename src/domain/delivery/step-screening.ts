@@ -1,9 +1,11 @@
 import type { CampaignEntity } from '../../db/entities/campaign.entity';
 import type { ContactEntity } from '../../db/entities/contact.entity';
 import type { EnrollmentEntity } from '../../db/entities/enrollment.entity';
+import type { Repositories } from '../../db/repositories';
 import { FINAL_ENROLLMENT_STATUSES } from '../../db/repositories/enrollment.repository';
+import type { SendPurpose } from './send-attempt';
 import { nextWindowOpening } from './sending-window';
-import { stopped, type StepOutcome, type StoppedStatus } from './step-outcome';
+import { deferred, stopped, type StepOutcome, type StoppedStatus } from './step-outcome';
 
 /** Everything that decides whether a step may go now, read together (inside the claim, in one transaction). */
 export interface StepSituation {
@@ -18,7 +20,30 @@ export interface StepSituation {
    * `resend`: an operator re-sends a message whose outcome was unknown. The enrollment may have completed since
    * (the sequence went on), and a pause of the campaign ends the resend instead of holding it.
    */
-  purpose?: 'sequence' | 'resend';
+  purpose?: SendPurpose;
+}
+
+/**
+ * Reads what decides whether the enrollment's step may go (its contact, campaign and the block list) and screens
+ * it: in the send's early look, inside the claim's transaction, and before an operator's resend is queued.
+ */
+export async function screenEnrollment(
+  repos: Repositories,
+  enrollment: EnrollmentEntity,
+  situation: Pick<StepSituation, 'position' | 'purpose'> & { now?: Date },
+) {
+  const contact = await repos.contacts.findById(enrollment.organizationId, enrollment.contactId);
+  const campaign = await repos.campaigns.findByIdUnscoped(enrollment.campaignId);
+  const blocked = contact ? await repos.blockList.isBlocked(enrollment.organizationId, contact.email) : false;
+  const outcome = screenStep({
+    ...situation,
+    enrollment,
+    contact,
+    campaign,
+    blocked,
+    now: situation.now ?? new Date(),
+  });
+  return { contact, campaign, outcome };
 }
 
 /**
@@ -56,12 +81,6 @@ export function screenStep(situation: StepSituation): StepOutcome | null {
     return { kind: 'held', by: 'enrollment', reason: 'the enrollment is paused' };
   // Outside the sending window (the contact's timezone when known): wait for it to open, sending nothing.
   const opensAt = nextWindowOpening(campaign.schedule, contact.timezone, now);
-  if (opensAt > now) {
-    return {
-      kind: 'deferred',
-      until: opensAt.getTime(),
-      reason: `outside the sending window; step ${position} waits until ${opensAt.toISOString()}`,
-    };
-  }
+  if (opensAt > now) return deferred(opensAt.getTime(), `outside the sending window: step ${position}`);
   return null;
 }

@@ -14,7 +14,7 @@ import { rowOf, type LoadedStep, type SendAttempt, type SendPurpose, type StepSe
 import { claimSend } from './send-claim';
 import { settle } from './send-settlement';
 import { PermanentSendError, TransientSendError } from './send-errors';
-import { screenStep } from './step-screening';
+import { screenEnrollment } from './step-screening';
 import { stopped, unknownOutcome, type StepOutcome } from './step-outcome';
 
 export { PermanentSendError, TransientSendError } from './send-errors';
@@ -92,14 +92,9 @@ async function loadStep(
 ): Promise<LoadedStep | { outcome: StepOutcome }> {
   const enrollment = await db.repos.enrollments.findById(enrollmentId);
   if (!enrollment) return { outcome: stopped('stopped', 'the enrollment was deleted') };
-  const [contact, campaign, step] = await Promise.all([
-    db.repos.contacts.findById(enrollment.organizationId, enrollment.contactId),
-    db.repos.campaigns.findByIdUnscoped(enrollment.campaignId),
-    db.repos.campaigns.step(enrollment.campaignId, position),
-  ]);
-  const blocked = contact ? await db.repos.blockList.isBlocked(enrollment.organizationId, contact.email) : false;
-  const screened = screenStep({ enrollment, contact, campaign, blocked, position, now: new Date(), purpose });
-  if (screened) return { outcome: screened };
+  const { contact, campaign, outcome } = await screenEnrollment(db.repos, enrollment, { position, purpose });
+  if (outcome) return { outcome };
+  const step = await db.repos.campaigns.step(enrollment.campaignId, position);
   if (!step) throw new PermanentSendError('StepNotFound', `Step ${position} no longer exists in the campaign.`);
   return { enrollment, contact: contact!, campaign: campaign!, step };
 }

@@ -1,6 +1,7 @@
+import type { EnrollmentEntity } from '../../db/entities/enrollment.entity';
 import type { MessageEntity } from '../../db/entities/message.entity';
 import type { Database } from '../../db/repositories';
-import { screenStep } from '../delivery/step-screening';
+import { screenEnrollment } from '../delivery/step-screening';
 import { AppError } from '../errors';
 import type { EnrollmentControlService } from './enrollment-control.service';
 
@@ -29,25 +30,11 @@ export class UnknownSendService {
    * stop in between (the contact unsubscribed, replied or bounced, the enrollment or campaign was stopped or paused).
    */
   async resend(organizationId: string, campaignId: string, enrollmentId: string, step: number): Promise<MessageEntity> {
-    const message = await this.requireUnknown(organizationId, campaignId, enrollmentId, step, 'resent');
-    const enrollment = (await this.db.repos.enrollments.findById(enrollmentId))!;
-    const [contact, campaign] = await Promise.all([
-      this.db.repos.contacts.findById(organizationId, enrollment.contactId),
-      this.db.repos.campaigns.findByIdUnscoped(campaignId),
-    ]);
-    const blocked = contact ? await this.db.repos.blockList.isBlocked(organizationId, contact.email) : false;
+    const { enrollment, message } = await this.requireUnknown(organizationId, campaignId, enrollmentId, step, 'resent');
     // The send screens again when it runs; a wait (the sending window) is no reason to refuse.
-    const verdict = screenStep({
-      enrollment,
-      contact,
-      campaign,
-      blocked,
-      position: step,
-      now: new Date(),
-      purpose: 'resend',
-    });
-    if (verdict?.kind === 'stopped') {
-      throw new AppError('message_not_resendable', `The message cannot be resent: ${verdict.reason}.`, {
+    const { outcome } = await screenEnrollment(this.db.repos, enrollment, { position: step, purpose: 'resend' });
+    if (outcome?.kind === 'stopped') {
+      throw new AppError('message_not_resendable', `The message cannot be resent: ${outcome.reason}.`, {
         extra: { current_state: message.status },
       });
     }
@@ -76,8 +63,8 @@ export class UnknownSendService {
     enrollmentId: string,
     step: number,
     action: string,
-  ): Promise<MessageEntity> {
-    await this.control.require(organizationId, campaignId, enrollmentId);
+  ): Promise<{ enrollment: EnrollmentEntity; message: MessageEntity }> {
+    const enrollment = await this.control.require(organizationId, campaignId, enrollmentId);
     const message = await this.db.repos.messages.findByStep(enrollmentId, step);
     if (!message) throw new AppError('message_not_found', `Step ${step} of this enrollment has no message.`);
     if (message.status !== 'unknown') {
@@ -87,6 +74,6 @@ export class UnknownSendService {
         { extra: { current_state: message.status } },
       );
     }
-    return message;
+    return { enrollment, message };
   }
 }
