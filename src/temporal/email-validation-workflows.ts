@@ -1,4 +1,4 @@
-import { WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Database } from '../db/repositories';
 import type { EmailValidationPort } from '../domain/contacts/email-validation.port';
 import {
@@ -7,7 +7,7 @@ import {
   emailValidationWorkflowId,
   type EmailValidationInput,
 } from '../../workflows/email-validation/definitions';
-import type { emailValidationWorkflow } from '../../workflows/email-validation/workflow';
+import { wakeJob } from './wake-job';
 
 /** Wakes organizations' email validation jobs through a Temporal client. */
 export class TemporalEmailValidationWorkflows implements EmailValidationPort {
@@ -16,16 +16,14 @@ export class TemporalEmailValidationWorkflows implements EmailValidationPort {
     private readonly taskQueue: string,
   ) {}
 
-  async requestValidation(organizationId: string): Promise<void> {
-    const input: EmailValidationInput = { version: 1, organizationId };
-    // Signal-with-start signals the running job, or starts one (conflict policy USE_EXISTING, built in):
-    // one job per organization, never two. A finished job is replaced by a new run (ALLOW_DUPLICATE).
-    await this.client.workflow.signalWithStart<typeof emailValidationWorkflow>(EMAIL_VALIDATION_WORKFLOW_TYPE, {
+  requestValidation(organizationId: string): Promise<void> {
+    // One job per organization, never two.
+    return wakeJob<EmailValidationInput>(this.client, {
+      workflowType: EMAIL_VALIDATION_WORKFLOW_TYPE,
       workflowId: emailValidationWorkflowId(organizationId),
       taskQueue: this.taskQueue,
-      args: [input],
+      input: { version: 1, organizationId },
       signal: checksRequestedSignal,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
       staticSummary: `Email validation for organization ${organizationId}`,
     });
   }
