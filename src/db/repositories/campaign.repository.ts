@@ -146,14 +146,13 @@ export class CampaignRepository {
     );
   }
 
-  /** Stamps the fan-out of that generation finished; false when a newer request replaced it meanwhile. */
-  async finishFanout(id: string, generation: number): Promise<boolean> {
-    const [, affected]: [unknown[], number] = await this.manager.query(
+  /** Stamps the fan-out of that generation finished; a newer request made meanwhile stays unfinished. */
+  async finishFanout(id: string, generation: number): Promise<void> {
+    await this.manager.query(
       `UPDATE campaigns SET fanout_finished_at = COALESCE(fanout_finished_at, now())
         WHERE id = $1 AND fanout_generation = $2`,
       [id, generation],
     );
-    return affected > 0;
   }
 
   /** Campaigns whose last fan-out has not finished (a deletion in progress included). */

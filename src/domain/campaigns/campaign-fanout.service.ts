@@ -40,7 +40,8 @@ export class CampaignFanoutService {
 
   /** Starts the first queued enrollments of the campaign now and hands the rest, if any, to its job. */
   async startSoon(campaignId: string): Promise<void> {
-    const started = await this.startQueued(campaignId, INLINE_STARTS);
+    const campaign = await this.db.repos.campaigns.findByIdUnscoped(campaignId);
+    const started = campaign ? await this.startQueued(campaign, INLINE_STARTS) : 0;
     if (started === INLINE_STARTS) await this.jobs.wake(campaignId);
   }
 
@@ -54,7 +55,7 @@ export class CampaignFanoutService {
     const campaign = await this.db.repos.campaigns.findByIdUnscoped(campaignId);
     if (!campaign) return { kind: 'deleted' };
     if (campaign.fanoutStartedAt && !campaign.fanoutFinishedAt) return this.passPage(campaign, pass);
-    const started = await this.startQueuedOf(campaign, START_PAGE);
+    const started = await this.startQueued(campaign, START_PAGE);
     return started > 0 ? { kind: 'started', count: started } : { kind: 'idle' };
   }
 
@@ -69,12 +70,6 @@ export class CampaignFanoutService {
     const unfinished = await this.db.repos.campaigns.withUnfinishedFanout();
     for (const campaignId of new Set([...queued.keys(), ...unfinished])) await this.jobs.wake(campaignId);
     return [...queued.values()].reduce((sum, count) => sum + count, 0);
-  }
-
-  /** Starts up to `limit` queued enrollments of the campaign if it is active; returns how many. */
-  async startQueued(campaignId: string, limit: number): Promise<number> {
-    const campaign = await this.db.repos.campaigns.findByIdUnscoped(campaignId);
-    return campaign ? this.startQueuedOf(campaign, limit) : 0;
   }
 
   private async passPage(campaign: CampaignEntity, pass: CampaignFanoutPass | null): Promise<CampaignFanoutStep> {
@@ -98,7 +93,8 @@ export class CampaignFanoutService {
     return { kind: 'signalled', count: page.length, pass: null };
   }
 
-  private async startQueuedOf(campaign: CampaignEntity, limit: number): Promise<number> {
+  /** Starts up to `limit` queued enrollments of the campaign if it is active; returns how many. */
+  private async startQueued(campaign: CampaignEntity, limit: number): Promise<number> {
     // A paused campaign starts nothing: its queued enrollments start when it resumes (resume wakes the job).
     if (campaign.status !== 'active') return 0;
     const queued = await this.db.repos.enrollments.startQueue(campaign.id, limit);
