@@ -129,6 +129,21 @@ export async function connectTestStack(): Promise<TestStack> {
   };
 }
 
+/** A suite's connection to the stack, with an organization of its own and that organization's API client. */
+export interface OrganizationStack {
+  stack: TestStack;
+  api: ApiClient;
+  organizationId: string;
+  apiKey: string;
+}
+
+/** Connects a suite to the stack with a fresh organization (the suite closes `stack` after it). */
+export async function stackWithOrganization(): Promise<OrganizationStack> {
+  const stack = await connectTestStack();
+  const { organizationId, apiKey } = await stack.newOrganization();
+  return { stack, api: stack.api(apiKey), organizationId, apiKey };
+}
+
 /** Messages the stack's SMTP server received for these recipients, in arrival order. */
 export async function messagesTo(info: StackInfo, recipients: string[]): Promise<CapturedMessage[]> {
   const wanted = new Set(recipients.map((email) => email.toLowerCase()));

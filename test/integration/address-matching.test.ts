@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { CaseInsensitiveAddresses1764850000000 } from '../../src/db/migrations/1764850000000-case-insensitive-addresses';
-import { connectTestStack, type ApiClient, type TestStack } from '../helpers/test-stack';
+import { stackWithOrganization, type ApiClient, type TestStack } from '../helpers/test-stack';
 
 const BLOCK_LIST = '/api/v1/block_list';
 const EVENTS = '/api/v1/events';
@@ -18,10 +18,7 @@ describe('addresses match whatever their case, in the block list and in unsubscr
   let organizationId: string;
 
   beforeAll(async () => {
-    stack = await connectTestStack();
-    const organization = await stack.newOrganization();
-    organizationId = organization.organizationId;
-    api = stack.api(organization.apiKey);
+    ({ stack, api, organizationId } = await stackWithOrganization());
   });
 
   afterAll(async () => {

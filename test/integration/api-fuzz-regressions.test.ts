@@ -5,7 +5,7 @@ import { openApiDocument } from '../../src/http/openapi/document';
 import { addressesTemplate, answerProblems, listen, operationsOf, send } from '../helpers/api-fuzz-client';
 import { organizationRowCounts } from '../helpers/organization-snapshot';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
-import { connectTestStack, type ApiClient, type TestStack } from '../helpers/test-stack';
+import { stackWithOrganization, type ApiClient, type TestStack } from '../helpers/test-stack';
 
 /** The failures test/integration/api-fuzz.test.ts found, each reduced to the smallest request that showed it. */
 describe('requests the API fuzz found answered with a 500 or an undocumented answer', () => {
@@ -18,10 +18,8 @@ describe('requests the API fuzz found answered with a 500 or an undocumented ans
   let campaignId: string;
 
   beforeAll(async () => {
-    stack = await connectTestStack();
+    ({ stack, api, organizationId, apiKey } = await stackWithOrganization());
     server = await listen(stack.app);
-    ({ organizationId, apiKey } = await stack.newOrganization());
-    api = stack.api(apiKey);
     listUuid = (await api.post('/api/v1/lists', { list: { name: 'Regressions' } }).expect(201)).body.data.uuid;
     campaignId = (await api.post('/api/v1/campaigns', campaignBody(stack.info)).expect(201)).body.data.id;
   });

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { mapConcurrently } from '../../src/domain/concurrency';
 import { stateQuery, type EnrollmentState } from '../../workflows/enrollment/definitions';
 import { campaignBody } from '../helpers/factories';
-import { connectTestStack, eventually, type ApiClient, type TestStack } from '../helpers/test-stack';
+import { stackWithOrganization, eventually, type ApiClient, type TestStack } from '../helpers/test-stack';
 
 const CAMPAIGNS = '/api/v1/campaigns';
 const LISTS = '/api/v1/lists';
@@ -19,8 +19,7 @@ describe('campaign pause, resume and delete reach every enrollment in the backgr
   let api: ApiClient;
 
   beforeAll(async () => {
-    stack = await connectTestStack();
-    api = stack.api((await stack.newOrganization()).apiKey);
+    ({ stack, api } = await stackWithOrganization());
   });
 
   afterAll(async () => {

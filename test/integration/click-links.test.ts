@@ -4,7 +4,7 @@ import { SecretBox } from '../../src/crypto/secret-box';
 import { publicLinks } from '../../src/system';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
 import {
-  connectTestStack,
+  stackWithOrganization,
   eventually,
   messagesTo,
   rawMessage,
@@ -31,8 +31,7 @@ describe('click links redirect only to the links of their own message', () => {
   const sent: Record<string, { enrollmentId: string; html: string }> = {};
 
   beforeAll(async () => {
-    stack = await connectTestStack();
-    api = stack.api((await stack.newOrganization()).apiKey);
+    ({ stack, api } = await stackWithOrganization());
     links = publicLinks(stack.info.publicBaseUrl, new SecretBox(stack.info.secretKey));
 
     const body = campaignBody(stack.info);

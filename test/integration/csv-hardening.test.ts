@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import type { Pool } from 'pg';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { parse } from 'csv-parse/sync';
-import { connectTestStack, eventually, type ApiClient, type TestStack } from '../helpers/test-stack';
+import { stackWithOrganization, eventually, type ApiClient, type TestStack } from '../helpers/test-stack';
 
 /** The upload limit of this suite's app: low, so an over-limit upload is quick to send. */
 const LIMIT = 256 * 1024;
@@ -109,9 +109,7 @@ describe('CSV uploads that are too large or dropped mid-file, and CSV exports op
   beforeAll(async () => {
     process.on('uncaughtException', recordUnhandled);
     process.on('unhandledRejection', recordUnhandled);
-    stack = await connectTestStack();
-    ({ apiKey, organizationId } = await stack.newOrganization());
-    api = stack.api(apiKey);
+    ({ stack, api, apiKey, organizationId } = await stackWithOrganization());
     limited = stack.appWith({ maxCsvBytes: LIMIT }).listen(0);
     standard = stack.app.listen(0);
   });

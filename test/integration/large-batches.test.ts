@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { INLINE_STARTS, START_PAGE } from '../../src/domain/campaigns/campaign-fanout.service';
 import { campaignFanoutWorkflowId } from '../../workflows/campaign-fanout/definitions';
 import { campaignBody } from '../helpers/factories';
-import { connectTestStack, eventually, type ApiClient, type TestStack } from '../helpers/test-stack';
+import { stackWithOrganization, eventually, type ApiClient, type TestStack } from '../helpers/test-stack';
 
 const CAMPAIGNS = '/api/v1/campaigns';
 const LISTS = '/api/v1/lists';
@@ -30,8 +30,7 @@ describe('large batches: 100,000 contacts in one list', () => {
   let api: ApiClient;
 
   beforeAll(async () => {
-    stack = await connectTestStack();
-    api = stack.api((await stack.newOrganization()).apiKey);
+    ({ stack, api } = await stackWithOrganization());
   });
 
   afterAll(async () => {

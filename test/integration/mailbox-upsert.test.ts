@@ -3,7 +3,7 @@ import { dkimVerify } from 'mailauth/lib/dkim/verify';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
 import { CAMPAIGNS } from '../helpers/enrollment-fixtures';
 import {
-  connectTestStack,
+  stackWithOrganization,
   eventually,
   messagesTo,
   rawMessage,
@@ -29,8 +29,7 @@ describe('re-creating a mailbox through another campaign', () => {
   const keys = dkimKeys();
 
   beforeAll(async () => {
-    stack = await connectTestStack();
-    api = stack.api((await stack.newOrganization()).apiKey);
+    ({ stack, api } = await stackWithOrganization());
   });
 
   afterAll(async () => {

@@ -8,7 +8,7 @@ import { OutboundHostPolicy, OutboundHostRefusedError } from '../../src/mail/out
 import { REPLY_LINE_MAX } from '../../src/mail/reply-line';
 import { CAMPAIGNS } from '../helpers/enrollment-fixtures';
 import { campaignBody } from '../helpers/factories';
-import { connectTestStack, type ApiClient, type TestStack } from '../helpers/test-stack';
+import { stackWithOrganization, type ApiClient, type TestStack } from '../helpers/test-stack';
 
 /**
  * A TCP server on 127.0.0.1 that counts connections and greets each with `greeting`; then it answers every IMAP
@@ -51,10 +51,7 @@ describe('the outbound host policy', () => {
   let organizationId: string;
 
   beforeAll(async () => {
-    stack = await connectTestStack();
-    const organization = await stack.newOrganization();
-    organizationId = organization.organizationId;
-    api = stack.api(organization.apiKey);
+    ({ stack, api, organizationId } = await stackWithOrganization());
   });
 
   afterAll(async () => {

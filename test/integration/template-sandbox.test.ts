@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
-import { connectTestStack, messagesTo, type ApiClient, type TestStack } from '../helpers/test-stack';
+import { stackWithOrganization, messagesTo, type ApiClient, type TestStack } from '../helpers/test-stack';
 
 type Body = ReturnType<typeof campaignBody>;
 
@@ -18,10 +18,7 @@ describe('templates read no files and stay within limits (real Postgres, Tempora
   const REPO_FILE_TEXT = 'devDependencies';
 
   beforeAll(async () => {
-    stack = await connectTestStack();
-    const organization = await stack.newOrganization();
-    organizationId = organization.organizationId;
-    api = stack.api(organization.apiKey);
+    ({ stack, api, organizationId } = await stackWithOrganization());
     secretFile = path.join(stack.info.dir, `secret-${crypto.randomBytes(4).toString('hex')}.key`);
     await fs.writeFile(secretFile, `${MARKER}\n`);
   });
