@@ -12,6 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import { searchAttributes } from '../search-attributes';
+import { SEND_ACTIVITY_OPTIONS } from '../send-activity';
 import {
   campaignPausedSignal,
   campaignResumedSignal,
@@ -37,17 +38,8 @@ const db = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },
 });
 
-/**
- * The SMTP send: idempotent per (enrollment, step). Retried with backoff until it answers: an unreachable server or
- * a broken mailbox comes back as a wait, not an error, and the activity itself gives up on a recipient that keeps
- * answering 4xx; what is left (Postgres or the worker down) must not end an enrollment.
- */
-const mail = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  // The activity heartbeats every 3 s: a worker that died mid-send is noticed within 10 s.
-  heartbeatTimeout: '10 seconds',
-  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-});
+/** The SMTP send, exactly once per (enrollment, step). */
+const mail = proxyActivities<Activities>(SEND_ACTIVITY_OPTIONS);
 
 /**
  * One contact's journey through a campaign: for each step, wait until it is due (durable timer),

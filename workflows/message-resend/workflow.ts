@@ -1,15 +1,11 @@
 import { proxyActivities, setCurrentDetails, sleep } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
+import { SEND_ACTIVITY_OPTIONS } from '../send-activity';
 import type { MessageResendInput, MessageResendResult } from './definitions';
 
 type Activities = ReturnType<typeof createActivities>;
 
-/** The same send as the enrollment's (see workflows/enrollment/workflow.ts): retried until it answers. */
-const mail = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '10 seconds',
-  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-});
+const mail = proxyActivities<Activities>(SEND_ACTIVITY_OPTIONS);
 
 /**
  * An operator's resend of a message whose outcome was unknown: the step goes out once more, from the same mailbox
