@@ -18,9 +18,6 @@ export type NewEnrollment = Pick<
   'organizationId' | 'campaignId' | 'contactId' | 'batchNumber' | 'priority' | 'workflowId'
 >;
 
-/** What starting an enrollment's workflow needs. */
-export type EnrollmentToStart = Pick<EnrollmentEntity, 'id' | 'campaignId' | 'contactId' | 'workflowId'>;
-
 export class EnrollmentRepository {
   constructor(private readonly manager: EntityManager) {}
 
@@ -133,7 +130,10 @@ export class EnrollmentRepository {
   }
 
   /** The next queued enrollments of the campaign, highest priority first, as dispatch orders them. */
-  async startQueue(campaignId: string, limit: number): Promise<EnrollmentToStart[]> {
+  async startQueue(
+    campaignId: string,
+    limit: number,
+  ): Promise<Pick<EnrollmentEntity, 'id' | 'campaignId' | 'contactId' | 'workflowId'>[]> {
     const rows: { id: string; campaign_id: string; contact_id: string; workflow_id: string }[] =
       await this.manager.query(
         `SELECT id, campaign_id, contact_id, workflow_id FROM enrollments
