@@ -44,3 +44,18 @@ export function campaignBody(
     },
   };
 }
+
+/**
+ * A DKIM key pair: the private key as PEM, for a campaign's `dkim_private_key`, and a stub DNS resolver for
+ * mailauth's `dkimVerify` that publishes the public key at `selector._domainkey.domain` only.
+ */
+export function dkimKeys() {
+  const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const record = `v=DKIM1; k=rsa; p=${publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`;
+  const resolverAt = (selector: string, domain: string) => (name: string, type: string) =>
+    name === `${selector}._domainkey.${domain}` && type === 'TXT'
+      ? Promise.resolve([[record]])
+      : Promise.reject(Object.assign(new Error(`no ${type} record for ${name}`), { code: 'ENOTFOUND' }));
+  return { pem, resolverAt };
+}

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { dkimVerify } from 'mailauth/lib/dkim/verify';
-import { campaignBody, uniqueEmail } from '../helpers/factories';
+import { campaignBody, dkimKeys, uniqueEmail } from '../helpers/factories';
 import { CAMPAIGNS } from '../helpers/enrollment-fixtures';
 import {
   stackWithOrganization,
@@ -10,14 +10,6 @@ import {
   type ApiClient,
   type TestStack,
 } from '../helpers/test-stack';
-
-/** A DKIM key pair and the TXT record a stub resolver answers with. */
-function dkimKeys() {
-  const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const der = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
-  return { pem, record: `v=DKIM1; k=rsa; p=${der}` };
-}
 
 /**
  * A mailbox is shared by every campaign naming the same SMTP host and username: a later campaign that leaves its IMAP
@@ -106,10 +98,7 @@ describe('re-creating a mailbox through another campaign', () => {
       },
       { what: `the message to ${email}` },
     );
-    const resolver = (name: string, type: string) =>
-      name === 'seq2026._domainkey.sender.test' && type === 'TXT'
-        ? Promise.resolve([[keys.record]])
-        : Promise.reject(Object.assign(new Error(`no ${type} record for ${name}`), { code: 'ENOTFOUND' }));
+    const resolver = keys.resolverAt('seq2026', 'sender.test');
     const { results } = await dkimVerify(Buffer.from(await rawMessage(stack.info, message!)), { resolver });
     expect(results.map((result) => result.status.result)).toEqual(['pass']);
   });

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { dkimVerify } from 'mailauth/lib/dkim/verify';
 import request from 'supertest';
-import { campaignBody, uniqueEmail } from '../helpers/factories';
+import { campaignBody, dkimKeys, uniqueEmail } from '../helpers/factories';
 import { spamAssassinScore } from '../helpers/spamassassin';
 import {
   connectTestStack,
@@ -12,14 +12,6 @@ import {
   type ApiClient,
   type TestStack,
 } from '../helpers/test-stack';
-
-/** A DKIM key pair and the TXT record a stub resolver answers with. */
-function dkimKeys() {
-  const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const der = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
-  return { pem, record: `v=DKIM1; k=rsa; p=${der}` };
-}
 
 /** The path of a public link (the worker writes PUBLIC_BASE_URL; the app under test is in-process). */
 const pathOf = (url: string): string => new URL(url).pathname;
@@ -173,10 +165,7 @@ describe('the messages a sequence sends', () => {
     });
 
     it('then the DKIM signature verifies and covers From, To, Subject, Date, Message-ID and both List-Unsubscribe headers', async () => {
-      const resolver = (name: string, type: string) =>
-        name === 'seq2026._domainkey.sender.test' && type === 'TXT'
-          ? Promise.resolve([[keys.record]])
-          : Promise.reject(Object.assign(new Error(`no ${type} record for ${name}`), { code: 'ENOTFOUND' }));
+      const resolver = keys.resolverAt('seq2026', 'sender.test');
       for (const { raw } of messages) {
         const { results } = await dkimVerify(Buffer.from(raw), { resolver });
         expect(results).toHaveLength(1);
