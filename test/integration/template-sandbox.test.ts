@@ -39,6 +39,17 @@ describe('templates read no files and stay within limits (real Postgres, Tempora
   /** The marker file as Liquid resolves a relative name: from the process's working directory, through `..`. */
   const relativeToCwd = () => path.relative(process.cwd(), secretFile);
 
+  /** A valid campaign whose first step's body is then changed in the database, as data from an older release. */
+  async function storedCampaign(bodyHtml: string): Promise<string> {
+    const response = await api.post('/api/v1/campaigns', campaignBody(stack.info)).expect(201);
+    const campaignId = response.body.data.id as string;
+    await stack.db.dataSource.query(
+      'UPDATE sequence_steps SET body_html = $2 WHERE campaign_id = $1 AND position = 1',
+      [campaignId, bodyHtml],
+    );
+    return campaignId;
+  }
+
   describe('when a campaign is saved with a tag that reads a file', () => {
     const cases: [string, (body: Body) => void, string, string][] = [
       [
@@ -147,17 +158,6 @@ describe('templates read no files and stay within limits (real Postgres, Tempora
   });
 
   describe('when a campaign saved before these checks reads a file', () => {
-    /** A valid campaign whose first step's body is then changed in the database, as data from an older release. */
-    async function storedCampaign(bodyHtml: string): Promise<string> {
-      const response = await api.post('/api/v1/campaigns', campaignBody(stack.info)).expect(201);
-      const campaignId = response.body.data.id as string;
-      await stack.db.dataSource.query(
-        'UPDATE sequence_steps SET body_html = $2 WHERE campaign_id = $1 AND position = 1',
-        [campaignId, bodyHtml],
-      );
-      return campaignId;
-    }
-
     async function enrolledContact(campaignId: string): Promise<string> {
       const response = await api
         .post(`/api/v1/campaigns/${campaignId}/enroll_contact`, {
@@ -219,16 +219,6 @@ describe('templates read no files and stay within limits (real Postgres, Tempora
   });
 
   describe('when a stored template does too much work', () => {
-    async function storedCampaign(bodyHtml: string): Promise<string> {
-      const response = await api.post('/api/v1/campaigns', campaignBody(stack.info)).expect(201);
-      const campaignId = response.body.data.id as string;
-      await stack.db.dataSource.query(
-        'UPDATE sequence_steps SET body_html = $2 WHERE campaign_id = $1 AND position = 1',
-        [campaignId, bodyHtml],
-      );
-      return campaignId;
-    }
-
     it.each([
       ['a loop over 100 000 000 numbers', '{% for i in (1..100000000) %}<p>{{ i }}</p>{% endfor %}'],
       [
