@@ -1,4 +1,4 @@
-import { isIPv6 } from 'node:net';
+import { BlockList, isIPv6 } from 'node:net';
 
 /** An IP address as bytes: 4 for IPv4, 16 for IPv6. */
 export interface IpAddress {
@@ -20,23 +20,55 @@ export type AddressKind =
   | 'reserved';
 
 /**
- * Instance metadata and platform services: they hand out credentials or configuration to whatever can reach them.
- * Most are link-local anyway; those that are not (Alibaba, Azure's WireServer, Oracle's legacy address) are the
- * reason this list exists.
+ * The ranges of each kind but `public`, in the order they are tried: the first that holds an address names it
+ * (metadata addresses lie in other ranges, the broadcast address in the former class E). An IPv4 range also holds the
+ * IPv4-mapped IPv6 form of its addresses (`::ffff:a.b.c.d`): BlockList matches them.
+ *
+ * Metadata: instance metadata and platform services, which hand out credentials or configuration to whatever can
+ * reach them. Most are link-local anyway; those that are not (Alibaba, Azure's WireServer, Oracle's legacy address)
+ * are the reason the kind exists.
  */
-const METADATA_ADDRESSES = [
-  '169.254.169.254', // AWS, GCP, Azure, Oracle, OpenStack, DigitalOcean, Hetzner… (IMDS)
-  '169.254.170.2', // AWS ECS task metadata and credentials
-  '169.254.170.23', // AWS EKS Pod Identity agent
-  '169.254.0.23', // Tencent Cloud (metadata.tencentyun.com)
-  '100.100.100.200', // Alibaba Cloud
-  '168.63.129.16', // Azure WireServer (platform agent, extension settings)
-  '192.0.0.192', // Oracle Cloud, legacy
-  'fd00:ec2::254', // AWS IMDS over IPv6 (Nitro)
-  'fd00:ec2::23', // AWS EKS Pod Identity agent over IPv6
-  'fd20:ce::254', // GCP metadata server for IPv6-only instances
-  'fe80::a9fe:a9fe', // OpenStack metadata over IPv6
-].map((text) => keyOf(parseIpLiteral(text)!));
+const RANGES = (
+  [
+    [
+      'metadata',
+      [
+        '169.254.169.254', // AWS, GCP, Azure, Oracle, OpenStack, DigitalOcean, Hetzner… (IMDS)
+        '169.254.170.2', // AWS ECS task metadata and credentials
+        '169.254.170.23', // AWS EKS Pod Identity agent
+        '169.254.0.23', // Tencent Cloud (metadata.tencentyun.com)
+        '100.100.100.200', // Alibaba Cloud
+        '168.63.129.16', // Azure WireServer (platform agent, extension settings)
+        '192.0.0.192', // Oracle Cloud, legacy
+        'fd00:ec2::254', // AWS IMDS over IPv6 (Nitro)
+        'fd00:ec2::23', // AWS EKS Pod Identity agent over IPv6
+        'fd20:ce::254', // GCP metadata server for IPv6-only instances
+        'fe80::a9fe:a9fe', // OpenStack metadata over IPv6
+      ],
+    ],
+    ['unspecified', ['0.0.0.0/8', '::/128']], // 0.0.0.0/8, "this network": 0.0.0.0 reaches the host itself on Linux
+    ['broadcast', ['255.255.255.255/32']],
+    ['loopback', ['127.0.0.0/8', '::1/128']],
+    ['link-local', ['169.254.0.0/16', 'fe80::/10']],
+    ['multicast', ['224.0.0.0/4', 'ff00::/8']],
+    ['private', ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7', 'fec0::/10']], // unique and site-local
+    ['shared', ['100.64.0.0/10']], // RFC 6598 carrier-grade NAT
+    [
+      'reserved',
+      [
+        '240.0.0.0/4', // former class E
+        '192.0.0.0/24', // IETF protocol assignments
+        '192.0.2.0/24', // TEST-NET-1
+        '192.88.99.0/24', // 6to4 relay anycast (deprecated)
+        '198.18.0.0/15', // benchmarking
+        '198.51.100.0/24', // TEST-NET-2
+        '203.0.113.0/24', // TEST-NET-3
+        '2001:db8::/32', // documentation
+        '100::/64', // discard-only
+      ],
+    ],
+  ] satisfies [Exclude<AddressKind, 'public'>, string[]][]
+).map(([kind, networks]) => ({ kind, networks: blockListOf(networks) }));
 
 /**
  * Parses an IP literal as a connection would read it, or null for a host name. IPv4 also in the forms `inet_aton`
@@ -70,57 +102,37 @@ export function formatIp(address: IpAddress): string {
 
 /** Sorts an address into the kinds the outbound host policy refuses or allows. */
 export function kindOf(address: IpAddress): AddressKind {
-  if (METADATA_ADDRESSES.includes(keyOf(address))) return 'metadata';
-  return address.family === 4 ? ipv4Kind(address.bytes) : ipv6Kind(address.bytes);
+  const text = formatIp(address);
+  const type = address.family === 4 ? 'ipv4' : 'ipv6';
+  const range = RANGES.find(({ networks }) => networks.check(text, type));
+  if (range) return range.kind;
+  // A form that carries an IPv4 address reaches (or is translated to) it: judged by it. No range above holds one
+  // but `::` and `::1`, which are what the table says.
+  const embedded = address.family === 6 ? embeddedIpv4(address.bytes) : null;
+  return embedded ? kindOf(embedded) : 'public';
 }
 
-/** Whether `address` lies in the network `network`/`prefix` (an IPv4-mapped IPv6 address counts as its IPv4). */
+/**
+ * Whether `address` lies in the network `network`/`prefix` (an IPv4-mapped IPv6 address counts as its IPv4). Not
+ * BlockList.check: it also finds an IPv4 address in an IPv6 network holding its mapped form, so an allowed `::/0`
+ * would allow every IPv4 address.
+ */
 export function inNetwork(address: IpAddress, network: IpAddress, prefix: number): boolean {
   const candidate = network.family === 4 ? unmapped(address) : address;
   if (candidate.family !== network.family) return false;
   return startsWith(candidate.bytes, network.bytes, prefix);
 }
 
-function keyOf(address: IpAddress): string {
-  return `${address.family}:${address.bytes.join('.')}`;
-}
-
-function ipv4Kind(bytes: number[]): AddressKind {
-  const [a, b, c] = bytes as [number, number, number, number];
-  if (a === 0) return 'unspecified'; // 0.0.0.0/8, "this network": 0.0.0.0 reaches the host itself on Linux
-  if (bytes.every((byte) => byte === 255)) return 'broadcast';
-  if (a === 127) return 'loopback';
-  if (a === 169 && b === 254) return 'link-local';
-  if (a >= 224 && a <= 239) return 'multicast';
-  if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return 'private';
-  if (a === 100 && b >= 64 && b <= 127) return 'shared'; // RFC 6598 carrier-grade NAT
-  if (
-    a >= 240 || // former class E
-    (a === 192 && b === 0 && (c === 0 || c === 2)) || // IETF protocol assignments, TEST-NET-1
-    (a === 192 && b === 88 && c === 99) || // 6to4 relay anycast (deprecated)
-    (a === 198 && (b === 18 || b === 19)) || // benchmarking
-    (a === 198 && b === 51 && c === 100) || // TEST-NET-2
-    (a === 203 && b === 0 && c === 113) // TEST-NET-3
-  ) {
-    return 'reserved';
+/** Addresses (`a.b.c.d`, `fe80::1`) and CIDR networks (`10.0.0.0/8`), as a BlockList. */
+function blockListOf(entries: string[]): BlockList {
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [network = '', prefix] = entry.split('/');
+    const type = isIPv6(network) ? 'ipv6' : 'ipv4';
+    if (prefix === undefined) list.addAddress(network, type);
+    else list.addSubnet(network, Number(prefix), type);
   }
-  return 'public';
-}
-
-function ipv6Kind(bytes: number[]): AddressKind {
-  if (bytes.every((byte) => byte === 0)) return 'unspecified';
-  if (bytes.slice(0, 15).every((byte) => byte === 0) && bytes[15] === 1) return 'loopback';
-  // Forms that carry an IPv4 address reach (or are translated to) that address: judge them by it.
-  const embedded = embeddedIpv4(bytes);
-  if (embedded) return kindOf(embedded);
-  const [first = 0, second = 0] = bytes;
-  if (first === 0xfe && (second & 0xc0) === 0x80) return 'link-local'; // fe80::/10
-  if (first === 0xfe && (second & 0xc0) === 0xc0) return 'private'; // fec0::/10, deprecated site-local
-  if ((first & 0xfe) === 0xfc) return 'private'; // fc00::/7, unique local
-  if (first === 0xff) return 'multicast';
-  if (startsWith(bytes, [0x20, 0x01, 0x0d, 0xb8], 32)) return 'reserved'; // documentation
-  if (startsWith(bytes, [0x01, 0x00, 0, 0, 0, 0, 0, 0], 64)) return 'reserved'; // discard-only
-  return 'public';
+  return list;
 }
 
 /** The IPv4 address inside an IPv4-mapped, IPv4-compatible, SIIT-translated, NAT64 or 6to4 address. */

@@ -1,4 +1,5 @@
 import { lookup } from 'node:dns/promises';
+import { isIPv4 } from 'node:net';
 import { formatIp, inNetwork, kindOf, parseIpLiteral, unmapped, type AddressKind, type IpAddress } from './ip-address';
 
 export type { AddressKind } from './ip-address';
@@ -212,9 +213,7 @@ function parseAllowEntry(entry: string): AllowRule | null {
 function parseStrictIp(text: string): IpAddress | null {
   const unbracketed = /^\[(.*)\]$/.exec(text)?.[1] ?? text;
   if (unbracketed.includes(':')) return parseIpLiteral(unbracketed);
-  return /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/.test(unbracketed)
-    ? parseIpLiteral(unbracketed)
-    : null;
+  return isIPv4(unbracketed) ? parseIpLiteral(unbracketed) : null;
 }
 
 /** The text to connect to (and to name in messages): IPv4-mapped addresses as plain IPv4. */
