@@ -1,5 +1,12 @@
 import { runProcess } from './entrypoint';
-import { openDatabase, openSecrets, openTemporalClient, requireExternalServices, runApi } from './system';
+import {
+  createServicesFromConfig,
+  openDatabase,
+  openSecrets,
+  openTemporalClient,
+  requireExternalServices,
+  runApi,
+} from './system';
 
 /** The API alone, for production (`node dist/src/api.js`): needs DATABASE_URL and TEMPORAL_ADDRESS. */
 runProcess('api', async ({ config, logger, shutdown }) => {
@@ -7,7 +14,8 @@ runProcess('api', async ({ config, logger, shutdown }) => {
   const db = await openDatabase(external.databaseUrl, logger, shutdown);
   const secrets = await openSecrets(config);
   const { client, connection } = await openTemporalClient(config, external.temporalAddress, logger, shutdown);
-  const { bootstrap } = await runApi(config, { db, secrets, client, connection, logger }, shutdown);
+  const services = createServicesFromConfig(config, { db, secrets, client, logger });
+  const { bootstrap } = await runApi(config, { db, connection, logger, services }, shutdown);
   if (bootstrap.created && !config.bootstrapApiKey) {
     // Printed once, to the operator's terminal or container log: only its hash is stored.
     process.stdout.write(`Created the default organization. Its API key (shown only once): ${bootstrap.apiKey}\n`);

@@ -3,6 +3,7 @@ import type { Config } from './config';
 import { startCaptureInbox } from './embedded/capture-inbox';
 import { runProcess } from './entrypoint';
 import {
+  createServicesFromConfig,
   openDatabase,
   openSecrets,
   openTemporalClient,
@@ -31,8 +32,9 @@ runProcess('sequencer', async ({ config, logger, shutdown }) => {
   if (inbox) shutdown.add('capture inbox', inbox.close);
 
   await runWorker(config, backends.temporalAddress, { db, secrets, logger }, shutdown);
-  await resumeInterruptedWork(config, { db, secrets, client, logger });
-  const { bootstrap } = await runApi(config, { db, secrets, client, connection, logger }, shutdown);
+  const services = createServicesFromConfig(config, { db, secrets, client, logger });
+  await resumeInterruptedWork(config, { db, client, logger, services });
+  const { bootstrap } = await runApi(config, { db, connection, logger, services }, shutdown);
 
   say(
     [

@@ -158,6 +158,25 @@ export function createServices(
   };
 }
 
+export type Services = ReturnType<typeof createServices>;
+
+/**
+ * The domain services of a process, built from its config once: the API and the start-up hand-over of interrupted
+ * work share them.
+ */
+export function createServicesFromConfig(
+  config: Config,
+  deps: { db: Database; secrets: SecretBox; client: Client; logger: Logger },
+): Services {
+  return createServices(deps.db, deps.secrets, deps.client, {
+    taskQueue: config.temporal.taskQueue,
+    logger: deps.logger,
+    mailHosts: createMailHostResolver(config.dns),
+    publicBaseUrl: config.publicBaseUrl,
+    outboundHosts: new OutboundHostPolicy(config.outboundHosts),
+  });
+}
+
 /** The unsubscribe and tracking links of our messages, signed with a key derived from SECRET_KEY. */
 export function publicLinks(publicBaseUrl: string, secrets: SecretBox): PublicLinks {
   return new PublicLinks(publicBaseUrl, new PublicTokens(secrets.deriveKey(PUBLIC_TOKENS_KEY)));
@@ -171,18 +190,11 @@ export function publicLinks(publicBaseUrl: string, secrets: SecretBox): PublicLi
  */
 export async function resumeInterruptedWork(
   config: Config,
-  deps: { db: Database; secrets: SecretBox; client: Client; logger: Logger },
+  deps: { db: Database; client: Client; logger: Logger; services: Services },
 ): Promise<void> {
-  const services = createServices(deps.db, deps.secrets, deps.client, {
-    taskQueue: config.temporal.taskQueue,
-    logger: deps.logger,
-    mailHosts: createMailHostResolver(config.dns),
-    publicBaseUrl: config.publicBaseUrl,
-    outboundHosts: new OutboundHostPolicy(config.outboundHosts),
-  });
   const [validations, enrollments, monitors] = await Promise.allSettled([
     resumePendingValidations(deps.client, deps.db, config.temporal.taskQueue),
-    services.campaignControl.startStranded(),
+    deps.services.campaignControl.startStranded(),
     resumeMailboxMonitors(deps.client, deps.db, config.temporal.taskQueue),
   ]);
   if (validations.status === 'rejected') {
@@ -274,16 +286,10 @@ export async function runWorker(
 /** Builds the API on the domain services, bootstraps the first organization, and listens on PORT. */
 export async function runApi(
   config: Config,
-  deps: { db: Database; secrets: SecretBox; client: Client; connection: Connection; logger: Logger },
+  deps: { db: Database; connection: Connection; logger: Logger; services: Services },
   shutdown: ShutdownSequence,
 ) {
-  const services = createServices(deps.db, deps.secrets, deps.client, {
-    taskQueue: config.temporal.taskQueue,
-    logger: deps.logger,
-    mailHosts: createMailHostResolver(config.dns),
-    publicBaseUrl: config.publicBaseUrl,
-    outboundHosts: new OutboundHostPolicy(config.outboundHosts),
-  });
+  const { services } = deps;
   const bootstrap = await services.organizations.bootstrap(config.bootstrapApiKey);
   const app = createApp({
     logger: deps.logger,
