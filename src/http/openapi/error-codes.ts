@@ -5,7 +5,12 @@ import type { ErrorCode } from '../../domain/errors';
  * `ErrorCode`, so a new code does not compile until it is documented here.
  */
 export const ERROR_CODES: Record<ErrorCode, { when: string; message: string; extra?: Record<string, unknown> }> = {
-  bad_request: { when: 'the request could not be read.', message: 'request aborted' },
+  bad_request: {
+    when:
+      'the request could not be read: a corrupt body, JSON nested more than 64 levels deep, a CSV upload cut off ' +
+      'before its end, or a path that is not valid percent-encoding.',
+    message: 'request aborted',
+  },
   malformed_json: { when: 'the body is not valid JSON.', message: 'The request body is not valid JSON.' },
   unauthorized: {
     when: 'no API key, or an unknown or revoked one.',
@@ -36,7 +41,7 @@ export const ERROR_CODES: Record<ErrorCode, { when: string; message: string; ext
     message: 'Another contact of your organization already has the email ada@example.com.',
   },
   payload_too_large: {
-    when: 'the body is over the size limit (5 MB of JSON).',
+    when: 'the body is over the size limit (5 MB of JSON, 200 MB of CSV).',
     message: 'The request body is too large.',
   },
   rate_limited: {
@@ -112,7 +117,7 @@ export const ERROR_CODES: Record<ErrorCode, { when: string; message: string; ext
     extra: { current_state: 'pending' },
   },
   message_not_found: {
-    when: 'this step of the enrollment has no message (it was never sent).',
+    when: 'this step of the enrollment has no message (it was never sent), or the path names no step position.',
     message: 'Step 2 of this enrollment has no message.',
   },
   message_not_unknown: {
@@ -149,7 +154,8 @@ export const ERROR_CODES: Record<ErrorCode, { when: string; message: string; ext
       'checked), or it exceeds a rendering limit; `errors` names each step and part.',
     message:
       'A step template cannot be rendered (step 1, body_html: the {% include %} tag is not allowed: templates ' +
-      'cannot read files); create the campaign again with the template corrected.',
+      'cannot read files); create the campaign again with the template corrected: templates cannot read files and ' +
+      'must stay within the limits documented for sequence_steps.',
     extra: { errors: ['step 1, body_html: the {% include %} tag is not allowed: templates cannot read files'] },
   },
   service_unavailable: {
