@@ -1,29 +1,23 @@
-import { AssertionError, Context, Drop, Liquid, LiquidError, toValueSync } from 'liquidjs';
+import { Context, Drop, Liquid, toValueSync } from 'liquidjs';
 import type { Template } from 'liquidjs';
 import { escapeHtml } from './html-links';
+import {
+  asTemplateError,
+  checkOutputLimit,
+  checkParseLimits,
+  findCause,
+  RenderBudget,
+  TEMPLATE_LIMITS,
+  TemplateError,
+} from './template-limits';
 
-/** The longest template (subject, HTML or text body) a campaign may save: far more than any real email needs. */
-export const MAX_TEMPLATE_LENGTH = 100_000;
-
-/**
- * What rendering one template may cost. `memory` is Liquid's count of the characters and array items a template
- * builds (ranges, `append`, `split`…), plus here every `{{ output }}`; `steps` counts the tags, outputs and text
- * blocks rendered, each loop round again. Both are deterministic, so a preview, the dispatch check and the send agree.
- * `ms` is a safety net in wall time, shared by the renders of one preview, test send or step.
- */
-export const TEMPLATE_LIMITS = {
-  /** Campaigns saved before MAX_TEMPLATE_LENGTH (up to 500 000 characters a template) still render. */
-  parseLength: 500_000,
-  /**
-   * Tags and outputs a template may hold (each line of a `{% liquid %}` tag counts): Liquid's parse slows down
-   * more than linearly beyond tens of thousands.
-   */
-  tags: 2_000,
-  memory: 1_000_000,
-  steps: 10_000,
-  outputLength: 1_000_000,
-  ms: 1_000,
-} as const;
+export {
+  MAX_TEMPLATE_LENGTH,
+  RenderBudget,
+  TEMPLATE_LIMITS,
+  TemplateError,
+  type TemplateProblem,
+} from './template-limits';
 
 /** A merge field a template uses that the contact does not have (or has blank), with no `default` fallback. */
 export class MissingMergeFieldError extends Error {
@@ -44,45 +38,8 @@ export class UnsafeMergeValueError extends Error {
   }
 }
 
-/**
- * What is wrong with a template whatever the contact: a tag that would read files (`forbidden_tag`), a syntax error
- * (`syntax`), more work than TEMPLATE_LIMITS allow (`limit`), or another failure while rendering (`render`).
- */
-export type TemplateProblem = 'forbidden_tag' | 'syntax' | 'limit' | 'render';
-
-/** A template that cannot be used as written: the message says what to change. */
-export class TemplateError extends Error {
-  constructor(
-    readonly problem: TemplateProblem,
-    message: string,
-    /** For `limit`: which one. Only `time` depends on the machine's load; the others fail the same way every time. */
-    readonly limit: string | null = null,
-  ) {
-    super(message);
-    this.name = 'TemplateError';
-  }
-}
-
 /** Tags that load other templates, which Liquid reads from files: a template here is all there is. */
 const FILE_TAGS = ['include', 'render', 'layout'] as const;
-
-const limitExceeded = (limit: string, detail: string) =>
-  new TemplateError('limit', `the template exceeds the ${limit} limit (${detail})`, limit);
-const LIMIT_ERRORS = {
-  memory: () =>
-    limitExceeded(
-      'memory',
-      `${TEMPLATE_LIMITS.memory} characters or items built by loops, ranges, filters and outputs`,
-    ),
-  steps: () =>
-    limitExceeded('step', `${TEMPLATE_LIMITS.steps} tags, outputs and text blocks rendered, loop rounds included`),
-  time: () => limitExceeded('time', `${TEMPLATE_LIMITS.ms} ms of rendering`),
-  output: () => limitExceeded('output', `${TEMPLATE_LIMITS.outputLength} characters rendered`),
-  length: () => limitExceeded('length', `${TEMPLATE_LIMITS.parseLength} characters`),
-  tags: () =>
-    limitExceeded('tag', `${TEMPLATE_LIMITS.tags} tags and outputs, each line of a {% liquid %} tag included`),
-  nesting: () => limitExceeded('nesting', 'tags nested too deeply'),
-};
 
 const UNSAFE_CHARACTERS = /[\r\n\0]/;
 
@@ -190,34 +147,12 @@ function parsed(mode: 'text' | 'html', source: string): Parsed {
 
 /** Liquid's parse, its failures as TemplateErrors. */
 function parse(engine: Liquid, source: string): Template[] {
-  if (source.length > TEMPLATE_LIMITS.parseLength) throw LIMIT_ERRORS.length();
-  if (tagCount(source) > TEMPLATE_LIMITS.tags) throw LIMIT_ERRORS.tags();
+  checkParseLimits(source);
   try {
     return engine.parse(source);
   } catch (error) {
     throw asTemplateError(error, 'syntax') ?? error;
   }
-}
-
-/** At least the number of tags and outputs Liquid would parse in `source`, counted in one pass. */
-function tagCount(source: string): number {
-  let count = 0;
-  for (let open = source.indexOf('{'); open !== -1; open = source.indexOf('{', open + 1)) {
-    const kind = source[open + 1];
-    if (kind === '{') {
-      count += 1;
-      open += 1;
-    } else if (kind === '%') {
-      count += 1;
-      // A tag ends at the first `%}`, quoted or not, as Liquid reads it.
-      const close = source.indexOf('%}', open + 2);
-      if (close === -1) break;
-      const content = source.slice(open + 2, close);
-      if (/^-?\s*liquid\s/.test(content)) count += content.split('\n').length - 1;
-      open = close + 1;
-    }
-  }
-  return count;
 }
 
 /**
@@ -231,38 +166,6 @@ export function templateProblem(source: string): TemplateError | null {
   } catch (error) {
     if (error instanceof TemplateError) return error;
     throw error;
-  }
-}
-
-/**
- * The wall time the renders of one operation share (a preview, a test send, one step of a send): past it, every
- * render fails with a `limit` TemplateError, so a hostile campaign cannot hold the API or a worker for long.
- */
-export class RenderBudget {
-  private readonly deadline: number;
-
-  constructor(ms: number = TEMPLATE_LIMITS.ms) {
-    this.deadline = performance.now() + ms;
-  }
-
-  /** Throws the time limit's TemplateError once the deadline has passed. */
-  checkTime(): void {
-    if (performance.now() > this.deadline) throw LIMIT_ERRORS.time();
-  }
-
-  /** Liquid calls `check` before every node it renders: one template's step count, against the shared deadline. */
-  meter(): Context['renderLimit'] {
-    let steps = 0;
-    const meter = {
-      check: () => {
-        steps += 1;
-        if (steps > TEMPLATE_LIMITS.steps) throw LIMIT_ERRORS.steps();
-        this.checkTime();
-      },
-      use() {},
-    };
-    // Liquid's own limiter class has private fields; `check` is all a render limit needs.
-    return meter as unknown as Context['renderLimit'];
   }
 }
 
@@ -304,7 +207,7 @@ export function renderTemplate(
     );
   }
   // A string's length is known without building it: a loop of large text blocks is refused before anything copies it.
-  if (output.length > TEMPLATE_LIMITS.outputLength) throw LIMIT_ERRORS.output();
+  checkOutputLimit(output);
   return output;
 }
 
@@ -340,28 +243,4 @@ function fieldScope(fields: Record<string, string>): object {
         ? { value: field(name), configurable: true, enumerable: true, writable: false }
         : undefined,
   });
-}
-
-/** Liquid wraps errors thrown inside tags and filters (in a RenderError or ParseError); dig the original out. */
-function findCause<T extends Error>(error: unknown, type: new (...args: never[]) => T): T | undefined {
-  for (let current: unknown = error; current; current = (current as { originalError?: unknown }).originalError) {
-    if (current instanceof type) return current;
-  }
-  return undefined;
-}
-
-/** A failure of the template itself as a TemplateError (with `problem` for Liquid's own errors); else undefined. */
-function asTemplateError(error: unknown, problem: 'syntax' | 'render'): TemplateError | undefined {
-  const ours = findCause(error, TemplateError);
-  if (ours) return ours;
-  const assertion = findCause(error, AssertionError);
-  if (assertion?.message.startsWith('memory alloc limit')) return LIMIT_ERRORS.memory();
-  if (assertion?.message.startsWith('parse length limit')) return LIMIT_ERRORS.length();
-  if (assertion?.message.startsWith('template render limit')) return LIMIT_ERRORS.time();
-  const range = findCause(error, RangeError);
-  if (range?.message.startsWith('Invalid string length')) return LIMIT_ERRORS.output();
-  if (range?.message.startsWith('Maximum call stack')) return LIMIT_ERRORS.nesting();
-  if (!(error instanceof LiquidError)) return undefined;
-  const verb = problem === 'syntax' ? 'parsed' : 'rendered';
-  return new TemplateError(problem, `the template cannot be ${verb}: ${error.message}`);
 }
