@@ -291,6 +291,7 @@ export async function runApi(
 ) {
   const { services } = deps;
   const bootstrap = await services.organizations.bootstrap(config.bootstrapApiKey);
+  const metricsOnOwnPort = await serveMetrics(config, deps.logger, shutdown);
   const app = createApp({
     logger: deps.logger,
     ...services,
@@ -301,9 +302,8 @@ export async function runApi(
     rateLimit: { ...config.rateLimit, store: new PostgresRateLimitStore(deps.db) },
     corsOrigins: config.corsOrigins,
     temporalMetricsUrl: temporalMetricsUrl(config),
-    metricsAccess: { token: config.metricsToken, ownPort: config.metricsPort !== undefined },
+    metricsAccess: { token: config.metricsToken, ownPort: metricsOnOwnPort },
   });
-  await serveMetrics(config, deps.logger, shutdown);
   const server = await listen(app, config.port);
   // A client that trickles its headers or body cannot hold a connection for ever (Node's defaults are 60 s / 5 min).
   server.headersTimeout = 20_000;
@@ -319,15 +319,17 @@ function temporalMetricsUrl(config: Config): string | null {
 
 /**
  * `GET /metrics` on METRICS_PORT (at METRICS_HOST), behind METRICS_TOKEN when set: the API's instead of on its own
- * port, or a standalone worker's. Nothing when METRICS_PORT is unset.
+ * port, or a standalone worker's. Nothing when METRICS_PORT is unset (or 0). Whether it serves them: the API's port
+ * serves `/metrics` exactly when this does not.
  */
-export async function serveMetrics(config: Config, logger: Logger, shutdown: ShutdownSequence): Promise<void> {
+export async function serveMetrics(config: Config, logger: Logger, shutdown: ShutdownSequence): Promise<boolean> {
   const port = config.metricsPort;
-  if (!port) return;
+  if (!port) return false;
   const app = createMetricsApp(temporalMetricsUrl(config), config.metricsToken);
   const server = await listen(app, port, config.metricsHost);
   shutdown.add('metrics server', () => closeServer(server));
   logger.info({ host: config.metricsHost, port }, 'metrics served on /metrics');
+  return true;
 }
 
 /** Listens on every interface unless told otherwise; a port already taken rejects instead of crashing the process. */

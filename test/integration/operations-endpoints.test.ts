@@ -111,5 +111,13 @@ describe('the operations endpoints tell outsiders nothing they do not need', () 
         await shutdown.run('test over');
       }
     });
+
+    it('when METRICS_PORT is 0, then no server of its own starts and it says so, so the API’s port keeps /metrics', async () => {
+      const shutdown = new ShutdownSequence(createLogger('silent'));
+
+      const served = await serveMetrics(loadConfig({ METRICS_PORT: '0' }), createLogger('silent'), shutdown);
+
+      expect(served).toBe(false);
+    });
   });
 });
