@@ -1,5 +1,6 @@
 import type { Attachment, HeaderLines, ParsedMail } from 'mailparser';
 import { extractMessageIds, firstAddress, headerValues, senderLocalPart } from './inbound-fields';
+import { replyLine } from './reply-line';
 
 export type InboundClassification =
   /** RFC 3464 delivery-status report. hard: Status 5.x.x (Action failed); soft: 4.x.x or Action delayed. */
@@ -79,7 +80,8 @@ function deliveryStatusReport(mail: ParsedMail, headers: HeaderLines, text: stri
   const status = /^\d\.\d{1,3}\.\d{1,3}/.exec(failed.get('status') ?? '')?.[0] ?? null;
   // RFC 3464: "failed" means no further attempts, so it is hard unless the code itself says transient.
   const severity = action === 'failed' && !status?.startsWith('4') ? 'hard' : 'soft';
-  const diagnostic = failed.get('diagnostic-code')?.replace(/^\s*[\w.+-]+\s*;\s*/, '') || null;
+  // Shown where the SMTP replies of our own sends are, and as freely written by whoever sent the report: one line.
+  const diagnostic = replyLine(failed.get('diagnostic-code')?.replace(/^\s*[\w.+-]+\s*;\s*/, '')) || null;
   return {
     kind: 'bounce',
     severity,

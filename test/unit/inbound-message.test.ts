@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { parseInboundMessage } from '../../src/mail/inbound-message';
+import { REPLY_LINE_MAX } from '../../src/mail/reply-line';
 import { INBOUND_FIXTURES, inboundFixture } from '../helpers/inbound-fixtures';
 
 const ourId = () => `<${crypto.randomBytes(24).toString('base64url')}@sender.example>`;
@@ -369,6 +370,20 @@ describe('parseInboundMessage', () => {
         severity: 'hard',
         recipient: 'dana@whitfield.example',
       });
+    });
+
+    it('then a hostile Diagnostic-Code is kept as one short printable line, as an SMTP reply is', async () => {
+      const diagnostic = `smtp; 550 5.1.1 \u001b[2J\u001b]0;owned\u0007user\u202e unknown ${'x'.repeat(5000)}`;
+      const raw = dsn(
+        `Final-Recipient: rfc822; dana@whitfield.example\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: ${diagnostic}\n`,
+      );
+
+      const parsed = await parseInboundMessage(raw);
+
+      expect(parsed.classification).toMatchObject({ kind: 'bounce', status: '5.1.1' });
+      const stored = (parsed.classification as { diagnostic: string }).diagnostic;
+      expect(stored.startsWith('550 5.1.1 user unknown xxx')).toBe(true);
+      expect(Array.from(stored)).toHaveLength(REPLY_LINE_MAX);
     });
   });
 
