@@ -20,8 +20,12 @@ const UNAUTHORIZED = 'Unauthorized: Invalid API Key or Organization not found';
  * the same key.
  */
 export function apiKeyOf(req: Request): string | undefined {
-  const bearer = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1];
-  return (req.get('x-api-key') ?? bearer)?.trim();
+  return req.get('x-api-key')?.trim() ?? bearerToken(req);
+}
+
+/** The token of `Authorization: Bearer <token>`, without the whitespace around it (as apiKeyOf reads a key). */
+export function bearerToken(req: Request): string | undefined {
+  return /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1]?.trim();
 }
 
 /** Authenticates `X-API-KEY: <key>` or `Authorization: Bearer <key>` and scopes the request to its organization. */

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import express, { Router, type Express, type RequestHandler } from 'express';
 import { AppError } from '../domain/errors';
 import { metrics, registry, renderMetrics } from '../metrics';
+import { bearerToken } from './auth';
 import { errorHandler, routeNotFound } from './error-handler';
 
 /** Who may read `/metrics`, and whether this app serves it at all. */
@@ -44,7 +45,7 @@ function requireMetricsToken(token: string | undefined): RequestHandler {
   const expected = token === undefined ? null : digest(token);
   return (req, res, next) => {
     if (expected === null) return next();
-    const presented = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];
+    const presented = bearerToken(req);
     // Compared as digests: equal lengths for timingSafeEqual, and no timing hint about the token's length.
     if (presented !== undefined && crypto.timingSafeEqual(digest(presented), expected)) return next();
     res.set('WWW-Authenticate', 'Bearer realm="metrics"');
