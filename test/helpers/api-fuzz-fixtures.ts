@@ -1,6 +1,4 @@
 import crypto from 'node:crypto';
-import { SecretBox } from '../../src/crypto/secret-box';
-import { publicLinks } from '../../src/system';
 import { campaignBody, uniqueEmail } from './factories';
 import type { FixtureIds } from './organization-snapshot';
 import type { TestStack } from './test-stack';
@@ -85,7 +83,7 @@ export async function createFuzzOrganization(stack: TestStack): Promise<FuzzOrga
   ]);
   const mailbox = (details.body.data.credentials as Array<{ id: string }>)[0]!.id;
 
-  const tokens = publicLinks(stack.info.publicBaseUrl, new SecretBox(stack.info.secretKey)).tokens;
+  const tokens = stack.links.tokens;
   const message = { enrollmentId: started, position: 1 };
   return {
     organizationId,

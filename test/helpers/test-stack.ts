@@ -16,6 +16,7 @@ import { createMailHostResolver } from '../../src/mail/dns';
 import { OutboundHostPolicy } from '../../src/mail/outbound-host-policy';
 import { SmtpClient } from '../../src/mail/smtp';
 import type { StepSenderDeps } from '../../src/domain/delivery/step-sender';
+import type { PublicLinks } from '../../src/domain/engagement/public-links';
 import { InboundMailService } from '../../src/domain/inbound/inbound-mail.service';
 import { MailboxReader } from '../../src/domain/inbound/mailbox-reader';
 import { connectClient } from '../../src/temporal/connection';
@@ -36,6 +37,8 @@ export interface TestStack {
   reader: MailboxReader;
   /** What the send activity runs with, as the worker builds it: for calling `sendStep` directly. */
   senderDeps: StepSenderDeps;
+  /** The signed unsubscribe, open and click links, as the app and the worker make them. */
+  links: PublicLinks;
   /** A fresh organization and its API key, so suites never see each other's data. */
   newOrganization(): Promise<{ organizationId: string; apiKey: string }>;
   api(apiKey: string): ApiClient;
@@ -110,6 +113,7 @@ export async function connectTestStack(): Promise<TestStack> {
       links: services.content.links,
       replies: reader,
     },
+    links: services.content.links,
     newOrganization: () => services.organizations.create(`test-org-${crypto.randomUUID()}`),
     api: (apiKey) => {
       // Every answer must match what /openapi.json documents for its route and status.

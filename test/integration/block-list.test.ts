@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { domainToASCII } from 'node:url';
 import { uniqueEmail } from '../helpers/factories';
 import { CAMPAIGNS, enrollmentFixtures, sleep } from '../helpers/enrollment-fixtures';
-import { connectTestStack, type ApiClient, type TestStack } from '../helpers/test-stack';
+import { stackWithOrganization, type ApiClient, type TestStack } from '../helpers/test-stack';
 
 const BLOCK_LIST = '/api/v1/block_list';
 
@@ -16,10 +16,7 @@ describe('the block list', () => {
   let fx: ReturnType<typeof enrollmentFixtures>;
 
   beforeAll(async () => {
-    stack = await connectTestStack();
-    const organization = await stack.newOrganization();
-    organizationId = organization.organizationId;
-    api = stack.api(organization.apiKey);
+    ({ stack, api, organizationId } = await stackWithOrganization());
     fx = enrollmentFixtures(stack, api);
   });
 

@@ -3,7 +3,7 @@ import { AppError } from '../../src/domain/errors';
 import { sendStep, type StepSenderDeps } from '../../src/domain/delivery/step-sender';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
 import {
-  connectTestStack,
+  stackWithOrganization,
   eventually,
   messagesTo,
   rawMessage,
@@ -57,10 +57,7 @@ describe('campaign content: spintax, A/B variants, preview and test sends (real 
     (await stack.db.repos.campaigns.step(campaignId, position))!.winnerLabel;
 
   beforeAll(async () => {
-    stack = await connectTestStack();
-    const organization = await stack.newOrganization();
-    organizationId = organization.organizationId;
-    api = stack.api(organization.apiKey);
+    ({ stack, api, organizationId } = await stackWithOrganization());
     sender = stack.senderDeps;
   });
 

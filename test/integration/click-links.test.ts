@@ -1,7 +1,5 @@
 import { simpleParser } from 'mailparser';
 import request from 'supertest';
-import { SecretBox } from '../../src/crypto/secret-box';
-import { publicLinks } from '../../src/system';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
 import {
   stackWithOrganization,
@@ -25,14 +23,12 @@ const pathOf = (url: string): string => {
 describe('click links redirect only to the links of their own message', () => {
   let stack: TestStack;
   let api: ApiClient;
-  let links: ReturnType<typeof publicLinks>;
   const tia = uniqueEmail('tia');
   const uma = uniqueEmail('uma');
   const sent: Record<string, { enrollmentId: string; html: string }> = {};
 
   beforeAll(async () => {
     ({ stack, api } = await stackWithOrganization());
-    links = publicLinks(stack.info.publicBaseUrl, new SecretBox(stack.info.secretKey));
 
     const body = campaignBody(stack.info);
     const campaign = {
@@ -94,7 +90,7 @@ describe('click links redirect only to the links of their own message', () => {
 
   it('when a validly signed token names a URL the message never contained, then it is a 404 and no click is recorded', async () => {
     const { enrollmentId } = sent[uma]!;
-    const forged = links.clickUrl({ enrollmentId, position: 1 }, 'https://evil.example/login');
+    const forged = stack.links.clickUrl({ enrollmentId, position: 1 }, 'https://evil.example/login');
 
     const answer = await request(stack.app).get(pathOf(forged)).expect(404);
 
@@ -105,14 +101,14 @@ describe('click links redirect only to the links of their own message', () => {
 
   it('when a token pairs one message with a link of another message, then it is a 404', async () => {
     const { enrollmentId } = sent[uma]!;
-    const replayed = links.clickUrl({ enrollmentId, position: 1 }, 'https://example.com/offer?for=Tia');
+    const replayed = stack.links.clickUrl({ enrollmentId, position: 1 }, 'https://example.com/offer?for=Tia');
 
     await request(stack.app).get(pathOf(replayed)).expect(404);
     expect(await clickedAt(enrollmentId)).toBeNull();
   });
 
   it('when a token names a step that was never sent to the enrollment, then it is a 404', async () => {
-    const forged = links.clickUrl(
+    const forged = stack.links.clickUrl(
       { enrollmentId: sent[uma]!.enrollmentId, position: 2 },
       'https://example.com/pricing',
     );

@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { uniqueEmail } from '../helpers/factories';
 import { CAMPAIGNS, enrollmentFixtures, sleep, type Enrolled } from '../helpers/enrollment-fixtures';
-import { connectTestStack, eventually, type ApiClient, type TestStack } from '../helpers/test-stack';
+import { stackWithOrganization, eventually, type ApiClient, type TestStack } from '../helpers/test-stack';
 
 const EVENTS = '/api/v1/events';
 
@@ -11,8 +11,7 @@ describe('controlling enrollments over the API and by integration events', () =>
   let fx: ReturnType<typeof enrollmentFixtures>;
 
   beforeAll(async () => {
-    stack = await connectTestStack();
-    api = stack.api((await stack.newOrganization()).apiKey);
+    ({ stack, api } = await stackWithOrganization());
     fx = enrollmentFixtures(stack, api);
   });
 

@@ -10,15 +10,21 @@ import {
   type EnrollmentResult,
 } from '../../workflows/enrollment/definitions';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
-import { connectTestStack, eventually, messagesTo, type ApiClient, type TestStack } from '../helpers/test-stack';
+import {
+  connectTestStack,
+  stackWithOrganization,
+  eventually,
+  messagesTo,
+  type ApiClient,
+  type TestStack,
+} from '../helpers/test-stack';
 
 describe('steering a running enrollment with its signals (pause, resume, stop)', () => {
   let stack: TestStack;
   let api: ApiClient;
 
   beforeAll(async () => {
-    stack = await connectTestStack();
-    api = stack.api((await stack.newOrganization()).apiKey);
+    ({ stack, api } = await stackWithOrganization());
   });
 
   afterAll(async () => {

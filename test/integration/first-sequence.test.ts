@@ -7,7 +7,7 @@ import { TemporalEnrollmentWorkflows } from '../../src/temporal/enrollment-workf
 import { enrollmentWorkflowId } from '../../workflows/enrollment/definitions';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
 import {
-  connectTestStack,
+  stackWithOrganization,
   eventually,
   messagesTo,
   rawMessage,
@@ -35,8 +35,7 @@ describe('a first real sequence: 3 steps, 3 contacts, real Temporal, Postgres an
   const contactIds: string[] = [];
 
   beforeAll(async () => {
-    stack = await connectTestStack();
-    api = stack.api((await stack.newOrganization()).apiKey);
+    ({ stack, api } = await stackWithOrganization());
 
     const created = await api.post('/api/v1/campaigns', campaignBody(stack.info, { steps: STEPS })).expect(201);
     campaignId = created.body.data.id;

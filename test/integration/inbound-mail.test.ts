@@ -10,7 +10,7 @@ import { resetUidValidity, restartDovecot } from '../helpers/dovecot';
 import { CAMPAIGNS, enrollmentFixtures, sleep, type Enrolled } from '../helpers/enrollment-fixtures';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
 import { inboundFixture, type InboundFixtureName } from '../helpers/inbound-fixtures';
-import { connectTestStack, eventually, messagesTo, type ApiClient, type TestStack } from '../helpers/test-stack';
+import { stackWithOrganization, eventually, messagesTo, type ApiClient, type TestStack } from '../helpers/test-stack';
 
 /**
  * Replies, auto-replies, bounce reports and complaints, APPENDed to a real Dovecot mailbox and read by the mailbox
@@ -144,8 +144,7 @@ describe('inbound mail over IMAP', () => {
   const statusOf = async (enrollmentId: string) => (await fixtures.enrollmentRow(enrollmentId))?.status;
 
   beforeAll(async () => {
-    stack = await connectTestStack();
-    api = stack.api((await stack.newOrganization()).apiKey);
+    ({ stack, api } = await stackWithOrganization());
     fixtures = enrollmentFixtures(stack, api);
   });
 

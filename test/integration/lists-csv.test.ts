@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import crypto from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import { connectTestStack, type ApiClient, type TestStack } from '../helpers/test-stack';
+import { stackWithOrganization, type ApiClient, type TestStack } from '../helpers/test-stack';
 
 describe('CSV import and export of a list', () => {
   let stack: TestStack;
@@ -24,10 +24,7 @@ describe('CSV import and export of a list', () => {
     );
 
   beforeAll(async () => {
-    stack = await connectTestStack();
-    const organization = await stack.newOrganization();
-    ({ apiKey, organizationId } = organization);
-    api = stack.api(apiKey);
+    ({ stack, api, apiKey, organizationId } = await stackWithOrganization());
   });
 
   afterAll(async () => {

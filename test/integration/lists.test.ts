@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { connectTestStack, eventually, type ApiClient, type TestStack } from '../helpers/test-stack';
+import { stackWithOrganization, eventually, type ApiClient, type TestStack } from '../helpers/test-stack';
 
 /** The reference document's "Complete Request Example" for adding contacts. */
 const REFERENCE_CONTACTS = [
@@ -53,10 +53,7 @@ describe('lists and contacts, as the reference API documents them', () => {
     );
 
   beforeAll(async () => {
-    stack = await connectTestStack();
-    const organization = await stack.newOrganization();
-    organizationId = organization.organizationId;
-    api = stack.api(organization.apiKey);
+    ({ stack, api, organizationId } = await stackWithOrganization());
   });
 
   afterAll(async () => {

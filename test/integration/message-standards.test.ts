@@ -5,7 +5,7 @@ import request from 'supertest';
 import { campaignBody, dkimKeys, uniqueEmail } from '../helpers/factories';
 import { spamAssassinScore } from '../helpers/spamassassin';
 import {
-  connectTestStack,
+  stackWithOrganization,
   eventually,
   messagesTo,
   rawMessage,
@@ -31,8 +31,7 @@ describe('the messages a sequence sends', () => {
   let api: ApiClient;
 
   beforeAll(async () => {
-    stack = await connectTestStack();
-    api = stack.api((await stack.newOrganization()).apiKey);
+    ({ stack, api } = await stackWithOrganization());
   });
 
   afterAll(async () => {

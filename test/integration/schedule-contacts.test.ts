@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { enrollmentWorkflowId, pauseSignal, stateQuery } from '../../workflows/enrollment/definitions';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
-import { connectTestStack, eventually, messagesTo, type ApiClient, type TestStack } from '../helpers/test-stack';
+import { stackWithOrganization, eventually, messagesTo, type ApiClient, type TestStack } from '../helpers/test-stack';
 
 const NON_EVERGREEN_MESSAGE =
   'Only evergreen campaigns can schedule new contacts. Please create an evergreen campaign.';
@@ -11,8 +11,7 @@ describe('evergreen campaigns: schedule_contacts, pause and resume', () => {
   let api: ApiClient;
 
   beforeAll(async () => {
-    stack = await connectTestStack();
-    api = stack.api((await stack.newOrganization()).apiKey);
+    ({ stack, api } = await stackWithOrganization());
   });
 
   afterAll(async () => {

@@ -1,13 +1,12 @@
 import { campaignBody, uniqueEmail } from '../helpers/factories';
-import { connectTestStack, eventually, messagesTo, type ApiClient, type TestStack } from '../helpers/test-stack';
+import { stackWithOrganization, eventually, messagesTo, type ApiClient, type TestStack } from '../helpers/test-stack';
 
 describe('GET /campaigns/:id/send_forecast', () => {
   let stack: TestStack;
   let api: ApiClient;
 
   beforeAll(async () => {
-    stack = await connectTestStack();
-    api = stack.api((await stack.newOrganization()).apiKey);
+    ({ stack, api } = await stackWithOrganization());
   });
 
   afterAll(async () => {

@@ -1,14 +1,13 @@
 import { enrollmentWorkflowId, stateQuery } from '../../workflows/enrollment/definitions';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
-import { connectTestStack, eventually, messagesTo, type ApiClient, type TestStack } from '../helpers/test-stack';
+import { stackWithOrganization, eventually, messagesTo, type ApiClient, type TestStack } from '../helpers/test-stack';
 
 describe("a mailbox's pace: the rest between its sends, and max_new_per_day", () => {
   let stack: TestStack;
   let api: ApiClient;
 
   beforeAll(async () => {
-    stack = await connectTestStack();
-    api = stack.api((await stack.newOrganization()).apiKey);
+    ({ stack, api } = await stackWithOrganization());
   });
 
   afterAll(async () => {

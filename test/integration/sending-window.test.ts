@@ -2,15 +2,14 @@ import { DateTime } from 'luxon';
 import { nextWindowOpening } from '../../src/domain/delivery/sending-window';
 import { enrollmentWorkflowId, stateQuery } from '../../workflows/enrollment/definitions';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
-import { connectTestStack, eventually, messagesTo, type ApiClient, type TestStack } from '../helpers/test-stack';
+import { stackWithOrganization, eventually, messagesTo, type ApiClient, type TestStack } from '../helpers/test-stack';
 
 describe('sending windows on the real stack', () => {
   let stack: TestStack;
   let api: ApiClient;
 
   beforeAll(async () => {
-    stack = await connectTestStack();
-    api = stack.api((await stack.newOrganization()).apiKey);
+    ({ stack, api } = await stackWithOrganization());
   });
 
   afterAll(async () => {
