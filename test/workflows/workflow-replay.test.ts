@@ -3,7 +3,10 @@ import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 
-/** Histories recorded by the integration tests (`UPDATE_HISTORIES=1 npm test` refreshes them), by workflow. */
+/**
+ * Histories recorded by the integration tests (`UPDATE_HISTORIES=1 npm test` refreshes them), by workflow. Those named
+ * `*-before-<patch>.json` are never refreshed: they keep the runs that began before that patch replaying.
+ */
 const HISTORIES = path.join(__dirname, 'histories');
 const WORKFLOWS = ['enrollment', 'email-validation', 'mailbox-monitor'];
 

@@ -5,6 +5,7 @@ import {
   continueAsNew,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -32,11 +33,25 @@ import {
 
 type Activities = ReturnType<typeof createActivities>;
 
-/** Reads and bookkeeping in Postgres: quick, retried freely. */
-const db = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },
-});
+/** Reads and bookkeeping in Postgres (`nextStep`, `recordSchedule`, `finishEnrollment`): quick and idempotent. */
+const BOOKKEEPING_RETRY = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  maximumAttempts: 20,
+};
+
+/** The bookkeeping as regular activities: kept by workflows started before it moved to local activities. */
+const queuedDb = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: BOOKKEEPING_RETRY });
+
+/**
+ * The bookkeeping as local activities: run by the worker inside the workflow task, with no task-queue round trip or
+ * history events of their own besides a marker. Their retries hold the workflow task, so attempts are short and few.
+ */
+const localDb = proxyLocalActivities<Activities>({ startToCloseTimeout: '15 seconds', retry: BOOKKEEPING_RETRY });
+
+/** The patch that moved the bookkeeping to local activities and stopped re-publishing an unchanged schedule. */
+const LOCAL_BOOKKEEPING_PATCH = 'local-bookkeeping';
 
 /** The SMTP send, exactly once per (enrollment, step). */
 const mail = proxyActivities<Activities>(SEND_ACTIVITY_OPTIONS);
@@ -46,6 +61,10 @@ const mail = proxyActivities<Activities>(SEND_ACTIVITY_OPTIONS);
  * honour pause/resume/stop, send it exactly once, and record the outcome.
  */
 export async function enrollmentWorkflow(input: EnrollmentInput): Promise<EnrollmentResult> {
+  // Decided once per run, before any command: a run begun on older code keeps its regular activities (and replays)
+  // to the end; its next run after continue-as-new takes the new path.
+  const lean = patched(LOCAL_BOOKKEEPING_PATCH);
+  const db = lean ? localDb : queuedDb;
   const progress: EnrollmentProgress = input.progress ?? {
     lastPosition: 0,
     lastSentAt: Date.now(),
@@ -105,18 +124,23 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     return { status, stepsSent: progress.stepsSent };
   };
 
+  // What the schedule last published said. Older runs forget it at each step (and so published it again after every
+  // hold or wait, even when nothing had changed); lean runs keep it, with the step it was for.
+  let published = null as Schedule | null;
   for (;;) {
     const next = await db.nextStep({ enrollmentId: input.enrollmentId, afterPosition: progress.lastPosition });
     state.totalSteps = next.totalSteps;
-    if (!next.step) return finish('completed');
+    const step = next.step;
+    if (!step) return finish('completed');
 
-    const dueAt = progress.lastSentAt + next.step.delayMs;
-    state.nextStep = next.step.position;
+    const dueAt = progress.lastSentAt + step.delayMs;
+    state.nextStep = step.position;
 
     // Sleep until due, waking early for signals; a pause holds the step until resume. The schedule is published
     // whenever it differs from what was last published, so a signal that lands while publishing is not missed.
-    let published = null as { paused: boolean; campaignPaused: boolean; wakeAt: number } | null;
-    const current = () => ({
+    if (!lean) published = null;
+    const current = (): Schedule => ({
+      position: step.position,
       paused: progress.paused,
       campaignPaused: progress.campaignPaused === true,
       wakeAt: Math.max(dueAt, progress.notBefore),
@@ -127,6 +151,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
       return (
         ending !== null ||
         published === null ||
+        published.position !== now.position ||
         published.paused !== now.paused ||
         published.campaignPaused !== now.campaignPaused ||
         published.wakeAt !== now.wakeAt
@@ -136,7 +161,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
       if (ending) return finish(ending);
       if (changed()) {
         published = current();
-        await announce(input, state, published);
+        await announce(db, input, state, published);
         continue;
       }
       if (published!.paused) {
@@ -159,7 +184,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     const ownResumesBeforeSend = ownResumes;
     let outcome;
     try {
-      outcome = await mail.sendStep({ enrollmentId: input.enrollmentId, position: next.step.position });
+      outcome = await mail.sendStep({ enrollmentId: input.enrollmentId, position: step.position });
     } catch (error) {
       return finish('failed', describeFailure(error));
     }
@@ -186,8 +211,8 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
       }
       continue;
     }
-    progress.lastPosition = next.step.position;
-    state.currentStep = next.step.position;
+    progress.lastPosition = step.position;
+    state.currentStep = step.position;
     switch (outcome.kind) {
       case 'sent':
         progress.stepsSent += 1;
@@ -210,11 +235,20 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
   }
 }
 
+/** When the next step is due, and whether it is held. */
+interface Schedule {
+  position: number;
+  paused: boolean;
+  campaignPaused: boolean;
+  wakeAt: number;
+}
+
 /** Publishes the schedule to the query state, the search attributes and the enrollment row. */
 async function announce(
+  db: typeof queuedDb,
   input: EnrollmentInput,
   state: EnrollmentState,
-  schedule: { paused: boolean; campaignPaused: boolean; wakeAt: number },
+  schedule: Schedule,
 ): Promise<void> {
   const held = schedule.paused || schedule.campaignPaused;
   state.paused = schedule.paused;
