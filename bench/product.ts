@@ -105,7 +105,7 @@ export async function measureProduct(options: {
     stopProgress();
   }
   const arrivals = inbox.arrivals;
-  const lastAt = Math.max(...arrivals.map((arrival) => arrival.at), dispatchedAt);
+  const lastAt = arrivals.reduce((latest, arrival) => Math.max(latest, arrival.at), dispatchedAt);
   const elapsed = lastAt - dispatchedAt;
   return {
     enrollments: options.enrollments,

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import prettier from 'prettier';
 import type { MemoryResult } from './memory';
 import type { Phase, ProfileName, Sizes } from './options';
 import type { ProductResult } from './product';
@@ -147,9 +148,14 @@ export function describeSizes(result: BenchResult): string {
   return `${result.profile} sizes: ${result.phases.map((phase) => parts[phase]).join('; ')}`;
 }
 
-export function writeResult(file: string, result: BenchResult): void {
+/**
+ * Writes the JSON as Prettier would format it: `prettier --check .` (in `npm run lint`) also sees bench/results/,
+ * which only git ignores.
+ */
+export async function writeResult(file: string, result: BenchResult): Promise<void> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  const config = (await prettier.resolveConfig(file)) ?? {};
+  fs.writeFileSync(file, await prettier.format(JSON.stringify(result), { ...config, parser: 'json' }));
 }
 
 function row(

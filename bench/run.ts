@@ -81,7 +81,7 @@ async function main(): Promise<number> {
         say(`${phase} failed: ${result.errors[phase]}`);
       }
       result.load[`${phase}_after`] = loadAverage();
-      writeResult(options.out, result);
+      await writeResult(options.out, result);
     }
     if (!stack.owned && !options.keepData) await deleteCampaigns(api);
   } catch (error) {
@@ -91,7 +91,7 @@ async function main(): Promise<number> {
   }
   result.finished_at = new Date().toISOString();
   result.load.end = loadAverage();
-  writeResult(options.out, result);
+  await writeResult(options.out, result);
   process.stdout.write(
     `\n${describeSizes(result)}\nload average: start ${result.load.start!.join(', ')}; end ${result.load.end.join(', ')}\n\n${renderTable(result)}\n\n`,
   );
