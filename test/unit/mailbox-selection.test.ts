@@ -1,9 +1,5 @@
 import crypto from 'node:crypto';
-import {
-  chooseFirstStepMailbox,
-  pickMailboxWithMostRoom,
-  type MailboxRoom,
-} from '../../src/domain/delivery/mailbox-selection';
+import { pickMailboxWithMostRoom, type MailboxRoom } from '../../src/domain/delivery/mailbox-selection';
 
 function candidate(dailyLimit: number, sentToday: number, status: 'active' | 'disabled' = 'active'): MailboxRoom {
   return { mailbox: { id: crypto.randomUUID(), status, dailyLimit }, sentToday };
@@ -59,51 +55,5 @@ describe('pickMailboxWithMostRoom', () => {
     it('then null is returned', () => {
       expect(pickMailboxWithMostRoom([])).toBeNull();
     });
-  });
-});
-
-describe('chooseFirstStepMailbox', () => {
-  const now = new Date('2026-03-10T09:00:00Z');
-  const candidate = (id: string, dailyLimit: number, sentToday: number, nextSendAt: Date | null = null) => ({
-    mailbox: { id, status: 'active' as const, dailyLimit, nextSendAt },
-    sentToday,
-  });
-
-  it('when mailboxes with room may send now, then the one with the most room is chosen', () => {
-    const choice = chooseFirstStepMailbox([candidate('a', 10, 5), candidate('b', 10, 1)], now);
-    expect(choice).toEqual({ mailbox: candidate('b', 10, 1) });
-  });
-
-  it('when the roomiest mailbox is resting, then a free one is chosen', () => {
-    const resting = candidate('a', 50, 0, new Date('2026-03-10T09:05:00Z'));
-    const choice = chooseFirstStepMailbox([resting, candidate('b', 10, 9)], now);
-    expect(choice).toEqual({ mailbox: candidate('b', 10, 9) });
-  });
-
-  it('when every mailbox with room is resting, then it waits for the first to be free again', () => {
-    const choice = chooseFirstStepMailbox(
-      [
-        candidate('a', 10, 0, new Date('2026-03-10T09:07:00Z')),
-        candidate('b', 10, 0, new Date('2026-03-10T09:03:00Z')),
-        candidate('c', 10, 10),
-      ],
-      now,
-    );
-    expect(choice).toEqual({ waitUntil: new Date('2026-03-10T09:03:00Z') });
-  });
-
-  it('when no mailbox has room today, then it is full (resting ones included)', () => {
-    const choice = chooseFirstStepMailbox(
-      [candidate('a', 2, 2), candidate('b', 1, 1, new Date('2026-03-10T10:00:00Z'))],
-      now,
-    );
-    expect(choice).toEqual({ full: true });
-  });
-
-  it('when a mailbox just failed, then another free one is preferred, and it is used only if it is the last', () => {
-    expect(chooseFirstStepMailbox([candidate('a', 50, 0), candidate('b', 10, 9)], now, 'a')).toEqual({
-      mailbox: candidate('b', 10, 9),
-    });
-    expect(chooseFirstStepMailbox([candidate('a', 50, 0)], now, 'a')).toEqual({ mailbox: candidate('a', 50, 0) });
   });
 });

@@ -16,6 +16,7 @@ import { MessageEntity } from './message.entity';
 import { OrganizationEntity } from './organization.entity';
 import { SequenceStepEntity } from './sequence-step.entity';
 import { SendLedgerEntity } from './send-ledger.entity';
+import { CampaignDayEntity, MailboxDayEntity } from './sending-day.entity';
 
 export const entities = [
   OrganizationEntity,
@@ -36,4 +37,6 @@ export const entities = [
   ReplyEntity,
   BounceEntity,
   SendLedgerEntity,
+  MailboxDayEntity,
+  CampaignDayEntity,
 ];

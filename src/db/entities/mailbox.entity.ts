@@ -90,6 +90,13 @@ export class MailboxEntity {
   @Column({ name: 'daily_limit', type: 'integer' })
   dailyLimit!: number;
 
+  /**
+   * The IANA zone its daily limit counts days in: that of the campaign it was first saved with, so campaigns in
+   * other zones that share it cannot each fill a day of their own.
+   */
+  @Column({ type: 'text', default: 'UTC' })
+  timezone!: string;
+
   @Column({ type: 'text', default: 'active' })
   status!: MailboxStatus;
 

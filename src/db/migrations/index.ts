@@ -10,6 +10,7 @@ import { ApiRateLimits1764700000000 } from './1764700000000-api-rate-limits';
 import { CampaignFanout1764800000000 } from './1764800000000-campaign-fanout';
 import { CaseInsensitiveAddresses1764850000000 } from './1764850000000-case-insensitive-addresses';
 import { SendLedgerMailboxErrors1764900000000 } from './1764900000000-send-ledger-mailbox-errors';
+import { SendQuotas1765000000000 } from './1765000000000-send-quotas';
 
 /** Every migration, oldest first; TypeORM runs the ones the database has not seen. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   CampaignFanout1764800000000,
   CaseInsensitiveAddresses1764850000000,
   SendLedgerMailboxErrors1764900000000,
+  SendQuotas1765000000000,
 ];

@@ -13,6 +13,7 @@ import { MessageRepository } from './message.repository';
 import { OrganizationRepository } from './organization.repository';
 import { OutreachRepository } from './outreach.repository';
 import { RateLimitRepository } from './rate-limit.repository';
+import { SendQuotaRepository } from './send-quota.repository';
 import { SkipRepository } from './skip.repository';
 import { StatsRepository } from './stats.repository';
 
@@ -28,6 +29,7 @@ function repositoriesOf(manager: EntityManager) {
     skips: new SkipRepository(manager),
     enrollments: new EnrollmentRepository(manager),
     messages: new MessageRepository(manager),
+    quotas: new SendQuotaRepository(manager),
     stats: new StatsRepository(manager),
     content: new CampaignContentRepository(manager),
     blockList: new BlockListRepository(manager),

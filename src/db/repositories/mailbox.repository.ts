@@ -49,6 +49,12 @@ export class MailboxRepository {
       imap: ['imap_host', 'imap_port', 'imap_username', 'imap_password_encrypted', 'imap_security'],
       dkim: ['dkim_domain', 'dkim_selector', 'dkim_private_key_encrypted'],
     };
+    // The claim reckons a mailbox's day in Postgres: a zone Postgres does not know (newer than its tz data) counts in
+    // UTC rather than failing every claim.
+    const zoneKnown: unknown[] = await this.manager.query('SELECT 1 FROM pg_timezone_names WHERE name = $1', [
+      settings.timezone,
+    ]);
+    if (zoneKnown.length === 0) settings = { ...settings, timezone: 'UTC' };
     const given = Object.entries(columnsOf)
       .filter(([setting]) => !omitted.includes(setting as keyof typeof columnsOf))
       .flatMap(([, columns]) => columns);
@@ -180,17 +186,6 @@ export class MailboxRepository {
       .getOne();
   }
 
-  /** Of these mailboxes, those with a follow-up due by `now` (a running enrollment pinned to it, past step 1). */
-  async owingFollowUps(mailboxIds: string[], now: Date): Promise<Set<string>> {
-    if (mailboxIds.length === 0) return new Set();
-    const rows: { mailbox_id: string }[] = await this.manager.query(
-      `SELECT DISTINCT mailbox_id FROM enrollments
-        WHERE mailbox_id = ANY($1::uuid[]) AND status = 'active' AND current_step >= 1 AND next_send_at <= $2`,
-      [mailboxIds, now],
-    );
-    return new Set(rows.map((row) => row.mailbox_id));
-  }
-
   /** After a send is claimed: the mailbox rests until `until`. */
   async restUntil(id: string, until: Date): Promise<void> {
     await this.manager.update(MailboxEntity, { id }, { nextSendAt: until });
@@ -204,38 +199,13 @@ export class MailboxRepository {
     );
   }
 
-  /** New conversations the campaign started since `since` (for `max_new_per_day`), from the send ledger. */
-  async campaignFirstStepsSince(campaignId: string, since: Date): Promise<number> {
-    const rows: { count: string }[] = await this.manager.query(
-      `SELECT count(*) AS count FROM send_ledger
-        WHERE campaign_id = $1 AND step_position = 1 AND counted AND claimed_at >= $2`,
-      [campaignId, since],
-    );
-    return Number(rows[0]?.count ?? 0);
-  }
-
   findById(id: string): Promise<MailboxEntity | null> {
     return this.manager.findOneBy(MailboxEntity, { id });
   }
 
-  /**
-   * Locks the campaign's mailboxes until the transaction ends, so step-1 claims on them are counted one at a time.
-   * Always in id order: campaigns sharing mailboxes then lock in the same order and cannot deadlock.
-   */
-  async lockForCampaign(campaignId: string): Promise<void> {
-    await this.manager.query(
-      `SELECT mailbox.id FROM mailboxes mailbox
-         JOIN campaign_mailboxes link ON link.mailbox_id = mailbox.id
-        WHERE link.campaign_id = $1
-        ORDER BY mailbox.id
-          FOR UPDATE OF mailbox`,
-      [campaignId],
-    );
-  }
-
-  /** New conversations (step-1 sends) the mailbox started since `since`. */
-  async sentSince(mailboxId: string, since: Date): Promise<number> {
-    return (await this.newConversationsSince([mailboxId], since)).get(mailboxId) ?? 0;
+  /** New conversations (step-1 sends) the mailbox started today, in its zone, across every campaign. */
+  async sentToday(mailboxId: string, now = new Date()): Promise<number> {
+    return (await this.newConversationsToday([mailboxId], now)).get(mailboxId) ?? 0;
   }
 
   /** The mailboxes a campaign sends from, oldest first. */
@@ -250,46 +220,45 @@ export class MailboxRepository {
   }
 
   /**
-   * The campaign's mailboxes with the new conversations (step-1 sends) each started since `since`, across every
+   * The campaign's mailboxes with the new conversations (step-1 sends) each started today in its zone, across every
    * campaign: what a mailbox's daily limit counts.
    */
-  async usageForCampaign(campaignId: string, since: Date): Promise<MailboxUsage[]> {
+  async usageForCampaign(campaignId: string, now = new Date()): Promise<MailboxUsage[]> {
     const mailboxes = await this.forCampaign(campaignId);
-    const sent = await this.newConversationsSince(
+    const sent = await this.newConversationsToday(
       mailboxes.map((mailbox) => mailbox.id),
-      since,
+      now,
     );
     return mailboxes.map((mailbox) => ({ mailbox, sentToday: sent.get(mailbox.id) ?? 0 }));
   }
 
   /**
-   * Every mailbox, or an organization's, oldest first, with the new conversations (step-1 sends) each started since
-   * `since`, across every campaign.
+   * Every mailbox, or an organization's, oldest first, with the new conversations (step-1 sends) each started today
+   * in its zone, across every campaign.
    */
-  async usageForOrganization(organizationId: string | null, since: Date): Promise<MailboxUsage[]> {
+  async usageForOrganization(organizationId: string | null, now = new Date()): Promise<MailboxUsage[]> {
     const mailboxes = await this.manager.find(MailboxEntity, {
       where: organizationId ? { organizationId } : {},
       order: { createdAt: 'ASC', id: 'ASC' },
     });
-    const sent = await this.newConversationsSince(
+    const sent = await this.newConversationsToday(
       mailboxes.map((mailbox) => mailbox.id),
-      since,
+      now,
     );
     return mailboxes.map((mailbox) => ({ mailbox, sentToday: sent.get(mailbox.id) ?? 0 }));
   }
 
-  /**
-   * Step-1 sends per mailbox since `since`, across every campaign, from the send ledger (which outlives deleted
-   * campaigns): what a mailbox's daily limit counts.
-   */
-  private async newConversationsSince(mailboxIds: string[], since: Date): Promise<Map<string, number>> {
+  /** Step-1 sends per mailbox on today's date in its zone, across every campaign, from its day counter. */
+  private async newConversationsToday(mailboxIds: string[], now: Date): Promise<Map<string, number>> {
     if (mailboxIds.length === 0) return new Map();
-    const rows: { mailbox_id: string; sent: string }[] = await this.manager.query(
-      `SELECT mailbox_id, count(*) AS sent FROM send_ledger
-        WHERE mailbox_id = ANY($1::uuid[]) AND step_position = 1 AND counted AND claimed_at >= $2
-        GROUP BY mailbox_id`,
-      [mailboxIds, since],
+    const rows: { mailbox_id: string; sent: number }[] = await this.manager.query(
+      `SELECT usage.mailbox_id, usage.new_conversations AS sent
+         FROM mailboxes mailbox
+         JOIN mailbox_days usage
+           ON usage.mailbox_id = mailbox.id AND usage.day = ($2::timestamptz AT TIME ZONE mailbox.timezone)::date
+        WHERE mailbox.id = ANY($1::uuid[])`,
+      [mailboxIds, now],
     );
-    return new Map(rows.map((row) => [row.mailbox_id, Number(row.sent)]));
+    return new Map(rows.map((row) => [row.mailbox_id, row.sent]));
   }
 }

@@ -41,9 +41,13 @@ export class MessageRepository {
   /**
    * Writes the outbox row as `sending` before SMTP is contacted, atomically with its entry in the send ledger: a new
    * row, or a retry of a send that definitely failed (or, with `fromUnknown`, an operator's resend of a send whose
-   * outcome was unknown). Returns the attempt number, or null when another attempt owns or settled the step.
+   * outcome was unknown). `countedIn`: the days whose counters this step 1 reserved a slot in (see SendQuotaRepository).
+   * Returns the attempt number, or null when another attempt owns or settled the step.
    */
-  async claim(claim: OutboxClaim, options: { fromUnknown?: boolean } = {}): Promise<number | null> {
+  async claim(
+    claim: OutboxClaim,
+    options: { fromUnknown?: boolean; countedIn?: { mailboxDay: string; campaignDay: string } } = {},
+  ): Promise<number | null> {
     const retriable = options.fromUnknown ? ['failed', 'unknown'] : ['failed'];
     const rows: { attempts: number }[] = await this.manager.query(
       `WITH claimed AS (
@@ -60,11 +64,14 @@ export class MessageRepository {
        ), ledger AS (
          -- A send already counted keeps its place in the day it was counted in; a failed one counts again now.
          INSERT INTO send_ledger
-           (enrollment_id, step_position, organization_id, campaign_id, mailbox_id, counted, claimed_at)
-         SELECT $3, $4, $1, $2, $5, true, now() FROM claimed
+           (enrollment_id, step_position, organization_id, campaign_id, mailbox_id, counted, claimed_at, mailbox_day,
+            campaign_day)
+         SELECT $3, $4, $1, $2, $5, true, now(), $11::date, $12::date FROM claimed
          ON CONFLICT (enrollment_id, step_position) DO UPDATE
            SET mailbox_id = EXCLUDED.mailbox_id, counted = true,
-               claimed_at = CASE WHEN send_ledger.counted THEN send_ledger.claimed_at ELSE EXCLUDED.claimed_at END
+               claimed_at = CASE WHEN send_ledger.counted THEN send_ledger.claimed_at ELSE EXCLUDED.claimed_at END,
+               mailbox_day = CASE WHEN send_ledger.counted THEN send_ledger.mailbox_day ELSE EXCLUDED.mailbox_day END,
+               campaign_day = CASE WHEN send_ledger.counted THEN send_ledger.campaign_day ELSE EXCLUDED.campaign_day END
        )
        SELECT attempts FROM claimed`,
       [
@@ -78,34 +85,67 @@ export class MessageRepository {
         claim.subject,
         claim.variantLabel,
         retriable,
+        options.countedIn?.mailboxDay ?? null,
+        options.countedIn?.campaignDay ?? null,
       ],
     );
     return rows[0]?.attempts ?? null;
   }
 
   /**
-   * Settles the attempt that claimed the row; a stale attempt changes nothing. A `failed` attempt reached no one:
-   * its ledger entry stops counting against the limits, in the same statement.
+   * Settles the attempt that claimed the row; a stale attempt changes nothing. A `failed` attempt of the sequence
+   * reached no one: its ledger entry stops counting against the limits and gives its slot back to the day counters,
+   * in the same statement. (A failed resend does not: the send it repeats may have arrived.)
    */
   async settle(
-    id: { enrollmentId: string; stepPosition: number; attempt: number },
+    id: { enrollmentId: string; stepPosition: number; attempt: number; resend?: boolean },
     outcome: { status: Exclude<MessageStatus, 'sending'>; smtpResponse: string; at: Date },
   ): Promise<void> {
-    await this.manager.query(
-      `WITH settled AS (
-         UPDATE messages
-            SET status = $4, smtp_response = $5, updated_at = now(),
-                sent_at = CASE WHEN $4 = 'sent' THEN $6 ELSE sent_at END,
-                bounced_at = CASE WHEN $4 = 'bounced' THEN $6 ELSE bounced_at END
-          WHERE enrollment_id = $1 AND step_position = $2 AND status = 'sending' AND attempts = $3
-         RETURNING enrollment_id, step_position
-       )
-       UPDATE send_ledger ledger SET counted = false
-         FROM settled
-        WHERE $4 = 'failed' AND ledger.enrollment_id = settled.enrollment_id
-          AND ledger.step_position = settled.step_position`,
-      [id.enrollmentId, id.stepPosition, id.attempt, outcome.status, outcome.smtpResponse.slice(0, 1000), outcome.at],
-    );
+    await this.manager.transaction(async (manager) => {
+      const [freed]: [
+        { mailbox_id: string; mailbox_day: string | null; campaign_id: string; campaign_day: string | null }[],
+        number,
+      ] = await manager.query(
+        `WITH settled AS (
+             UPDATE messages
+                SET status = $4, smtp_response = $5, updated_at = now(),
+                    sent_at = CASE WHEN $4 = 'sent' THEN $6 ELSE sent_at END,
+                    bounced_at = CASE WHEN $4 = 'bounced' THEN $6 ELSE bounced_at END
+              WHERE enrollment_id = $1 AND step_position = $2 AND status = 'sending' AND attempts = $3
+             RETURNING enrollment_id, step_position
+           )
+           UPDATE send_ledger ledger SET counted = false
+             FROM settled
+            WHERE $4 = 'failed' AND $7 AND ledger.counted AND ledger.enrollment_id = settled.enrollment_id
+              AND ledger.step_position = settled.step_position
+           RETURNING ledger.mailbox_id, ledger.mailbox_day::text, ledger.campaign_id, ledger.campaign_day::text`,
+        [
+          id.enrollmentId,
+          id.stepPosition,
+          id.attempt,
+          outcome.status,
+          outcome.smtpResponse.slice(0, 1000),
+          outcome.at,
+          !id.resend,
+        ],
+      );
+      const slot = freed[0];
+      if (!slot) return;
+      // In the claim's lock order (campaign day, mailbox, mailbox day), so a settle and a claim cannot deadlock.
+      if (slot.campaign_day !== null) {
+        await manager.query(
+          'UPDATE campaign_days SET new_conversations = new_conversations - 1 WHERE campaign_id = $1 AND day = $2',
+          [slot.campaign_id, slot.campaign_day],
+        );
+      }
+      if (slot.mailbox_day !== null) {
+        await manager.query('SELECT 1 FROM mailboxes WHERE id = $1 FOR UPDATE', [slot.mailbox_id]);
+        await manager.query(
+          'UPDATE mailbox_days SET new_conversations = new_conversations - 1 WHERE mailbox_id = $1 AND day = $2',
+          [slot.mailbox_id, slot.mailbox_day],
+        );
+      }
+    });
   }
 
   /**

@@ -10,7 +10,7 @@ import type { SkipRow } from '../../db/repositories/skip.repository';
 import type { CampaignSettings, NewStep } from '../../db/repositories/campaign.repository';
 import type { SecretBox } from '../../crypto/secret-box';
 import type { OutboundHostPolicy } from '../../mail/outbound-host-policy';
-import { campaignZone, dayBounds } from '../delivery/sending-day';
+import { campaignZone } from '../delivery/sending-day';
 import { forecastSends } from './send-forecast';
 import { AppError, notFound } from '../errors';
 
@@ -124,6 +124,8 @@ export class CampaignService {
             dkimSelector: mailbox.dkim?.selector ?? null,
             dkimPrivateKeyEncrypted: mailbox.dkim ? this.secrets.encrypt(mailbox.dkim.privateKey) : null,
             dailyLimit: mailbox.dailyLimit ?? DEFAULT_DAILY_LIMIT,
+            // A new mailbox counts its days where its first campaign sends; an existing one keeps its zone.
+            timezone: input.schedule?.timezone ?? 'UTC',
           },
           omittedSettings(mailbox),
         );
@@ -172,7 +174,7 @@ export class CampaignService {
       repos.campaigns.steps(campaignId),
       repos.campaigns.variants(campaignId),
       repos.stats.campaignTotals(campaignId),
-      repos.mailboxes.usageForCampaign(campaignId, dayBounds(new Date(), campaignZone(campaign)).start),
+      repos.mailboxes.usageForCampaign(campaignId),
       repos.stats.perBatch(campaignId),
       repos.stats.perStep(campaignId),
       repos.stats.recentBounces(campaignId, RECENT_BOUNCES),
@@ -233,10 +235,10 @@ export class CampaignService {
     campaignId: string,
     mailboxId: string,
   ): Promise<{ mailbox: MailboxEntity; sentToday: number }> {
-    const campaign = await this.require(organizationId, campaignId);
+    await this.require(organizationId, campaignId);
     const mailbox = await this.db.repos.mailboxes.reenable(campaignId, mailboxId);
     if (!mailbox) throw notFound('credential_not_found', 'Credential');
-    return { mailbox, sentToday: await this.sentToday(campaign, mailbox.id) };
+    return { mailbox, sentToday: await this.sentToday(mailbox.id) };
   }
 
   /** The campaign's latest skipped enrollments, optionally of one kind. */
@@ -268,7 +270,7 @@ export class CampaignService {
     const [steps, enrollments, usage, held] = await Promise.all([
       repos.campaigns.steps(campaignId),
       repos.enrollments.scheduled(campaignId),
-      repos.mailboxes.usageForCampaign(campaignId, dayBounds(now, zone).start),
+      repos.mailboxes.usageForCampaign(campaignId, now),
       repos.enrollments.countHeld(campaignId),
     ]);
     const plan = steps.map((step) => ({ position: step.position, delayMs: Math.round(step.delayMinutes * 60_000) }));
@@ -294,9 +296,9 @@ export class CampaignService {
     return { ...result, held };
   }
 
-  /** The new conversations the mailbox started today (in the campaign's timezone), across every campaign. */
-  async sentToday(campaign: CampaignEntity, mailboxId: string): Promise<number> {
-    return this.db.repos.mailboxes.sentSince(mailboxId, dayBounds(new Date(), campaignZone(campaign)).start);
+  /** The new conversations the mailbox started today (in its timezone), across every campaign. */
+  sentToday(mailboxId: string): Promise<number> {
+    return this.db.repos.mailboxes.sentToday(mailboxId);
   }
 
   /** The organization's campaign, or `campaign_not_found`. */

@@ -47,5 +47,10 @@ export interface SendAttempt extends LoadedStep {
 
 /** The outbox row an attempt claimed. */
 export function rowOf(send: SendAttempt) {
-  return { enrollmentId: send.enrollment.id, stepPosition: send.position, attempt: send.attempt };
+  return {
+    enrollmentId: send.enrollment.id,
+    stepPosition: send.position,
+    attempt: send.attempt,
+    resend: send.purpose === 'resend',
+  };
 }

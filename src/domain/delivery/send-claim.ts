@@ -3,7 +3,6 @@ import type { CampaignEntity } from '../../db/entities/campaign.entity';
 import type { MailboxEntity } from '../../db/entities/mailbox.entity';
 import type { Database, Repositories } from '../../db/repositories';
 import { messageIdFor } from '../../mail/compose';
-import { chooseFirstStepMailbox } from './mailbox-selection';
 import { mailboxWaitMs } from './send-waits';
 import { campaignZone, dayBounds } from './sending-day';
 import { PermanentSendError } from './send-errors';
@@ -38,53 +37,69 @@ export interface ClaimRequest {
  *   failing mailbox sends no follow-up: they wait for it.
  * - A mailbox rests a random `min_wait_seconds`…`max_wait_seconds` after each send, whatever the campaign; a step
  *   that finds its mailbox resting is deferred to the end of the rest.
- * - Step 1 also respects the campaign's `max_new_per_day`; with no room anywhere it is deferred to the next day in
- *   the campaign's timezone, and after a failed attempt it prefers another mailbox.
- * - Due follow-ups go before new conversations: a mailbox that owes a due follow-up takes no step 1 meanwhile.
+ * - Step 1 takes the campaign's mailbox with the most room that may send now, passing over mailboxes other claims
+ *   hold (so claims of different mailboxes never wait for each other), and reserves its slot in the mailbox's and
+ *   the campaign's day counters (`daily_limit`, `max_new_per_day`); with no room anywhere it is deferred to the next
+ *   day, and after a failed attempt it prefers another mailbox.
+ * - Due follow-ups go before new conversations: a step 1 whose send would make a mailbox rest does not take a
+ *   mailbox that owes a due follow-up. (With no rest between sends, neither makes the other wait.)
  * The outbox row and its send-ledger entry are written last, in the same transaction.
  */
-export function claimSend(db: Database, request: ClaimRequest): Promise<Claim> {
-  return db.transaction(async (repos) => {
-    const now = new Date();
-    const enrollment = await repos.messages.lockForSend(request.enrollmentId);
-    if (!enrollment) return notNow(stopped('stopped', 'the enrollment was deleted'));
-    const purpose = request.resendFrom ? 'resend' : 'sequence';
-    const { contact, campaign, outcome } = await screenEnrollment(repos, enrollment, {
-      position: request.position,
-      purpose,
-      now,
-    });
-    if (outcome) return notNow(outcome);
-
-    const pinnedId = request.resendFrom?.mailboxId ?? enrollment.mailboxId;
-    const choice = pinnedId
-      ? await pinnedMailbox(repos, pinnedId, request.position, now)
-      : await firstStepMailbox(repos, campaign!, request, now);
-    if ('outcome' in choice) return notNow(choice.outcome, choice.outcome.kind === 'deferred');
-    const { mailbox } = choice;
-    const messageId = messageIdFor(enrollment.id, request.position, mailbox.fromEmail);
-    const attempt = await repos.messages.claim(
-      {
-        organizationId: enrollment.organizationId,
-        campaignId: enrollment.campaignId,
-        enrollmentId: enrollment.id,
-        stepPosition: request.position,
-        mailboxId: mailbox.id,
-        messageId,
-        toEmail: contact!.email,
-        subject: request.subject,
-        variantLabel: request.variantLabel,
-      },
-      { fromUnknown: purpose === 'resend' },
-    );
-    if (attempt === null) return { kind: 'taken' } as const;
-    const restMs = restAfterSendMs(campaign!);
-    await repos.mailboxes.restUntil(mailbox.id, new Date(now.getTime() + restMs));
-    return { kind: 'claimed', mailbox, messageId, attempt, restMs } as const;
-  });
+export async function claimSend(db: Database, request: ClaimRequest): Promise<Claim> {
+  try {
+    return await db.transaction((repos) => claimIn(repos, request));
+  } catch (error) {
+    // A reservation that came to nothing is rolled back with the rest of the transaction.
+    if (error instanceof NotNow) return notNow(error.outcome, error.outcome.kind === 'deferred');
+    if (error instanceof Taken) return { kind: 'taken' };
+    throw error;
+  }
 }
 
-type MailboxChoice = { mailbox: MailboxEntity } | { outcome: StepOutcome };
+async function claimIn(repos: Repositories, request: ClaimRequest): Promise<Claim> {
+  const now = new Date();
+  const enrollment = await repos.messages.lockForSend(request.enrollmentId);
+  if (!enrollment) return notNow(stopped('stopped', 'the enrollment was deleted'));
+  const purpose = request.resendFrom ? 'resend' : 'sequence';
+  const { contact, campaign, outcome } = await screenEnrollment(repos, enrollment, {
+    position: request.position,
+    purpose,
+    now,
+  });
+  if (outcome) return notNow(outcome);
+
+  const restMs = restAfterSendMs(campaign!);
+  const pinnedId = request.resendFrom?.mailboxId ?? enrollment.mailboxId;
+  const choice = pinnedId
+    ? await pinnedMailbox(repos, pinnedId, request.position, now)
+    : await reserveFirstStep(repos, campaign!, request, now, restMs);
+  if ('outcome' in choice) return notNow(choice.outcome, choice.outcome.kind === 'deferred');
+  const { mailbox } = choice;
+  const messageId = messageIdFor(enrollment.id, request.position, mailbox.fromEmail);
+  const attempt = await repos.messages.claim(
+    {
+      organizationId: enrollment.organizationId,
+      campaignId: enrollment.campaignId,
+      enrollmentId: enrollment.id,
+      stepPosition: request.position,
+      mailboxId: mailbox.id,
+      messageId,
+      toEmail: contact!.email,
+      subject: request.subject,
+      variantLabel: request.variantLabel,
+    },
+    { fromUnknown: purpose === 'resend', ...('countedIn' in choice ? { countedIn: choice.countedIn } : {}) },
+  );
+  if (attempt === null) {
+    if ('countedIn' in choice) throw new Taken(); // give the reserved slot back
+    return { kind: 'taken' };
+  }
+  if (restMs > 0) await repos.mailboxes.restUntil(mailbox.id, new Date(now.getTime() + restMs));
+  return { kind: 'claimed', mailbox, messageId, attempt, restMs };
+}
+
+type MailboxChoice =
+  { mailbox: MailboxEntity; countedIn?: { mailboxDay: string; campaignDay: string } } | { outcome: StepOutcome };
 
 /** A follow-up's mailbox: step 1's, once it is active and rested. */
 async function pinnedMailbox(
@@ -95,35 +110,28 @@ async function pinnedMailbox(
 ): Promise<MailboxChoice> {
   const mailbox = await repos.mailboxes.lockOne(mailboxId);
   if (!mailbox) return { outcome: stopped('stopped', 'the mailbox of this conversation was deleted') };
-  if (mailbox.status !== 'active') {
-    const why = mailbox.status === 'error' ? mailbox.smtpError : mailbox.disabledReason;
-    const until = now.getTime() + mailboxWaitMs(mailbox.smtpErrorAt ?? mailbox.disabledAt, now);
-    return {
-      outcome: deferred(
-        until,
-        `its mailbox ${mailbox.fromEmail} is ${mailbox.status}${why ? ` (${why})` : ''}; step ${position} waits ` +
-          'for it: fix its settings or re-enable it',
-      ),
-    };
-  }
+  if (mailbox.status !== 'active') return { outcome: waitForMailbox(mailbox, position, now) };
   if (mailbox.nextSendAt && mailbox.nextSendAt > now) {
     return { outcome: deferred(mailbox.nextSendAt.getTime(), 'its mailbox rests between sends (min/max wait)') };
   }
   return { mailbox };
 }
 
-/** Step 1's mailbox: the active one of the campaign with the most room, under a lock on the campaign's mailboxes. */
-async function firstStepMailbox(
+/**
+ * Step 1's mailbox, with its slot reserved in the campaign's and the mailbox's day: the campaign's day first (a
+ * full one needs no mailbox), then the best mailbox free now. Throws NotNow when a reservation must be undone.
+ */
+async function reserveFirstStep(
   repos: Repositories,
   campaign: CampaignEntity,
   request: ClaimRequest,
   now: Date,
+  restMs: number,
 ): Promise<MailboxChoice> {
-  await repos.mailboxes.lockForCampaign(campaign.id);
   const today = dayBounds(now, campaignZone(campaign));
   if (
     campaign.maxNewPerDay !== null &&
-    (await repos.mailboxes.campaignFirstStepsSince(campaign.id, today.start)) >= campaign.maxNewPerDay
+    !(await repos.quotas.reserveCampaignDay(campaign.id, today.date, campaign.maxNewPerDay))
   ) {
     return {
       outcome: deferred(
@@ -132,47 +140,82 @@ async function firstStepMailbox(
       ),
     };
   }
-  const usage = await repos.mailboxes.usageForCampaign(campaign.id, today.start);
-  if (usage.length === 0) throw new PermanentSendError('NoMailbox', 'The campaign has no mailbox to send from.');
-  const active = usage.filter((candidate) => candidate.mailbox.status === 'active');
-  if (active.length === 0) {
-    const since = Math.max(...usage.map(({ mailbox }) => (mailbox.smtpErrorAt ?? mailbox.disabledAt ?? now).getTime()));
-    return {
-      outcome: deferred(
-        now.getTime() + mailboxWaitMs(new Date(since), now),
-        'every mailbox of the campaign is disabled or in error; new conversations wait until one is fixed or ' +
-          're-enabled',
-      ),
-    };
-  }
-  // Due follow-ups go first: a mailbox that owes one a send is busy for new conversations until it is sent.
-  const owing = await repos.mailboxes.owingFollowUps(
-    active.map((candidate) => candidate.mailbox.id),
+  const search = {
+    campaignId: campaign.id,
     now,
+    avoidMailboxId: request.avoidMailboxId,
+    yieldToFollowUps: restMs > 0,
+  };
+  const found =
+    (await repos.quotas.lockFirstStepMailbox({ ...search, locked: 'skip' })) ??
+    // Every mailbox that may send is held by another claim (or none may): wait for the first, a claim is short.
+    (await repos.quotas.lockFirstStepMailbox({ ...search, locked: 'wait' }));
+  if (!found || !(await repos.quotas.reserveMailboxDay(found.mailbox.id, found.day, found.mailbox.dailyLimit))) {
+    throw new NotNow(await whyNoMailbox(repos, campaign, now, restMs));
+  }
+  return { mailbox: found.mailbox, countedIn: { mailboxDay: found.day, campaignDay: today.date } };
+}
+
+/** Why no mailbox of the campaign may start a conversation now, and until when step 1 waits. */
+async function whyNoMailbox(
+  repos: Repositories,
+  campaign: CampaignEntity,
+  now: Date,
+  restMs: number,
+): Promise<StepOutcome> {
+  const options = await repos.quotas.firstStepOptions(campaign.id, now);
+  if (options.length === 0) throw new PermanentSendError('NoMailbox', 'The campaign has no mailbox to send from.');
+  const active = options.filter((option) => option.mailbox.status === 'active');
+  if (active.length === 0) {
+    const since = Math.max(
+      ...options.map(({ mailbox }) => (mailbox.smtpErrorAt ?? mailbox.disabledAt ?? now).getTime()),
+    );
+    return deferred(
+      now.getTime() + mailboxWaitMs(new Date(since), now),
+      'every mailbox of the campaign is disabled or in error; new conversations wait until one is fixed or re-enabled',
+    );
+  }
+  const withRoom = active.filter((option) => option.sentToday < option.mailbox.dailyLimit);
+  if (withRoom.length === 0) {
+    const nextDay = Math.min(...active.map(({ mailbox }) => dayBounds(now, mailbox.timezone).end.getTime()));
+    return deferred(nextDay, 'every mailbox of the campaign is at its daily limit');
+  }
+  const resting = withRoom.filter((option) => option.mailbox.nextSendAt && option.mailbox.nextSendAt > now);
+  if (resting.length === withRoom.length) {
+    const rested = Math.min(...resting.map(({ mailbox }) => mailbox.nextSendAt!.getTime()));
+    return deferred(rested, 'every mailbox with room rests between sends (min/max wait)');
+  }
+  if (restMs > 0 && withRoom.every((option) => option.owesFollowUp || resting.includes(option))) {
+    // The follow-up takes the mailbox now and makes it rest at least min_wait_seconds: look again after that.
+    const turn = now.getTime() + Math.max(1000, campaign.minWaitSeconds * 1000);
+    return deferred(turn, 'due follow-ups go first on every mailbox with room');
+  }
+  // A claim took the last mailbox free between the search and this look: try again in a moment.
+  return deferred(now.getTime() + 1000, 'every mailbox with room was just taken by other sends');
+}
+
+function waitForMailbox(mailbox: MailboxEntity, position: number, now: Date): StepOutcome {
+  const why = mailbox.status === 'error' ? mailbox.smtpError : mailbox.disabledReason;
+  return deferred(
+    now.getTime() + mailboxWaitMs(mailbox.smtpErrorAt ?? mailbox.disabledAt, now),
+    `its mailbox ${mailbox.fromEmail} is ${mailbox.status}${why ? ` (${why})` : ''}; step ${position} waits ` +
+      'for it: fix its settings or re-enable it',
   );
-  for (const candidate of active) {
-    if (!owing.has(candidate.mailbox.id)) continue;
-    const headStart = now.getTime() + FOLLOW_UP_HEAD_START_MS;
-    candidate.mailbox.nextSendAt = new Date(Math.max(candidate.mailbox.nextSendAt?.getTime() ?? 0, headStart));
-  }
-  const choice = chooseFirstStepMailbox(active, now, request.avoidMailboxId);
-  if ('full' in choice) {
-    return { outcome: deferred(today.end.getTime(), 'every mailbox of the campaign is at its daily limit') };
-  }
-  if ('waitUntil' in choice) {
-    return {
-      outcome: deferred(choice.waitUntil.getTime(), 'every mailbox with room rests between sends (min/max wait)'),
-    };
-  }
-  return { mailbox: choice.mailbox.mailbox };
 }
 
 function notNow(outcome: StepOutcome, slotWait = false): Claim {
   return { kind: 'not_now', outcome, slotWait };
 }
 
-/** How long a first step steps aside for a due follow-up on the same mailbox before looking again. */
-const FOLLOW_UP_HEAD_START_MS = 2_000;
+/** Ends a claim's transaction with a rollback (undoing its reservations) and this answer instead. */
+class NotNow extends Error {
+  constructor(readonly outcome: StepOutcome) {
+    super(outcome.kind);
+  }
+}
+
+/** Another attempt claimed the step after this one reserved its slot: the rollback gives the slot back. */
+class Taken extends Error {}
 
 /** A random rest in [min_wait_seconds, max_wait_seconds]: regular intervals look automated to inbox providers. */
 function restAfterSendMs(campaign: CampaignEntity): number {

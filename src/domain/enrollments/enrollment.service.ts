@@ -7,7 +7,6 @@ import type { CampaignEntity } from '../../db/entities/campaign.entity';
 import type { CampaignService } from '../campaigns/campaign.service';
 import type { MailHostResolver } from '../contacts/email-validation';
 import { pickMailboxWithMostRoom } from '../delivery/mailbox-selection';
-import { campaignZone, dayBounds } from '../delivery/sending-day';
 import { screenForDispatch } from './dispatch-screening';
 import { normalizeEmail } from '../contacts/email';
 import type { CampaignFanoutService } from '../campaigns/campaign-fanout.service';
@@ -202,8 +201,7 @@ export class EnrollmentService {
         { extra: { monthly_limit: plan.monthlyLimit, sent_this_month: plan.sentThisMonth } },
       );
     }
-    const today = dayBounds(new Date(), campaignZone(campaign));
-    const usage = await this.db.repos.mailboxes.usageForCampaign(campaign.id, today.start);
+    const usage = await this.db.repos.mailboxes.usageForCampaign(campaign.id);
     if (!pickMailboxWithMostRoom(usage)) {
       throw new AppError(
         'all_credentials_at_limit',

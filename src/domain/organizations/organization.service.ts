@@ -1,7 +1,6 @@
 import type { Database, Repositories } from '../../db/repositories';
 import type { MailboxStatus, ImapStatus } from '../../db/entities/mailbox.entity';
 import type { ApiKeySummary, OrganizationSummary } from '../../db/repositories/organization.repository';
-import { dayBounds } from '../delivery/sending-day';
 import { AppError, notFound } from '../errors';
 import { HEALTH_MINIMUM_SENDS, HEALTH_WINDOW_SENDS } from '../inbound/mailbox-health';
 import { displayPrefix, generateApiKey, hashApiKey } from './api-keys';
@@ -163,11 +162,10 @@ export class OrganizationService {
     });
   }
 
-  /** Every mailbox, or an organization's, with its use today (UTC) and its bounce rate over its recent sends. */
+  /** Every mailbox, or an organization's, with its use today (in its zone) and its bounce rate over its recent sends. */
   async mailboxHealth(organizationId?: string): Promise<MailboxHealthReport[]> {
     if (organizationId) await this.requireOrganization(this.db.repos, organizationId);
-    const today = dayBounds(new Date(), 'UTC');
-    const usage = await this.db.repos.mailboxes.usageForOrganization(organizationId ?? null, today.start);
+    const usage = await this.db.repos.mailboxes.usageForOrganization(organizationId ?? null);
     return Promise.all(
       usage.map(async ({ mailbox, sentToday }) => {
         const health = await this.db.repos.mailboxes.sendHealth(mailbox.id, HEALTH_WINDOW_SENDS);
