@@ -11,7 +11,7 @@ import {
 /** The API alone, for production (`node dist/src/api.js`): needs DATABASE_URL and TEMPORAL_ADDRESS. */
 runProcess('api', async ({ config, logger, shutdown }) => {
   const external = requireExternalServices(config, 'api');
-  const db = await openDatabase(external.databaseUrl, logger, shutdown);
+  const db = await openDatabase(external.databaseUrl, logger, shutdown, config.databasePoolSize);
   const secrets = await openSecrets(config);
   const { client, connection } = await openTemporalClient(config, external.temporalAddress, logger, shutdown);
   const services = createServicesFromConfig(config, { db, secrets, client, logger });

@@ -52,6 +52,15 @@ const outboundAllow = z.string().transform((value, ctx) => {
   return entries;
 });
 
+/** A count of slots, connections or cache entries: a whole number in `[min, max]`. */
+function count(min: number, max: number) {
+  return z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+}
+
 /** Every environment variable Sequencer reads; nothing else in the code base touches `process.env`. */
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -137,6 +146,11 @@ const envSchema = z.object({
     })
     .default('default'),
   OUTBOUND_ALLOW: optionalString.pipe(outboundAllow.optional()),
+  WORKER_ACTIVITY_SLOTS: count(1, 1000).default(20),
+  WORKER_LOCAL_ACTIVITY_SLOTS: count(1, 1000).default(20),
+  WORKER_WORKFLOW_TASK_SLOTS: count(2, 1000).default(20),
+  WORKER_CACHED_WORKFLOWS: count(2, 1_000_000).default(2000),
+  DATABASE_POOL_SIZE: count(1, 1000).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -186,11 +200,29 @@ export interface Config {
   corsOrigins: string[];
   /** Which addresses tenant-given SMTP and IMAP hosts may connect to (src/mail/outbound-host-policy.ts). */
   outboundHosts: OutboundHostSettings;
+  /** How much the Temporal worker takes on at once (see "Tuning the worker" in the README). */
+  worker: WorkerTuning;
+  /** Connections each process may open to Postgres. */
+  databasePoolSize: number;
   /** Where downloaded or built tools (the Temporal CLI) are cached, outside the repository. */
   cacheDir: string;
   /** The executable search path, for finding `temporal` and `go`. */
   searchPath: string;
 }
+
+export interface WorkerTuning {
+  /** Activity tasks (sends, validation batches) in flight at once. */
+  activitySlots: number;
+  /** Local activities (an enrollment's quick reads and bookkeeping) in flight at once. */
+  localActivitySlots: number;
+  /** Workflow tasks in flight at once; one waiting on its local activities holds its slot meanwhile. */
+  workflowTaskSlots: number;
+  /** Workflows kept in memory between their tasks (the sticky cache); the rest are replayed when they wake. */
+  cachedWorkflows: number;
+}
+
+/** Connections beyond the worker's activities: the API's requests, IMAP sessions' writes, start-up hand-over. */
+const POOL_HEADROOM = 10;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -205,7 +237,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const set = Object.fromEntries(
     Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ''),
   );
-  const parsed = envSchema.safeParse(set);
+  const parsed = envSchema
+    .superRefine((env, ctx) => {
+      // Each workflow task in flight holds its workflow in the cache.
+      if (env.WORKER_WORKFLOW_TASK_SLOTS > env.WORKER_CACHED_WORKFLOWS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['WORKER_WORKFLOW_TASK_SLOTS'],
+          message: `must be at most WORKER_CACHED_WORKFLOWS (${env.WORKER_CACHED_WORKFLOWS})`,
+        });
+      }
+    })
+    .safeParse(set);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map(
@@ -243,6 +286,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     metricsHost: env.METRICS_HOST,
     metricsToken: env.METRICS_TOKEN,
     temporalMetricsPort: env.TEMPORAL_METRICS_PORT,
+    worker: {
+      activitySlots: env.WORKER_ACTIVITY_SLOTS,
+      localActivitySlots: env.WORKER_LOCAL_ACTIVITY_SLOTS,
+      workflowTaskSlots: env.WORKER_WORKFLOW_TASK_SLOTS,
+      cachedWorkflows: env.WORKER_CACHED_WORKFLOWS,
+    },
+    // Every activity that may hold a connection at once gets one, so none waits on the pool.
+    databasePoolSize:
+      env.DATABASE_POOL_SIZE ?? env.WORKER_ACTIVITY_SLOTS + env.WORKER_LOCAL_ACTIVITY_SLOTS + POOL_HEADROOM,
     cacheDir: path.join(source.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'sequencer'),
     searchPath: source.PATH ?? '',
   };

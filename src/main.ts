@@ -21,7 +21,7 @@ runProcess('sequencer', async ({ config, logger, shutdown }) => {
   shutdown.add('goodbye', () => say('Sequencer stopped; data is kept in DATA_DIR.'));
   say('Starting Sequencer…');
   const backends = await startBackends(config, logger, shutdown, say);
-  const db = await openDatabase(backends.databaseUrl, logger, shutdown);
+  const db = await openDatabase(backends.databaseUrl, logger, shutdown, config.databasePoolSize);
   const secrets = await openSecrets(config);
   const { client, connection } = await openTemporalClient(config, backends.temporalAddress, logger, shutdown);
 

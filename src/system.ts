@@ -94,9 +94,14 @@ export async function startBackends(
   return { databaseUrl: db.url, embeddedPostgresDir: db.dir, temporalAddress: tmp.address, temporalUiUrl: tmp.uiUrl };
 }
 
-/** Connects to Postgres and applies pending migrations. */
-export async function openDatabase(url: string, logger: Logger, shutdown: ShutdownSequence): Promise<Database> {
-  const dataSource = createDataSource(url);
+/** Connects to Postgres (with at most `poolSize` connections) and applies pending migrations. */
+export async function openDatabase(
+  url: string,
+  logger: Logger,
+  shutdown: ShutdownSequence,
+  poolSize?: number,
+): Promise<Database> {
+  const dataSource = createDataSource(url, { poolSize });
   const applied = await connectAndMigrate(dataSource);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
   shutdown.add('database pool', () => dataSource.destroy());
@@ -272,6 +277,7 @@ export async function runWorker(
       links: publicLinks(config.publicBaseUrl, deps.secrets),
     },
     inbound: { reader, stopping: stopping.signal },
+    tuning: config.worker,
   });
   shutdown.add('worker', async () => {
     stopping.abort(); // IMAP sessions end now instead of holding the shutdown for the grace time

@@ -13,7 +13,7 @@ import {
 /** The Temporal worker alone, for production (`node dist/src/worker.js`): needs DATABASE_URL and TEMPORAL_ADDRESS. */
 runProcess('worker', async ({ config, logger, shutdown }) => {
   const external = requireExternalServices(config, 'worker');
-  const db = await openDatabase(external.databaseUrl, logger, shutdown);
+  const db = await openDatabase(external.databaseUrl, logger, shutdown, config.databasePoolSize);
   const secrets = await openSecrets(config);
   // The client registers search attributes, and hands over work interrupted by a crash.
   const { client } = await openTemporalClient(config, external.temporalAddress, logger, shutdown);

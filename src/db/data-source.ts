@@ -3,7 +3,10 @@ import { DataSource } from 'typeorm';
 import { entities } from './entities';
 import { migrations } from './migrations';
 
-/** A DataSource over `url`; schema changes come only from migrations (`synchronize` is off). */
+/**
+ * A DataSource over `url`; schema changes come only from migrations (`synchronize` is off). The API and the worker
+ * size the pool from DATABASE_POOL_SIZE (one connection per activity that may hold one); 10 suits the CLI tools.
+ */
 export function createDataSource(url: string, options: { poolSize?: number } = {}): DataSource {
   return new DataSource({
     type: 'postgres',

@@ -6,6 +6,7 @@ import {
   type LogMetadata,
   type NativeConnection,
 } from '@temporalio/worker';
+import type { WorkerTuning } from '../config';
 import type { Logger } from '../logger';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { createInboundActivities } from '../../activities/inbound.activities';
@@ -74,7 +75,9 @@ export async function startWorker(options: {
   taskQueue: string;
   deps: ActivityDeps;
   inbound: { reader: MailboxReader; stopping: AbortSignal };
+  tuning: WorkerTuning;
 }): Promise<WorkerHandle> {
+  const { tuning } = options;
   const common = {
     connection: options.connection,
     namespace: options.namespace,
@@ -87,6 +90,12 @@ export async function startWorker(options: {
       taskQueue: options.taskQueue,
       workflowsPath: require.resolve('../../workflows'),
       activities: createActivities(options.deps),
+      maxConcurrentActivityTaskExecutions: tuning.activitySlots,
+      maxConcurrentLocalActivityExecutions: tuning.localActivitySlots,
+      maxConcurrentWorkflowTaskExecutions: tuning.workflowTaskSlots,
+      // Bounded, so memory stays flat however many enrollments sleep: a workflow evicted from it is replayed from its
+      // history when its timer fires, which a sleeping enrollment does rarely.
+      maxCachedWorkflows: tuning.cachedWorkflows,
     }),
     Worker.create({
       ...common,

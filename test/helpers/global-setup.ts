@@ -77,7 +77,7 @@ export default async function globalSetup(): Promise<void> {
     });
     shutdown.add('temporal', temporal.stop);
 
-    const db = await openDatabase(postgres.databaseUrl, logger, shutdown);
+    const db = await openDatabase(postgres.databaseUrl, logger, shutdown, config.databasePoolSize);
     await openTemporalClient(config, temporal.address, logger, shutdown);
     const inbox = await startCaptureInbox({ dir: path.join(dir, 'inbox'), port: 0, logger });
     shutdown.add('smtp server', inbox.close);

@@ -325,3 +325,60 @@ describe('loadConfig: who may read /metrics, and where', () => {
     expect(error.problems[0]).toContain('at least 16 characters');
   });
 });
+
+describe('loadConfig: worker tuning and the database pool', () => {
+  it('when nothing is set, then the worker is sized for a small machine and the pool covers its activities', () => {
+    const config = loadConfig({});
+
+    expect(config.worker).toEqual({
+      activitySlots: 20,
+      localActivitySlots: 20,
+      workflowTaskSlots: 20,
+      cachedWorkflows: 2000,
+    });
+    expect(config.databasePoolSize).toBe(50);
+  });
+
+  it('when the slots are set, then each is kept and the default pool grows with the activities', () => {
+    const config = loadConfig({
+      WORKER_ACTIVITY_SLOTS: '50',
+      WORKER_LOCAL_ACTIVITY_SLOTS: '30',
+      WORKER_WORKFLOW_TASK_SLOTS: '8',
+      WORKER_CACHED_WORKFLOWS: '500',
+    });
+
+    expect(config.worker).toEqual({
+      activitySlots: 50,
+      localActivitySlots: 30,
+      workflowTaskSlots: 8,
+      cachedWorkflows: 500,
+    });
+    expect(config.databasePoolSize).toBe(90);
+  });
+
+  it('when DATABASE_POOL_SIZE is set, then it wins over the derived size', () => {
+    expect(loadConfig({ DATABASE_POOL_SIZE: '12' }).databasePoolSize).toBe(12);
+  });
+
+  it.each([
+    ['WORKER_ACTIVITY_SLOTS', '0', 'must be at least 1'],
+    ['WORKER_LOCAL_ACTIVITY_SLOTS', 'many', 'must be a whole number'],
+    ['WORKER_WORKFLOW_TASK_SLOTS', '1', 'must be at least 2'],
+    ['WORKER_CACHED_WORKFLOWS', '2.5', 'must be a whole number'],
+    ['DATABASE_POOL_SIZE', '5000', 'must be at most 1000'],
+  ])('when %s=%j, then a ConfigError names it and says why', (name, value, why) => {
+    const error = configErrorFrom({ [name]: value });
+
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(new RegExp(`^${name}: `));
+    expect(error.problems[0]).toContain(why);
+  });
+
+  it('when more workflow task slots are asked for than the cache holds, then a ConfigError says so', () => {
+    const error = configErrorFrom({ WORKER_WORKFLOW_TASK_SLOTS: '40', WORKER_CACHED_WORKFLOWS: '30' });
+
+    expect(error.problems).toEqual([
+      'WORKER_WORKFLOW_TASK_SLOTS: must be at most WORKER_CACHED_WORKFLOWS (30) (got "40")',
+    ]);
+  });
+});
