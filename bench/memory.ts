@@ -119,7 +119,7 @@ async function settle(stack: Stack, signal: AbortSignal): Promise<boolean> {
   const started = Date.now();
   let last = { cpu: await cpuSeconds(stack.metricsUrl, stack.metricsToken), at: Date.now() };
   while (Date.now() - started < SETTLE_LIMIT_MS) {
-    await sleep(5_000, signal);
+    await sleep(3_000, signal);
     const now = { cpu: await cpuSeconds(stack.metricsUrl, stack.metricsToken), at: Date.now() };
     const share = ((now.cpu - last.cpu) * 1000) / (now.at - last.at);
     last = now;
@@ -128,10 +128,10 @@ async function settle(stack: Stack, signal: AbortSignal): Promise<boolean> {
   return false;
 }
 
-/** The median of five readings two seconds apart (one reading catches the heap mid-collection). */
+/** The median of three readings two seconds apart (one reading may catch the heap mid-collection). */
 async function sampleRss(stack: Stack, signal: AbortSignal): Promise<number> {
   const readings: number[] = [];
-  for (let reading = 0; reading < 5; reading++) {
+  for (let reading = 0; reading < 3; reading++) {
     if (reading > 0) await sleep(2_000, signal);
     readings.push(await residentMemoryMb(stack.metricsUrl, stack.metricsToken));
   }

@@ -29,10 +29,10 @@ const PROFILES = {
     productEnrollments: 100,
     productMailboxes: 20,
     importContacts: 1000,
-    memoryPoints: [1_000, 3_000],
+    memoryPoints: [1_000, 2_000],
     realisticMailboxes: 50,
-    realisticEnrollments: 500,
-    realisticWindowSeconds: 60,
+    realisticEnrollments: 300,
+    realisticWindowSeconds: 45,
   },
   default: {
     smtpMessages: 3000,

@@ -31,6 +31,7 @@ async function main(): Promise<number> {
   }
   const controller = new AbortController();
   let stack: Stack | null = null;
+  let created: string[] = [];
   // First Ctrl-C: stop measuring, stop the stack in order, write what was measured. Second: kill and leave.
   const onSignal = (signal: NodeJS.Signals) => {
     if (!controller.signal.aborted) {
@@ -69,6 +70,7 @@ async function main(): Promise<number> {
     result.stack = stack.description;
     result.commit = stack.owned ? gitCommit() : null;
     const api = new ApiClient(stack.apiOrigin, stack.apiKey, controller.signal);
+    created = api.createdCampaigns;
     for (const phase of options.phases) {
       if (controller.signal.aborted) break;
       say(`== ${phase}`);
@@ -83,10 +85,13 @@ async function main(): Promise<number> {
       result.load[`${phase}_after`] = loadAverage();
       await writeResult(options.out, result);
     }
-    if (!stack.owned && !options.keepData) await deleteCampaigns(api);
   } catch (error) {
     if (!(error instanceof Aborted)) result.errors.stack = error instanceof Error ? error.message : String(error);
   } finally {
+    // On a running stack, also after Ctrl-C: the cleanup has its own deadline instead of the run's aborted signal.
+    if (stack && !stack.owned && !options.keepData) {
+      await deleteCampaigns(new ApiClient(stack.apiOrigin, stack.apiKey, AbortSignal.timeout(120_000)), created);
+    }
     await stack?.stop();
   }
   result.finished_at = new Date().toISOString();
@@ -170,8 +175,9 @@ function runIdentifier(): string {
 }
 
 /** On a running stack: the campaigns this run made are deleted (their sleeping enrollments would send tomorrow). */
-async function deleteCampaigns(api: ApiClient): Promise<void> {
-  for (const id of api.createdCampaigns) {
+async function deleteCampaigns(api: ApiClient, ids: string[]): Promise<void> {
+  if (ids.length > 0) say(`deleting the ${ids.length} campaign(s) this run made on the running stack`);
+  for (const id of ids) {
     try {
       await api.call('DELETE', `/campaigns/${id}`);
     } catch (error) {
