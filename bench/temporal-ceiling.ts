@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
+import { loadConfig } from '../src/config';
 import { createCeilingActivities } from './temporal-ceiling.activities';
 import { addressPrefix, sender } from './fixtures';
 import { abortable, every, mapConcurrently, rateMeter, round, say, seconds, throwIfAborted } from './progress';
@@ -9,6 +10,7 @@ import type { Stack } from './stack';
 export interface TemporalCeilingResult {
   workflows: number;
   sends: number;
+  worker_settings: Record<string, number>;
   bundle_s: number;
   /** Starts in flight at once: the product's dispatch keeps 32 (src/domain/campaigns/campaign-fanout.service.ts). */
   start_concurrency: number;
@@ -23,10 +25,19 @@ export interface TemporalCeilingResult {
 const START_CONCURRENCY = 32;
 
 /**
- * The worker's settings: the SDK defaults, as the product's worker (src/temporal/worker.ts) used them when this
- * bench was written. When the product's worker is tuned, give this one the same settings, or the ceiling is not one.
+ * The product worker's settings (src/temporal/worker.ts), read from the same WORKER_* variables with the same
+ * defaults (src/config.ts): a ceiling measured on other settings would not be one. The bench's own stack inherits
+ * this environment; give a running stack's values to the bench too.
  */
-const WORKER_SETTINGS = {};
+function productWorkerSettings() {
+  const { worker } = loadConfig();
+  return {
+    maxConcurrentActivityTaskExecutions: worker.activitySlots,
+    maxConcurrentLocalActivityExecutions: worker.localActivitySlots,
+    maxConcurrentWorkflowTaskExecutions: worker.workflowTaskSlots,
+    maxCachedWorkflows: worker.cachedWorkflows,
+  };
+}
 
 let runtimeInstalled = false;
 
@@ -64,9 +75,10 @@ export async function measureTemporalCeiling(options: {
   const nativeConnection = await NativeConnection.connect({ address: stack.temporalAddress });
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection, namespace: stack.temporalNamespace });
+  const settings = productWorkerSettings();
   const bundleStarted = performance.now();
   const worker = await Worker.create({
-    ...WORKER_SETTINGS,
+    ...settings,
     connection: nativeConnection,
     namespace: stack.temporalNamespace,
     taskQueue,
@@ -113,6 +125,7 @@ export async function measureTemporalCeiling(options: {
     return {
       workflows,
       sends: workflows * 3,
+      worker_settings: settings,
       bundle_s: bundleSeconds,
       start_concurrency: START_CONCURRENCY,
       all_started_s: seconds(allStarted),
