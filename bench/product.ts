@@ -20,6 +20,8 @@ export interface ProductResult {
   expected_sends: number;
   sends: number;
   complete: boolean;
+  /** Messages beyond three to one recipient: a step sent twice (should be 0). */
+  duplicates: number;
   elapsed_s: number;
   sends_per_s: number;
   all_started_s: number | null;
@@ -115,6 +117,7 @@ export async function measureProduct(options: {
     expected_sends: expected,
     sends: arrivals.length,
     complete: arrivals.length >= expected,
+    duplicates: duplicates(arrivals),
     elapsed_s: seconds(elapsed),
     sends_per_s: round((arrivals.length * 1000) / Math.max(1, elapsed), 2),
     all_started_s: allStartedAt === null ? null : seconds(allStartedAt - dispatchedAt),
@@ -122,6 +125,12 @@ export async function measureProduct(options: {
       allStartedAt === null ? null : round((dispatched * 1000) / Math.max(1, allStartedAt - dispatchedAt), 1),
     lateness_s: lateness(arrivals, dispatchedAt),
   };
+}
+
+function duplicates(arrivals: Arrival[]): number {
+  const perRecipient = new Map<string, number>();
+  for (const arrival of arrivals) perRecipient.set(arrival.to, (perRecipient.get(arrival.to) ?? 0) + 1);
+  return [...perRecipient.values()].reduce((sum, count) => sum + Math.max(0, count - STEPS), 0);
 }
 
 async function timeImport(api: ApiClient, prefix: string, count: number) {
