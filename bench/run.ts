@@ -150,7 +150,14 @@ async function runPhase(
       );
       return;
     case 'memory':
-      result.memory = await measureMemory({ stack, api, runId, points: sizes.memoryPoints, signal });
+      result.memory = await measureMemory({
+        stack,
+        api,
+        runId,
+        points: sizes.memoryPoints,
+        signal,
+        onProgress: (partial) => (result.memory = partial),
+      });
       return;
     case 'realistic':
       result.realistic = await measureRealistic({
