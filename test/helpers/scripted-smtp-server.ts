@@ -1,8 +1,11 @@
 import type { AddressInfo, Socket } from 'node:net';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 
-/** What the server does once it has read a whole message: accept it, reply with a code, or drop the connection. */
-export type MessageVerdict = 'accept' | 'drop' | { code: number; text: string };
+/**
+ * What the server does once it has read a whole message: accept it, accept it after a while (a slow server), reply
+ * with a code, or drop the connection.
+ */
+export type MessageVerdict = 'accept' | { acceptAfterMs: number } | 'drop' | { code: number; text: string };
 
 export interface ScriptedSmtpServer {
   port: number;
@@ -45,6 +48,7 @@ export async function startScriptedSmtpServer(
         received.push({ to, subject, verdict });
         if (verdict === 'accept') return callback();
         if (verdict === 'drop') return socketOf(server, session)?.destroy();
+        if ('acceptAfterMs' in verdict) return void setTimeout(callback, verdict.acceptAfterMs);
         callback(Object.assign(new Error(verdict.text), { responseCode: verdict.code }));
       });
     },

@@ -4,26 +4,31 @@ import type { FirstStepSearch } from '../../src/db/repositories/send-quota.repos
 import { sendStep, TransientSendError } from '../../src/domain/delivery/step-sender';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
 import { startScriptedSmtpServer, type ScriptedSmtpServer } from '../helpers/scripted-smtp-server';
-import { stackWithOrganization, type ApiClient, type TestStack } from '../helpers/test-stack';
+import { eventually, stackWithOrganization, type ApiClient, type TestStack } from '../helpers/test-stack';
+import { sleep } from '../helpers/enrollment-fixtures';
 
 const CAMPAIGNS = '/api/v1/campaigns';
+const SLOW_SERVER_MS = 5_000;
 
 /**
- * The step-1 claim's choice of mailbox and its day counters, on the real Postgres: which mailbox a claim takes, that
- * concurrent claims pass over each other's mailboxes instead of queueing, and that the limits hold exactly.
+ * The send claim on the real Postgres: which mailbox a step 1 takes, that concurrent claims pass over each other's
+ * mailboxes instead of queueing, that the day counters hold the limits exactly, and that a mailbox rests after a
+ * send however long the send took.
  */
-describe("step 1's mailbox and the day counters it reserves in", () => {
+describe("the send claim: step 1's mailbox, the day counters, a mailbox's rest", () => {
   let stack: TestStack;
   let api: ApiClient;
   let organizationId: string;
-  /** Answers 451 to `grey-…` recipients, accepts everyone else. */
+  /** Answers 451 to `grey-…` recipients, takes 5 s to accept `slow-…` ones, accepts everyone else at once. */
   let server: ScriptedSmtpServer;
 
   beforeAll(async () => {
     ({ stack, api, organizationId } = await stackWithOrganization());
-    server = await startScriptedSmtpServer(({ to }) =>
-      to.startsWith('grey-') ? { code: 451, text: '4.3.0 Try again later' } : 'accept',
-    );
+    server = await startScriptedSmtpServer(({ to }) => {
+      if (to.startsWith('grey-')) return { code: 451, text: '4.3.0 Try again later' };
+      if (to.startsWith('slow-')) return { acceptAfterMs: SLOW_SERVER_MS };
+      return 'accept';
+    });
   });
 
   afterAll(async () => {
@@ -200,5 +205,23 @@ describe("step 1's mailbox and the day counters it reserves in", () => {
 
     await stack.db.repos.mailboxes.restUntil(mailboxIds[0]!, new Date(Date.now() - 1_000));
     expect(await sendStep(stack.senderDeps, enrollmentId, 1)).toMatchObject({ kind: 'sent' });
+  });
+
+  it('when a send takes longer than the rest, then the mailbox sends nothing else until it ends, and rests after it', async () => {
+    const { campaignId, mailboxIds } = await campaignWithMailboxes([10], { min_wait_seconds: 1, max_wait_seconds: 1 });
+    const slow = await enroll(campaignId, uniqueEmail('slow'));
+    const next = await enroll(campaignId, uniqueEmail('next'));
+
+    const slowSend = sendStep(stack.senderDeps, slow, 1);
+    await eventually(async () => (await stack.db.repos.messages.findByStep(slow, 1))?.status === 'sending');
+    await sleep(1_500); // the rest counted from the claim is over; the slow send is still transmitting
+    const during = await sendStep(stack.senderDeps, next, 1);
+    expect(during).toMatchObject({ kind: 'deferred', reason: expect.stringMatching(/rests between sends/) });
+
+    expect(await slowSend).toMatchObject({ kind: 'sent' });
+    const mailbox = await stack.db.repos.mailboxes.findById(mailboxIds[0]!);
+    const slowRow = await stack.db.repos.messages.findByStep(slow, 1);
+    expect(mailbox).toMatchObject({ sendingUntil: null });
+    expect(mailbox!.nextSendAt!.getTime()).toBeGreaterThanOrEqual(slowRow!.sentAt!.getTime() + 1_000);
   });
 });

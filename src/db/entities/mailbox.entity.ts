@@ -104,6 +104,16 @@ export class MailboxEntity {
   @Column({ name: 'next_send_at', type: 'timestamptz', nullable: true })
   nextSendAt!: Date | null;
 
+  /**
+   * The mailbox is transmitting a message (this Message-ID) whose rest must follow it; at the latest until
+   * `sendingUntil` (the send's time bound), when a send cut short by a crash stops holding it. Null when it is not.
+   */
+  @Column({ name: 'sending_message_id', type: 'text', nullable: true })
+  sendingMessageId!: string | null;
+
+  @Column({ name: 'sending_until', type: 'timestamptz', nullable: true })
+  sendingUntil!: Date | null;
+
   @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
   disabledAt!: Date | null;
 

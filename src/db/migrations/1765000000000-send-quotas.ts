@@ -6,12 +6,16 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * condition so the limit holds across workers. A mailbox counts its day in one timezone of its own — the timezone
  * of the campaign it was first saved with — so campaigns in different zones sharing it cannot each fill a day.
  * Ledger entries remember the days they were counted in, so a failed attempt gives its slot back to that day.
+ * A mailbox that must rest between sends is held while it transmits (`sending_message_id`, `sending_until`), so a
+ * slow send cannot eat into the rest before the next one.
  */
 export class SendQuotas1765000000000 implements MigrationInterface {
   name = 'SendQuotas1765000000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE mailboxes ADD COLUMN timezone text NOT NULL DEFAULT 'UTC'`);
+    await q.query('ALTER TABLE mailboxes ADD COLUMN sending_until timestamptz');
+    await q.query('ALTER TABLE mailboxes ADD COLUMN sending_message_id text');
     await q.query(`
       UPDATE mailboxes mailbox SET timezone = first_campaign.zone
         FROM (SELECT DISTINCT ON (link.mailbox_id) link.mailbox_id, campaign.schedule->>'timezone' AS zone
@@ -69,6 +73,8 @@ export class SendQuotas1765000000000 implements MigrationInterface {
     await q.query('ALTER TABLE send_ledger DROP COLUMN mailbox_day');
     await q.query('DROP TABLE campaign_days');
     await q.query('DROP TABLE mailbox_days');
+    await q.query('ALTER TABLE mailboxes DROP COLUMN sending_message_id');
+    await q.query('ALTER TABLE mailboxes DROP COLUMN sending_until');
     await q.query('ALTER TABLE mailboxes DROP COLUMN timezone');
   }
 }

@@ -6,6 +6,8 @@ export type MailboxSettings = Omit<
   | 'id'
   | 'status'
   | 'nextSendAt'
+  | 'sendingUntil'
+  | 'sendingMessageId'
   | 'disabledAt'
   | 'disabledReason'
   | 'healthSince'
@@ -186,16 +188,44 @@ export class MailboxRepository {
       .getOne();
   }
 
-  /** After a send is claimed: the mailbox rests until `until`. */
+  /** Sets when the mailbox may send again (a test's way to make it rest or be free). */
   async restUntil(id: string, until: Date): Promise<void> {
     await this.manager.update(MailboxEntity, { id }, { nextSendAt: until });
   }
 
-  /** Pushes the mailbox's rest to at least `until`; never shortens it. */
-  async restAtLeastUntil(id: string, until: Date): Promise<void> {
+  /**
+   * A claimed send whose rest must follow it: the mailbox rests until `restUntil` (counted from the claim) and is
+   * held by the send (its Message-ID) until it ends, at the latest until `sendingUntil`, the send's time bound.
+   */
+  async startRestingSend(id: string, send: { messageId: string; restUntil: Date; sendingUntil: Date }): Promise<void> {
+    await this.manager.update(
+      MailboxEntity,
+      { id },
+      { nextSendAt: send.restUntil, sendingUntil: send.sendingUntil, sendingMessageId: send.messageId },
+    );
+  }
+
+  /**
+   * The send that `startRestingSend` marked is over: the rest counts again from `restUntil` (never shortened), and
+   * the hold is released unless another send, claimed after it expired, holds the mailbox now.
+   */
+  async endRestingSend(id: string, messageId: string, restUntil: Date): Promise<void> {
     await this.manager.query(
-      'UPDATE mailboxes SET next_send_at = greatest(next_send_at, $2) WHERE id = $1 AND next_send_at IS NOT NULL',
-      [id, until],
+      `UPDATE mailboxes
+          SET next_send_at = greatest(next_send_at, $3),
+              sending_until = CASE WHEN sending_message_id = $2 THEN NULL ELSE sending_until END,
+              sending_message_id = CASE WHEN sending_message_id = $2 THEN NULL ELSE sending_message_id END
+        WHERE id = $1`,
+      [id, messageId, restUntil],
+    );
+  }
+
+  /** A send cut short by a crash no longer holds the mailbox: its rest counts from its claim, as set then. */
+  async abandonRestingSend(id: string, messageId: string): Promise<void> {
+    await this.manager.update(
+      MailboxEntity,
+      { id, sendingMessageId: messageId },
+      { sendingUntil: null, sendingMessageId: null },
     );
   }
 

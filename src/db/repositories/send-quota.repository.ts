@@ -44,6 +44,7 @@ export class SendQuotaRepository {
         WHERE link.campaign_id = $1 AND mailbox.status = 'active'
           AND coalesce(usage.new_conversations, 0) < mailbox.daily_limit
           AND (mailbox.next_send_at IS NULL OR mailbox.next_send_at <= $2)
+          AND (mailbox.sending_until IS NULL OR mailbox.sending_until <= $2)
           AND NOT ($4 AND ${OWES_FOLLOW_UP})
         ORDER BY mailbox.id IS NOT DISTINCT FROM $3, mailbox.daily_limit - coalesce(usage.new_conversations, 0) DESC,
                  mailbox.created_at, mailbox.id

@@ -10,7 +10,10 @@ import { screenEnrollment } from './step-screening';
 import { deferred, stopped, type StepOutcome } from './step-outcome';
 
 export type Claim =
-  /** `restMs`: the mailbox's rest after this send, counted from the claim and again from the end of the send. */
+  /**
+   * `restMs`: the mailbox's rest after this send, counted from the claim and again from the end of the send; while
+   * a send with a rest transmits, it holds the mailbox (see startRestingSend).
+   */
   | { kind: 'claimed'; mailbox: MailboxEntity; messageId: string; attempt: number; restMs: number }
   /** The step may not go now: what happens instead; `slotWait` when no mailbox may take it yet. */
   | { kind: 'not_now'; outcome: StepOutcome; slotWait: boolean }
@@ -71,7 +74,7 @@ async function claimIn(repos: Repositories, request: ClaimRequest): Promise<Clai
   const restMs = restAfterSendMs(campaign!);
   const pinnedId = request.resendFrom?.mailboxId ?? enrollment.mailboxId;
   const choice = pinnedId
-    ? await pinnedMailbox(repos, pinnedId, request.position, now)
+    ? await pinnedMailbox(repos, pinnedId, request.position, now, restMs)
     : await reserveFirstStep(repos, campaign!, request, now, restMs);
   if ('outcome' in choice) return notNow(choice.outcome, choice.outcome.kind === 'deferred');
   const { mailbox } = choice;
@@ -94,7 +97,15 @@ async function claimIn(repos: Repositories, request: ClaimRequest): Promise<Clai
     if ('countedIn' in choice) throw new Taken(); // give the reserved slot back
     return { kind: 'taken' };
   }
-  if (restMs > 0) await repos.mailboxes.restUntil(mailbox.id, new Date(now.getTime() + restMs));
+  // A mailbox that rests between sends sends one message at a time: held while this one transmits, its rest then
+  // counts from the end of the send, however long the send took.
+  if (restMs > 0) {
+    await repos.mailboxes.startRestingSend(mailbox.id, {
+      messageId,
+      restUntil: new Date(now.getTime() + restMs),
+      sendingUntil: new Date(now.getTime() + SEND_TIME_BOUND_MS),
+    });
+  }
   return { kind: 'claimed', mailbox, messageId, attempt, restMs };
 }
 
@@ -107,13 +118,13 @@ async function pinnedMailbox(
   mailboxId: string,
   position: number,
   now: Date,
+  restMs: number,
 ): Promise<MailboxChoice> {
   const mailbox = await repos.mailboxes.lockOne(mailboxId);
   if (!mailbox) return { outcome: stopped('stopped', 'the mailbox of this conversation was deleted') };
   if (mailbox.status !== 'active') return { outcome: waitForMailbox(mailbox, position, now) };
-  if (mailbox.nextSendAt && mailbox.nextSendAt > now) {
-    return { outcome: deferred(mailbox.nextSendAt.getTime(), 'its mailbox rests between sends (min/max wait)') };
-  }
+  const free = freeAt(mailbox, now, restMs);
+  if (free !== null) return { outcome: deferred(free, 'its mailbox rests between sends (min/max wait)') };
   return { mailbox };
 }
 
@@ -180,18 +191,31 @@ async function whyNoMailbox(
     const nextDay = Math.min(...active.map(({ mailbox }) => dayBounds(now, mailbox.timezone).end.getTime()));
     return deferred(nextDay, 'every mailbox of the campaign is at its daily limit');
   }
-  const resting = withRoom.filter((option) => option.mailbox.nextSendAt && option.mailbox.nextSendAt > now);
-  if (resting.length === withRoom.length) {
-    const rested = Math.min(...resting.map(({ mailbox }) => mailbox.nextSendAt!.getTime()));
-    return deferred(rested, 'every mailbox with room rests between sends (min/max wait)');
+  const freeTimes = withRoom.map(({ mailbox }) => freeAt(mailbox, now, restMs));
+  if (freeTimes.every((time) => time !== null)) {
+    return deferred(Math.min(...freeTimes), 'every mailbox with room rests between sends (min/max wait)');
   }
-  if (restMs > 0 && withRoom.every((option) => option.owesFollowUp || resting.includes(option))) {
+  if (restMs > 0 && withRoom.every((option, index) => option.owesFollowUp || freeTimes[index] !== null)) {
     // The follow-up takes the mailbox now and makes it rest at least min_wait_seconds: look again after that.
     const turn = now.getTime() + Math.max(1000, campaign.minWaitSeconds * 1000);
     return deferred(turn, 'due follow-ups go first on every mailbox with room');
   }
   // A claim took the last mailbox free between the search and this look: try again in a moment.
   return deferred(now.getTime() + 1000, 'every mailbox with room was just taken by other sends');
+}
+
+/**
+ * When a mailbox with room may send again, or null when it may now: after its rest, and after the send it is
+ * transmitting — whose end is unknown, so looked at again after a rest's length (at most at the send's time bound).
+ */
+function freeAt(mailbox: MailboxEntity, now: Date, restMs: number): number | null {
+  const rested = mailbox.nextSendAt && mailbox.nextSendAt > now ? mailbox.nextSendAt.getTime() : null;
+  const sent =
+    mailbox.sendingUntil && mailbox.sendingUntil > now
+      ? Math.min(mailbox.sendingUntil.getTime(), now.getTime() + Math.max(1000, restMs))
+      : null;
+  if (rested === null && sent === null) return null;
+  return Math.max(rested ?? 0, sent ?? 0);
 }
 
 function waitForMailbox(mailbox: MailboxEntity, position: number, now: Date): StepOutcome {
@@ -216,6 +240,13 @@ class NotNow extends Error {
 
 /** Another attempt claimed the step after this one reserved its slot: the rollback gives the slot back. */
 class Taken extends Error {}
+
+/**
+ * The longest a send may hold its mailbox: the send activity's start-to-close timeout (SEND_ACTIVITY_OPTIONS), after
+ * which Temporal retries it, and the retry finds the send interrupted (flagged unknown, never sent again) and
+ * releases the mailbox sooner than that (abandonRestingSend).
+ */
+const SEND_TIME_BOUND_MS = 2 * 60_000;
 
 /** A random rest in [min_wait_seconds, max_wait_seconds]: regular intervals look automated to inbox providers. */
 function restAfterSendMs(campaign: CampaignEntity): number {

@@ -24,10 +24,6 @@ export async function settle(deps: StepSenderDeps, send: SendAttempt, result: Sm
   const at = new Date();
   const campaign_id = send.campaign.id;
   const smtpResponse = result.response;
-  // A slow send (a new connection, a busy server) must not shorten the gap the receiving side sees before the
-  // mailbox's next message. In the settle's transaction: a send that settled always pushed the rest.
-  const restFromNow = (repos: Repositories) =>
-    send.restMs > 0 ? repos.mailboxes.restAtLeastUntil(send.mailbox.id, new Date(at.getTime() + send.restMs)) : null;
   metrics.sends.inc({ campaign_id, outcome: SEND_METRIC_OUTCOMES[result.kind] });
   switch (result.kind) {
     case 'sent':
@@ -37,7 +33,7 @@ export async function settle(deps: StepSenderDeps, send: SendAttempt, result: Sm
         if (send.purpose === 'sequence') {
           await repos.enrollments.recordSend(send.enrollment.id, send.position, send.mailbox.id);
         }
-        await restFromNow(repos);
+        await endSend(repos, send, at);
       });
       // The same time a retry would read back from the row.
       return { kind: 'sent', sentAt: at.getTime(), messageId: send.messageId };
@@ -45,18 +41,24 @@ export async function settle(deps: StepSenderDeps, send: SendAttempt, result: Sm
       await db.transaction(async (repos) => {
         await repos.messages.settle(row, { status: 'bounced', smtpResponse, at });
         await repos.contacts.markBounced(send.contact.id);
-        await restFromNow(repos);
+        await endSend(repos, send, at);
       });
       metrics.bounces.inc({ campaign_id, kind: 'hard' });
       await checkMailboxHealth(db, deps.logger, send.mailbox.id, send.campaign.bounceRateThreshold);
       return stopped('bounced', `hard bounce: ${smtpResponse}`);
     case 'rejected_temporary':
       // The recipient's server asks to come back later: the activity's retries do, with backoff.
-      await db.repos.messages.settle(row, { status: 'failed', smtpResponse, at });
+      await db.transaction(async (repos) => {
+        await repos.messages.settle(row, { status: 'failed', smtpResponse, at });
+        await endSend(repos, send, at);
+      });
       throw new TransientSendError(`SMTP send failed (${result.code}): ${smtpResponse}`);
     case 'connection_error': {
       // Nothing was delivered and the fault is not the recipient's: wait and retry, never give up on the contact.
-      await db.repos.messages.settle(row, { status: 'failed', smtpResponse, at });
+      await db.transaction(async (repos) => {
+        await repos.messages.settle(row, { status: 'failed', smtpResponse, at });
+        await endSend(repos, send, at);
+      });
       return deferred(
         at.getTime() + outageWaitMs(send.attempt),
         `the SMTP server of ${send.mailbox.fromEmail} could not be reached (${smtpResponse}): step ${send.position}`,
@@ -65,6 +67,7 @@ export async function settle(deps: StepSenderDeps, send: SendAttempt, result: Sm
     case 'mailbox_error': {
       const newlyFailing = await db.transaction(async (repos) => {
         await repos.messages.settle(row, { status: 'failed', smtpResponse, at });
+        await endSend(repos, send, at);
         return repos.mailboxes.recordSmtpError(send.mailbox.id, smtpResponse);
       });
       if (newlyFailing) {
@@ -79,6 +82,7 @@ export async function settle(deps: StepSenderDeps, send: SendAttempt, result: Sm
     case 'unknown':
       await db.transaction(async (repos) => {
         await repos.messages.settle(row, { status: 'unknown', smtpResponse, at });
+        await endSend(repos, send, at);
         // It may have arrived: the conversation stays on this mailbox, as after a send.
         if (send.purpose === 'sequence') {
           await repos.enrollments.recordSend(send.enrollment.id, send.position, send.mailbox.id);
@@ -90,4 +94,14 @@ export async function settle(deps: StepSenderDeps, send: SendAttempt, result: Sm
       );
       return unknownOutcome(send.position, `the connection broke after the message was transmitted (${smtpResponse})`);
   }
+}
+
+/**
+ * The send no longer holds its mailbox; one that rests between sends rests from now on. In the settle's
+ * transaction, whatever the outcome: a slow send (a new connection, a busy server) must not shorten the gap the
+ * receiving side sees before the mailbox's next message.
+ */
+export async function endSend(repos: Repositories, send: SendAttempt, at: Date): Promise<void> {
+  if (send.restMs === 0) return;
+  await repos.mailboxes.endRestingSend(send.mailbox.id, send.messageId, new Date(at.getTime() + send.restMs));
 }

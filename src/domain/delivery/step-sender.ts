@@ -12,7 +12,7 @@ import {
 import { dkimKeyOf, outgoingMessage, smtpAccountOf } from './outgoing-message';
 import { rowOf, type LoadedStep, type SendAttempt, type SendPurpose, type StepSenderDeps } from './send-attempt';
 import { claimSend } from './send-claim';
-import { settle } from './send-settlement';
+import { endSend, settle } from './send-settlement';
 import { PermanentSendError, TransientSendError } from './send-errors';
 import { screenEnrollment } from './step-screening';
 import { stopped, unknownOutcome, type StepOutcome } from './step-outcome';
@@ -150,7 +150,11 @@ async function compose(deps: StepSenderDeps, send: SendAttempt, draft: Draft): P
     );
   } catch (error) {
     if (!(error instanceof UnsendableMessageError)) throw error;
-    await deps.db.repos.messages.settle(rowOf(send), { status: 'failed', smtpResponse: error.message, at: new Date() });
+    await deps.db.transaction(async (repos) => {
+      const at = new Date();
+      await repos.messages.settle(rowOf(send), { status: 'failed', smtpResponse: error.message, at });
+      await endSend(repos, send, at);
+    });
     throw new PermanentSendError('UnsendableMessage', error.message);
   }
 }
@@ -197,6 +201,7 @@ async function outcomeOfEarlierAttempt(
     case 'sending':
       await db.transaction(async (repos) => {
         await repos.messages.flagUnknown(existing.enrollmentId, existing.stepPosition);
+        await repos.mailboxes.abandonRestingSend(existing.mailboxId, existing.messageId);
         // It may have arrived: the conversation stays on this mailbox, as after a send.
         if (purpose === 'sequence') {
           await repos.enrollments.recordSend(existing.enrollmentId, existing.stepPosition, existing.mailboxId);
