@@ -63,6 +63,8 @@ export type ProfileName = keyof typeof PROFILES;
 export interface Options {
   profile: ProfileName;
   sizes: Sizes;
+  /** The size flags given, which change the profile's sizes. */
+  overrides: string[];
   phases: Phase[];
   out: string;
   label: string | undefined;
@@ -124,11 +126,15 @@ export function parseOptions(argv: string[], benchDir: string): Options | null {
   if (values.quick && values.full) throw new UsageError('--quick and --full exclude each other');
   const profile: ProfileName = values.quick ? 'quick' : values.full ? 'full' : 'default';
   const sizes: Sizes = { ...PROFILES[profile], memoryPoints: [...PROFILES[profile].memoryPoints] };
+  const overrides: string[] = [];
   for (const [flag, key] of Object.entries(SIZE_FLAGS)) {
     const text = (values as Record<string, string | undefined>)[flag];
-    if (text !== undefined) sizes[key] = positiveInteger(flag, text);
+    if (text === undefined) continue;
+    sizes[key] = positiveInteger(flag, text);
+    overrides.push(`--${flag}`);
   }
   if (values['memory-points'] !== undefined) {
+    overrides.push('--memory-points');
     sizes.memoryPoints = values['memory-points'].split(',').map((part) => positiveInteger('memory-points', part));
     if (sizes.memoryPoints.some((point, index) => index > 0 && point <= sizes.memoryPoints[index - 1]!)) {
       throw new UsageError('--memory-points must be ascending, e.g. 10000,30000');
@@ -142,6 +148,7 @@ export function parseOptions(argv: string[], benchDir: string): Options | null {
   return {
     profile,
     sizes,
+    overrides,
     phases,
     out: path.resolve(values.out ?? path.join(benchDir, 'results', `${stamp}.json`)),
     label: values.label,

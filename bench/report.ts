@@ -13,6 +13,7 @@ export interface BenchResult {
   label: string | null;
   profile: ProfileName;
   sizes: Sizes;
+  overrides: string[];
   phases: Phase[];
   stack: string;
   commit: string | null;
@@ -145,7 +146,8 @@ export function describeSizes(result: BenchResult): string {
     memory: `memory at ${s.memoryPoints.join(' and ')} sleeping`,
     realistic: `realistic ${s.realisticMailboxes} mailboxes, ${s.realisticEnrollments} enrollments, ${s.realisticWindowSeconds} s window`,
   };
-  return `${result.profile} sizes: ${result.phases.map((phase) => parts[phase]).join('; ')}`;
+  const overridden = result.overrides.length > 0 ? ` (overridden by ${result.overrides.join(', ')})` : '';
+  return `${result.profile} sizes${overridden}: ${result.phases.map((phase) => parts[phase]).join('; ')}`;
 }
 
 /**

@@ -49,6 +49,7 @@ async function main(): Promise<number> {
     label: options.label ?? null,
     profile: options.profile,
     sizes: options.sizes,
+    overrides: options.overrides,
     phases: options.phases,
     stack: '',
     commit: null,
