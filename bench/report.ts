@@ -125,6 +125,7 @@ export function renderTable(result: BenchResult): string {
       ),
     );
   }
+  if (rows.length === 0) return '(no figures: no phase finished)';
   const header: Row = { figure: 'figure', product: 'product', ceiling: 'ceiling', ratio: 'ratio', target: 'target' };
   const columns = Object.keys(header) as (keyof Row)[];
   const widths = columns.map((column) => Math.max(...[header, ...rows].map((candidate) => candidate[column].length)));
