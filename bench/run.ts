@@ -44,6 +44,8 @@ async function main(): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Output piped into `head` or a closed terminal must not end the run before it has stopped its stack.
+  process.stdout.on('error', () => undefined);
 
   const result: BenchResult = {
     label: options.label ?? null,
