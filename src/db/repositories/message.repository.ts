@@ -95,7 +95,8 @@ export class MessageRepository {
   /**
    * Settles the attempt that claimed the row; a stale attempt changes nothing. A `failed` attempt of the sequence
    * reached no one: its ledger entry stops counting against the limits and gives its slot back to the day counters,
-   * in the same statement. (A failed resend does not: the send it repeats may have arrived.)
+   * in the same transaction (a savepoint when the caller's). A failed resend does not: the send it repeats may have
+   * arrived.
    */
   async settle(
     id: { enrollmentId: string; stepPosition: number; attempt: number; resend?: boolean },
