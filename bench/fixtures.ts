@@ -1,5 +1,5 @@
+import { mapConcurrently } from '../src/domain/concurrency';
 import type { ApiClient } from './api-client';
-import { mapConcurrently } from './progress';
 
 /** Recipients and senders live on these domains; the capture inbox accepts any address and relays nothing. */
 const RECIPIENT_DOMAIN = 'bench-recipients.com';

@@ -58,24 +58,6 @@ export function rateMeter(): (count: number) => number {
   };
 }
 
-/** Runs `work` over `items` with at most `limit` in flight; results in input order. */
-export async function mapConcurrently<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return results;
-}
-
 /** The q-quantile (0…1) of `values` by nearest rank; null when there are none. */
 export function quantile(values: readonly number[], q: number): number | null {
   if (values.length === 0) return null;

@@ -1,7 +1,8 @@
+import { mapConcurrently } from '../src/domain/concurrency';
 import type { ApiClient } from './api-client';
 import { addressPrefix, campaignBody, createCampaign, createList, importContacts } from './fixtures';
 import { InboxFollower } from './inbox';
-import { every, mapConcurrently, round, say, seconds, sleep } from './progress';
+import { every, round, say, seconds, sleep } from './progress';
 import type { Stack } from './stack';
 
 export interface RealisticResult {

@@ -1,6 +1,7 @@
+import { mapConcurrently } from '../src/domain/concurrency';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { addressPrefix, rawMessage, recipient, sender } from './fixtures';
-import { every, mapConcurrently, rateMeter, round, say, seconds, throwIfAborted } from './progress';
+import { every, rateMeter, round, say, seconds, throwIfAborted } from './progress';
 import type { Stack } from './stack';
 
 export interface SmtpCeilingResult {

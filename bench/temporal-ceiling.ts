@@ -1,10 +1,11 @@
+import { mapConcurrently } from '../src/domain/concurrency';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { loadConfig } from '../src/config';
 import { createCeilingActivities } from './temporal-ceiling.activities';
 import { addressPrefix, sender } from './fixtures';
-import { abortable, every, mapConcurrently, rateMeter, round, say, seconds, throwIfAborted } from './progress';
+import { abortable, every, rateMeter, round, say, seconds, throwIfAborted } from './progress';
 import type { Stack } from './stack';
 
 export interface TemporalCeilingResult {
