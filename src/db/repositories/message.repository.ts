@@ -95,58 +95,56 @@ export class MessageRepository {
   /**
    * Settles the attempt that claimed the row; a stale attempt changes nothing. A `failed` attempt of the sequence
    * reached no one: its ledger entry stops counting against the limits and gives its slot back to the day counters,
-   * in the same transaction (a savepoint when the caller's). A failed resend does not: the send it repeats may have
-   * arrived.
+   * in the caller's transaction (every settle runs in one, with what else the outcome changes). A failed resend does
+   * not: the send it repeats may have arrived.
    */
   async settle(
     id: { enrollmentId: string; stepPosition: number; attempt: number; resend?: boolean },
     outcome: { status: Exclude<MessageStatus, 'sending'>; smtpResponse: string; at: Date },
   ): Promise<void> {
-    await this.manager.transaction(async (manager) => {
-      const [freed]: [
-        { mailbox_id: string; mailbox_day: string | null; campaign_id: string; campaign_day: string | null }[],
-        number,
-      ] = await manager.query(
-        `WITH settled AS (
-             UPDATE messages
-                SET status = $4, smtp_response = $5, updated_at = now(),
-                    sent_at = CASE WHEN $4 = 'sent' THEN $6 ELSE sent_at END,
-                    bounced_at = CASE WHEN $4 = 'bounced' THEN $6 ELSE bounced_at END
-              WHERE enrollment_id = $1 AND step_position = $2 AND status = 'sending' AND attempts = $3
-             RETURNING enrollment_id, step_position
-           )
-           UPDATE send_ledger ledger SET counted = false
-             FROM settled
-            WHERE $4 = 'failed' AND $7 AND ledger.counted AND ledger.enrollment_id = settled.enrollment_id
-              AND ledger.step_position = settled.step_position
-           RETURNING ledger.mailbox_id, ledger.mailbox_day::text, ledger.campaign_id, ledger.campaign_day::text`,
-        [
-          id.enrollmentId,
-          id.stepPosition,
-          id.attempt,
-          outcome.status,
-          outcome.smtpResponse.slice(0, 1000),
-          outcome.at,
-          !id.resend,
-        ],
+    const [freed]: [
+      { mailbox_id: string; mailbox_day: string | null; campaign_id: string; campaign_day: string | null }[],
+      number,
+    ] = await this.manager.query(
+      `WITH settled AS (
+           UPDATE messages
+              SET status = $4, smtp_response = $5, updated_at = now(),
+                  sent_at = CASE WHEN $4 = 'sent' THEN $6 ELSE sent_at END,
+                  bounced_at = CASE WHEN $4 = 'bounced' THEN $6 ELSE bounced_at END
+            WHERE enrollment_id = $1 AND step_position = $2 AND status = 'sending' AND attempts = $3
+           RETURNING enrollment_id, step_position
+         )
+         UPDATE send_ledger ledger SET counted = false
+           FROM settled
+          WHERE $4 = 'failed' AND $7 AND ledger.counted AND ledger.enrollment_id = settled.enrollment_id
+            AND ledger.step_position = settled.step_position
+         RETURNING ledger.mailbox_id, ledger.mailbox_day::text, ledger.campaign_id, ledger.campaign_day::text`,
+      [
+        id.enrollmentId,
+        id.stepPosition,
+        id.attempt,
+        outcome.status,
+        outcome.smtpResponse.slice(0, 1000),
+        outcome.at,
+        !id.resend,
+      ],
+    );
+    const slot = freed[0];
+    if (!slot) return;
+    // In the claim's lock order (campaign day, mailbox, mailbox day), so a settle and a claim cannot deadlock.
+    if (slot.campaign_day !== null) {
+      await this.manager.query(
+        'UPDATE campaign_days SET new_conversations = new_conversations - 1 WHERE campaign_id = $1 AND day = $2',
+        [slot.campaign_id, slot.campaign_day],
       );
-      const slot = freed[0];
-      if (!slot) return;
-      // In the claim's lock order (campaign day, mailbox, mailbox day), so a settle and a claim cannot deadlock.
-      if (slot.campaign_day !== null) {
-        await manager.query(
-          'UPDATE campaign_days SET new_conversations = new_conversations - 1 WHERE campaign_id = $1 AND day = $2',
-          [slot.campaign_id, slot.campaign_day],
-        );
-      }
-      if (slot.mailbox_day !== null) {
-        await manager.query('SELECT 1 FROM mailboxes WHERE id = $1 FOR UPDATE', [slot.mailbox_id]);
-        await manager.query(
-          'UPDATE mailbox_days SET new_conversations = new_conversations - 1 WHERE mailbox_id = $1 AND day = $2',
-          [slot.mailbox_id, slot.mailbox_day],
-        );
-      }
-    });
+    }
+    if (slot.mailbox_day !== null) {
+      await this.manager.query('SELECT 1 FROM mailboxes WHERE id = $1 FOR UPDATE', [slot.mailbox_id]);
+      await this.manager.query(
+        'UPDATE mailbox_days SET new_conversations = new_conversations - 1 WHERE mailbox_id = $1 AND day = $2',
+        [slot.mailbox_id, slot.mailbox_day],
+      );
+    }
   }
 
   /**
