@@ -1,22 +1,15 @@
 import type { Database } from '../src/db/repositories';
+import { nextStepAfter, type NextStep } from '../src/domain/delivery/step-outcome';
 import type { EnrollmentFinalStatus } from '../workflows/enrollment/definitions';
 
 /** Bookkeeping activities of the enrollment workflow: reading its plan and recording its progress in Postgres. */
 export function createEnrollmentActivities(db: Database) {
   return {
     /** The step after `afterPosition`, read fresh each time so edits to later steps apply to running enrollments. */
-    async nextStep(args: {
-      enrollmentId: string;
-      afterPosition: number;
-    }): Promise<{ totalSteps: number; step: { position: number; delayMs: number } | null }> {
+    async nextStep(args: { enrollmentId: string; afterPosition: number }): Promise<NextStep> {
       const enrollment = await db.repos.enrollments.findById(args.enrollmentId);
       if (!enrollment) return { totalSteps: 0, step: null };
-      const steps = await db.repos.campaigns.steps(enrollment.campaignId);
-      const next = steps.find((step) => step.position > args.afterPosition);
-      return {
-        totalSteps: steps.length,
-        step: next ? { position: next.position, delayMs: Math.round(next.delayMinutes * 60_000) } : null,
-      };
+      return nextStepAfter(await db.repos.campaigns.steps(enrollment.campaignId), args.afterPosition);
     },
 
     /** Mirrors the workflow's schedule into the enrollment row, for listings and stats. */

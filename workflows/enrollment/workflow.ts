@@ -32,6 +32,7 @@ import {
 } from './definitions';
 
 type Activities = ReturnType<typeof createActivities>;
+type NextStep = Awaited<ReturnType<Activities['nextStep']>>;
 
 /** Reads and bookkeeping in Postgres (`nextStep`, `recordSchedule`, `finishEnrollment`): quick and idempotent. */
 const BOOKKEEPING_RETRY = {
@@ -53,6 +54,12 @@ const localDb = proxyLocalActivities<Activities>({ startToCloseTimeout: '15 seco
 /** The patch that moved the bookkeeping to local activities and stopped re-publishing an unchanged schedule. */
 const LOCAL_BOOKKEEPING_PATCH = 'local-bookkeeping';
 
+/**
+ * The patch after which a send's outcome says which step comes next, and the send records that step's due time in
+ * the enrollment row: after a send the workflow reads no step and records no schedule of its own.
+ */
+const SEND_PLANS_NEXT_STEP_PATCH = 'send-plans-next-step';
+
 /** The SMTP send, exactly once per (enrollment, step). */
 const mail = proxyActivities<Activities>(SEND_ACTIVITY_OPTIONS);
 
@@ -65,6 +72,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
   // to the end; its next run after continue-as-new takes the new path.
   const lean = patched(LOCAL_BOOKKEEPING_PATCH);
   const db = lean ? localDb : queuedDb;
+  const sendPlans = lean && patched(SEND_PLANS_NEXT_STEP_PATCH);
   const progress: EnrollmentProgress = input.progress ?? {
     lastPosition: 0,
     lastSentAt: Date.now(),
@@ -127,8 +135,14 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
   // What the schedule last published said. Older runs forget it at each step (and so published it again after every
   // hold or wait, even when nothing had changed); lean runs keep it, with the step it was for.
   let published = null as Schedule | null;
+  // What the last send read of the next step, and the schedule it recorded in the enrollment row for it.
+  let planned = null as { next: NextStep; recorded: Schedule | null } | null;
   for (;;) {
-    const next = await db.nextStep({ enrollmentId: input.enrollmentId, afterPosition: progress.lastPosition });
+    const next =
+      planned?.next ?? (await db.nextStep({ enrollmentId: input.enrollmentId, afterPosition: progress.lastPosition }));
+    // Good for the first publication only: any later one follows a signal, and records what it publishes.
+    let recorded = planned?.recorded ?? null;
+    planned = null;
     state.totalSteps = next.totalSteps;
     const step = next.step;
     if (!step) return finish('completed');
@@ -147,21 +161,14 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     });
     // Every wait ends as soon as anything it depends on differs from what was last published.
     const changed = (): boolean => {
-      const now = current();
-      return (
-        ending !== null ||
-        published === null ||
-        published.position !== now.position ||
-        published.paused !== now.paused ||
-        published.campaignPaused !== now.campaignPaused ||
-        published.wakeAt !== now.wakeAt
-      );
+      return ending !== null || published === null || !sameSchedule(current(), published);
     };
     for (;;) {
       if (ending) return finish(ending);
       if (changed()) {
         published = current();
-        await announce(db, input, state, published);
+        await announce(db, input, state, published, sameSchedule(published, recorded));
+        recorded = null;
         continue;
       }
       if (published!.paused) {
@@ -217,11 +224,25 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
       case 'sent':
         progress.stepsSent += 1;
         progress.lastSentAt = outcome.sentAt;
+        if (sendPlans && outcome.next) {
+          const step = outcome.next.step;
+          planned = {
+            next: outcome.next,
+            recorded: step && {
+              position: step.position,
+              paused: false,
+              campaignPaused: false,
+              wakeAt: outcome.sentAt + step.delayMs,
+            },
+          };
+        }
         break;
       case 'unknown':
         // A crash mid-send left the outcome unknown: flagged for review, never re-sent; the sequence goes on.
         state.lastError = outcome.reason;
         progress.lastSentAt = Date.now();
+        // The send recorded the next step due from its own clock: the workflow records its schedule again.
+        if (sendPlans && outcome.next) planned = { next: outcome.next, recorded: null };
         break;
       case 'stopped':
         return finish(outcome.status, outcome.reason);
@@ -243,12 +264,26 @@ interface Schedule {
   wakeAt: number;
 }
 
-/** Publishes the schedule to the query state, the search attributes and the enrollment row. */
+function sameSchedule(a: Schedule, b: Schedule | null): boolean {
+  return (
+    b !== null &&
+    a.position === b.position &&
+    a.paused === b.paused &&
+    a.campaignPaused === b.campaignPaused &&
+    a.wakeAt === b.wakeAt
+  );
+}
+
+/**
+ * Publishes the schedule to the query state, the search attributes and — unless the send that came before already
+ * wrote it (`inRow`) — the enrollment row.
+ */
 async function announce(
   db: typeof queuedDb,
   input: EnrollmentInput,
   state: EnrollmentState,
   schedule: Schedule,
+  inRow: boolean,
 ): Promise<void> {
   const held = schedule.paused || schedule.campaignPaused;
   state.paused = schedule.paused;
@@ -264,6 +299,7 @@ async function announce(
       ? `paused before step ${state.nextStep}${schedule.campaignPaused ? ' (campaign paused)' : ''}`
       : `step ${state.nextStep} of ${state.totalSteps} due ${state.nextSendAt}`,
   );
+  if (inRow) return;
   await db.recordSchedule({
     enrollmentId: input.enrollmentId,
     status: state.status,

@@ -274,14 +274,18 @@ export class EnrollmentRepository {
     );
   }
 
-  async recordSend(id: string, position: number, mailboxId: string): Promise<void> {
-    await this.manager
-      .createQueryBuilder()
-      .update(EnrollmentEntity)
-      .set({ currentStep: position, mailboxId: () => 'COALESCE(mailbox_id, :mailboxId)' })
-      .setParameter('mailboxId', mailboxId)
-      .where('id = :id', { id })
-      .execute();
+  /**
+   * A step was sent (or flagged): the enrollment is at `position` on its mailbox. `nextSendAt`, when given, is when
+   * its next step is due (null: none), recorded as recordSchedule would, except on a finished enrollment.
+   */
+  async recordSend(id: string, position: number, mailboxId: string, nextSendAt?: Date | null): Promise<void> {
+    await this.manager.query(
+      `UPDATE enrollments
+          SET current_step = $2, mailbox_id = COALESCE(mailbox_id, $3), updated_at = now(),
+              next_send_at = CASE WHEN $4 AND status <> ALL($6::text[]) THEN $5 ELSE next_send_at END
+        WHERE id = $1`,
+      [id, position, mailboxId, nextSendAt !== undefined, nextSendAt ?? null, FINAL_ENROLLMENT_STATUSES],
+    );
   }
 
   async finish(id: string, status: EnrollmentStatus, error: string | null): Promise<void> {

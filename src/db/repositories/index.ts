@@ -13,6 +13,7 @@ import { MessageRepository } from './message.repository';
 import { OrganizationRepository } from './organization.repository';
 import { OutreachRepository } from './outreach.repository';
 import { RateLimitRepository } from './rate-limit.repository';
+import { SendContextRepository } from './send-context.repository';
 import { SendQuotaRepository } from './send-quota.repository';
 import { SkipRepository } from './skip.repository';
 import { StatsRepository } from './stats.repository';
@@ -30,6 +31,7 @@ function repositoriesOf(manager: EntityManager) {
     enrollments: new EnrollmentRepository(manager),
     messages: new MessageRepository(manager),
     quotas: new SendQuotaRepository(manager),
+    sends: new SendContextRepository(manager),
     stats: new StatsRepository(manager),
     content: new CampaignContentRepository(manager),
     blockList: new BlockListRepository(manager),

@@ -1,5 +1,4 @@
 import type { EntityManager } from 'typeorm';
-import { EnrollmentEntity } from '../entities/enrollment.entity';
 import { MessageEntity, type MessageStatus } from '../entities/message.entity';
 
 export type OutboxClaim = Pick<
@@ -17,22 +16,6 @@ export type OutboxClaim = Pick<
 
 export class MessageRepository {
   constructor(private readonly manager: EntityManager) {}
-
-  /**
-   * Locks the enrollment for a send until the transaction ends (and share-locks its campaign, so a pause or stop
-   * waits for a claim in progress, and a claim sees one committed before it), then reads it fresh. Null when gone.
-   */
-  async lockForSend(enrollmentId: string): Promise<EnrollmentEntity | null> {
-    const locked: unknown[] = await this.manager.query(
-      `SELECT enrollment.id FROM enrollments enrollment
-         JOIN campaigns campaign ON campaign.id = enrollment.campaign_id
-        WHERE enrollment.id = $1
-          FOR NO KEY UPDATE OF enrollment FOR SHARE OF campaign`,
-      [enrollmentId],
-    );
-    if (locked.length === 0) return null;
-    return this.manager.findOneBy(EnrollmentEntity, { id: enrollmentId });
-  }
 
   findByStep(enrollmentId: string, stepPosition: number): Promise<MessageEntity | null> {
     return this.manager.findOneBy(MessageEntity, { enrollmentId, stepPosition });

@@ -1,5 +1,6 @@
 import { In, type EntityManager } from 'typeorm';
 import { MailboxEntity } from '../entities/mailbox.entity';
+import { entityFromJson } from './json-rows';
 
 /** What a step-1 claim looks for, and what it must not take. */
 export interface FirstStepSearch {
@@ -35,8 +36,8 @@ export class SendQuotaRepository {
    * another claim holds is passed over, so concurrent claims spread over the mailboxes instead of queueing.
    */
   async lockFirstStepMailbox(search: FirstStepSearch): Promise<{ mailbox: MailboxEntity; day: string } | null> {
-    const rows: { id: string; day: string }[] = await this.manager.query(
-      `SELECT mailbox.id, (($2::timestamptz AT TIME ZONE mailbox.timezone)::date)::text AS day
+    const rows: { mailbox: Record<string, unknown>; day: string }[] = await this.manager.query(
+      `SELECT to_jsonb(mailbox) AS mailbox, (($2::timestamptz AT TIME ZONE mailbox.timezone)::date)::text AS day
          FROM campaign_mailboxes link
          JOIN mailboxes mailbox ON mailbox.id = link.mailbox_id
          LEFT JOIN mailbox_days usage
@@ -52,9 +53,8 @@ export class SendQuotaRepository {
           FOR UPDATE OF mailbox ${search.locked === 'skip' ? 'SKIP LOCKED' : ''}`,
       [search.campaignId, search.now, search.avoidMailboxId, search.yieldToFollowUps],
     );
-    if (rows.length === 0) return null;
-    const mailbox = await this.manager.findOneByOrFail(MailboxEntity, { id: rows[0]!.id });
-    return { mailbox, day: rows[0]!.day };
+    const row = rows[0];
+    return row ? { mailbox: entityFromJson(this.manager, MailboxEntity, row.mailbox), day: row.day } : null;
   }
 
   /** Every mailbox of the campaign with its usage today, without locks: why a claim found none to take. */

@@ -7,8 +7,10 @@ import type { Database } from '../../db/repositories';
 import type { SecretBox } from '../../crypto/secret-box';
 import type { SmtpClient } from '../../mail/smtp';
 import type { Logger } from '../../logger';
+import type { RenderedStep } from '../campaigns/step-content';
 import type { PublicLinks } from '../engagement/public-links';
 import type { ReplyCheck } from '../inbound/mailbox-reader';
+import type { NextStep } from './step-outcome';
 
 /** What the send stages run with (the worker builds them once). */
 export interface StepSenderDeps {
@@ -26,18 +28,26 @@ export interface StepSenderDeps {
  */
 export type SendPurpose = 'sequence' | 'resend';
 
-/** The enrollment, contact, campaign and step a send is about, once screened. */
-export interface LoadedStep {
+/** What the step says to this contact, and the conversation it continues. */
+export interface Draft {
+  content: RenderedStep;
+  /** The subject it goes under: its own, or `Re:` step 1's for a follow-up. */
+  subject: string;
+  /** Message-IDs of the earlier messages of the conversation, in order (In-Reply-To, References). */
+  thread: string[];
+}
+
+/** One claimed attempt at a step, from the claim to its settling. */
+export interface SendAttempt {
   enrollment: EnrollmentEntity;
   contact: ContactEntity;
   campaign: CampaignEntity;
   step: SequenceStepEntity;
-}
-
-/** One claimed attempt at a step, from the claim to its settling. */
-export interface SendAttempt extends LoadedStep {
+  /** The step after this one, returned to the workflow with the outcome. */
+  next: NextStep;
   position: number;
   purpose: SendPurpose;
+  draft: Draft;
   mailbox: MailboxEntity;
   messageId: string;
   attempt: number;

@@ -3,38 +3,31 @@ import type { CampaignEntity } from '../../db/entities/campaign.entity';
 import type { MailboxEntity } from '../../db/entities/mailbox.entity';
 import type { Database, Repositories } from '../../db/repositories';
 import { messageIdFor } from '../../mail/compose';
+import { outcomeOfEarlierAttempt } from './earlier-attempt';
+import type { SendAttempt, SendPurpose } from './send-attempt';
+import { PermanentSendError, TransientSendError } from './send-errors';
 import { mailboxWaitMs } from './send-waits';
 import { campaignZone, dayBounds } from './sending-day';
-import { PermanentSendError } from './send-errors';
-import { screenEnrollment } from './step-screening';
-import { deferred, stopped, type StepOutcome } from './step-outcome';
+import { draftStep } from './step-draft';
+import { deferred, nextStepAfter, stopped, type StepOutcome } from './step-outcome';
+import { screenStep } from './step-screening';
 
 export type Claim =
-  /**
-   * `restMs`: the mailbox's rest after this send, counted from the claim and again from the end of the send; while
-   * a send with a rest transmits, it holds the mailbox (see startRestingSend).
-   */
-  | { kind: 'claimed'; mailbox: MailboxEntity; messageId: string; attempt: number; restMs: number }
-  /** The step may not go now: what happens instead; `slotWait` when no mailbox may take it yet. */
-  | { kind: 'not_now'; outcome: StepOutcome; slotWait: boolean }
-  /** Another attempt claimed or settled the step meanwhile. */
-  | { kind: 'taken' };
+  | { kind: 'claimed'; send: SendAttempt }
+  /** The step may not go now: what happens instead; `slotWaitIn`: the campaign none of whose mailboxes may take it yet. */
+  | { kind: 'not_now'; outcome: StepOutcome; slotWaitIn: string | null };
 
 export interface ClaimRequest {
   enrollmentId: string;
   position: number;
-  subject: string;
-  variantLabel: string | null;
-  /** Step 1 after a failed attempt: prefer another mailbox. */
-  avoidMailboxId: string | null;
-  /** An operator's resend of a message whose outcome was unknown goes out again from the same mailbox. */
-  resendFrom?: { mailboxId: string };
+  purpose: SendPurpose;
 }
 
 /**
- * Decides and reserves the send in one transaction, on every attempt (retries included): the enrollment row is
- * locked and its campaign share-locked, so a pause, stop or reply committed before the claim is seen by it, and
- * one committed after it waits for it. Then:
+ * Decides and reserves the send in one transaction, on every attempt (retries included), in stages: lock and load →
+ * an earlier attempt's outcome → screen → render → choose the mailbox → write the outbox row. The enrollment row is
+ * locked and its campaign share-locked, so a pause, stop or reply committed before the claim is seen by it, one
+ * committed after it waits for it, and two attempts at one step claim one after the other. Then:
  * - Follow-ups keep step 1's mailbox, so the thread stays one conversation; as in the reference they do not count
  *   against its daily limit, which caps the new conversations (step 1) a mailbox starts per day. A disabled or
  *   failing mailbox sends no follow-up: they wait for it.
@@ -53,50 +46,58 @@ export async function claimSend(db: Database, request: ClaimRequest): Promise<Cl
     return await db.transaction((repos) => claimIn(repos, request));
   } catch (error) {
     // A reservation that came to nothing is rolled back with the rest of the transaction.
-    if (error instanceof NotNow) return notNow(error.outcome, error.outcome.kind === 'deferred');
-    if (error instanceof Taken) return { kind: 'taken' };
+    if (error instanceof NotNow) return notNow(error.outcome, error.campaignId);
+    if (error instanceof Taken) {
+      // Not expected while claims lock the enrollment; the retry reads the other attempt's outcome.
+      throw new TransientSendError(`Step ${request.position} was claimed by another attempt meanwhile.`);
+    }
     throw error;
   }
 }
 
-async function claimIn(repos: Repositories, request: ClaimRequest): Promise<Claim> {
+async function claimIn(repos: Repositories, { enrollmentId, position, purpose }: ClaimRequest): Promise<Claim> {
   const now = new Date();
-  const enrollment = await repos.messages.lockForSend(request.enrollmentId);
-  if (!enrollment) return notNow(stopped('stopped', 'the enrollment was deleted'));
-  const purpose = request.resendFrom ? 'resend' : 'sequence';
-  const { contact, campaign, outcome } = await screenEnrollment(repos, enrollment, {
-    position: request.position,
-    purpose,
-    now,
-  });
+  const context = await repos.sends.lockForSend(enrollmentId, position);
+  if (!context) return notNow(stopped('stopped', 'the enrollment was deleted'));
+  const { enrollment, contact, campaign, earlier } = context;
+  const next = nextStepAfter(context.steps, position);
+
+  const settled = await outcomeOfEarlierAttempt(repos, earlier, purpose, next);
+  if (settled) return notNow(settled);
+
+  const blocked = contact ? await repos.blockList.isBlocked(enrollment.organizationId, contact.email) : false;
+  const outcome = screenStep({ enrollment, contact, campaign, blocked, position, purpose, now });
   if (outcome) return notNow(outcome);
 
-  const restMs = restAfterSendMs(campaign!);
-  const pinnedId = request.resendFrom?.mailboxId ?? enrollment.mailboxId;
+  const step = context.steps.find((candidate) => candidate.position === position);
+  if (!step) throw new PermanentSendError('StepNotFound', `Step ${position} no longer exists in the campaign.`);
+  const draft = draftStep(context, step, contact!);
+
+  const restMs = restAfterSendMs(campaign);
+  // An operator's resend goes out again from the mailbox of the message it repeats.
+  const pinnedId = purpose === 'resend' ? earlier!.mailboxId : enrollment.mailboxId;
   const choice = pinnedId
-    ? await pinnedMailbox(repos, pinnedId, request.position, now, restMs)
-    : await reserveFirstStep(repos, campaign!, request, now, restMs);
-  if ('outcome' in choice) return notNow(choice.outcome, choice.outcome.kind === 'deferred');
+    ? await pinnedMailbox(repos, pinnedId, position, now, restMs)
+    : await reserveFirstStep(repos, campaign, earlier?.status === 'failed' ? earlier.mailboxId : null, now, restMs);
+  if ('outcome' in choice) return notNow(choice.outcome, choice.outcome.kind === 'deferred' ? campaign.id : null);
   const { mailbox } = choice;
-  const messageId = messageIdFor(enrollment.id, request.position, mailbox.fromEmail);
+
+  const messageId = messageIdFor(enrollment.id, position, mailbox.fromEmail);
   const attempt = await repos.messages.claim(
     {
       organizationId: enrollment.organizationId,
       campaignId: enrollment.campaignId,
       enrollmentId: enrollment.id,
-      stepPosition: request.position,
+      stepPosition: position,
       mailboxId: mailbox.id,
       messageId,
       toEmail: contact!.email,
-      subject: request.subject,
-      variantLabel: request.variantLabel,
+      subject: draft.subject,
+      variantLabel: draft.content.variantLabel,
     },
     { fromUnknown: purpose === 'resend', ...('countedIn' in choice ? { countedIn: choice.countedIn } : {}) },
   );
-  if (attempt === null) {
-    if ('countedIn' in choice) throw new Taken(); // give the reserved slot back
-    return { kind: 'taken' };
-  }
+  if (attempt === null) throw new Taken(); // gives a reserved slot back
   // A mailbox that rests between sends sends one message at a time: held while this one transmits, its rest then
   // counts from the end of the send, however long the send took.
   if (restMs > 0) {
@@ -106,7 +107,8 @@ async function claimIn(repos: Repositories, request: ClaimRequest): Promise<Clai
       sendingUntil: new Date(now.getTime() + SEND_TIME_BOUND_MS),
     });
   }
-  return { kind: 'claimed', mailbox, messageId, attempt, restMs };
+  const send = { enrollment, contact: contact!, campaign, step, next, position, purpose, draft };
+  return { kind: 'claimed', send: { ...send, mailbox, messageId, attempt, restMs } };
 }
 
 type MailboxChoice =
@@ -135,7 +137,7 @@ async function pinnedMailbox(
 async function reserveFirstStep(
   repos: Repositories,
   campaign: CampaignEntity,
-  request: ClaimRequest,
+  avoidMailboxId: string | null,
   now: Date,
   restMs: number,
 ): Promise<MailboxChoice> {
@@ -151,18 +153,13 @@ async function reserveFirstStep(
       ),
     };
   }
-  const search = {
-    campaignId: campaign.id,
-    now,
-    avoidMailboxId: request.avoidMailboxId,
-    yieldToFollowUps: restMs > 0,
-  };
+  const search = { campaignId: campaign.id, now, avoidMailboxId, yieldToFollowUps: restMs > 0 };
   const found =
     (await repos.quotas.lockFirstStepMailbox({ ...search, locked: 'skip' })) ??
     // Every mailbox that may send is held by another claim (or none may): wait for the first, a claim is short.
     (await repos.quotas.lockFirstStepMailbox({ ...search, locked: 'wait' }));
   if (!found || !(await repos.quotas.reserveMailboxDay(found.mailbox.id, found.day, found.mailbox.dailyLimit))) {
-    throw new NotNow(await whyNoMailbox(repos, campaign, now, restMs));
+    throw new NotNow(await whyNoMailbox(repos, campaign, now, restMs), campaign.id);
   }
   return { mailbox: found.mailbox, countedIn: { mailboxDay: found.day, campaignDay: today.date } };
 }
@@ -227,18 +224,24 @@ function waitForMailbox(mailbox: MailboxEntity, position: number, now: Date): St
   );
 }
 
-function notNow(outcome: StepOutcome, slotWait = false): Claim {
-  return { kind: 'not_now', outcome, slotWait };
+function notNow(outcome: StepOutcome, slotWaitIn: string | null = null): Claim {
+  return { kind: 'not_now', outcome, slotWaitIn };
 }
 
-/** Ends a claim's transaction with a rollback (undoing its reservations) and this answer instead. */
+/**
+ * Ends a claim's transaction with a rollback (undoing its reservations) and this answer instead: no mailbox of the
+ * campaign may take the step yet.
+ */
 class NotNow extends Error {
-  constructor(readonly outcome: StepOutcome) {
+  constructor(
+    readonly outcome: StepOutcome,
+    readonly campaignId: string,
+  ) {
     super(outcome.kind);
   }
 }
 
-/** Another attempt claimed the step after this one reserved its slot: the rollback gives the slot back. */
+/** Another attempt claimed the step: the rollback gives a reserved slot back. */
 class Taken extends Error {}
 
 /**

@@ -30,13 +30,11 @@ export async function settle(deps: StepSenderDeps, send: SendAttempt, result: Sm
       await db.transaction(async (repos) => {
         await repos.messages.settle(row, { status: 'sent', smtpResponse, at });
         // A resend repeats an earlier step: the enrollment's progress is where the sequence left it.
-        if (send.purpose === 'sequence') {
-          await repos.enrollments.recordSend(send.enrollment.id, send.position, send.mailbox.id);
-        }
+        if (send.purpose === 'sequence') await recordProgress(repos, send, at);
         await endSend(repos, send, at);
       });
       // The same time a retry would read back from the row.
-      return { kind: 'sent', sentAt: at.getTime(), messageId: send.messageId };
+      return { kind: 'sent', sentAt: at.getTime(), messageId: send.messageId, next: send.next };
     case 'rejected_permanent':
       await db.transaction(async (repos) => {
         await repos.messages.settle(row, { status: 'bounced', smtpResponse, at });
@@ -84,16 +82,27 @@ export async function settle(deps: StepSenderDeps, send: SendAttempt, result: Sm
         await repos.messages.settle(row, { status: 'unknown', smtpResponse, at });
         await endSend(repos, send, at);
         // It may have arrived: the conversation stays on this mailbox, as after a send.
-        if (send.purpose === 'sequence') {
-          await repos.enrollments.recordSend(send.enrollment.id, send.position, send.mailbox.id);
-        }
+        if (send.purpose === 'sequence') await recordProgress(repos, send, at);
       });
       deps.logger.warn(
         { enrollmentId: send.enrollment.id, position: send.position, reply: smtpResponse },
         'send outcome unknown: the connection broke after the message data; flagged, not re-sent',
       );
-      return unknownOutcome(send.position, `the connection broke after the message was transmitted (${smtpResponse})`);
+      return unknownOutcome(
+        send.position,
+        `the connection broke after the message was transmitted (${smtpResponse})`,
+        send.next,
+      );
   }
+}
+
+/**
+ * The step is done: the enrollment row moves to it, keeps its mailbox, and shows when the next step is due — the
+ * schedule the workflow would record next, so it need not (see `next` in StepOutcome).
+ */
+async function recordProgress(repos: Repositories, send: SendAttempt, at: Date): Promise<void> {
+  const nextSendAt = send.next.step ? new Date(at.getTime() + send.next.step.delayMs) : null;
+  await repos.enrollments.recordSend(send.enrollment.id, send.position, send.mailbox.id, nextSendAt);
 }
 
 /**

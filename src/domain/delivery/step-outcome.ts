@@ -1,11 +1,22 @@
+/**
+ * The step after a position and the sequence's length, as the enrollment workflow's `nextStep` reads them. A send
+ * that settles reads them too (from the steps it loaded), and returns them in its outcome as `next`: the workflow
+ * then needs no read of its own before it schedules that step.
+ */
+export interface NextStep {
+  totalSteps: number;
+  step: { position: number; delayMs: number } | null;
+}
+
 /** What became of one step; the workflow decides what comes next. */
 export type StepOutcome =
-  | { kind: 'sent'; sentAt: number; messageId: string }
+  /** `next` is absent when an earlier attempt had settled the step (and in histories from before it existed). */
+  | { kind: 'sent'; sentAt: number; messageId: string; next?: NextStep }
   /**
    * The send may or may not have reached the recipient (the connection broke after the message data, or a crash
    * mid-send): flagged for an operator and never re-sent automatically; the sequence goes on.
    */
-  | { kind: 'unknown'; reason: string }
+  | { kind: 'unknown'; reason: string; next?: NextStep }
   /**
    * Nothing was sent: the campaign is paused (`by: 'campaign'`, the default of older histories) or the enrollment
    * itself is (`by: 'enrollment'`); the step waits for the resume.
@@ -30,6 +41,16 @@ export const deferred = (until: number, reason: string): StepOutcome => ({
   reason: `${reason}; waits until ${new Date(until).toISOString()}`,
 });
 
-export function unknownOutcome(position: number, why = 'the send was interrupted'): StepOutcome {
-  return { kind: 'unknown', reason: `step ${position}: ${why}; its outcome is unknown (flagged for review)` };
+export function unknownOutcome(position: number, why = 'the send was interrupted', next?: NextStep): StepOutcome {
+  const reason = `step ${position}: ${why}; its outcome is unknown (flagged for review)`;
+  return next ? { kind: 'unknown', reason, next } : { kind: 'unknown', reason };
+}
+
+/** The step after `position` in a sequence (its steps in position order), with the delay slept before it. */
+export function nextStepAfter(steps: { position: number; delayMinutes: number }[], position: number): NextStep {
+  const next = steps.find((step) => step.position > position);
+  return {
+    totalSteps: steps.length,
+    step: next ? { position: next.position, delayMs: Math.round(next.delayMinutes * 60_000) } : null,
+  };
 }

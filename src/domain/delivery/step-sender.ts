@@ -1,31 +1,22 @@
-import type { MessageEntity } from '../../db/entities/message.entity';
-import type { Database } from '../../db/repositories';
 import { composeMessage, UnsendableMessageError, type ComposedMessage } from '../../mail/compose';
 import { metrics } from '../../metrics';
-import {
-  renderStep,
-  StepMergeFieldError,
-  StepTemplateError,
-  threadedSubject,
-  type RenderedStep,
-} from '../campaigns/step-content';
 import { dkimKeyOf, outgoingMessage, smtpAccountOf } from './outgoing-message';
-import { rowOf, type LoadedStep, type SendAttempt, type SendPurpose, type StepSenderDeps } from './send-attempt';
+import { rowOf, type SendAttempt, type SendPurpose, type StepSenderDeps } from './send-attempt';
 import { claimSend } from './send-claim';
 import { endSend, settle } from './send-settlement';
-import { PermanentSendError, TransientSendError } from './send-errors';
-import { screenEnrollment } from './step-screening';
-import { stopped, unknownOutcome, type StepOutcome } from './step-outcome';
+import { PermanentSendError } from './send-errors';
+import type { StepOutcome } from './step-outcome';
 
 export { PermanentSendError, TransientSendError } from './send-errors';
 export type { StepOutcome } from './step-outcome';
 export type { SendPurpose, StepSenderDeps } from './send-attempt';
 
 /**
- * Sends one step of one enrollment exactly once, in stages: an earlier attempt's outcome → load and screen →
- * render → claim → compose → transmit → settle. The outbox row is claimed (`sending`) before SMTP and settled
- * after; a retry after a settled send returns the stored result, and a row found still `sending` (the process
- * died mid-send) is flagged `unknown` instead of being sent again.
+ * Sends one step of one enrollment exactly once, in stages: a follow-up's reply check → the claim (lock and load, an
+ * earlier attempt's outcome, screen, render, mailbox, outbox row: one transaction, see claimSend) → compose →
+ * transmit → settle. The outbox row is claimed (`sending`) before SMTP and settled after; a retry after a settled
+ * send returns the stored result, and a row found still `sending` (the process died mid-send) is flagged `unknown`
+ * instead of being sent again.
  */
 export async function sendStep(
   deps: StepSenderDeps,
@@ -33,117 +24,45 @@ export async function sendStep(
   position: number,
   purpose: SendPurpose = 'sequence',
 ): Promise<StepOutcome> {
-  const { db } = deps;
-  const earlier = await db.repos.messages.findByStep(enrollmentId, position);
-  const settled = await outcomeOfEarlierAttempt(db, earlier, purpose);
-  if (settled) return settled;
-
-  const loaded = await loadStep(db, enrollmentId, position, purpose);
-  if ('outcome' in loaded) return loaded.outcome;
-  if (position > 1 && loaded.enrollment.mailboxId) {
-    // A reply that arrived since the mailbox monitor last looked must win over this follow-up: look now (the
-    // claim below reads the enrollment again, after this).
-    await deps.replies.checkForReplies(loaded.enrollment.mailboxId);
-  }
-  const draft = await draftStep(db, loaded);
-
-  const claim = await claimSend(db, {
-    enrollmentId,
-    position,
-    subject: draft.subject,
-    variantLabel: draft.content.variantLabel,
-    avoidMailboxId: earlier?.status === 'failed' ? earlier.mailboxId : null,
-    ...(purpose === 'resend' && earlier ? { resendFrom: { mailboxId: earlier.mailboxId } } : {}),
-  });
-  if (claim.kind === 'taken') return outcomeOfConcurrentAttempt(db, enrollmentId, position);
+  if (position > 1) await checkForReplies(deps, enrollmentId);
+  const claim = await claimSend(deps.db, { enrollmentId, position, purpose });
   if (claim.kind === 'not_now') {
-    if (claim.slotWait) metrics.slotWaits.inc({ campaign_id: loaded.campaign.id });
+    if (claim.slotWaitIn) metrics.slotWaits.inc({ campaign_id: claim.slotWaitIn });
     return claim.outcome;
   }
-
-  const attempt: SendAttempt = { ...loaded, position, purpose, ...claim };
-  const composed = await compose(deps, attempt, draft);
+  const { send } = claim;
+  const composed = await compose(deps, send);
   const result = await deps.smtp.send(
-    smtpAccountOf(claim.mailbox, deps.secrets),
+    smtpAccountOf(send.mailbox, deps.secrets),
     composed,
-    dkimKeyOf(claim.mailbox, deps.secrets),
+    dkimKeyOf(send.mailbox, deps.secrets),
   );
-  const outcome = await settle(deps, attempt, result);
-  if (outcome.kind === 'sent' && draft.content.variantLabel !== null) await decideWinner(deps, loaded);
+  const outcome = await settle(deps, send, result);
+  if (outcome.kind === 'sent' && send.draft.content.variantLabel !== null) await decideWinner(deps, send);
   return outcome;
 }
 
-/** What the step says to this contact, and the subject it goes under. */
-interface Draft {
-  content: RenderedStep;
-  subject: string;
-  thread: string[];
-}
-
 /**
- * The enrollment, contact, campaign and step, screened before the costly stages (the reply check, rendering): a
- * step that may not go now ends here. The claim screens again, in its transaction.
+ * A reply that arrived since the mailbox monitor last looked must win over a follow-up: read the conversation's
+ * mailbox now, before the claim reads the enrollment.
  */
-async function loadStep(
-  db: Database,
-  enrollmentId: string,
-  position: number,
-  purpose: SendPurpose,
-): Promise<LoadedStep | { outcome: StepOutcome }> {
-  const enrollment = await db.repos.enrollments.findById(enrollmentId);
-  if (!enrollment) return { outcome: stopped('stopped', 'the enrollment was deleted') };
-  const { contact, campaign, outcome } = await screenEnrollment(db.repos, enrollment, { position, purpose });
-  if (outcome) return { outcome };
-  const step = await db.repos.campaigns.step(enrollment.campaignId, position);
-  if (!step) throw new PermanentSendError('StepNotFound', `Step ${position} no longer exists in the campaign.`);
-  return { enrollment, contact: contact!, campaign: campaign!, step };
-}
-
-/** Renders the step, seeded by the enrollment so every attempt renders the same variant and text as its preview. */
-async function draftStep(db: Database, loaded: LoadedStep): Promise<Draft> {
-  const { enrollment, contact, step } = loaded;
-  const variants = await db.repos.content.variantsOfStep(step.id);
-  let content: RenderedStep;
-  try {
-    content = renderStep({ step, variants, seedId: enrollment.id, merge: { contact } });
-  } catch (error) {
-    throw asSendError(error);
-  }
-  const thread = await db.repos.messages.thread(enrollment.id, step.position);
-  return {
-    content,
-    subject: threadedSubject(content.subject, thread[0]?.subject),
-    thread: thread.map((message) => message.messageId),
-  };
-}
-
-/** A step that cannot render for this contact fails for good; a render that ran out of time (a busy worker) retries. */
-function asSendError(error: unknown): unknown {
-  if (error instanceof StepMergeFieldError) {
-    return new PermanentSendError(
-      error.problem === 'missing' ? 'MissingMergeField' : 'UnsafeMergeField',
-      error.message,
-    );
-  }
-  if (!(error instanceof StepTemplateError)) return error;
-  if (error.reason.limit === 'time')
-    return new TransientSendError(`Rendering took too long: ${error.message}`, 'TemplateTooSlow');
-  const type = error.problem === 'limit' ? 'TemplateLimitExceeded' : 'InvalidTemplate';
-  return new PermanentSendError(type, `${error.message}; correct the step's template`);
+async function checkForReplies(deps: StepSenderDeps, enrollmentId: string): Promise<void> {
+  const mailbox = await deps.db.repos.mailboxes.readableOfEnrollment(enrollmentId);
+  if (mailbox) await deps.replies.checkForReplies(mailbox);
 }
 
 /** The MIME message; one that must not be sent settles the claimed row, so no retry mistakes it for a crash. */
-async function compose(deps: StepSenderDeps, send: SendAttempt, draft: Draft): Promise<ComposedMessage> {
+async function compose(deps: StepSenderDeps, send: SendAttempt): Promise<ComposedMessage> {
   try {
     return await composeMessage(
       outgoingMessage({
         campaign: send.campaign,
         mailbox: send.mailbox,
         to: send.contact.email,
-        subject: draft.subject,
-        content: draft.content,
+        subject: send.draft.subject,
+        content: send.draft.content,
         messageId: send.messageId,
-        thread: draft.thread,
+        thread: send.draft.thread,
         links: deps.links,
         message: { enrollmentId: send.enrollment.id, position: send.position },
       }),
@@ -163,7 +82,7 @@ async function compose(deps: StepSenderDeps, send: SendAttempt, draft: Draft): P
  * With automatic A/B winners on, a send of a variant may complete the test of its step. Best effort: the send is
  * already settled, and the next send of the step checks again.
  */
-async function decideWinner(deps: StepSenderDeps, { campaign, step }: LoadedStep): Promise<void> {
+async function decideWinner(deps: StepSenderDeps, { campaign, step }: SendAttempt): Promise<void> {
   if (!campaign.winnerMetric || !campaign.winnerMinSends || step.winnerLabel !== null) return;
   try {
     const winner = await deps.db.repos.content.decideWinner({
@@ -179,46 +98,4 @@ async function decideWinner(deps: StepSenderDeps, { campaign, step }: LoadedStep
   } catch (error) {
     deps.logger.warn({ err: error, campaignId: campaign.id, position: step.position }, 'A/B winner check failed');
   }
-}
-
-/**
- * The outcome of an earlier attempt at this step, if it settled (or crashed) — null when a send may proceed. A
- * resend proceeds from `unknown` (the operator decided), and has nothing to do without a message.
- */
-async function outcomeOfEarlierAttempt(
-  db: Database,
-  existing: MessageEntity | null,
-  purpose: SendPurpose = 'sequence',
-): Promise<StepOutcome | null> {
-  if (purpose === 'resend' && (existing?.status === 'unknown' || existing?.status === 'failed')) return null;
-  switch (existing?.status) {
-    case undefined:
-      return purpose === 'resend' ? stopped('stopped', 'there is no message to resend') : null;
-    case 'failed': // nothing was delivered: try again
-      return null;
-    case 'sent':
-      return { kind: 'sent', sentAt: (existing.sentAt ?? existing.updatedAt).getTime(), messageId: existing.messageId };
-    case 'sending':
-      await db.transaction(async (repos) => {
-        await repos.messages.flagUnknown(existing.enrollmentId, existing.stepPosition);
-        await repos.mailboxes.abandonRestingSend(existing.mailboxId, existing.messageId);
-        // It may have arrived: the conversation stays on this mailbox, as after a send.
-        if (purpose === 'sequence') {
-          await repos.enrollments.recordSend(existing.enrollmentId, existing.stepPosition, existing.mailboxId);
-        }
-      });
-      return unknownOutcome(existing.stepPosition);
-    case 'unknown':
-      return unknownOutcome(existing.stepPosition);
-    case 'bounced':
-      return stopped('bounced', existing.smtpResponse ?? 'hard bounce');
-  }
-}
-
-/** Another attempt claimed the step between our look and our claim (a retry racing a stalled attempt). */
-async function outcomeOfConcurrentAttempt(db: Database, enrollmentId: string, position: number): Promise<StepOutcome> {
-  const row = await db.repos.messages.findByStep(enrollmentId, position);
-  const outcome = await outcomeOfEarlierAttempt(db, row);
-  if (!outcome) throw new TransientSendError(`Step ${position} was claimed by another attempt that then failed.`);
-  return outcome;
 }

@@ -11,7 +11,7 @@ import type { InboundMailService } from './inbound-mail.service';
 /** Asked by the send path before a follow-up: has a reply arrived since the monitor last looked? */
 export interface ReplyCheck {
   /** Reads the mailbox's new mail now; never throws (the monitor will read it anyway). */
-  checkForReplies(mailboxId: string): Promise<void>;
+  checkForReplies(mailbox: MailboxEntity): Promise<void>;
 }
 
 export interface MailboxReaderDeps {
@@ -67,9 +67,9 @@ export class MailboxReader implements ReplyCheck {
     return { kind: 'watched', processed };
   }
 
-  async checkForReplies(mailboxId: string): Promise<void> {
-    const mailbox = await this.deps.db.repos.mailboxes.findById(mailboxId);
-    if (!mailbox?.imapHost) return;
+  async checkForReplies(mailbox: MailboxEntity): Promise<void> {
+    if (!mailbox.imapHost) return;
+    const mailboxId = mailbox.id;
     // The session is closed when the check ends, on time or not; one that opens after the deadline closes at once.
     const held: { session?: ImapSession; expired?: boolean } = {};
     let timer: NodeJS.Timeout | undefined;
