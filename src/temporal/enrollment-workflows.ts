@@ -42,6 +42,7 @@ export class TemporalEnrollmentWorkflows implements EnrollmentWorkflowsPort {
       enrollmentId: enrollment.enrollmentId,
       campaignId: enrollment.campaignId,
       contactId: enrollment.contactId,
+      ...(enrollment.firstStep ? { firstStep: enrollment.firstStep } : {}),
     };
     try {
       await this.client.workflow.start<typeof enrollmentWorkflow>('enrollmentWorkflow', {

@@ -1,4 +1,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { NextStep } from '../../activities/enrollment.activities';
+
+export type { NextStep };
 
 /** Workflow input: ids only, never bodies, versioned so old histories keep replaying. */
 export interface EnrollmentInput {
@@ -6,6 +9,11 @@ export interface EnrollmentInput {
   enrollmentId: string;
   campaignId: string;
   contactId: string;
+  /**
+   * The campaign's first step as the starter read it, its due time already in the enrollment row: the first run
+   * schedules it without reading or recording it (absent from workflows started before it existed).
+   */
+  firstStep?: NextStep;
   /** Carried across continue-as-new; absent on the first run. */
   progress?: EnrollmentProgress;
 }

@@ -29,10 +29,10 @@ import {
   type EnrollmentProgress,
   type EnrollmentResult,
   type EnrollmentState,
+  type NextStep,
 } from './definitions';
 
 type Activities = ReturnType<typeof createActivities>;
-type NextStep = Awaited<ReturnType<Activities['nextStep']>>;
 
 /** Reads and bookkeeping in Postgres (`nextStep`, `recordSchedule`, `finishEnrollment`): quick and idempotent. */
 const BOOKKEEPING_RETRY = {
@@ -55,10 +55,12 @@ const localDb = proxyLocalActivities<Activities>({ startToCloseTimeout: '15 seco
 const LOCAL_BOOKKEEPING_PATCH = 'local-bookkeeping';
 
 /**
- * The patch after which a send's outcome says which step comes next, and the send records that step's due time in
- * the enrollment row: after a send the workflow reads no step and records no schedule of its own.
+ * The patch after which the workflow reads and records only what no one did for it: a send's outcome says which step
+ * comes next, the send has recorded that step's due time (or the enrollment's completion) in the enrollment row, the
+ * starter gives the first step in the input, its due time recorded, and the search attributes change only when what
+ * operators search for does. A run without it reads each step and records each schedule and its ending itself.
  */
-const SEND_PLANS_NEXT_STEP_PATCH = 'send-plans-next-step';
+const BOOKKEEPING_ONCE_PATCH = 'bookkeeping-once';
 
 /** The SMTP send, exactly once per (enrollment, step). */
 const mail = proxyActivities<Activities>(SEND_ACTIVITY_OPTIONS);
@@ -69,10 +71,11 @@ const mail = proxyActivities<Activities>(SEND_ACTIVITY_OPTIONS);
  */
 export async function enrollmentWorkflow(input: EnrollmentInput): Promise<EnrollmentResult> {
   // Decided once per run, before any command: a run begun on older code keeps its regular activities (and replays)
-  // to the end; its next run after continue-as-new takes the new path.
-  const lean = patched(LOCAL_BOOKKEEPING_PATCH);
+  // to the end; its next run after continue-as-new takes the new path. The newer patch implies the older one, which a
+  // new run does not mark (each marker also costs a search-attribute update).
+  const recordsOnce = patched(BOOKKEEPING_ONCE_PATCH);
+  const lean = recordsOnce || patched(LOCAL_BOOKKEEPING_PATCH);
   const db = lean ? localDb : queuedDb;
-  const sendPlans = lean && patched(SEND_PLANS_NEXT_STEP_PATCH);
   const progress: EnrollmentProgress = input.progress ?? {
     lastPosition: 0,
     lastSentAt: Date.now(),
@@ -119,11 +122,16 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     campaignResumes += 1;
   });
 
-  const finish = async (status: EnrollmentFinalStatus, error: string | null = null): Promise<EnrollmentResult> => {
+  /** Ends the run; `inRow`: the last send already recorded this ending in the enrollment row. */
+  const finish = async (
+    status: EnrollmentFinalStatus,
+    error: string | null = null,
+    inRow = false,
+  ): Promise<EnrollmentResult> => {
     state.status = status;
     state.nextSendAt = null;
     state.lastError = error;
-    await db.finishEnrollment({ enrollmentId: input.enrollmentId, status, error });
+    if (!inRow) await db.finishEnrollment({ enrollmentId: input.enrollmentId, status, error });
     upsertSearchAttributes([
       { key: searchAttributes.enrollmentStatus, value: status },
       { key: searchAttributes.nextSendAt, value: null },
@@ -135,8 +143,23 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
   // What the schedule last published said. Older runs forget it at each step (and so published it again after every
   // hold or wait, even when nothing had changed); lean runs keep it, with the step it was for.
   let published = null as Schedule | null;
-  // What the last send read of the next step, and the schedule it recorded in the enrollment row for it.
-  let planned = null as { next: NextStep; recorded: Schedule | null } | null;
+  // The next step as the last send (or the starter) read it, and what it recorded in the enrollment row for it.
+  let planned = null as { next: NextStep; recorded: Schedule | 'completed' | null } | null;
+  // What the search attributes show, kept by runs that leave them alone when nothing an operator looks for changed.
+  const shown: ShownAttributes | null = recordsOnce ? { status: null, nextSendAt: null } : null;
+  if (recordsOnce && input.firstStep && !input.progress) {
+    shown!.status = 'active'; // as the starter set them
+    const step = input.firstStep.step;
+    planned = {
+      next: input.firstStep,
+      recorded: step && {
+        position: step.position,
+        paused: false,
+        campaignPaused: false,
+        wakeAt: progress.lastSentAt + step.delayMs,
+      },
+    };
+  }
   for (;;) {
     const next =
       planned?.next ?? (await db.nextStep({ enrollmentId: input.enrollmentId, afterPosition: progress.lastPosition }));
@@ -145,7 +168,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     planned = null;
     state.totalSteps = next.totalSteps;
     const step = next.step;
-    if (!step) return finish('completed');
+    if (!step) return finish('completed', null, recorded === 'completed');
 
     const dueAt = progress.lastSentAt + step.delayMs;
     state.nextStep = step.position;
@@ -167,7 +190,8 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
       if (ending) return finish(ending);
       if (changed()) {
         published = current();
-        await announce(db, input, state, published, sameSchedule(published, recorded));
+        const inRow = recorded !== 'completed' && sameSchedule(published, recorded);
+        await announce(db, input, state, published, { inRow, shown });
         recorded = null;
         continue;
       }
@@ -224,16 +248,13 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
       case 'sent':
         progress.stepsSent += 1;
         progress.lastSentAt = outcome.sentAt;
-        if (sendPlans && outcome.next) {
+        if (recordsOnce && outcome.next) {
           const step = outcome.next.step;
           planned = {
             next: outcome.next,
-            recorded: step && {
-              position: step.position,
-              paused: false,
-              campaignPaused: false,
-              wakeAt: outcome.sentAt + step.delayMs,
-            },
+            recorded: step
+              ? { position: step.position, paused: false, campaignPaused: false, wakeAt: outcome.sentAt + step.delayMs }
+              : 'completed',
           };
         }
         break;
@@ -242,7 +263,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
         state.lastError = outcome.reason;
         progress.lastSentAt = Date.now();
         // The send recorded the next step due from its own clock: the workflow records its schedule again.
-        if (sendPlans && outcome.next) planned = { next: outcome.next, recorded: null };
+        if (recordsOnce && outcome.next) planned = { next: outcome.next, recorded: null };
         break;
       case 'stopped':
         return finish(outcome.status, outcome.reason);
@@ -274,32 +295,45 @@ function sameSchedule(a: Schedule, b: Schedule | null): boolean {
   );
 }
 
+/** The search attributes as a run last set them; a null field is not known (shown as it will be next time). */
+interface ShownAttributes {
+  status: string | null;
+  nextSendAt: number | null;
+}
+
 /**
  * Publishes the schedule to the query state, the search attributes and — unless the send that came before already
- * wrote it (`inRow`) — the enrollment row.
+ * wrote it (`inRow`) — the enrollment row. With `shown`, the attributes change only when what operators search for
+ * does: the status, or the time a sleeping enrollment wakes (a step due now is sent at once); without, always.
  */
 async function announce(
   db: typeof queuedDb,
   input: EnrollmentInput,
   state: EnrollmentState,
   schedule: Schedule,
-  inRow: boolean,
+  options: { inRow: boolean; shown: ShownAttributes | null },
 ): Promise<void> {
   const held = schedule.paused || schedule.campaignPaused;
   state.paused = schedule.paused;
   state.campaignPaused = schedule.campaignPaused;
   state.status = held ? 'paused' : 'active';
   state.nextSendAt = held ? null : new Date(schedule.wakeAt).toISOString();
-  upsertSearchAttributes([
-    { key: searchAttributes.enrollmentStatus, value: state.status },
-    { key: searchAttributes.nextSendAt, value: held ? null : new Date(schedule.wakeAt) },
-  ]);
+  const wakeAt = held ? null : schedule.wakeAt;
+  const { shown } = options;
+  const sleeps = wakeAt !== null && wakeAt > Date.now();
+  if (!shown || shown.status !== state.status || (shown.nextSendAt !== wakeAt && (held || sleeps))) {
+    upsertSearchAttributes([
+      { key: searchAttributes.enrollmentStatus, value: state.status },
+      { key: searchAttributes.nextSendAt, value: wakeAt === null ? null : new Date(wakeAt) },
+    ]);
+    if (shown) Object.assign(shown, { status: state.status, nextSendAt: wakeAt });
+  }
   setCurrentDetails(
     held
       ? `paused before step ${state.nextStep}${schedule.campaignPaused ? ' (campaign paused)' : ''}`
       : `step ${state.nextStep} of ${state.totalSteps} due ${state.nextSendAt}`,
   );
-  if (inRow) return;
+  if (options.inRow) return;
   await db.recordSchedule({
     enrollmentId: input.enrollmentId,
     status: state.status,

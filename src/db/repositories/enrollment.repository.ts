@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
 import { EnrollmentEntity, type EnrollmentStatus } from '../entities/enrollment.entity';
-import { anyUuid } from './array-parameters';
 
 /** Statuses after which an enrollment never sends again. */
 export const FINAL_ENROLLMENT_STATUSES: EnrollmentStatus[] = [
@@ -239,20 +238,23 @@ export class EnrollmentRepository {
   }
 
   /** Marks dispatched enrollments started; their workflow may already have recorded a later status. */
-  async markStarted(ids: string[]): Promise<void> {
+  /**
+   * The enrollments' workflows were started: pending ones become active, due for step 1 at `firstDueAt` (null: the
+   * campaign has no step) — their workflows record no schedule of their own before that step.
+   */
+  async markStarted(ids: string[], firstDueAt: Date | null): Promise<void> {
     if (ids.length === 0) return;
-    await this.manager
-      .createQueryBuilder()
-      .update(EnrollmentEntity)
-      .set({
-        status: () => "CASE WHEN status = 'pending' THEN 'active' ELSE status END",
-        startedAt: () => 'COALESCE(started_at, now())',
-      })
-      .where({ id: anyUuid(ids) })
-      .execute();
+    // Each SET expression reads the row as it was: only a pending enrollment that sent nothing yet gets its due time.
+    await this.manager.query(
+      `UPDATE enrollments
+          SET next_send_at = CASE WHEN status = 'pending' AND current_step = 0 THEN $2 ELSE next_send_at END,
+              status = CASE WHEN status = 'pending' THEN 'active' ELSE status END,
+              started_at = COALESCE(started_at, now()), updated_at = now()
+        WHERE id = ANY($1::uuid[])`,
+      [ids, firstDueAt],
+    );
   }
 
-  /** Records the workflow's schedule, unless the enrollment already finished. */
   /**
    * Records the schedule the workflow observed at `observedAt`, unless the enrollment already finished. The status
    * is left alone when the API changed it after that moment: the workflow writes one activity after observing, so
@@ -275,16 +277,31 @@ export class EnrollmentRepository {
   }
 
   /**
-   * A step was sent (or flagged): the enrollment is at `position` on its mailbox. `nextSendAt`, when given, is when
-   * its next step is due (null: none), recorded as recordSchedule would, except on a finished enrollment.
+   * A step was sent (or flagged): the enrollment is at `position` on its mailbox. `next`, when given, is what the
+   * sequence does next, recorded as its workflow would (which then need not), unless the enrollment already
+   * finished: the next step due at a time, or — the last step sent — the enrollment completed.
    */
-  async recordSend(id: string, position: number, mailboxId: string, nextSendAt?: Date | null): Promise<void> {
+  async recordSend(
+    id: string,
+    position: number,
+    mailboxId: string,
+    next?: { dueAt: Date } | 'completed',
+  ): Promise<void> {
     await this.manager.query(
       `UPDATE enrollments
           SET current_step = $2, mailbox_id = COALESCE(mailbox_id, $3), updated_at = now(),
-              next_send_at = CASE WHEN $4 AND status <> ALL($6::text[]) THEN $5 ELSE next_send_at END
+              next_send_at = CASE WHEN $4::text IS NOT NULL AND status <> ALL($6::text[]) THEN $5 ELSE next_send_at END,
+              status = CASE WHEN $4 = 'completed' AND status <> ALL($6::text[]) THEN 'completed' ELSE status END,
+              finished_at = CASE WHEN $4 = 'completed' AND status <> ALL($6::text[]) THEN now() ELSE finished_at END
         WHERE id = $1`,
-      [id, position, mailboxId, nextSendAt !== undefined, nextSendAt ?? null, FINAL_ENROLLMENT_STATUSES],
+      [
+        id,
+        position,
+        mailboxId,
+        next === undefined ? null : next === 'completed' ? 'completed' : 'due',
+        next === undefined || next === 'completed' ? null : next.dueAt,
+        FINAL_ENROLLMENT_STATUSES,
+      ],
     );
   }
 

@@ -2,6 +2,7 @@ import type { CampaignEntity, CampaignStatus } from '../../db/entities/campaign.
 import type { Database } from '../../db/repositories';
 import type { CampaignFanoutPass, CampaignFanoutStep } from '../../../workflows/campaign-fanout/definitions';
 import { mapConcurrently } from '../concurrency';
+import { nextStepAfter } from '../delivery/step-outcome';
 import type { CampaignWideSignal, EnrollmentWorkflowsPort } from '../enrollments/enrollment-workflows.port';
 import type { MailboxMonitorsPort } from '../inbound/mailbox-monitors.port';
 import type { CampaignFanoutPort } from './campaign-fanout.port';
@@ -101,6 +102,9 @@ export class CampaignFanoutService {
     if (queued.length === 0) return 0;
     // Replies are watched for before the first send.
     await this.monitors.watch(await this.db.repos.mailboxes.withImap([campaign.id]));
+    // Each workflow is told its first step, and the rows get its due time: the workflows read and record neither.
+    const firstStep = nextStepAfter(await this.db.repos.campaigns.steps(campaign.id), 0);
+    const startedAt = Date.now();
     // Starts are idempotent (the workflow id is the enrollment's): a retried page starts nothing twice.
     await mapConcurrently(queued, CONCURRENCY, (enrollment) =>
       this.workflows.start({
@@ -108,9 +112,13 @@ export class CampaignFanoutService {
         campaignId: enrollment.campaignId,
         contactId: enrollment.contactId,
         workflowId: enrollment.workflowId,
+        firstStep,
       }),
     );
-    await this.db.repos.enrollments.markStarted(queued.map((enrollment) => enrollment.id));
+    await this.db.repos.enrollments.markStarted(
+      queued.map((enrollment) => enrollment.id),
+      firstStep.step ? new Date(startedAt + firstStep.step.delayMs) : null,
+    );
     return queued.length;
   }
 

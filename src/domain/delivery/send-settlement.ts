@@ -97,12 +97,13 @@ export async function settle(deps: StepSenderDeps, send: SendAttempt, result: Sm
 }
 
 /**
- * The step is done: the enrollment row moves to it, keeps its mailbox, and shows when the next step is due — the
- * schedule the workflow would record next, so it need not (see `next` in StepOutcome).
+ * The step is done: the enrollment row moves to it, keeps its mailbox, and shows what comes next — the next step's
+ * due time, or the enrollment completed — as the workflow would record it, so it need not (see `next` in StepOutcome).
  */
 async function recordProgress(repos: Repositories, send: SendAttempt, at: Date): Promise<void> {
-  const nextSendAt = send.next.step ? new Date(at.getTime() + send.next.step.delayMs) : null;
-  await repos.enrollments.recordSend(send.enrollment.id, send.position, send.mailbox.id, nextSendAt);
+  const { step } = send.next;
+  const next = step ? { dueAt: new Date(at.getTime() + step.delayMs) } : ('completed' as const);
+  await repos.enrollments.recordSend(send.enrollment.id, send.position, send.mailbox.id, next);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { EnrollmentState } from '../../../workflows/enrollment/definitions';
+import type { NextStep } from '../delivery/step-outcome';
 
 /** Signals the API sends to all of a campaign's running enrollments. */
 export type CampaignWideSignal = 'campaignPaused' | 'campaignResumed' | 'stop';
@@ -16,6 +17,8 @@ export interface EnrollmentToStart {
   campaignId: string;
   contactId: string;
   workflowId: string;
+  /** The campaign's first step, as the starter read it: the workflow schedules it without reading it itself. */
+  firstStep?: NextStep;
 }
 
 /** What the domain needs from Temporal: start enrollment workflows and read their live state. */
