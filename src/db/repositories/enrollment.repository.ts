@@ -279,7 +279,8 @@ export class EnrollmentRepository {
   /**
    * A step was sent (or flagged): the enrollment is at `position` on its mailbox. `next`, when given, is what the
    * sequence does next, recorded as its workflow would (which then need not), unless the enrollment already
-   * finished: the next step due at a time, or — the last step sent — the enrollment completed.
+   * finished: the next step due at a time, or — the last step sent — the enrollment completed. An enrollment
+   * already past `position` (a step recorded again after a later one) is left as it is.
    */
   async recordSend(
     id: string,
@@ -293,7 +294,7 @@ export class EnrollmentRepository {
               next_send_at = CASE WHEN $4::text IS NOT NULL AND status <> ALL($6::text[]) THEN $5 ELSE next_send_at END,
               status = CASE WHEN $4 = 'completed' AND status <> ALL($6::text[]) THEN 'completed' ELSE status END,
               finished_at = CASE WHEN $4 = 'completed' AND status <> ALL($6::text[]) THEN now() ELSE finished_at END
-        WHERE id = $1`,
+        WHERE id = $1 AND current_step <= $2`,
       [
         id,
         position,

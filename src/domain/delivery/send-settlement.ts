@@ -5,7 +5,7 @@ import { checkMailboxHealth } from '../inbound/mailbox-health';
 import { rowOf, type SendAttempt, type StepSenderDeps } from './send-attempt';
 import { mailboxWaitMs, outageWaitMs } from './send-waits';
 import { TransientSendError } from './send-errors';
-import { deferred, stopped, unknownOutcome, type StepOutcome } from './step-outcome';
+import { deferred, stopped, unknownOutcome, type NextStep, type StepOutcome } from './step-outcome';
 
 /** The `outcome` label of `sequencer_sends_total`: sent, bounced, unknown, or failed (nothing delivered). */
 const SEND_METRIC_OUTCOMES: Record<SmtpResult['kind'], 'sent' | 'bounced' | 'failed' | 'unknown'> = {
@@ -27,12 +27,12 @@ export async function settle(deps: StepSenderDeps, send: SendAttempt, result: Sm
   metrics.sends.inc({ campaign_id, outcome: SEND_METRIC_OUTCOMES[result.kind] });
   switch (result.kind) {
     case 'sent':
-      await db.transaction(async (repos) => {
-        await repos.messages.settle(row, { status: 'sent', smtpResponse, at });
-        // A resend repeats an earlier step: the enrollment's progress is where the sequence left it.
-        if (send.purpose === 'sequence') await recordProgress(repos, send, at);
-        await endSend(repos, send, at);
-      });
+      // Not one transaction, to spare its two round trips on every send: the row is the send's truth, and what
+      // follows from it is recorded again by a retry's claim if the process dies in between (see earlier-attempt).
+      await db.repos.messages.settle(row, { status: 'sent', smtpResponse, at });
+      // A resend repeats an earlier step: the enrollment's progress is where the sequence left it.
+      if (send.purpose === 'sequence') await recordProgress(db.repos, progressOf(send, at));
+      await endSend(db.repos, send, at);
       // The same time a retry would read back from the row.
       return { kind: 'sent', sentAt: at.getTime(), messageId: send.messageId, next: send.next };
     case 'rejected_permanent':
@@ -82,7 +82,7 @@ export async function settle(deps: StepSenderDeps, send: SendAttempt, result: Sm
         await repos.messages.settle(row, { status: 'unknown', smtpResponse, at });
         await endSend(repos, send, at);
         // It may have arrived: the conversation stays on this mailbox, as after a send.
-        if (send.purpose === 'sequence') await recordProgress(repos, send, at);
+        if (send.purpose === 'sequence') await recordProgress(repos, progressOf(send, at));
       });
       deps.logger.warn(
         { enrollmentId: send.enrollment.id, position: send.position, reply: smtpResponse },
@@ -96,14 +96,29 @@ export async function settle(deps: StepSenderDeps, send: SendAttempt, result: Sm
   }
 }
 
+/** A step done (sent, or flagged unknown) at `at`, from `mailbox`, and what follows it in the sequence. */
+export interface StepProgress {
+  enrollmentId: string;
+  position: number;
+  mailboxId: string;
+  next: NextStep;
+  at: Date;
+}
+
+function progressOf(send: SendAttempt, at: Date): StepProgress {
+  const { enrollment, position, mailbox, next } = send;
+  return { enrollmentId: enrollment.id, position, mailboxId: mailbox.id, next, at };
+}
+
 /**
  * The step is done: the enrollment row moves to it, keeps its mailbox, and shows what comes next — the next step's
- * due time, or the enrollment completed — as the workflow would record it, so it need not (see `next` in StepOutcome).
+ * due time, or the enrollment completed — as the workflow would record it, so it need not (see `next` in
+ * StepOutcome). Idempotent: recorded again when a retry finds the step settled.
  */
-async function recordProgress(repos: Repositories, send: SendAttempt, at: Date): Promise<void> {
-  const { step } = send.next;
-  const next = step ? { dueAt: new Date(at.getTime() + step.delayMs) } : ('completed' as const);
-  await repos.enrollments.recordSend(send.enrollment.id, send.position, send.mailbox.id, next);
+export async function recordProgress(repos: Repositories, progress: StepProgress): Promise<void> {
+  const { step } = progress.next;
+  const next = step ? { dueAt: new Date(progress.at.getTime() + step.delayMs) } : ('completed' as const);
+  await repos.enrollments.recordSend(progress.enrollmentId, progress.position, progress.mailboxId, next);
 }
 
 /**
