@@ -265,13 +265,14 @@ export async function runWorker(
     inbound: new InboundMailService(deps.db, control, deps.logger),
   });
   const stopping = new AbortController();
+  const smtp = new SmtpClient(outboundHosts);
   const worker = await startWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     deps: {
       ...deps,
-      smtp: new SmtpClient(outboundHosts),
+      smtp,
       mailHosts: createMailHostResolver(config.dns),
       replies: reader,
       links: publicLinks(config.publicBaseUrl, deps.secrets),
@@ -282,6 +283,7 @@ export async function runWorker(
   shutdown.add('worker', async () => {
     stopping.abort(); // IMAP sessions end now instead of holding the shutdown for the grace time
     await worker.stop();
+    smtp.close(); // the connections kept open for a next message
   });
   void worker.running.catch((error: unknown) => {
     deps.logger.fatal({ err: error }, 'the Temporal worker stopped unexpectedly');

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
 import DKIM from 'nodemailer/lib/dkim';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
@@ -65,12 +66,22 @@ export type OutboundHosts = Pick<OutboundHostPolicy, 'vet'>;
 const TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000 };
 
 /**
- * Sends composed messages over SMTP, one connection per message. A mailbox sends at most every few minutes (its
- * rest between sends), so a pooled connection would rarely be reused, and one conversation per message tells
- * exactly how far each send got: nodemailer's pool reports a connection dropped after DATA like one dropped at
- * connect, and may re-queue the message on a new connection.
+ * How long a connection that finished a message stays open for the account's next one, and how many messages one
+ * connection carries. A mailbox sending back to back (no rest between sends) keeps one conversation with its server
+ * instead of a new connection, greeting and login per message; one that rests for minutes never reuses one.
+ */
+const IDLE_MS = 2_000;
+const MAX_MESSAGES_PER_CONNECTION = 100;
+
+/**
+ * Sends composed messages over SMTP. Each message's conversation is tracked by stage, so a connection dropped after
+ * the message data is told apart from one dropped before (nodemailer's pool reports both alike, and may re-queue the
+ * message on a new connection). A connection is kept open briefly for the account's next message; one the server
+ * closed while idle is found out before a byte of that message went out, and the message goes on a new connection.
  */
 export class SmtpClient {
+  private readonly idle = new IdleConnections();
+
   constructor(private readonly hosts: OutboundHosts) {}
 
   /** Sends the composed bytes as they are, DKIM-signed with `dkim` when given. */
@@ -82,45 +93,163 @@ export class SmtpClient {
       const reason = error instanceof Error ? error.message : String(error);
       return { kind: 'mailbox_error', code: null, response: replyLine(`DKIM signing failed: ${reason}`) };
     }
-    let stage: SmtpStage = 'connect';
+    const key = accountKey(account);
+    const idle = this.idle.take(key);
+    if (idle) {
+      const progress: { stage: SmtpStage } = { stage: 'envelope' };
+      try {
+        const response = await transmit(idle.connection, message, raw, progress);
+        this.idle.keep(key, idle.connection, idle.messages + 1);
+        return { kind: 'sent', response };
+      } catch (error) {
+        idle.connection.close();
+        if (!closedWhileIdle(error, progress.stage)) return classifySmtpFailure(error, progress.stage);
+      }
+    }
+    const progress: { stage: SmtpStage } = { stage: 'connect' };
     let connection: SMTPConnection | undefined;
     try {
-      const address = await this.hosts.vet(account.host);
-      const servername = tlsServername(account.host);
-      connection = new SMTPConnection({
-        // The vetted address itself: a second DNS answer could point elsewhere. TLS still checks the host's name.
-        host: address,
-        ...(servername ? { servername } : {}),
-        port: account.port,
-        secure: account.security === 'tls',
-        requireTLS: account.security === 'starttls',
-        ignoreTLS: account.security === 'none',
-        ...TIMEOUTS,
-      });
-      const open = connection;
-      // Errors reach the phase in progress; one arriving after the conversation (a late close) is of no interest.
-      open.on('error', () => undefined);
-      await phase(open, (done) => open.connect((error) => done(error)));
-      stage = 'login';
-      // As nodemailer's transports do: a server that offers no AUTH is not asked to log in.
-      if ((open as SMTPConnection & { allowsAuth?: boolean }).allowsAuth) {
-        await phase(open, (done) =>
-          open.login({ user: account.username, pass: account.password }, (error) => done(error)),
-        );
-      }
-      stage = 'envelope';
-      const data = Readable.from([raw], { objectMode: false });
-      // The stream is only read once the server has accepted DATA: from its end on, the server may have the message.
-      data.once('end', () => (stage = 'data_sent'));
-      const info = await phase<{ response?: string }>(open, (done) =>
-        open.send(message.envelope, data, (error, result) => done(error, result)),
-      );
-      open.quit();
-      return { kind: 'sent', response: replyLine(info.response ?? '250 OK') };
+      connection = await this.connection(account, progress, (opened) => (connection = opened));
+      progress.stage = 'envelope';
+      const response = await transmit(connection, message, raw, progress);
+      this.idle.keep(key, connection, 1);
+      return { kind: 'sent', response };
     } catch (error) {
       connection?.close();
-      return classifySmtpFailure(error, stage);
+      return classifySmtpFailure(error, progress.stage);
     }
+  }
+
+  /** Ends the connections kept for the next message (at shutdown). */
+  close(): void {
+    this.idle.closeAll();
+  }
+
+  /** A new connection to the account's server, logged in; `created` learns of it before it may fail. */
+  private async connection(
+    account: SmtpAccount,
+    progress: { stage: SmtpStage },
+    created: (connection: SMTPConnection) => void,
+  ) {
+    const address = await this.hosts.vet(account.host);
+    const servername = tlsServername(account.host);
+    const connection = new SMTPConnection({
+      // The vetted address itself: a second DNS answer could point elsewhere. TLS still checks the host's name.
+      host: address,
+      ...(servername ? { servername } : {}),
+      port: account.port,
+      secure: account.security === 'tls',
+      requireTLS: account.security === 'starttls',
+      ignoreTLS: account.security === 'none',
+      ...TIMEOUTS,
+    });
+    created(connection);
+    // Errors reach the phase in progress; one arriving between phases (a late close, an idle drop) is of no interest.
+    connection.on('error', () => undefined);
+    await phase(connection, (done) => connection.connect((error) => done(error)));
+    progress.stage = 'login';
+    // As nodemailer's transports do: a server that offers no AUTH is not asked to log in.
+    if ((connection as SMTPConnection & { allowsAuth?: boolean }).allowsAuth) {
+      await phase(connection, (done) =>
+        connection.login({ user: account.username, pass: account.password }, (error) => done(error)),
+      );
+    }
+    return connection;
+  }
+}
+
+/** One message over an open connection; `progress.stage` becomes `data_sent` once the server may have it. */
+async function transmit(
+  connection: SMTPConnection,
+  message: ComposedMessage,
+  raw: Buffer,
+  progress: { stage: SmtpStage },
+): Promise<string> {
+  const data = Readable.from([raw], { objectMode: false });
+  // The stream is only read once the server has accepted DATA: from its end on, the server may have the message.
+  data.once('end', () => (progress.stage = 'data_sent'));
+  // A copy: nodemailer writes the conversation's state into the envelope it is given, and a message whose kept
+  // connection failed goes again, with the same envelope, over a new one.
+  const envelope = { from: message.envelope.from, to: [...message.envelope.to] };
+  const info = await phase<{ response?: string }>(connection, (done) =>
+    connection.send(envelope, data, (error, result) => done(error, result)),
+  );
+  return replyLine(info.response ?? '250 OK');
+}
+
+/** A kept connection failed before the message data without the server answering, or answering 421: it was gone. */
+function closedWhileIdle(error: unknown, stage: SmtpStage): boolean {
+  const code = (error as SmtpFailure | null)?.responseCode;
+  return stage === 'envelope' && (code === undefined || code === 421);
+}
+
+/** Connections are kept per account: the same server, port, security and credentials. */
+function accountKey(account: SmtpAccount): string {
+  const { host, port, security, username, password } = account;
+  return crypto
+    .createHash('sha256')
+    .update(JSON.stringify([host, port, security, username, password]))
+    .digest('hex');
+}
+
+interface IdleConnection {
+  connection: SMTPConnection;
+  /** Messages it has carried. */
+  messages: number;
+  forget: () => void;
+  timer: NodeJS.Timeout;
+}
+
+/** Connections that finished a message, by account, until their next message or IDLE_MS. */
+class IdleConnections {
+  private readonly byAccount = new Map<string, IdleConnection[]>();
+
+  take(key: string): IdleConnection | undefined {
+    const kept = this.byAccount.get(key)?.pop();
+    if (!kept) return undefined;
+    this.release(key, kept);
+    return kept;
+  }
+
+  keep(key: string, connection: SMTPConnection, messages: number): void {
+    if (messages >= MAX_MESSAGES_PER_CONNECTION) return connection.quit();
+    const kept: IdleConnection = {
+      connection,
+      messages,
+      // Closed by the server meanwhile: never offered again.
+      forget: () => {
+        this.release(key, kept);
+        connection.close();
+      },
+      timer: setTimeout(() => {
+        this.release(key, kept);
+        connection.quit();
+      }, IDLE_MS),
+    };
+    connection.once('end', kept.forget);
+    const list = this.byAccount.get(key) ?? [];
+    list.push(kept);
+    this.byAccount.set(key, list);
+  }
+
+  closeAll(): void {
+    for (const [key, list] of this.byAccount) {
+      for (const kept of [...list]) {
+        this.release(key, kept);
+        kept.connection.quit();
+      }
+    }
+  }
+
+  /** No longer kept: out of the list, its timer and listener gone. */
+  private release(key: string, kept: IdleConnection): void {
+    clearTimeout(kept.timer);
+    kept.connection.off('end', kept.forget);
+    const list = this.byAccount.get(key);
+    if (!list) return;
+    const index = list.indexOf(kept);
+    if (index >= 0) list.splice(index, 1);
+    if (list.length === 0) this.byAccount.delete(key);
   }
 }
 
