@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
 import { MailboxEntity } from '../entities/mailbox.entity';
-import { entityFromJson } from './json-rows';
 
 export type MailboxSettings = Omit<
   MailboxEntity,
@@ -232,17 +231,6 @@ export class MailboxRepository {
 
   findById(id: string): Promise<MailboxEntity | null> {
     return this.manager.findOneBy(MailboxEntity, { id });
-  }
-
-  /** The mailbox of the enrollment's conversation when it has IMAP settings (replies to it can be read), else null. */
-  async readableOfEnrollment(enrollmentId: string): Promise<MailboxEntity | null> {
-    const rows: { mailbox: Record<string, unknown> }[] = await this.manager.query(
-      `SELECT to_jsonb(mailbox) AS mailbox
-         FROM enrollments enrollment JOIN mailboxes mailbox ON mailbox.id = enrollment.mailbox_id
-        WHERE enrollment.id = $1 AND mailbox.imap_host IS NOT NULL`,
-      [enrollmentId],
-    );
-    return rows[0] ? entityFromJson(this.manager, MailboxEntity, rows[0].mailbox) : null;
   }
 
   /** New conversations (step-1 sends) the mailbox started today, in its zone, across every campaign. */

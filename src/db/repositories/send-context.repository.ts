@@ -21,6 +21,8 @@ export interface SendContext {
   earlier: MessageEntity | null;
   /** The conversation so far: the earlier steps' messages that (may have) reached the contact, in order. */
   thread: { messageId: string; subject: string }[];
+  /** The conversation's mailbox has IMAP settings: replies to it can be read before a follow-up. */
+  repliesReadable: boolean;
 }
 
 /** Reads of the send path that take one round trip where the entities' own repositories would take several. */
@@ -42,6 +44,7 @@ export class SendContextRepository {
       variants: Json[];
       earlier: Json | null;
       thread: { message_id: string; subject: string }[];
+      replies_readable: boolean | null;
     }[] = await this.manager.query(
       `SELECT to_jsonb(enrollment) AS enrollment, to_jsonb(campaign) AS campaign, to_jsonb(contact) AS contact,
               (SELECT jsonb_agg(step ORDER BY step.position) FROM sequence_steps step
@@ -55,7 +58,9 @@ export class SendContextRepository {
                                 ORDER BY message.step_position)
                  FROM messages message
                 WHERE message.enrollment_id = enrollment.id AND message.step_position < $2
-                  AND message.status IN ('sent', 'unknown')) AS thread
+                  AND message.status IN ('sent', 'unknown')) AS thread,
+              (SELECT mailbox.imap_host IS NOT NULL FROM mailboxes mailbox
+                WHERE mailbox.id = enrollment.mailbox_id) AS replies_readable
          FROM enrollments enrollment
          JOIN campaigns campaign ON campaign.id = enrollment.campaign_id
          LEFT JOIN contacts contact
@@ -75,6 +80,7 @@ export class SendContextRepository {
       variants: entitiesFromJson(manager, StepVariantEntity, row.variants),
       earlier: row.earlier && entityFromJson(manager, MessageEntity, row.earlier),
       thread: (row.thread ?? []).map((message) => ({ messageId: message.message_id, subject: message.subject })),
+      repliesReadable: row.replies_readable === true,
     };
   }
 }

@@ -14,6 +14,8 @@ import { screenStep } from './step-screening';
 
 export type Claim =
   | { kind: 'claimed'; send: SendAttempt }
+  /** A follow-up whose conversation's mailbox can be read: read it for replies first, then claim again. */
+  | { kind: 'check_replies'; mailboxId: string }
   /** The step may not go now: what happens instead; `slotWaitIn`: the campaign none of whose mailboxes may take it yet. */
   | { kind: 'not_now'; outcome: StepOutcome; slotWaitIn: string | null };
 
@@ -21,6 +23,8 @@ export interface ClaimRequest {
   enrollmentId: string;
   position: number;
   purpose: SendPurpose;
+  /** The conversation's mailbox was just read for replies (see `check_replies`). */
+  repliesChecked: boolean;
 }
 
 /**
@@ -55,7 +59,8 @@ export async function claimSend(db: Database, request: ClaimRequest): Promise<Cl
   }
 }
 
-async function claimIn(repos: Repositories, { enrollmentId, position, purpose }: ClaimRequest): Promise<Claim> {
+async function claimIn(repos: Repositories, request: ClaimRequest): Promise<Claim> {
+  const { enrollmentId, position, purpose } = request;
   const now = new Date();
   const context = await repos.sends.lockForSend(enrollmentId, position);
   if (!context) return notNow(stopped('stopped', 'the enrollment was deleted'));
@@ -68,6 +73,11 @@ async function claimIn(repos: Repositories, { enrollmentId, position, purpose }:
   const blocked = contact ? await repos.blockList.isBlocked(enrollment.organizationId, contact.email) : false;
   const outcome = screenStep({ enrollment, contact, campaign, blocked, position, purpose, now });
   if (outcome) return notNow(outcome);
+  // A reply that arrived since the mailbox monitor last looked must win over a follow-up. IMAP is slow: the caller
+  // reads the mailbox outside this transaction, then claims again (and sees what the reply changed).
+  if (position > 1 && context.repliesReadable && enrollment.mailboxId && !request.repliesChecked) {
+    return { kind: 'check_replies', mailboxId: enrollment.mailboxId };
+  }
 
   const step = context.steps.find((candidate) => candidate.position === position);
   if (!step) throw new PermanentSendError('StepNotFound', `Step ${position} no longer exists in the campaign.`);

@@ -2,7 +2,7 @@ import { composeMessage, UnsendableMessageError, type ComposedMessage } from '..
 import { metrics } from '../../metrics';
 import { dkimKeyOf, outgoingMessage, smtpAccountOf } from './outgoing-message';
 import { rowOf, type SendAttempt, type SendPurpose, type StepSenderDeps } from './send-attempt';
-import { claimSend } from './send-claim';
+import { claimSend, type Claim, type ClaimRequest } from './send-claim';
 import { endSend, settle } from './send-settlement';
 import { PermanentSendError } from './send-errors';
 import type { StepOutcome } from './step-outcome';
@@ -12,9 +12,9 @@ export type { StepOutcome } from './step-outcome';
 export type { SendPurpose, StepSenderDeps } from './send-attempt';
 
 /**
- * Sends one step of one enrollment exactly once, in stages: a follow-up's reply check → the claim (lock and load, an
- * earlier attempt's outcome, screen, render, mailbox, outbox row: one transaction, see claimSend) → compose →
- * transmit → settle. The outbox row is claimed (`sending`) before SMTP and settled after; a retry after a settled
+ * Sends one step of one enrollment exactly once, in stages: the claim (one transaction: lock and load, an earlier
+ * attempt's outcome, screen, render, mailbox, outbox row — see claimSend; a follow-up whose mailbox can be read for
+ * replies is claimed again after that read) → compose → transmit → settle. The outbox row is claimed (`sending`) before SMTP and settled after; a retry after a settled
  * send returns the stored result, and a row found still `sending` (the process died mid-send) is flagged `unknown`
  * instead of being sent again.
  */
@@ -24,8 +24,7 @@ export async function sendStep(
   position: number,
   purpose: SendPurpose = 'sequence',
 ): Promise<StepOutcome> {
-  if (position > 1) await checkForReplies(deps, enrollmentId);
-  const claim = await claimSend(deps.db, { enrollmentId, position, purpose });
+  const claim = await claimAfterReplies(deps, { enrollmentId, position, purpose });
   if (claim.kind === 'not_now') {
     if (claim.slotWaitIn) metrics.slotWaits.inc({ campaign_id: claim.slotWaitIn });
     return claim.outcome;
@@ -42,13 +41,18 @@ export async function sendStep(
   return outcome;
 }
 
-/**
- * A reply that arrived since the mailbox monitor last looked must win over a follow-up: read the conversation's
- * mailbox now, before the claim reads the enrollment.
- */
-async function checkForReplies(deps: StepSenderDeps, enrollmentId: string): Promise<void> {
-  const mailbox = await deps.db.repos.mailboxes.readableOfEnrollment(enrollmentId);
+/** The claim, after reading the conversation's mailbox for replies when the claim asks for it (a follow-up's). */
+async function claimAfterReplies(
+  deps: StepSenderDeps,
+  request: Omit<ClaimRequest, 'repliesChecked'>,
+): Promise<Exclude<Claim, { kind: 'check_replies' }>> {
+  const claim = await claimSend(deps.db, { ...request, repliesChecked: false });
+  if (claim.kind !== 'check_replies') return claim;
+  const mailbox = await deps.db.repos.mailboxes.findById(claim.mailboxId);
   if (mailbox) await deps.replies.checkForReplies(mailbox);
+  const again = await claimSend(deps.db, { ...request, repliesChecked: true });
+  if (again.kind === 'check_replies') throw new Error('The claim asked for a reply check it was told was done.');
+  return again;
 }
 
 /** The MIME message; one that must not be sent settles the claimed row, so no retry mistakes it for a crash. */
