@@ -200,7 +200,10 @@ async function whyNoMailbox(
   }
   const freeTimes = withRoom.map(({ mailbox }) => freeAt(mailbox, now, restMs));
   if (freeTimes.every((time) => time !== null)) {
-    return deferred(Math.min(...freeTimes), 'every mailbox with room rests between sends (min/max wait)');
+    // Waiting steps spread over the mailboxes' rest ends, a random one each: all waiting for the first would all wake
+    // together, and all but one find every mailbox resting again (and the others' rest ends pass with no one there).
+    const until = freeTimes[crypto.randomInt(freeTimes.length)]!;
+    return deferred(until, 'every mailbox with room rests between sends (min/max wait)');
   }
   if (restMs > 0 && withRoom.every((option, index) => option.owesFollowUp || freeTimes[index] !== null)) {
     // The follow-up takes the mailbox now and makes it rest at least min_wait_seconds: look again after that.
