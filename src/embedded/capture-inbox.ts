@@ -75,7 +75,12 @@ async function store(
 ): Promise<void> {
   const file = `${id}.eml`;
   await fs.writeFile(path.join(dir, file), raw);
-  const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
+  // The index needs headers only: parsing the body too would cost the process (the worker's, with npm start) more.
+  const parsed = await simpleParser(headerSection(raw), {
+    skipHtmlToText: true,
+    skipTextToHtml: true,
+    skipImageLinks: true,
+  });
   const entry: CapturedMessage = {
     id,
     receivedAt: new Date().toISOString(),
@@ -88,6 +93,12 @@ async function store(
   };
   // An O_APPEND write of one short line lands whole at the end of the file, even with concurrent writers.
   await fs.appendFile(path.join(dir, 'index.jsonl'), `${JSON.stringify(entry)}\n`);
+}
+
+/** The message's header section, with the blank line that ends it (the whole message if it has no body). */
+function headerSection(raw: Buffer): Buffer {
+  const end = raw.indexOf('\r\n\r\n');
+  return end === -1 ? raw : raw.subarray(0, end + 4);
 }
 
 /** Reads the inbox index, oldest first. */

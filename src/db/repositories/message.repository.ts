@@ -174,18 +174,4 @@ export class MessageRepository {
     );
     return rows.length > 0;
   }
-
-  /** The Message-IDs of the steps already sent, oldest first, to thread the next one under. */
-  async thread(enrollmentId: string, beforePosition: number): Promise<{ messageId: string; subject: string }[]> {
-    return this.manager
-      .createQueryBuilder(MessageEntity, 'message')
-      .select(['message.messageId', 'message.subject'])
-      .where('message.enrollment_id = :enrollmentId AND message.step_position < :beforePosition', {
-        enrollmentId,
-        beforePosition,
-      })
-      .andWhere("message.status IN ('sent', 'unknown')")
-      .orderBy('message.step_position', 'ASC')
-      .getMany();
-  }
 }
