@@ -1,8 +1,8 @@
 import type { Database } from '../src/db/repositories';
 import { nextStepAfter, type NextStep } from '../src/domain/delivery/step-outcome';
+import type { EnrollmentFinalStatus } from '../workflows/enrollment/definitions';
 
 export type { NextStep } from '../src/domain/delivery/step-outcome';
-import type { EnrollmentFinalStatus } from '../workflows/enrollment/definitions';
 
 /** Bookkeeping activities of the enrollment workflow: reading its plan and recording its progress in Postgres. */
 export function createEnrollmentActivities(db: Database) {

@@ -27,7 +27,7 @@ describe('nextStepAfter: the step a send returns to its workflow', () => {
 describe('unknownOutcome', () => {
   it('when the send knows the next step, then the outcome carries it; else it has none', () => {
     const next = { totalSteps: 2, step: { position: 2, delayMs: 0 } };
-    expect(unknownOutcome(1, 'the connection broke', next)).toEqual({
+    expect(unknownOutcome(1, { why: 'the connection broke', next })).toEqual({
       kind: 'unknown',
       reason: 'step 1: the connection broke; its outcome is unknown (flagged for review)',
       next,

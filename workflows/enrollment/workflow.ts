@@ -150,15 +150,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
   if (recordsOnce && input.firstStep && !input.progress) {
     shown!.status = 'active'; // as the starter set them
     const step = input.firstStep.step;
-    planned = {
-      next: input.firstStep,
-      recorded: step && {
-        position: step.position,
-        paused: false,
-        campaignPaused: false,
-        wakeAt: progress.lastSentAt + step.delayMs,
-      },
-    };
+    planned = { next: input.firstStep, recorded: step && dueSchedule(step, progress.lastSentAt) };
   }
   for (;;) {
     const next =
@@ -250,12 +242,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
         progress.lastSentAt = outcome.sentAt;
         if (recordsOnce && outcome.next) {
           const step = outcome.next.step;
-          planned = {
-            next: outcome.next,
-            recorded: step
-              ? { position: step.position, paused: false, campaignPaused: false, wakeAt: outcome.sentAt + step.delayMs }
-              : 'completed',
-          };
+          planned = { next: outcome.next, recorded: step ? dueSchedule(step, outcome.sentAt) : 'completed' };
         }
         break;
       case 'unknown':
@@ -283,6 +270,11 @@ interface Schedule {
   paused: boolean;
   campaignPaused: boolean;
   wakeAt: number;
+}
+
+/** A step neither held nor deferred, due its delay after `since` (the last send, or the start). */
+function dueSchedule(step: NonNullable<NextStep['step']>, since: number): Schedule {
+  return { position: step.position, paused: false, campaignPaused: false, wakeAt: since + step.delayMs };
 }
 
 function sameSchedule(a: Schedule, b: Schedule | null): boolean {

@@ -237,10 +237,10 @@ export class EnrollmentRepository {
     });
   }
 
-  /** Marks dispatched enrollments started; their workflow may already have recorded a later status. */
   /**
    * The enrollments' workflows were started: pending ones become active, due for step 1 at `firstDueAt` (null: the
-   * campaign has no step) — their workflows record no schedule of their own before that step.
+   * campaign has no step) — their workflows record no schedule of their own before that step. A workflow may already
+   * have recorded a later status or step, which is kept.
    */
   async markStarted(ids: string[], firstDueAt: Date | null): Promise<void> {
     if (ids.length === 0) return;

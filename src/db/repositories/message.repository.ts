@@ -77,9 +77,9 @@ export class MessageRepository {
 
   /**
    * Settles the attempt that claimed the row; a stale attempt changes nothing. A `failed` attempt of the sequence
-   * reached no one: its ledger entry stops counting against the limits and gives its slot back to the day counters,
-   * in the caller's transaction (every settle runs in one, with what else the outcome changes). A failed resend does
-   * not: the send it repeats may have arrived.
+   * reached no one: its ledger entry stops counting against the limits and gives its slot back to the day counters —
+   * several statements, so a failure is settled in the caller's transaction (any other outcome is one statement). A
+   * failed resend does not: the send it repeats may have arrived.
    */
   async settle(
     id: { enrollmentId: string; stepPosition: number; attempt: number; resend?: boolean },

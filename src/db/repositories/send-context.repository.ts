@@ -13,8 +13,10 @@ export interface SendContext {
   campaign: CampaignEntity;
   /** Null when the contact was deleted. */
   contact: ContactEntity | null;
-  /** The campaign's steps, in position order. */
-  steps: SequenceStepEntity[];
+  /** The step being sent; null when it was removed from the campaign. */
+  step: SequenceStepEntity | null;
+  /** The campaign's sequence, in position order: what comes after the step. */
+  sequence: { position: number; delayMinutes: number }[];
   /** The A/B variants of the step being sent, by label. */
   variants: StepVariantEntity[];
   /** The step's outbox row, when an earlier attempt claimed it. */
@@ -40,15 +42,19 @@ export class SendContextRepository {
       enrollment: Json;
       campaign: Json;
       contact: Json | null;
-      steps: Json[];
+      step: Json | null;
+      sequence: { position: number; delay_minutes: number }[] | null;
       variants: Json[];
       earlier: Json | null;
       thread: { message_id: string; subject: string }[];
       replies_readable: boolean | null;
     }[] = await this.manager.query(
       `SELECT to_jsonb(enrollment) AS enrollment, to_jsonb(campaign) AS campaign, to_jsonb(contact) AS contact,
-              (SELECT jsonb_agg(step ORDER BY step.position) FROM sequence_steps step
-                WHERE step.campaign_id = enrollment.campaign_id) AS steps,
+              (SELECT to_jsonb(step) FROM sequence_steps step
+                WHERE step.campaign_id = enrollment.campaign_id AND step.position = $2) AS step,
+              (SELECT jsonb_agg(jsonb_build_object('position', step.position, 'delay_minutes', step.delay_minutes)
+                                ORDER BY step.position)
+                 FROM sequence_steps step WHERE step.campaign_id = enrollment.campaign_id) AS sequence,
               (SELECT jsonb_agg(variant ORDER BY variant.label)
                  FROM sequence_steps step JOIN sequence_step_variants variant ON variant.step_id = step.id
                 WHERE step.campaign_id = enrollment.campaign_id AND step.position = $2) AS variants,
@@ -76,7 +82,11 @@ export class SendContextRepository {
       enrollment: entityFromJson(manager, EnrollmentEntity, row.enrollment),
       campaign: entityFromJson(manager, CampaignEntity, row.campaign),
       contact: row.contact && entityFromJson(manager, ContactEntity, row.contact),
-      steps: entitiesFromJson(manager, SequenceStepEntity, row.steps),
+      step: row.step && entityFromJson(manager, SequenceStepEntity, row.step),
+      sequence: (row.sequence ?? []).map((step) => ({
+        position: step.position,
+        delayMinutes: Number(step.delay_minutes),
+      })),
       variants: entitiesFromJson(manager, StepVariantEntity, row.variants),
       earlier: row.earlier && entityFromJson(manager, MessageEntity, row.earlier),
       thread: (row.thread ?? []).map((message) => ({ messageId: message.message_id, subject: message.subject })),

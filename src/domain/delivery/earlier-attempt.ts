@@ -40,9 +40,9 @@ export async function outcomeOfEarlierAttempt(
       if (purpose === 'sequence') {
         await repos.enrollments.recordSend(earlier.enrollmentId, earlier.stepPosition, earlier.mailboxId);
       }
-      return unknownOutcome(earlier.stepPosition, undefined, next);
+      return unknownOutcome(earlier.stepPosition, { next });
     case 'unknown':
-      return unknownOutcome(earlier.stepPosition, undefined, next);
+      return unknownOutcome(earlier.stepPosition, { next });
     case 'bounced':
       return stopped('bounced', earlier.smtpResponse ?? 'hard bounce');
   }

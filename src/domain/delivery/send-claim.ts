@@ -65,7 +65,7 @@ async function claimIn(repos: Repositories, request: ClaimRequest): Promise<Clai
   const context = await repos.sends.lockForSend(enrollmentId, position);
   if (!context) return notNow(stopped('stopped', 'the enrollment was deleted'));
   const { enrollment, contact, campaign, earlier } = context;
-  const next = nextStepAfter(context.steps, position);
+  const next = nextStepAfter(context.sequence, position);
 
   const settled = await outcomeOfEarlierAttempt(repos, earlier, purpose, next);
   if (settled) return notNow(settled);
@@ -79,7 +79,7 @@ async function claimIn(repos: Repositories, request: ClaimRequest): Promise<Clai
     return { kind: 'check_replies', mailboxId: enrollment.mailboxId };
   }
 
-  const step = context.steps.find((candidate) => candidate.position === position);
+  const { step } = context;
   if (!step) throw new PermanentSendError('StepNotFound', `Step ${position} no longer exists in the campaign.`);
   const draft = draftStep(context, step, contact!);
 

@@ -88,11 +88,10 @@ export async function settle(deps: StepSenderDeps, send: SendAttempt, result: Sm
         { enrollmentId: send.enrollment.id, position: send.position, reply: smtpResponse },
         'send outcome unknown: the connection broke after the message data; flagged, not re-sent',
       );
-      return unknownOutcome(
-        send.position,
-        `the connection broke after the message was transmitted (${smtpResponse})`,
-        send.next,
-      );
+      return unknownOutcome(send.position, {
+        why: `the connection broke after the message was transmitted (${smtpResponse})`,
+        next: send.next,
+      });
   }
 }
 

@@ -41,7 +41,10 @@ export const deferred = (until: number, reason: string): StepOutcome => ({
   reason: `${reason}; waits until ${new Date(until).toISOString()}`,
 });
 
-export function unknownOutcome(position: number, why = 'the send was interrupted', next?: NextStep): StepOutcome {
+export function unknownOutcome(
+  position: number,
+  { why = 'the send was interrupted', next }: { why?: string; next?: NextStep } = {},
+): StepOutcome {
   const reason = `step ${position}: ${why}; its outcome is unknown (flagged for review)`;
   return next ? { kind: 'unknown', reason, next } : { kind: 'unknown', reason };
 }
