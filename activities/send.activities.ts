@@ -9,7 +9,6 @@ import {
   type StepSenderDeps,
 } from '../src/domain/delivery/step-sender';
 
-const HEARTBEAT_MS = 3_000;
 /** A recipient's server still answering 4xx (or a step still too slow to render) after this many attempts, about
  * 21 minutes, ends the enrollment. */
 export const MAX_TEMPORARY_REJECTIONS = 8;
@@ -31,10 +30,7 @@ async function runSend(
   args: { enrollmentId: string; position: number },
   purpose: SendPurpose,
 ): Promise<StepOutcome> {
-  // Heartbeats tell Temporal this worker is alive: if it dies mid-send, the step is retried within the heartbeat
-  // timeout instead of after the whole start-to-close timeout.
   const context = Context.current();
-  const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_MS);
   try {
     return await sendStep(deps, args.enrollmentId, args.position, purpose);
   } catch (error) {
@@ -51,7 +47,5 @@ async function runSend(
       throw ApplicationFailure.retryable(error.message, 'TransientSend');
     }
     throw error;
-  } finally {
-    clearInterval(heartbeat);
   }
 }

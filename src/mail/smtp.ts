@@ -63,7 +63,13 @@ export type SmtpStage = 'connect' | 'login' | 'envelope' | 'data_sent';
 /** Vets a tenant-given host and names the address to connect to (see outbound-host-policy.ts). */
 export type OutboundHosts = Pick<OutboundHostPolicy, 'vet'>;
 
-const TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000 };
+const TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 30_000 };
+
+/**
+ * The longest one message's conversation may take, however slowly a server trickles its replies (the timeouts above
+ * bound each silence, not the whole). It bounds the send activity: see workflows/send-activity.ts.
+ */
+export const CONVERSATION_LIMIT_MS = 45_000;
 
 /**
  * How long a connection that finished a message stays open for the account's next one, and how many messages one
@@ -82,7 +88,10 @@ const MAX_MESSAGES_PER_CONNECTION = 100;
 export class SmtpClient {
   private readonly idle = new IdleConnections();
 
-  constructor(private readonly hosts: OutboundHosts) {}
+  constructor(
+    private readonly hosts: OutboundHosts,
+    private readonly limits: { conversationMs: number } = { conversationMs: CONVERSATION_LIMIT_MS },
+  ) {}
 
   /** Sends the composed bytes as they are, DKIM-signed with `dkim` when given. */
   async send(account: SmtpAccount, message: ComposedMessage, dkim: DkimKey | null = null): Promise<SmtpResult> {
@@ -93,30 +102,51 @@ export class SmtpClient {
       const reason = error instanceof Error ? error.message : String(error);
       return { kind: 'mailbox_error', code: null, response: replyLine(`DKIM signing failed: ${reason}`) };
     }
+    const deadline = new ConversationDeadline(this.limits.conversationMs);
+    try {
+      return await this.converse(account, message, raw, deadline);
+    } finally {
+      deadline.clear();
+    }
+  }
+
+  /** The message over a kept connection of the account if there is one, else (or if it was gone) over a new one. */
+  private async converse(
+    account: SmtpAccount,
+    message: ComposedMessage,
+    raw: Buffer,
+    deadline: ConversationDeadline,
+  ): Promise<SmtpResult> {
     const key = accountKey(account);
     const idle = this.idle.take(key);
     if (idle) {
       const progress: { stage: SmtpStage } = { stage: 'envelope' };
       try {
+        deadline.guard(idle.connection);
         const response = await transmit(idle.connection, message, raw, progress);
         this.idle.keep(key, idle.connection, idle.messages + 1);
         return { kind: 'sent', response };
       } catch (error) {
         idle.connection.close();
-        if (!closedWhileIdle(error, progress.stage)) return classifySmtpFailure(error, progress.stage);
+        if (deadline.expired || !closedWhileIdle(error, progress.stage)) {
+          return classifySmtpFailure(deadline.failure(error), progress.stage);
+        }
       }
     }
     const progress: { stage: SmtpStage } = { stage: 'connect' };
     let connection: SMTPConnection | undefined;
     try {
-      connection = await this.connection(account, progress, (opened) => (connection = opened));
+      connection = await this.connection(account, progress, (opened) => {
+        connection = opened;
+        deadline.guard(opened);
+      });
       progress.stage = 'envelope';
       const response = await transmit(connection, message, raw, progress);
       this.idle.keep(key, connection, 1);
       return { kind: 'sent', response };
     } catch (error) {
       connection?.close();
-      return classifySmtpFailure(error, progress.stage);
+      return classifySmtpFailure(deadline.failure(error), progress.stage);
     }
   }
 
@@ -175,6 +205,41 @@ async function transmit(
     connection.send(envelope, data, (error, result) => done(error, result)),
   );
   return replyLine(info.response ?? '250 OK');
+}
+
+/**
+ * Ends a conversation that outlasts its limit by closing its connection: the phase in progress fails, and the
+ * failure is reported as the limit's (a timeout: before the message data, retried; after it, in doubt).
+ */
+class ConversationDeadline {
+  expired = false;
+  private connection: SMTPConnection | undefined;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly limitMs: number) {
+    this.timer = setTimeout(() => {
+      this.expired = true;
+      this.connection?.close();
+    }, limitMs);
+  }
+
+  /** The connection about to carry the conversation; refused (a timeout) if the limit has passed already. */
+  guard(connection: SMTPConnection): void {
+    if (this.expired) throw this.failure(null);
+    this.connection = connection;
+  }
+
+  /** What to report for a failed conversation: the limit, when it was what ended it. */
+  failure(error: unknown): unknown {
+    if (!this.expired) return error;
+    return Object.assign(new Error(`the SMTP conversation took longer than ${this.limitMs / 1000} s`), {
+      code: 'ETIMEDOUT',
+    });
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
 }
 
 /** A kept connection failed before the message data without the server answering, or answering 421: it was gone. */

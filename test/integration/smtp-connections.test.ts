@@ -1,7 +1,8 @@
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { OutboundHostPolicy } from '../../src/mail/outbound-host-policy';
 import { SmtpClient, type SmtpAccount } from '../../src/mail/smtp';
+import { startScriptedSmtpServer } from '../helpers/scripted-smtp-server';
 
 /**
  * A real SMTP server that counts connections and messages; with `hangUpOnReuse`, it answers 421 to the first command
@@ -42,14 +43,66 @@ function message(to: string, subject: string) {
   return { raw, envelope: { from: 'sender@sender.test', to: [to] } };
 }
 
-describe('SMTP connections: kept open for the next message of the same account', () => {
-  const account = (port: number): SmtpAccount => ({
-    host: '127.0.0.1',
-    port,
-    security: 'none',
-    username: 'sender@sender.test',
-    password: 'secret',
+const account = (port: number): SmtpAccount => ({
+  host: '127.0.0.1',
+  port,
+  security: 'none',
+  username: 'sender@sender.test',
+  password: 'secret',
+});
+
+/** A TCP server that never finishes its greeting: a continuation line every 100 ms, each resetting idle timers. */
+async function startTricklingServer() {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    const timer = setInterval(() => socket.write('220-still warming up\r\n'), 100);
+    socket.on('close', () => (clearInterval(timer), sockets.delete(socket)));
+    socket.on('error', () => undefined);
   });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => {
+      sockets.forEach((socket) => socket.destroy());
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('SMTP conversations: bounded as a whole, however slowly a server answers', () => {
+  const hosts = new OutboundHostPolicy({ mode: 'default', allow: [] });
+
+  it('when a server trickles its greeting past the limit, then the send fails as a connection error (retried later)', async () => {
+    const server = await startTricklingServer();
+    const client = new SmtpClient(hosts, { conversationMs: 1_000 });
+    try {
+      const result = await client.send(account(server.port), message('slow@example.test', 'greeting'));
+      expect(result).toEqual({
+        kind: 'connection_error',
+        response: 'the SMTP conversation took longer than 1 s',
+      });
+    } finally {
+      client.close();
+      await server.close();
+    }
+  });
+
+  it('when a server has the whole message but answers after the limit, then the outcome is unknown (never re-sent)', async () => {
+    const server = await startScriptedSmtpServer(() => ({ acceptAfterMs: 3_000 }));
+    const client = new SmtpClient(hosts, { conversationMs: 1_000 });
+    try {
+      const result = await client.send(account(server.port), message('late@example.test', 'final reply'));
+      expect(result).toEqual({ kind: 'unknown', response: 'the SMTP conversation took longer than 1 s' });
+      expect(server.copiesTo('late@example.test')).toBe(1);
+    } finally {
+      client.close();
+      await server.close();
+    }
+  });
+});
+
+describe('SMTP connections: kept open for the next message of the same account', () => {
   let client: SmtpClient;
 
   beforeEach(() => {
