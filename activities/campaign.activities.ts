@@ -16,11 +16,13 @@ export function createCampaignActivities(db: Database) {
     async campaignFanoutStep(args: {
       campaignId: string;
       pass: CampaignFanoutPass | null;
+      /** The enrollments' task queue; absent from jobs begun when this step ran on that queue itself. */
+      taskQueue?: string;
     }): Promise<CampaignFanoutStep> {
       const context = Context.current();
-      // The worker's own client, on the task queue this job runs on (the enrollment workflows' one).
+      // The worker's own client, on the enrollments' task queue (the job's own too).
       const { client } = context;
-      const taskQueue = context.info.taskQueue;
+      const taskQueue = args.taskQueue ?? context.info.taskQueue;
       const fanout = new CampaignFanoutService(
         db,
         new TemporalEnrollmentWorkflows(client, taskQueue),

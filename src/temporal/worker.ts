@@ -9,8 +9,10 @@ import {
 import type { WorkerTuning } from '../config';
 import type { Logger } from '../logger';
 import { createActivities, type ActivityDeps } from '../../activities';
+import { createCampaignActivities } from '../../activities/campaign.activities';
 import { createInboundActivities } from '../../activities/inbound.activities';
 import type { MailboxReader } from '../domain/inbound/mailbox-reader';
+import { campaignJobTaskQueue } from '../../workflows/campaign-fanout/definitions';
 import { mailboxSessionTaskQueue } from '../../workflows/mailbox-monitor/definitions';
 
 export interface WorkerHandle {
@@ -30,7 +32,7 @@ export function installTemporalRuntime(logger: Logger, metricsPort?: number): vo
   runtimeInstalled = true;
   const log = logger.child({ component: 'temporal-sdk' });
   const forward = (level: LogLevel, message: string, meta?: LogMetadata) => {
-    // The IMAP-session worker has no workflows by design: the SDK's warning about it is no news.
+    // The IMAP-session and campaign-job workers have no workflows by design: the SDK's warning about it is no news.
     const quiet = level === 'WARN' && message.startsWith('No workflows registered');
     log[quiet ? 'debug' : (level.toLowerCase() as Lowercase<LogLevel>)](meta ?? {}, message);
   };
@@ -64,10 +66,13 @@ export function installTemporalRuntime(logger: Logger, metricsPort?: number): vo
 
 /** How many IMAP sessions one worker process holds at once: mostly idle sockets, so many. */
 const MAILBOX_SESSION_SLOTS = 1000;
+/** Campaign jobs' pages run at once: each keeps dozens of starts or signals in flight already. */
+const CAMPAIGN_JOB_SLOTS = 4;
 
 /**
- * Creates and starts the process's two Temporal workers: every workflow with the quick activities, and the long IMAP
- * sessions of the mailbox monitors on their own task queue (so they never take the slots sends need).
+ * Creates and starts the process's three Temporal workers: every workflow with the quick activities; the long IMAP
+ * sessions of the mailbox monitors on their own task queue (so they never take the slots sends need); and the pages
+ * of campaign jobs on theirs (so a dispatch or a pause never waits behind a backlog of sends).
  */
 export async function startWorker(options: {
   connection: NativeConnection;
@@ -102,6 +107,12 @@ export async function startWorker(options: {
       taskQueue: mailboxSessionTaskQueue(options.taskQueue),
       activities: createInboundActivities(options.inbound),
       maxConcurrentActivityTaskExecutions: MAILBOX_SESSION_SLOTS,
+    }),
+    Worker.create({
+      ...common,
+      taskQueue: campaignJobTaskQueue(options.taskQueue),
+      activities: createCampaignActivities(options.deps.db),
+      maxConcurrentActivityTaskExecutions: CAMPAIGN_JOB_SLOTS,
     }),
   ]);
   const running = Promise.all(workers.map((worker) => worker.run())).then(() => undefined);

@@ -1,5 +1,10 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
 import { mapConcurrently } from '../../src/domain/concurrency';
+import { campaignFanoutWorkflowId } from '../../workflows/campaign-fanout/definitions';
 import { stateQuery, type EnrollmentState } from '../../workflows/enrollment/definitions';
 import { campaignBody } from '../helpers/factories';
 import { stackWithOrganization, eventually, type ApiClient, type TestStack } from '../helpers/test-stack';
@@ -13,10 +18,13 @@ const DAY_IN_SECONDS = 86_400;
 /** Hundreds of workflow starts and signals on a shared 2-core machine: waits and tests get minutes. */
 const SLOW = { timeoutMs: 5 * 60_000, intervalMs: 1_000 };
 const TEST_TIMEOUT = 10 * 60_000;
+const HISTORY_FIXTURE = path.join(__dirname, '..', 'workflows', 'histories', 'campaign-fanout-pause-resume.json');
 
 describe('campaign pause, resume and delete reach every enrollment in the background', () => {
   let stack: TestStack;
   let api: ApiClient;
+  /** The campaign paused and resumed by the first test: its job's last run is replayed by the next one. */
+  let pausedAndResumed: string | undefined;
 
   beforeAll(async () => {
     ({ stack, api } = await stackWithOrganization());
@@ -92,6 +100,7 @@ describe('campaign pause, resume and delete reach every enrollment in the backgr
     'when paused, then the answer says the fan-out is under way, and every sleeping workflow ends up held; resume wakes them all',
     async () => {
       const campaignId = await sleepingCampaign();
+      pausedAndResumed = campaignId;
 
       const paused = await api.post(`${CAMPAIGNS}/${campaignId}/pause`).expect(200);
 
@@ -116,6 +125,18 @@ describe('campaign pause, resume and delete reach every enrollment in the backgr
     },
     TEST_TIMEOUT,
   );
+
+  it('replays the recorded history of the campaign job deterministically', async () => {
+    const job = stack.temporal.workflow.getHandle(campaignFanoutWorkflowId(pausedAndResumed!));
+    await eventually(async () => (await job.describe()).status.name === 'COMPLETED', {
+      what: 'the campaign job to end idle',
+      ...SLOW,
+    });
+    const history = await job.fetchHistory();
+    await Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, history);
+    // `UPDATE_HISTORIES=1 npm test` refreshes the fixture that test/workflows replays on every run.
+    if (process.env.UPDATE_HISTORIES === '1') await fs.writeFile(HISTORY_FIXTURE, `${historyToJSON(history)}\n`);
+  });
 
   it(
     'when a pause is followed at once by a resume, then every enrollment ends up not paused',

@@ -49,3 +49,11 @@ export const CAMPAIGN_FANOUT_WORKFLOW_TYPE = 'campaignFanoutWorkflow';
 export function campaignFanoutWorkflowId(campaignId: string): string {
   return `campaign-fanout-${campaignId}`;
 }
+
+/**
+ * The task queue of the job's activity, beside the enrollments' one: a page of starts or of pause signals never
+ * waits for an activity slot behind a backlog of sends.
+ */
+export function campaignJobTaskQueue(taskQueue: string): string {
+  return `${taskQueue}-campaign-jobs`;
+}

@@ -1,9 +1,20 @@
-import { continueAsNew, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  continueAsNew,
+  patched,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import {
+  campaignJobTaskQueue,
   fanoutRequestedSignal,
   type CampaignFanoutInput,
+  type CampaignFanoutPass,
   type CampaignFanoutProgress,
+  type CampaignFanoutStep,
   type CampaignFanoutResult,
 } from './definitions';
 
@@ -14,11 +25,26 @@ type Activities = ReturnType<typeof createActivities>;
  * mid-page is noticed within 30 s and the page is done again (idempotent); retried with backoff, then given up
  * (the next worker start wakes the job again: the database still says what is left).
  */
-const fanout = proxyActivities<Activities>({
+const FANOUT_STEP_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 30 },
-});
+};
+
+/**
+ * The step runs on the campaign-jobs task queue, so it never queues behind sends; runs begun before that change
+ * keep the enrollments' queue. The enrollments' queue goes along, as the one to start and signal them on.
+ */
+function fanoutStep(campaignId: string, pass: CampaignFanoutPass | null): Promise<CampaignFanoutStep> {
+  const { taskQueue } = workflowInfo();
+  if (!patched('campaign-jobs-queue')) {
+    return proxyActivities<Activities>(FANOUT_STEP_OPTIONS).campaignFanoutStep({ campaignId, pass });
+  }
+  return proxyActivities<Activities>({
+    ...FANOUT_STEP_OPTIONS,
+    taskQueue: campaignJobTaskQueue(taskQueue),
+  }).campaignFanoutStep({ campaignId, pass, taskQueue });
+}
 
 /** Pages per run before continuing as new, so a pass over a huge campaign keeps a short history. */
 const PAGES_PER_RUN = 500;
@@ -37,7 +63,7 @@ export async function campaignFanoutWorkflow(input: CampaignFanoutInput): Promis
   for (let pages = 0; ; pages += 1) {
     // A wake-up that arrives while a step runs may ask for work the step did not see: never end past one.
     const seen = wakeUps;
-    const step = await fanout.campaignFanoutStep({ campaignId: input.campaignId, pass: progress.pass });
+    const step = await fanoutStep(input.campaignId, progress.pass);
     switch (step.kind) {
       case 'deleted':
         return { outcome: 'deleted', signalled: progress.signalled, started: progress.started };
