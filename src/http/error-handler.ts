@@ -1,47 +1,9 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
-import { AppError, type ErrorCode } from '../domain/errors';
+import { AppError, ERRORS, type ErrorCode } from '../domain/errors';
 
-/** The HTTP status of each error code; the OpenAPI document groups the codes an operation can answer by it. */
-export const STATUS_BY_CODE: Record<ErrorCode, number> = {
-  bad_request: 400,
-  malformed_json: 400,
-  unauthorized: 401,
-  plan_limit_reached: 402,
-  not_found: 404,
-  route_not_found: 404,
-  campaign_not_found: 404,
-  contact_not_found: 404,
-  enrollment_not_found: 404,
-  list_not_found: 404,
-  conflict: 409,
-  payload_too_large: 413,
-  rate_limited: 429,
-  unsupported_media_type: 415,
-  validation_failed: 422,
-  contact_already_enrolled: 422,
-  no_pending_enrollments: 422,
-  campaign_not_dispatchable: 422,
-  campaign_not_active: 422,
-  campaign_not_paused: 422,
-  campaign_not_evergreen: 422,
-  campaign_not_schedulable: 422,
-  campaign_has_no_list: 422,
-  all_credentials_at_limit: 422,
-  contact_import_not_found: 404,
-  credential_not_found: 404,
-  outreach_not_found: 404,
-  block_list_entry_not_found: 404,
-  enrollment_not_started: 422,
-  message_not_found: 404,
-  message_not_unknown: 422,
-  message_not_resendable: 422,
-  missing_merge_field: 422,
-  invalid_merge_field: 422,
-  invalid_template: 422,
-  service_unavailable: 503,
-  internal_error: 500,
-};
+/** The HTTP status of an error code, as declared in `ERRORS`. */
+export const statusOf = (code: ErrorCode): number => ERRORS[code].status;
 
 /**
  * The most invalid fields one answer lists: 100,000 invalid contacts would otherwise answer with megabytes of
@@ -61,7 +23,7 @@ interface ErrorBody {
 export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof AppError) {
     return {
-      status: STATUS_BY_CODE[error.code],
+      status: statusOf(error.code),
       body: {
         status: 'error',
         code: error.code,
@@ -119,7 +81,7 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
     const code: ErrorCode =
       exposed.status === 415 ? 'unsupported_media_type' : exposed.status === 413 ? 'payload_too_large' : 'bad_request';
     const message = typeof exposed.message === 'string' ? exposed.message : 'The request could not be read.';
-    return { status: STATUS_BY_CODE[code], body: { status: 'error', code, message } };
+    return { status: statusOf(code), body: { status: 'error', code, message } };
   }
   if (isUnavailable(error)) {
     return {

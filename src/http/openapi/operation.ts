@@ -6,9 +6,7 @@ import type {
   ZodOpenApiResponsesObject,
   ZodObjectInput,
 } from 'zod-openapi';
-import type { ErrorCode } from '../../domain/errors';
-import { STATUS_BY_CODE } from '../error-handler';
-import { ERROR_CODES } from './error-codes';
+import { errorSpec, type ErrorCode } from '../../domain/errors';
 
 /** What one JSON operation of the API answers and accepts; `operation()` turns it into the OpenAPI object. */
 export interface OperationSpec {
@@ -138,20 +136,20 @@ export const errorEnvelope = z
 export function errorResponses(codes: readonly ErrorCode[]): ZodOpenApiResponsesObject {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of new Set(codes)) {
-    const status = STATUS_BY_CODE[code];
+    const { status } = errorSpec(code);
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
   const responses: ZodOpenApiResponsesObject = {};
   for (const [status, statusCodes] of [...byStatus].sort(([a], [b]) => a - b)) {
     const response: ZodOpenApiResponseObject = {
-      description: statusCodes.map((code) => `\`${code}\`: ${ERROR_CODES[code].when}`).join('\n\n'),
+      description: statusCodes.map((code) => `\`${code}\`: ${errorSpec(code).when}`).join('\n\n'),
       content: {
         'application/json': {
           schema: errorEnvelope,
           examples: Object.fromEntries(
             statusCodes.map((code) => [
               code,
-              { value: { status: 'error', code, message: ERROR_CODES[code].message, ...ERROR_CODES[code].extra } },
+              { value: { status: 'error', code, message: errorSpec(code).example, ...errorSpec(code).exampleExtra } },
             ]),
           ),
         },
