@@ -20,7 +20,6 @@ import type { EngagementService } from './domain/engagement/engagement.service';
 import { requireApiKey } from './http/auth';
 import { campaignRoutes } from './http/campaign.routes';
 import { campaignContentRoutes } from './http/campaign-content.routes';
-import { listRoutes } from './http/list.routes';
 import { outreachRoutes } from './http/outreach.routes';
 import { enrollmentRoutes } from './http/enrollment.routes';
 import type { UnknownSendService } from './domain/enrollments/unknown-sends.service';
@@ -35,6 +34,8 @@ import { publicRoutes } from './http/public.routes';
 import { rateLimitPerApiKey, type RateLimitSettings } from './http/rate-limit';
 import { metricsRoutes, type MetricsAccess } from './http/metrics.routes';
 import { docsRoutes } from './http/docs.routes';
+import { API_BASE, operationRouter } from './http/api-operation';
+import { listOperations } from './http/list.operations';
 
 export interface AppDeps {
   logger: Logger;
@@ -67,8 +68,7 @@ export interface AppDeps {
 /** Methods whose request body the API never reads. */
 const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 
-/** Where the authenticated API is mounted. */
-export const API_BASE = '/api/v1';
+export { API_BASE };
 
 /**
  * Every router of the app: `open` ones at the root without an API key, `api` ones by their path under API_BASE.
@@ -84,7 +84,8 @@ export function routeTable(deps: AppDeps): { open: Router[]; api: Array<[path: s
     ],
     api: [
       ['/campaigns', [campaignRoutes(deps), campaignContentRoutes(deps), enrollmentRoutes(deps)]],
-      ['/lists', [listRoutes(deps)]],
+      // Resources declared as operations (src/http/api-operation.ts) name their full paths under API_BASE.
+      ['', [operationRouter(listOperations, deps)]],
       ['/outreaches', [outreachRoutes(deps)]],
       ['/contacts', [contactRoutes(deps)]],
       ['/block_list', [blockListRoutes(deps)]],
@@ -139,7 +140,7 @@ export function createApp(deps: AppDeps): Express {
     (req, res, next) => (BODYLESS_METHODS.has(req.method) ? next() : readJson(req, res, next)),
     rejectUnstorableCharacters,
   );
-  for (const [path, routers] of routes.api) api.use(path, ...routers);
+  for (const [path, routers] of routes.api) api.use(path || '/', ...routers);
   app.use(API_BASE, api);
 
   app.use(routeNotFound);

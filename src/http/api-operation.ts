@@ -1,0 +1,169 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject } from 'zod-openapi';
+import type { ErrorCode } from '../domain/errors';
+import { sendSuccess } from './envelope';
+import { operation, type OperationSpec } from './openapi/operation';
+import { pathUuid } from './path-params';
+
+/** Where the authenticated API is mounted; operations declare their paths under it. */
+export const API_BASE = '/api/v1';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type NotFoundCode = Extract<ErrorCode, `${string}not_found`>;
+
+/** A uuid in the path; one that is not a uuid cannot name anything: the resource's 404, not a validation error. */
+export interface PathParam {
+  schema: z.ZodType;
+  notFound: NotFoundCode;
+  /** `List`, `Contact`…: the 404's message is `<what> not found`. */
+  what: string;
+}
+
+/** What the handler answers: the envelope's `data`, and its `message` or top-level fields when the route has them. */
+export interface Reply<Data extends z.ZodType> {
+  data: z.input<Data>;
+  message?: string;
+  extra?: Record<string, unknown>;
+}
+
+/** The request, read and validated: path ids, query and body as their schemas output them. */
+export interface OperationInput<
+  Deps,
+  Params extends Record<string, PathParam>,
+  Query extends z.ZodType | undefined,
+  Body extends z.ZodType | undefined,
+> {
+  /** The services the operation's resource uses. */
+  deps: Deps;
+  params: { [name in keyof Params]: string };
+  query: Query extends z.ZodType ? z.output<Query> : undefined;
+  body: Body extends z.ZodType ? z.output<Body> : undefined;
+  organizationId: string;
+  req: Request;
+  res: Response;
+}
+
+/**
+ * One operation of the API, declared once: from it come the Express route (with its validation) and the OpenAPI
+ * operation. The request is read in a fixed order — path ids (a 404), then the query, then the body (a 422) — and
+ * the handler's reply is sent in the success envelope with the declared status.
+ */
+export interface ApiOperation<
+  Deps = unknown,
+  Params extends Record<string, PathParam> = Record<string, PathParam>,
+  Query extends z.ZodType | undefined = z.ZodType | undefined,
+  Body extends z.ZodType | undefined = z.ZodType | undefined,
+  Data extends z.ZodType = z.ZodType,
+> {
+  method: Method;
+  /** Under `/api/v1`, as OpenAPI writes it: `/lists/{uuid}`. */
+  path: `/${string}`;
+  tag: string;
+  summary: string;
+  description?: string;
+  params?: Params;
+  query?: Query;
+  /**
+   * `optional`: a request without a body is read as `{}`. `unless`: a request the handler reads itself (a CSV
+   * upload); `body` is then undefined, and the handler tells the two apart with the same test.
+   */
+  body?: Body extends z.ZodType
+    ? {
+        schema: Body;
+        example: z.input<Body>;
+        description?: string;
+        optional?: true;
+        unless?: (req: Request) => boolean;
+      }
+    : undefined;
+  response: Omit<OperationSpec['response'], 'data' | 'example'> & { data: Data; example: z.input<Data> };
+  /** The domain errors this operation can answer; those of every route, and of reading the request, are added. */
+  errors: ErrorCode[];
+  /**
+   * The handler: returns the reply, or nothing when it wrote a response of another kind itself (a CSV download);
+   * `document` then describes that response in OpenAPI instead of the envelope.
+   */
+  handle: (input: OperationInput<Deps, Params, Query, Body>) => Promise<Reply<Data> | void>;
+  document?: (generated: ZodOpenApiOperationObject) => ZodOpenApiOperationObject;
+}
+
+/**
+ * The declaration helper of a resource whose handlers use `Deps`: each operation's types are inferred from its
+ * schemas, so the handler's input and reply are checked against what the document says.
+ */
+export function operationsUsing<Deps>() {
+  return <
+    Params extends Record<string, PathParam> = Record<never, PathParam>,
+    Query extends z.ZodType | undefined = undefined,
+    Body extends z.ZodType | undefined = undefined,
+    Data extends z.ZodType = z.ZodType,
+  >(
+    spec: ApiOperation<Deps, Params, Query, Body, Data>,
+  ): ApiOperation<Deps> => spec as unknown as ApiOperation<Deps>;
+}
+
+/** The Express routes of the operations, in their order (the first that matches a path serves it). */
+export function operationRouter<Deps>(operations: readonly ApiOperation<Deps>[], deps: Deps): Router {
+  const router = Router();
+  for (const spec of operations) {
+    router[spec.method](expressPath(spec.path), async (req, res) => {
+      const params: Record<string, string> = {};
+      for (const [name, param] of Object.entries(spec.params ?? {})) {
+        params[name] = pathUuid(req.params[name], param.notFound, param.what);
+      }
+      const query: unknown = spec.query ? spec.query.parse(req.query) : undefined;
+      const { body: declared } = spec;
+      const body: unknown =
+        declared && !declared.unless?.(req)
+          ? declared.schema.parse(declared.optional ? (req.body ?? {}) : req.body)
+          : undefined;
+      const organizationId = res.locals.organizationId;
+      const reply = await spec.handle({ deps, params, query, body, organizationId, req, res });
+      if (!reply) return;
+      // The declared message unless the handler says another (one that depends on the request).
+      const message = reply.message ?? spec.response.message;
+      sendSuccess(res, reply.data, {
+        ...(spec.response.status ? { status: spec.response.status } : {}),
+        ...(message ? { message } : {}),
+        ...(reply.extra ? { extra: reply.extra } : {}),
+      });
+    });
+  }
+  return router;
+}
+
+/** The OpenAPI paths of the operations, as served under API_BASE. */
+export function operationPaths(operations: readonly ApiOperation<never>[]): ZodOpenApiPathsObject {
+  const paths: ZodOpenApiPathsObject = {};
+  for (const spec of operations) {
+    const pathParams = spec.params
+      ? z.object(Object.fromEntries(Object.entries(spec.params).map(([name, param]) => [name, param.schema])))
+      : undefined;
+    const requestParams =
+      pathParams || spec.query
+        ? { ...(pathParams ? { path: pathParams } : {}), ...(spec.query ? { query: spec.query } : {}) }
+        : undefined;
+    const generated = operation({
+      tag: spec.tag,
+      summary: spec.summary,
+      ...(spec.description ? { description: spec.description } : {}),
+      ...(requestParams ? { params: requestParams as OperationSpec['params'] } : {}),
+      ...(spec.body ? { body: documentedBody(spec.body) } : {}),
+      response: spec.response,
+      errors: spec.errors,
+    });
+    const item = (paths[`${API_BASE}${spec.path}`] ??= {});
+    item[spec.method] = spec.document ? spec.document(generated) : generated;
+  }
+  return paths;
+}
+
+function documentedBody({ schema, example, description, optional }: NonNullable<ApiOperation<never>['body']>) {
+  return { schema, example, ...(description ? { description } : {}), ...(optional ? { optional } : {}) };
+}
+
+/** `/lists/{uuid}` → `/lists/:uuid`. */
+function expressPath(path: string): string {
+  return path.replace(/\{(\w+)\}/g, ':$1');
+}
