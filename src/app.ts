@@ -83,7 +83,8 @@ export function routeTable(deps: AppDeps): { open: Router[]; api: Array<[path: s
       publicRoutes(deps),
     ],
     api: [
-      ['/campaigns', [campaignRoutes(deps), campaignContentRoutes(deps), enrollmentRoutes(deps)]],
+      ['/campaigns', [campaignRoutes(deps), campaignContentRoutes(deps)]],
+      ['/campaigns', [enrollmentRoutes(deps)]],
       // Resources declared as operations (src/http/api-operation.ts) name their full paths under API_BASE.
       ['', [operationRouter(listOperations, deps)]],
       ['/outreaches', [outreachRoutes(deps)]],
