@@ -16,7 +16,7 @@ import { ShutdownSequence } from '../../src/shutdown';
 import { createServices, openDatabase, openTemporalClient } from '../../src/system';
 import { resolveTemporalCli } from '../../src/temporal/cli-binary';
 import { startTemporalDevServer, type DevServerHandle } from '../../src/temporal/dev-server';
-import { eventually } from '../helpers/test-stack';
+import { eventually, sleep } from '../helpers/test-stack';
 import { freePorts } from '../helpers/ports';
 
 const ENROLLMENTS = 100;
@@ -364,7 +364,3 @@ describe('exactly once through crashes', () => {
     10 * 60_000,
   );
 });
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

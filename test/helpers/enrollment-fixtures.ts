@@ -1,11 +1,8 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { enrollmentWorkflowId, type EnrollmentResult } from '../../workflows/enrollment/definitions';
+import { CAMPAIGNS } from './api-paths';
 import { campaignBody } from './factories';
 import { eventually, messagesTo, type ApiClient, type TestStack } from './test-stack';
-
-export const CAMPAIGNS = '/api/v1/campaigns';
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface Enrolled {
   campaignId: string;

@@ -5,6 +5,11 @@ export function uniqueEmail(prefix = 'contact'): string {
   return `${prefix}-${crypto.randomBytes(6).toString('hex')}@example.test`;
 }
 
+/** A domain of its own per test, so block-list entries never reach another test's contacts. */
+export function uniqueDomain(prefix = 'blocked'): string {
+  return `${prefix}-${crypto.randomBytes(5).toString('hex')}.example`;
+}
+
 /** A campaign body as in the reference, sending to the stack's SMTP server, with delays given in seconds. */
 export function campaignBody(
   info: StackInfo,

@@ -156,9 +156,17 @@ export async function messagesTo(info: StackInfo, recipients: string[]): Promise
   );
 }
 
+/** The path of a public link, query included (the worker writes PUBLIC_BASE_URL; the app under test is in-process). */
+export function pathOf(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.pathname}${parsed.search}`;
+}
+
 export function rawMessage(info: StackInfo, message: CapturedMessage): Promise<string> {
   return fs.readFile(path.join(info.inboxDir, message.file), 'utf8');
 }
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `probe` until it returns a value, or fails after `timeoutMs` with the last value seen. */
 export async function eventually<T>(

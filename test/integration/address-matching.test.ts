@@ -1,12 +1,9 @@
-import crypto from 'node:crypto';
 import { CaseInsensitiveAddresses1764850000000 } from '../../src/db/migrations/1764850000000-case-insensitive-addresses';
+import { BLOCK_LIST } from '../helpers/api-paths';
+import { uniqueDomain } from '../helpers/factories';
 import { stackWithOrganization, type ApiClient, type TestStack } from '../helpers/test-stack';
 
-const BLOCK_LIST = '/api/v1/block_list';
 const EVENTS = '/api/v1/events';
-
-/** A domain of its own per test, so entries never reach another test's contacts. */
-const uniqueDomain = () => `case-${crypto.randomBytes(5).toString('hex')}.example`;
 
 /**
  * One rule for comparing addresses: the domain is always lower-cased, and the local part is compared without regard
@@ -31,7 +28,7 @@ describe('addresses match whatever their case, in the block list and in unsubscr
 
   describe('the block list', () => {
     it('when Ada@Example.COM is blocked, then ada@example.com is blocked too', async () => {
-      const domain = uniqueDomain();
+      const domain = uniqueDomain('case');
       await api.post(BLOCK_LIST, { email: `Ada@${domain.toUpperCase()}` }).expect(201);
 
       expect(await isBlocked(`ada@${domain}`)).toBe(true);
@@ -40,21 +37,21 @@ describe('addresses match whatever their case, in the block list and in unsubscr
     });
 
     it('when ada@example.com is blocked, then the contact Ada@Example.COM is blocked too', async () => {
-      const domain = uniqueDomain();
+      const domain = uniqueDomain('case');
       await api.post(BLOCK_LIST, { email: `ada@${domain}` }).expect(201);
 
       expect(await isBlocked(`Ada@${domain.toUpperCase()}`)).toBe(true);
     });
 
     it('when a local part outside ASCII is blocked in capitals, then it is blocked in lower case too', async () => {
-      const domain = uniqueDomain();
+      const domain = uniqueDomain('case');
       await api.post(BLOCK_LIST, { email: `Ärger.Ödön@${domain}` }).expect(201);
 
       expect(await isBlocked(`ärger.ödön@${domain}`)).toBe(true);
     });
 
     it('when the domain EXAMPLE.com is blocked, then x@example.COM is blocked', async () => {
-      const domain = uniqueDomain();
+      const domain = uniqueDomain('case');
       await api.post(BLOCK_LIST, { domain: domain.toUpperCase() }).expect(201);
 
       expect(await isBlocked(`x@${domain.toUpperCase()}`)).toBe(true);
@@ -62,7 +59,7 @@ describe('addresses match whatever their case, in the block list and in unsubscr
     });
 
     it('when an address is blocked again in another case, then it is the same entry, not a second one', async () => {
-      const domain = uniqueDomain();
+      const domain = uniqueDomain('case');
       const first = await api.post(BLOCK_LIST, { email: `Ada@${domain}` }).expect(201);
 
       const again = await api.post(BLOCK_LIST, { email: `ada@${domain.toUpperCase()}` }).expect(200);
@@ -76,7 +73,7 @@ describe('addresses match whatever their case, in the block list and in unsubscr
     });
 
     it('when entries were stored in mixed case before, then the migration lower-cases them, keeping the oldest of a pair', async () => {
-      const domain = uniqueDomain();
+      const domain = uniqueDomain('case');
       const insert = async (kind: string, value: string, createdAt: string) => {
         const [row] = await stack.db.dataSource.query<{ id: string }[]>(
           `INSERT INTO blocked_addresses (organization_id, kind, value, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
@@ -111,7 +108,7 @@ describe('addresses match whatever their case, in the block list and in unsubscr
 
   describe('an unsubscribe event naming the contact by email', () => {
     it('when ADA@example.com is unsubscribed, then the contact ada@Example.com is found and unsubscribed', async () => {
-      const domain = uniqueDomain();
+      const domain = uniqueDomain('case');
       const ada = await contact(`ada@${domain}`);
 
       const response = await api
@@ -126,7 +123,7 @@ describe('addresses match whatever their case, in the block list and in unsubscr
     });
 
     it('when two contacts differ only in case, then the one spelled exactly as the event is chosen', async () => {
-      const domain = uniqueDomain();
+      const domain = uniqueDomain('case');
       await contact(`ada@${domain}`);
       const exact = await contact(`Ada@${domain}`);
 
@@ -136,7 +133,7 @@ describe('addresses match whatever their case, in the block list and in unsubscr
     });
 
     it('when no contact has the address in any case, then it is a 404', async () => {
-      await api.post(EVENTS, { type: 'unsubscribe', email: `nobody@${uniqueDomain()}` }).expect(404);
+      await api.post(EVENTS, { type: 'unsubscribe', email: `nobody@${uniqueDomain('case')}` }).expect(404);
     });
   });
 });

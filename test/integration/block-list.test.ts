@@ -1,13 +1,8 @@
-import crypto from 'node:crypto';
 import { domainToASCII } from 'node:url';
-import { uniqueEmail } from '../helpers/factories';
-import { CAMPAIGNS, enrollmentFixtures, sleep } from '../helpers/enrollment-fixtures';
-import { stackWithOrganization, type ApiClient, type TestStack } from '../helpers/test-stack';
-
-const BLOCK_LIST = '/api/v1/block_list';
-
-/** A domain of its own per test, so entries never reach another test's contacts. */
-const uniqueDomain = (prefix = 'blocked') => `${prefix}-${crypto.randomBytes(5).toString('hex')}.example`;
+import { uniqueDomain, uniqueEmail } from '../helpers/factories';
+import { BLOCK_LIST, CAMPAIGNS } from '../helpers/api-paths';
+import { enrollmentFixtures } from '../helpers/enrollment-fixtures';
+import { sleep, stackWithOrganization, type ApiClient, type TestStack } from '../helpers/test-stack';
 
 describe('the block list', () => {
   let stack: TestStack;

@@ -6,11 +6,10 @@ import { Worker } from '@temporalio/worker';
 import { mapConcurrently } from '../../src/domain/concurrency';
 import { campaignFanoutWorkflowId } from '../../workflows/campaign-fanout/definitions';
 import { stateQuery, type EnrollmentState } from '../../workflows/enrollment/definitions';
+import { CAMPAIGNS, LISTS } from '../helpers/api-paths';
 import { campaignBody } from '../helpers/factories';
 import { stackWithOrganization, eventually, type ApiClient, type TestStack } from '../helpers/test-stack';
 
-const CAMPAIGNS = '/api/v1/campaigns';
-const LISTS = '/api/v1/lists';
 /** A few hundred: more than one page of the fan-out (500 would be one), fewer than a slow suite. */
 const ENROLLMENTS = 300;
 /** Step 1 is due in a day: every workflow sleeps through the test, and no mail is sent. */

@@ -5,16 +5,11 @@ import {
   stackWithOrganization,
   eventually,
   messagesTo,
+  pathOf,
   rawMessage,
   type ApiClient,
   type TestStack,
 } from '../helpers/test-stack';
-
-/** The path of a public link (the worker writes PUBLIC_BASE_URL; the app under test is in-process). */
-const pathOf = (url: string): string => {
-  const parsed = new URL(url);
-  return `${parsed.pathname}${parsed.search}`;
-};
 
 /**
  * A click link redirects only to a link of the message it was sent in. The tokens here are signed with the stack's

@@ -1,7 +1,8 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { uniqueEmail } from '../helpers/factories';
-import { CAMPAIGNS, enrollmentFixtures, sleep, type Enrolled } from '../helpers/enrollment-fixtures';
-import { stackWithOrganization, eventually, type ApiClient, type TestStack } from '../helpers/test-stack';
+import { CAMPAIGNS } from '../helpers/api-paths';
+import { enrollmentFixtures, type Enrolled } from '../helpers/enrollment-fixtures';
+import { stackWithOrganization, eventually, sleep, type ApiClient, type TestStack } from '../helpers/test-stack';
 
 const EVENTS = '/api/v1/events';
 

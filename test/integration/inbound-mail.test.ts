@@ -7,10 +7,18 @@ import { ImapSession } from '../../src/mail/imap-client';
 import { OutboundHostPolicy } from '../../src/mail/outbound-host-policy';
 import { mailboxMonitorWorkflowId } from '../../workflows/mailbox-monitor/definitions';
 import { resetUidValidity, restartDovecot } from '../helpers/dovecot';
-import { CAMPAIGNS, enrollmentFixtures, sleep, type Enrolled } from '../helpers/enrollment-fixtures';
+import { CAMPAIGNS } from '../helpers/api-paths';
+import { enrollmentFixtures, type Enrolled } from '../helpers/enrollment-fixtures';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
 import { inboundFixture, type InboundFixtureName } from '../helpers/inbound-fixtures';
-import { stackWithOrganization, eventually, messagesTo, type ApiClient, type TestStack } from '../helpers/test-stack';
+import {
+  stackWithOrganization,
+  eventually,
+  messagesTo,
+  sleep,
+  type ApiClient,
+  type TestStack,
+} from '../helpers/test-stack';
 
 /**
  * Replies, auto-replies, bounce reports and complaints, APPENDed to a real Dovecot mailbox and read by the mailbox

@@ -1,11 +1,10 @@
 import crypto from 'node:crypto';
 import { INLINE_STARTS, START_PAGE } from '../../src/domain/campaigns/campaign-fanout.service';
 import { campaignFanoutWorkflowId } from '../../workflows/campaign-fanout/definitions';
+import { CAMPAIGNS, LISTS } from '../helpers/api-paths';
 import { campaignBody } from '../helpers/factories';
 import { stackWithOrganization, eventually, type ApiClient, type TestStack } from '../helpers/test-stack';
 
-const CAMPAIGNS = '/api/v1/campaigns';
-const LISTS = '/api/v1/lists';
 /** More contacts than Postgres' 65,535 bind parameters: a query with one parameter per id cannot take them. */
 const CONTACTS = 100_000;
 /** Contacts that unsubscribed before the dispatch: skipped, more rows than one insert could bind one by one. */

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { dkimVerify } from 'mailauth/lib/dkim/verify';
 import { campaignBody, dkimKeys, uniqueEmail } from '../helpers/factories';
-import { CAMPAIGNS } from '../helpers/enrollment-fixtures';
+import { CAMPAIGNS } from '../helpers/api-paths';
 import {
   stackWithOrganization,
   eventually,

@@ -8,13 +8,11 @@ import {
   stackWithOrganization,
   eventually,
   messagesTo,
+  pathOf,
   rawMessage,
   type ApiClient,
   type TestStack,
 } from '../helpers/test-stack';
-
-/** The path of a public link (the worker writes PUBLIC_BASE_URL; the app under test is in-process). */
-const pathOf = (url: string): string => new URL(url).pathname;
 
 function listUnsubscribe(mail: ParsedMail): { url: string; mailto: string } {
   // The raw line: mailparser turns List-* headers into its own structure.

@@ -6,7 +6,7 @@ import { MailboxReader } from '../../src/domain/inbound/mailbox-reader';
 import { createLogger } from '../../src/logger';
 import { OutboundHostPolicy, OutboundHostRefusedError } from '../../src/mail/outbound-host-policy';
 import { REPLY_LINE_MAX } from '../../src/mail/reply-line';
-import { CAMPAIGNS } from '../helpers/enrollment-fixtures';
+import { CAMPAIGNS } from '../helpers/api-paths';
 import { campaignBody } from '../helpers/factories';
 import { stackWithOrganization, type ApiClient, type TestStack } from '../helpers/test-stack';
 

@@ -1,11 +1,10 @@
 import { sendStep, TransientSendError, type StepSenderDeps } from '../../src/domain/delivery/step-sender';
 import { enrollmentWorkflowId, type EnrollmentState } from '../../workflows/enrollment/definitions';
+import { CAMPAIGNS } from '../helpers/api-paths';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
 import { freePorts } from '../helpers/ports';
 import { startScriptedSmtpServer, type ScriptedSmtpServer } from '../helpers/scripted-smtp-server';
 import { connectTestStack, eventually, type ApiClient, type TestStack } from '../helpers/test-stack';
-
-const CAMPAIGNS = '/api/v1/campaigns';
 
 /**
  * What happens to a send when things break on the sender's side of the conversation, on the real stack: the

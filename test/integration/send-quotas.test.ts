@@ -4,10 +4,8 @@ import type { FirstStepSearch } from '../../src/db/repositories/send-quota.repos
 import { sendStep, TransientSendError } from '../../src/domain/delivery/step-sender';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
 import { startScriptedSmtpServer, type ScriptedSmtpServer } from '../helpers/scripted-smtp-server';
-import { eventually, stackWithOrganization, type ApiClient, type TestStack } from '../helpers/test-stack';
-import { sleep } from '../helpers/enrollment-fixtures';
-
-const CAMPAIGNS = '/api/v1/campaigns';
+import { eventually, sleep, stackWithOrganization, type ApiClient, type TestStack } from '../helpers/test-stack';
+import { CAMPAIGNS } from '../helpers/api-paths';
 const SLOW_SERVER_MS = 5_000;
 
 /**
