@@ -28,6 +28,18 @@ export interface InboundFixtureValues {
   date?: Date;
 }
 
+/** Our sending mailbox, in the messages the suites write inline. */
+export const MAILBOX = 'sam@sender.example';
+
+/** A fresh Message-ID of ours, brackets included. */
+export const ourId = (): string => `<${crypto.randomBytes(24).toString('base64url')}@sender.example>`;
+
+/** A fresh contact address, in the mixed case people write it. */
+export const contactEmail = (): string => `Dana.${crypto.randomBytes(4).toString('hex')}@Whitfield.example`;
+
+/** A raw message from header lines and a body. */
+export const eml = (headers: string[], body = 'Hello there.'): string => [...headers, '', body].join('\r\n');
+
 const FIXTURE_DIR = path.join(__dirname, '..', 'fixtures', 'inbound');
 
 /** A fixture message with its placeholders filled in; throws when one is left unreplaced (a value it needs is missing). */

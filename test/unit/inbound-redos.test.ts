@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { InboundMessage } from '../../src/mail/inbound-message';
+import { eml, MAILBOX, ourId } from '../helpers/inbound-fixtures';
 
 /**
  * Crafted inbound messages of about a megabyte, each aimed at one pattern or loop that used to be super-linear
@@ -13,7 +14,6 @@ import type { InboundMessage } from '../../src/mail/inbound-message';
  */
 const STALL_BOUND_MS = 5_000;
 const MEGABYTE = 1024 * 1024;
-const MAILBOX = 'sam@sender.example';
 
 const WORKER_SOURCE = `
   require('tsx/cjs/api').register();
@@ -61,9 +61,6 @@ function nextMessage(worker: Worker, timeoutMs: number, timeoutMessage: string):
     });
   });
 }
-
-const ourId = () => `<${crypto.randomBytes(24).toString('base64url')}@sender.example>`;
-const eml = (headers: string[], body: string) => [...headers, '', body].join('\r\n');
 
 /** A multipart report around the given machine-readable part (and, optionally, the returned headers). */
 function report(kind: 'delivery-status' | 'feedback-report', machinePart: string, returnedHeaders?: string): string {
