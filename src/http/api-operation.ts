@@ -18,13 +18,22 @@ export interface PathParam {
   notFound: NotFoundCode;
   /** `List`, `Contact`…: the 404's message is `<what> not found`. */
   what: string;
+  /** A value other than a uuid (a step position): reads it, or throws its own 404; the handler gets what it returns. */
+  read?: (value: string | undefined) => unknown;
 }
+
+/** What the handler gets for a path param: the uuid, or what its `read` returns. */
+type PathValue<Param extends PathParam> = Param extends { read: (value: string | undefined) => infer Value }
+  ? Value
+  : string;
 
 /** What the handler answers: the envelope's `data`, and its `message` or top-level fields when the route has them. */
 export interface Reply<Data extends z.ZodType> {
   data: z.input<Data>;
   message?: string;
   extra?: Record<string, unknown>;
+  /** One of the statuses the operation declares (`response.otherStatuses`); `response.status` when omitted. */
+  status?: 200 | 201 | 202;
 }
 
 /** The request, read and validated: path ids, query and body as their schemas output them. */
@@ -36,7 +45,7 @@ export interface OperationInput<
 > {
   /** The services the operation's resource uses. */
   deps: Deps;
-  params: { [name in keyof Params]: string };
+  params: { [name in keyof Params]: PathValue<Params[name]> };
   query: Query extends z.ZodType ? z.output<Query> : undefined;
   body: Body extends z.ZodType ? z.output<Body> : undefined;
   organizationId: string;
@@ -77,7 +86,14 @@ export interface ApiOperation<
         unless?: (req: Request) => boolean;
       }
     : undefined;
-  response: Omit<OperationSpec['response'], 'data' | 'example'> & { data: Data; example: z.input<Data> };
+  response: Omit<OperationSpec['response'], 'data' | 'example'> & {
+    data: Data;
+    example: z.input<Data>;
+    /** The same `data` under other statuses (201 added, 200 already there), each documented; the reply picks one. */
+    otherStatuses?: Array<
+      Pick<OperationSpec['response'], 'status' | 'description' | 'message'> & { example: z.input<Data> }
+    >;
+  };
   /** The domain errors this operation can answer; those of every route, and of reading the request, are added. */
   errors: ErrorCode[];
   /**
@@ -108,9 +124,11 @@ export function operationRouter<Deps>(operations: readonly ApiOperation<Deps>[],
   const router = Router();
   for (const spec of operations) {
     router[spec.method](expressPath(spec.path), async (req, res) => {
-      const params: Record<string, string> = {};
+      const params: Record<string, unknown> = {};
       for (const [name, param] of Object.entries(spec.params ?? {})) {
-        params[name] = pathUuid(req.params[name], param.notFound, param.what);
+        // A named param (`:step`) is one string.
+        const value = req.params[name] as string | undefined;
+        params[name] = param.read ? param.read(value) : pathUuid(value, param.notFound, param.what);
       }
       const query: unknown = spec.query ? spec.query.parse(req.query) : undefined;
       const { body: declared } = spec;
@@ -119,12 +137,22 @@ export function operationRouter<Deps>(operations: readonly ApiOperation<Deps>[],
           ? declared.schema.parse(declared.optional ? (req.body ?? {}) : req.body)
           : undefined;
       const organizationId = res.locals.organizationId;
-      const reply = await spec.handle({ deps, params, query, body, organizationId, req, res });
+      // Each operation's handler types its params by their `read` (a uuid without one).
+      const reply = await spec.handle({
+        deps,
+        params: params as Record<string, string>,
+        query,
+        body,
+        organizationId,
+        req,
+        res,
+      });
       if (!reply) return;
       // The declared message unless the handler says another (one that depends on the request).
       const message = reply.message ?? spec.response.message;
+      const status = reply.status ?? spec.response.status;
       sendSuccess(res, reply.data, {
-        ...(spec.response.status ? { status: spec.response.status } : {}),
+        ...(status ? { status } : {}),
         ...(message ? { message } : {}),
         ...(reply.extra ? { extra: reply.extra } : {}),
       });
@@ -144,15 +172,23 @@ export function operationPaths(operations: readonly ApiOperation<never>[]): ZodO
       pathParams || spec.query
         ? { ...(pathParams ? { path: pathParams } : {}), ...(spec.query ? { query: spec.query } : {}) }
         : undefined;
-    const generated = operation({
-      tag: spec.tag,
-      summary: spec.summary,
-      ...(spec.description ? { description: spec.description } : {}),
-      ...(requestParams ? { params: requestParams as OperationSpec['params'] } : {}),
-      ...(spec.body ? { body: documentedBody(spec.body) } : {}),
-      response: spec.response,
-      errors: spec.errors,
-    });
+    const { otherStatuses = [], ...response } = spec.response;
+    const documented = (answer: OperationSpec['response']) =>
+      operation({
+        tag: spec.tag,
+        summary: spec.summary,
+        ...(spec.description ? { description: spec.description } : {}),
+        ...(requestParams ? { params: requestParams as OperationSpec['params'] } : {}),
+        ...(spec.body ? { body: documentedBody(spec.body) } : {}),
+        response: answer,
+        errors: spec.errors,
+      });
+    let generated = documented(response);
+    for (const other of otherStatuses) {
+      const status = `${other.status ?? 200}` as const;
+      const { responses } = documented({ ...response, ...other });
+      generated = { ...generated, responses: { ...generated.responses, [status]: responses[status] } };
+    }
     const item = (paths[`${API_BASE}${spec.path}`] ??= {});
     item[spec.method] = spec.document ? spec.document(generated) : generated;
   }
