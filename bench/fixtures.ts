@@ -1,4 +1,4 @@
-import { mapConcurrently } from '../src/domain/concurrency';
+import { mapConcurrently } from '../src/concurrency';
 import type { ApiClient } from './api-client';
 
 /** Recipients and senders live on these domains; the capture inbox accepts any address and relays nothing. */

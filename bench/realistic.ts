@@ -1,4 +1,4 @@
-import { mapConcurrently } from '../src/domain/concurrency';
+import { mapConcurrently } from '../src/concurrency';
 import type { ApiClient } from './api-client';
 import { addressPrefix, campaignBody, createCampaign, createList, importContacts } from './fixtures';
 import { InboxFollower } from './inbox';

@@ -1,4 +1,4 @@
-import { mapConcurrently } from '../src/domain/concurrency';
+import { mapConcurrently } from '../src/concurrency';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { addressPrefix, rawMessage, recipient, sender } from './fixtures';
 import { every, rateMeter, round, say, seconds, throwIfAborted } from './progress';

@@ -1,4 +1,4 @@
-import { mapConcurrently } from '../src/domain/concurrency';
+import { mapConcurrently } from '../src/concurrency';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import nodemailer from 'nodemailer';

@@ -1,7 +1,7 @@
 import { WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import type { Database } from '../db/repositories';
-import { mapConcurrently } from '../domain/concurrency';
+import { mapConcurrently } from '../concurrency';
 import type { MailboxMonitorsPort } from '../domain/inbound/mailbox-monitors.port';
 import {
   MAILBOX_MONITOR_WORKFLOW_TYPE,

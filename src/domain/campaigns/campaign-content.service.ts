@@ -25,7 +25,7 @@ import {
   type MergeSource,
   type RenderedStep,
 } from './step-content';
-import { mapConcurrently } from '../concurrency';
+import { mapConcurrently } from '../../concurrency';
 
 export interface RenderedPreviewStep extends RenderedStep {
   position: number;

@@ -1,7 +1,7 @@
 import type { CampaignEntity, CampaignStatus } from '../../db/entities/campaign.entity';
 import type { Database } from '../../db/repositories';
 import type { CampaignFanoutPass, CampaignFanoutStep } from '../../../workflows/campaign-fanout/definitions';
-import { mapConcurrently } from '../concurrency';
+import { mapConcurrently } from '../../concurrency';
 import { nextStepAfter } from '../delivery/step-outcome';
 import type { CampaignWideSignal, EnrollmentWorkflowsPort } from '../enrollments/enrollment-workflows.port';
 import type { MailboxMonitorsPort } from '../inbound/mailbox-monitors.port';

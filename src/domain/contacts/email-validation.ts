@@ -1,7 +1,7 @@
 import { isDisposableDomain } from './disposable-domains';
 import { normalizeEmail } from './email';
 import { isRoleLocalPart } from './role-addresses';
-import { mapConcurrently } from '../concurrency';
+import { mapConcurrently } from '../../concurrency';
 
 /** What one DNS question got back. Expected failures are values: resolvers never throw for them. */
 export type DnsLookup<T> =

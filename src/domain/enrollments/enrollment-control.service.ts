@@ -4,7 +4,7 @@ import type { Database, Repositories } from '../../db/repositories';
 import type { MovedEnrollment } from '../../db/repositories/enrollment-control.repository';
 import { FINAL_ENROLLMENT_STATUSES } from '../../db/repositories/enrollment.repository';
 import type { CampaignService } from '../campaigns/campaign.service';
-import { mapConcurrently } from '../concurrency';
+import { mapConcurrently } from '../../concurrency';
 import { AppError, notFound } from '../errors';
 import type { EnrollmentSignal, EnrollmentWorkflowsPort } from './enrollment-workflows.port';
 
