@@ -25,6 +25,17 @@ export const ENROLLMENT_STATUSES = [
 ] as const;
 export type EnrollmentStatus = (typeof ENROLLMENT_STATUSES)[number];
 
+/** Statuses after which an enrollment never sends again. */
+export const FINAL_ENROLLMENT_STATUSES: EnrollmentStatus[] = [
+  'replied',
+  'bounced',
+  'unsubscribed',
+  'completed',
+  'stopped',
+  'failed',
+  'skipped',
+];
+
 @Entity('enrollments')
 @Index('enrollments_campaign_id_contact_id_key', ['campaignId', 'contactId'], { unique: true })
 @Index('enrollments_campaign_id_status_batch_number_idx', ['campaignId', 'status', 'batchNumber'])

@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { emailMatchKey } from '../../domain/contacts/email';
-import { BlockedAddressEntity, type BlockKind } from '../entities/blocked-address.entity';
+import { BlockedAddressEntity, emailMatchKey, type BlockKind } from '../entities/blocked-address.entity';
 
 /** The entry that blocks an address. */
 export interface BlockMatch {

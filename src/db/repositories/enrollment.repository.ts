@@ -1,16 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { EnrollmentEntity, type EnrollmentStatus } from '../entities/enrollment.entity';
-
-/** Statuses after which an enrollment never sends again. */
-export const FINAL_ENROLLMENT_STATUSES: EnrollmentStatus[] = [
-  'replied',
-  'bounced',
-  'unsubscribed',
-  'completed',
-  'stopped',
-  'failed',
-  'skipped',
-];
+import { EnrollmentEntity, FINAL_ENROLLMENT_STATUSES, type EnrollmentStatus } from '../entities/enrollment.entity';
 
 export type NewEnrollment = Pick<
   EnrollmentEntity,

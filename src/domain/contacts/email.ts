@@ -14,14 +14,9 @@ export function normalizeEmail(input: string): string | null {
   return `${local}@${domain}`;
 }
 
-/**
- * The form in which two addresses are compared: a normalized address (see normalizeEmail), lower-cased whole. The
- * domain is case-insensitive by the RFC, and every major provider treats the local part so too: `Ada@Example.com` and
- * `ada@example.com` are one mailbox to the block list and to an unsubscribe. Contacts keep the local part as written.
- */
-export function emailMatchKey(normalizedEmail: string): string {
-  return normalizedEmail.toLowerCase();
-}
+// The form in which two addresses are compared is the form the block list stores (and contacts are indexed by):
+// the data model owns it, so the repositories that match addresses need nothing of the domain.
+export { emailMatchKey } from '../../db/entities/blocked-address.entity';
 
 // Dot-atom local part (RFC 5322 §3.2.3) plus UTF-8 (RFC 6531); quoted local parts are refused as no mailbox uses them.
 const LOCAL_ATOM = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+$/u;

@@ -1,8 +1,7 @@
 import type { CampaignEntity } from '../../db/entities/campaign.entity';
 import type { ContactEntity } from '../../db/entities/contact.entity';
-import type { EnrollmentEntity } from '../../db/entities/enrollment.entity';
+import { FINAL_ENROLLMENT_STATUSES, type EnrollmentEntity } from '../../db/entities/enrollment.entity';
 import type { Repositories } from '../../db/repositories';
-import { FINAL_ENROLLMENT_STATUSES } from '../../db/repositories/enrollment.repository';
 import type { SendPurpose } from './send-attempt';
 import { nextWindowOpening } from './sending-window';
 import { deferred, stopped, type StepOutcome, type StoppedStatus } from './step-outcome';

@@ -1,8 +1,11 @@
 import type { ContactEntity } from '../../db/entities/contact.entity';
-import type { EnrollmentEntity, EnrollmentStatus } from '../../db/entities/enrollment.entity';
+import {
+  FINAL_ENROLLMENT_STATUSES,
+  type EnrollmentEntity,
+  type EnrollmentStatus,
+} from '../../db/entities/enrollment.entity';
 import type { Database, Repositories } from '../../db/repositories';
 import type { MovedEnrollment } from '../../db/repositories/enrollment-control.repository';
-import { FINAL_ENROLLMENT_STATUSES } from '../../db/repositories/enrollment.repository';
 import type { CampaignService } from '../campaigns/campaign.service';
 import { mapConcurrently } from '../../concurrency';
 import { AppError, notFound } from '../errors';

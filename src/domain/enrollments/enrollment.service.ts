@@ -1,7 +1,6 @@
 import type { ContactFields } from '../../db/entities/contact.entity';
-import type { EnrollmentEntity } from '../../db/entities/enrollment.entity';
+import { FINAL_ENROLLMENT_STATUSES, type EnrollmentEntity } from '../../db/entities/enrollment.entity';
 import type { Database } from '../../db/repositories';
-import { FINAL_ENROLLMENT_STATUSES } from '../../db/repositories/enrollment.repository';
 import { enrollmentWorkflowId, type EnrollmentState } from '../../../workflows/enrollment/definitions';
 import type { CampaignEntity } from '../../db/entities/campaign.entity';
 import type { CampaignService } from '../campaigns/campaign.service';
