@@ -4,7 +4,9 @@ import { CampaignFanoutService } from '../src/domain/campaigns/campaign-fanout.s
 import { TemporalCampaignFanout } from '../src/temporal/campaign-fanout-workflows';
 import { TemporalEnrollmentWorkflows } from '../src/temporal/enrollment-workflows';
 import { TemporalMailboxMonitors } from '../src/temporal/mailbox-monitor-workflows';
-import type { CampaignFanoutPass, CampaignFanoutStep } from '../workflows/campaign-fanout/definitions';
+import type { CampaignFanoutPass, CampaignFanoutStep } from '../src/domain/campaigns/campaign-fanout.service';
+
+export type { CampaignFanoutPass, CampaignFanoutStep } from '../src/domain/campaigns/campaign-fanout.service';
 
 /** A step signals or starts hundreds of workflows: it tells Temporal it is alive meanwhile. */
 const HEARTBEAT_MS = 5_000;

@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
-import type { MailboxReader } from '../src/domain/inbound/mailbox-reader';
-import type { WatchOutcome } from '../workflows/mailbox-monitor/definitions';
+import type { MailboxReader, WatchOutcome } from '../src/domain/inbound/mailbox-reader';
+
+export type { WatchOutcome } from '../src/domain/inbound/mailbox-reader';
 
 const HEARTBEAT_MS = 5_000;
 

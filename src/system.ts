@@ -138,7 +138,7 @@ export function createServices(
   const fanout = new CampaignFanoutService(db, workflows, monitors, new TemporalCampaignFanout(temporal, taskQueue));
   const enrollments = new EnrollmentService(db, campaigns, workflows, options.mailHosts, content, fanout);
   const lists = new ListService(db, new TemporalEmailValidationWorkflows(temporal, taskQueue), logger);
-  const campaignControl = new CampaignControlService(db, campaigns, fanout);
+  const campaignControl = new CampaignControlService(db, campaigns, workflows, fanout);
   const outreaches = new OutreachService(db);
   const enrollmentControl = new EnrollmentControlService(db, campaigns, workflows);
   const enrollmentHistory = new EnrollmentHistoryService(db, campaigns, enrollmentControl);

@@ -6,6 +6,7 @@ import {
 } from '@temporalio/client';
 import type {
   CampaignWideSignal,
+  EnrollmentLiveState,
   EnrollmentSignal,
   EnrollmentSignalPayload,
   EnrollmentToStart,
@@ -15,6 +16,7 @@ import {
   bouncedSignal,
   campaignPausedSignal,
   campaignResumedSignal,
+  enrollmentWorkflowId,
   pauseSignal,
   repliedSignal,
   resumeSignal,
@@ -22,7 +24,6 @@ import {
   stopSignal,
   unsubscribedSignal,
   type EnrollmentInput,
-  type EnrollmentState,
 } from '../../workflows/enrollment/definitions';
 import { searchAttributes } from '../../workflows/search-attributes';
 import type { enrollmentWorkflow } from '../../workflows/enrollment/workflow';
@@ -35,6 +36,10 @@ export class TemporalEnrollmentWorkflows implements EnrollmentWorkflowsPort {
     private readonly client: Client,
     private readonly taskQueue: string,
   ) {}
+
+  workflowIdOf(campaignId: string, contactId: string): string {
+    return enrollmentWorkflowId(campaignId, contactId);
+  }
 
   async start(enrollment: EnrollmentToStart): Promise<void> {
     const input: EnrollmentInput = {
@@ -120,9 +125,10 @@ export class TemporalEnrollmentWorkflows implements EnrollmentWorkflowsPort {
     }
   }
 
-  async state(workflowId: string): Promise<EnrollmentState | null> {
+  async state(workflowId: string): Promise<EnrollmentLiveState | null> {
     try {
-      const query = this.client.workflow.getHandle(workflowId).query(stateQuery);
+      // The workflow's answer (EnrollmentState) is what the domain reads: a mismatch of the two fails to compile here.
+      const query: Promise<EnrollmentLiveState> = this.client.workflow.getHandle(workflowId).query(stateQuery);
       const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), QUERY_TIMEOUT_MS).unref());
       return await Promise.race([query, timeout]);
     } catch {

@@ -1,4 +1,8 @@
 import { defineSignal } from '@temporalio/workflow';
+// A step's input and result are the activity's, made by the domain code it runs (CampaignFanoutService.step).
+import type { CampaignFanoutPass, CampaignFanoutStep } from '../../activities/campaign.activities';
+
+export type { CampaignFanoutPass, CampaignFanoutStep };
 
 /** Workflow input: the campaign only, versioned so old histories keep replaying. */
 export interface CampaignFanoutInput {
@@ -8,31 +12,12 @@ export interface CampaignFanoutInput {
   progress?: CampaignFanoutProgress;
 }
 
-/** Where a pass over the running enrollments stands: the request it carries out and the last enrollment told. */
-export interface CampaignFanoutPass {
-  /** The campaign's `fanout_generation` when the pass began: a newer one starts the pass over. */
-  generation: number;
-  /** Enrollment id cursor: the pass goes on after it (null: from the beginning). */
-  cursor: string | null;
-}
-
 export interface CampaignFanoutProgress {
   pass: CampaignFanoutPass | null;
   /** Enrollments told and started since the job first started (for its summary). */
   signalled: number;
   started: number;
 }
-
-/** What one step of the job (one activity run) did. */
-export type CampaignFanoutStep =
-  /** Told one page of running enrollments; `pass` is null once the pass is complete. */
-  | { kind: 'signalled'; count: number; pass: CampaignFanoutPass | null }
-  /** Started one page of queued enrollments. */
-  | { kind: 'started'; count: number }
-  /** Nothing to do now: no pass pending, and no start queued in an active campaign. */
-  | { kind: 'idle' }
-  /** The campaign is gone: deleted by this job's last pass, or by someone else. */
-  | { kind: 'deleted' };
 
 export interface CampaignFanoutResult {
   outcome: 'idle' | 'deleted';

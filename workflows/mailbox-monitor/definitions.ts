@@ -1,3 +1,8 @@
+// A watch session's result is the activity's, made by the domain code it runs (MailboxReader.watch).
+import type { WatchOutcome } from '../../activities/inbound.activities';
+
+export type { WatchOutcome };
+
 /** Workflow input: the mailbox only, versioned so old histories keep replaying. */
 export interface MailboxMonitorInput {
   version: 1;
@@ -12,12 +17,6 @@ export interface MailboxMonitorProgress {
   /** Watch sessions completed since the monitor first started. */
   sessions: number;
 }
-
-/** What one watch session (one activity run) did. */
-export type WatchOutcome =
-  | { kind: 'watched'; processed: number }
-  /** The mailbox was deleted or lost its IMAP settings: the monitor ends. */
-  | { kind: 'not_monitored'; reason: string };
 
 export interface MailboxMonitorResult extends MailboxMonitorProgress {
   reason: string;

@@ -1,8 +1,8 @@
 import { CAMPAIGN_STATUSES, type CampaignEntity, type FanoutAction } from '../../db/entities/campaign.entity';
 import type { ListEntity } from '../../db/entities/list.entity';
 import type { Database } from '../../db/repositories';
-import { enrollmentWorkflowId } from '../../../workflows/enrollment/definitions';
 import { importBatch, type ImportEntry, type ImportCounts } from '../contacts/contact-import';
+import type { EnrollmentWorkflowsPort } from '../enrollments/enrollment-workflows.port';
 import { AppError, notFound } from '../errors';
 import { MAX_CONTACTS_PER_REQUEST } from '../lists/list.service';
 import type { CampaignFanoutService } from './campaign-fanout.service';
@@ -28,6 +28,7 @@ export class CampaignControlService {
   constructor(
     private readonly db: Database,
     private readonly campaigns: CampaignService,
+    private readonly workflows: Pick<EnrollmentWorkflowsPort, 'workflowIdOf'>,
     private readonly fanout: CampaignFanoutService,
   ) {}
 
@@ -163,7 +164,7 @@ export class CampaignControlService {
           contactId,
           batchNumber: 1,
           priority: 0,
-          workflowId: enrollmentWorkflowId(campaignId, contactId),
+          workflowId: this.workflows.workflowIdOf(campaignId, contactId),
         })),
         { requestStart: true },
       );

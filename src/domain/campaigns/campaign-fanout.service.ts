@@ -1,6 +1,5 @@
 import type { CampaignEntity, CampaignStatus } from '../../db/entities/campaign.entity';
 import type { Database } from '../../db/repositories';
-import type { CampaignFanoutPass, CampaignFanoutStep } from '../../../workflows/campaign-fanout/definitions';
 import { mapConcurrently } from '../../concurrency';
 import { nextStepAfter } from '../delivery/step-outcome';
 import type { CampaignWideSignal, EnrollmentWorkflowsPort } from '../enrollments/enrollment-workflows.port';
@@ -20,6 +19,25 @@ export const INLINE_STARTS = 50;
 const CONCURRENCY = 32;
 /** Enrollments of a deleted campaign removed per statement, so no statement holds its locks for long. */
 const DELETE_CHUNK = 5_000;
+
+/** Where a pass over the running enrollments stands: the request it carries out and the last enrollment told. */
+export interface CampaignFanoutPass {
+  /** The campaign's `fanout_generation` when the pass began: a newer one starts the pass over. */
+  generation: number;
+  /** Enrollment id cursor: the pass goes on after it (null: from the beginning). */
+  cursor: string | null;
+}
+
+/** What one step of the job (one activity run) did. */
+export type CampaignFanoutStep =
+  /** Told one page of running enrollments; `pass` is null once the pass is complete. */
+  | { kind: 'signalled'; count: number; pass: CampaignFanoutPass | null }
+  /** Started one page of queued enrollments. */
+  | { kind: 'started'; count: number }
+  /** Nothing to do now: no pass pending, and no start queued in an active campaign. */
+  | { kind: 'idle' }
+  /** The campaign is gone: deleted by this job's last pass, or by someone else. */
+  | { kind: 'deleted' };
 
 /**
  * Campaign-wide work on enrollment workflows, done by one background job per campaign (workflows/campaign-fanout):

@@ -1,7 +1,6 @@
 import type { ContactFields } from '../../db/entities/contact.entity';
 import { FINAL_ENROLLMENT_STATUSES, type EnrollmentEntity } from '../../db/entities/enrollment.entity';
 import type { Database } from '../../db/repositories';
-import { enrollmentWorkflowId, type EnrollmentState } from '../../../workflows/enrollment/definitions';
 import type { CampaignEntity } from '../../db/entities/campaign.entity';
 import type { CampaignService } from '../campaigns/campaign.service';
 import type { MailHostResolver } from '../contacts/email-validation';
@@ -10,7 +9,7 @@ import { screenForDispatch } from './dispatch-screening';
 import { normalizeEmail } from '../contacts/email';
 import type { CampaignFanoutService } from '../campaigns/campaign-fanout.service';
 import { AppError, notFound } from '../errors';
-import type { EnrollmentWorkflowsPort } from './enrollment-workflows.port';
+import type { EnrollmentLiveState, EnrollmentWorkflowsPort } from './enrollment-workflows.port';
 
 export interface NewContactInput {
   email: string;
@@ -29,7 +28,7 @@ export interface EnrollmentDetails {
   enrollment: EnrollmentEntity;
   contactEmail: string;
   /** Live state from the workflow; null once it has finished or when Temporal cannot be reached. */
-  live: EnrollmentState | null;
+  live: EnrollmentLiveState | null;
 }
 
 /** Renders every step for these enrollments; throws `missing_merge_field` naming the contacts and fields. */
@@ -83,7 +82,7 @@ export class EnrollmentService {
         contactId,
         batchNumber: input.batchNumber,
         priority: input.priority,
-        workflowId: enrollmentWorkflowId(campaignId, contactId),
+        workflowId: this.workflows.workflowIdOf(campaignId, contactId),
       });
       if (!enrollment) {
         throw new AppError('contact_already_enrolled', `Contact ${contactId} is already enrolled in this campaign.`);
@@ -117,7 +116,7 @@ export class EnrollmentService {
             contactId,
             batchNumber,
             priority,
-            workflowId: enrollmentWorkflowId(campaignId, contactId),
+            workflowId: this.workflows.workflowIdOf(campaignId, contactId),
           })),
         );
       }

@@ -5,8 +5,13 @@ import type { Logger } from '../../logger';
 import { ImapSession, type ImapAccount } from '../../mail/imap-client';
 import type { OutboundHostPolicy } from '../../mail/outbound-host-policy';
 import { replyLine } from '../../mail/reply-line';
-import type { WatchOutcome } from '../../../workflows/mailbox-monitor/definitions';
 import type { InboundMailService } from './inbound-mail.service';
+
+/** What one watch session did (the mailbox monitor workflow's activity result). */
+export type WatchOutcome =
+  | { kind: 'watched'; processed: number }
+  /** The mailbox was deleted or lost its IMAP settings: the monitor ends. */
+  | { kind: 'not_monitored'; reason: string };
 
 /** Asked by the send path before a follow-up: has a reply arrived since the monitor last looked? */
 export interface ReplyCheck {
