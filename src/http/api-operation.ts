@@ -75,7 +75,8 @@ export interface ApiOperation<
   query?: Query;
   /**
    * `optional`: a request without a body is read as `{}`. `unless`: a request the handler reads itself (a CSV
-   * upload); `body` is then undefined, and the handler tells the two apart with the same test.
+   * upload); `body` is then undefined, and the handler tells the two apart with the same test. `beforeQuery`: the
+   * body is read before the query (a route that always read them in that order), so its 422 comes first.
    */
   body?: Body extends z.ZodType
     ? {
@@ -84,6 +85,7 @@ export interface ApiOperation<
         description?: string;
         optional?: true;
         unless?: (req: Request) => boolean;
+        beforeQuery?: true;
       }
     : undefined;
   response: Omit<OperationSpec['response'], 'data' | 'example'> & {
@@ -130,12 +132,14 @@ export function operationRouter<Deps>(operations: readonly ApiOperation<Deps>[],
         const value = req.params[name] as string | undefined;
         params[name] = param.read ? param.read(value) : pathUuid(value, param.notFound, param.what);
       }
-      const query: unknown = spec.query ? spec.query.parse(req.query) : undefined;
       const { body: declared } = spec;
-      const body: unknown =
+      const readBody = (): unknown =>
         declared && !declared.unless?.(req)
           ? declared.schema.parse(declared.optional ? (req.body ?? {}) : req.body)
           : undefined;
+      const bodyFirst = declared?.beforeQuery ? readBody() : undefined;
+      const query: unknown = spec.query ? spec.query.parse(req.query) : undefined;
+      const body = declared?.beforeQuery ? bodyFirst : readBody();
       const organizationId = res.locals.organizationId;
       // Each operation's handler types its params by their `read` (a uuid without one).
       const reply = await spec.handle({
@@ -160,6 +164,9 @@ export function operationRouter<Deps>(operations: readonly ApiOperation<Deps>[],
   }
   return router;
 }
+
+/** The order the document lists a path's methods in, whatever order Express needs the table in. */
+const DOCUMENTED_METHODS: readonly Method[] = ['get', 'post', 'put', 'patch', 'delete'];
 
 /** The OpenAPI paths of the operations, as served under API_BASE. */
 export function operationPaths(operations: readonly ApiOperation<never>[]): ZodOpenApiPathsObject {
@@ -191,6 +198,11 @@ export function operationPaths(operations: readonly ApiOperation<never>[]): ZodO
     }
     const item = (paths[`${API_BASE}${spec.path}`] ??= {});
     item[spec.method] = spec.document ? spec.document(generated) : generated;
+  }
+  for (const [path, item] of Object.entries(paths)) {
+    paths[path] = Object.fromEntries(
+      DOCUMENTED_METHODS.filter((method) => item[method]).map((method) => [method, item[method]]),
+    );
   }
   return paths;
 }
