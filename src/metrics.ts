@@ -1,4 +1,5 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { EngineMetricsPort } from './domain/engine-metrics.port';
 
 /**
  * The process's Prometheus metrics (prom-client): Node's own (event loop lag, memory, GC), HTTP latency, and what the
@@ -40,6 +41,14 @@ export const metrics = {
     labelNames: ['campaign_id'] as const,
     registers: [registry],
   }),
+};
+
+/** The domain's counts (sends, bounces, replies, slot waits), into this process's registry. */
+export const engineMetrics: EngineMetricsPort = {
+  send: (campaignId, outcome) => metrics.sends.inc({ campaign_id: campaignId, outcome }),
+  bounce: (campaignId, kind) => metrics.bounces.inc({ campaign_id: campaignId, kind }),
+  reply: (campaignId, kind) => metrics.replies.inc({ campaign_id: campaignId, kind }),
+  slotWait: (campaignId) => metrics.slotWaits.inc({ campaign_id: campaignId }),
 };
 
 /**

@@ -45,6 +45,7 @@ import { resumeMailboxMonitors, TemporalMailboxMonitors } from './temporal/mailb
 import { InboundMailService } from './domain/inbound/inbound-mail.service';
 import { MailboxReader } from './domain/inbound/mailbox-reader';
 import type { ShutdownSequence } from './shutdown';
+import { engineMetrics } from './metrics';
 
 export interface Backends {
   databaseUrl: string;
@@ -262,7 +263,7 @@ export async function runWorker(
   const reader = new MailboxReader({
     ...deps,
     hosts: outboundHosts,
-    inbound: new InboundMailService(deps.db, control, deps.logger),
+    inbound: new InboundMailService(deps.db, control, deps.logger, engineMetrics),
   });
   const stopping = new AbortController();
   const smtp = new SmtpClient(outboundHosts);
@@ -276,6 +277,7 @@ export async function runWorker(
       mailHosts: createMailHostResolver(config.dns),
       replies: reader,
       links: publicLinks(config.publicBaseUrl, deps.secrets),
+      metrics: engineMetrics,
     },
     inbound: { reader, stopping: stopping.signal },
     tuning: config.worker,

@@ -10,6 +10,7 @@ import { createDataSource } from '../../src/db/data-source';
 import { Database } from '../../src/db/repositories';
 import { SecretBox } from '../../src/crypto/secret-box';
 import { createLogger } from '../../src/logger';
+import { engineMetrics } from '../../src/metrics';
 import { readCapturedMessages, type CapturedMessage } from '../../src/embedded/capture-inbox';
 import { createServices } from '../../src/system';
 import { createMailHostResolver } from '../../src/mail/dns';
@@ -80,7 +81,7 @@ export async function connectTestStack(): Promise<TestStack> {
     secrets,
     logger,
     hosts: outboundHosts,
-    inbound: new InboundMailService(db, services.enrollmentControl, logger),
+    inbound: new InboundMailService(db, services.enrollmentControl, logger, engineMetrics),
   });
   const deps: AppDeps = {
     logger,
@@ -112,6 +113,7 @@ export async function connectTestStack(): Promise<TestStack> {
       logger,
       links: services.content.links,
       replies: reader,
+      metrics: engineMetrics,
     },
     links: services.content.links,
     newOrganization: () => services.organizations.create(`test-org-${crypto.randomUUID()}`),

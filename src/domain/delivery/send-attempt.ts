@@ -8,6 +8,7 @@ import type { SecretBox } from '../../crypto/secret-box';
 import type { SmtpClient } from '../../mail/smtp';
 import type { Logger } from '../../logger';
 import type { RenderedStep } from '../campaigns/step-content';
+import type { EngineMetricsPort } from '../engine-metrics.port';
 import type { PublicLinks } from '../engagement/public-links';
 import type { ReplyCheck } from '../inbound/mailbox-reader';
 import type { NextStep } from './step-outcome';
@@ -20,6 +21,7 @@ export interface StepSenderDeps {
   logger: Logger;
   replies: ReplyCheck;
   links: PublicLinks;
+  metrics: EngineMetricsPort;
 }
 
 /**

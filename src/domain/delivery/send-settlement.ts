@@ -1,6 +1,5 @@
 import type { Repositories } from '../../db/repositories';
 import type { SmtpResult } from '../../mail/smtp';
-import { metrics } from '../../metrics';
 import { checkMailboxHealth } from '../inbound/mailbox-health';
 import { rowOf, type SendAttempt, type StepSenderDeps } from './send-attempt';
 import { mailboxWaitMs, outageWaitMs } from './send-waits';
@@ -22,9 +21,9 @@ export async function settle(deps: StepSenderDeps, send: SendAttempt, result: Sm
   const { db } = deps;
   const row = rowOf(send);
   const at = new Date();
-  const campaign_id = send.campaign.id;
+  const campaignId = send.campaign.id;
   const smtpResponse = result.response;
-  metrics.sends.inc({ campaign_id, outcome: SEND_METRIC_OUTCOMES[result.kind] });
+  deps.metrics.send(campaignId, SEND_METRIC_OUTCOMES[result.kind]);
   switch (result.kind) {
     case 'sent':
       // Not one transaction, to spare its two round trips on every send: the row is the send's truth, and what
@@ -41,7 +40,7 @@ export async function settle(deps: StepSenderDeps, send: SendAttempt, result: Sm
         await repos.contacts.markBounced(send.contact.id);
         await endSend(repos, send, at);
       });
-      metrics.bounces.inc({ campaign_id, kind: 'hard' });
+      deps.metrics.bounce(campaignId, 'hard');
       await checkMailboxHealth(db, deps.logger, send.mailbox.id, send.campaign.bounceRateThreshold);
       return stopped('bounced', `hard bounce: ${smtpResponse}`);
     case 'rejected_temporary':

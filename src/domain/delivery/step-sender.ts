@@ -1,5 +1,4 @@
 import { composeMessage, UnsendableMessageError, type ComposedMessage } from '../../mail/compose';
-import { metrics } from '../../metrics';
 import { dkimKeyOf, outgoingMessage, smtpAccountOf } from './outgoing-message';
 import { rowOf, type SendAttempt, type SendPurpose, type StepSenderDeps } from './send-attempt';
 import { claimSend, type Claim, type ClaimRequest } from './send-claim';
@@ -26,7 +25,7 @@ export async function sendStep(
 ): Promise<StepOutcome> {
   const claim = await claimAfterReplies(deps, { enrollmentId, position, purpose });
   if (claim.kind === 'not_now') {
-    if (claim.slotWaitIn) metrics.slotWaits.inc({ campaign_id: claim.slotWaitIn });
+    if (claim.slotWaitIn) deps.metrics.slotWait(claim.slotWaitIn);
     return claim.outcome;
   }
   const { send } = claim;

@@ -5,9 +5,9 @@ import type { MessageEntity } from '../../db/entities/message.entity';
 import type { MatchConfidence } from '../../db/entities/reply.entity';
 import type { Database } from '../../db/repositories';
 import type { Logger } from '../../logger';
-import { metrics } from '../../metrics';
 import { parseInboundMessage, type InboundMessage } from '../../mail/inbound-message';
 import type { EnrollmentControlService } from '../enrollments/enrollment-control.service';
+import { UNCOUNTED, type EngineMetricsPort } from '../engine-metrics.port';
 import { checkMailboxHealth } from './mailbox-health';
 
 /** What became of one inbound message. */
@@ -40,6 +40,7 @@ export class InboundMailService {
     private readonly db: Database,
     private readonly control: EnrollmentControlService,
     private readonly logger: Logger,
+    private readonly metrics: EngineMetricsPort = UNCOUNTED,
   ) {}
 
   async handle(mailbox: MailboxEntity, mail: InboundMail): Promise<InboundOutcome> {
@@ -77,7 +78,7 @@ export class InboundMailService {
           status: classification.kind === 'complaint' ? classification.feedbackType : classification.status,
           diagnostic: classification.kind === 'complaint' ? null : classification.diagnostic,
         });
-        metrics.bounces.inc({ campaign_id: match.message.campaignId, kind });
+        this.metrics.bounce(match.message.campaignId, kind);
         return kind === 'complaint' ? 'complaint' : kind === 'hard' ? 'hard_bounce' : 'soft_bounce';
       }
       case 'auto_reply':
@@ -98,7 +99,7 @@ export class InboundMailService {
           snippet: inbound.snippet,
           folder: mail.folder,
         });
-        metrics.replies.inc({ campaign_id: match.message.campaignId, kind });
+        this.metrics.reply(match.message.campaignId, kind);
         return kind;
       }
     }
