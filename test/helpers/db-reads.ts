@@ -13,3 +13,12 @@ export async function countContacts(db: Database, organizationId: string): Promi
   );
   return Number(row!.count);
 }
+
+/** How many message rows, whatever their status, a campaign or a mailbox has. */
+export async function countMessages(db: Database, of: { campaignId: string } | { mailboxId: string }): Promise<number> {
+  const [column, id] = 'campaignId' in of ? ['campaign_id', of.campaignId] : ['mailbox_id', of.mailboxId];
+  const [row] = await db.dataSource.query<{ count: string }[]>(`SELECT count(*) FROM messages WHERE ${column} = $1`, [
+    id,
+  ]);
+  return Number(row!.count);
+}
