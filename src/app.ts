@@ -20,12 +20,12 @@ import type { EngagementService } from './domain/engagement/engagement.service';
 import { requireApiKey } from './http/auth';
 import { campaignRoutes } from './http/campaign.routes';
 import { campaignContentRoutes } from './http/campaign-content.routes';
-import { outreachRoutes } from './http/outreach.routes';
-import { enrollmentRoutes } from './http/enrollment.routes';
+import { outreachOperations } from './http/outreach.operations';
+import { enrollmentOperations } from './http/enrollment.operations';
 import type { UnknownSendService } from './domain/enrollments/unknown-sends.service';
-import { contactRoutes } from './http/contact.routes';
-import { blockListRoutes } from './http/block-list.routes';
-import { eventRoutes } from './http/event.routes';
+import { contactOperations } from './http/contact.operations';
+import { blockListOperations } from './http/block-list.operations';
+import { eventOperations } from './http/event.operations';
 import { errorHandler, routeNotFound } from './http/error-handler';
 import { healthRoutes, type ReadinessChecks } from './http/health.routes';
 import { rejectUnstorableCharacters } from './http/reject-nul';
@@ -84,13 +84,13 @@ export function routeTable(deps: AppDeps): { open: Router[]; api: Array<[path: s
     ],
     api: [
       ['/campaigns', [campaignRoutes(deps), campaignContentRoutes(deps)]],
-      ['/campaigns', [enrollmentRoutes(deps)]],
+      ['', [operationRouter(enrollmentOperations, deps)]],
       // Resources declared as operations (src/http/api-operation.ts) name their full paths under API_BASE.
       ['', [operationRouter(listOperations, deps)]],
-      ['/outreaches', [outreachRoutes(deps)]],
-      ['/contacts', [contactRoutes(deps)]],
-      ['/block_list', [blockListRoutes(deps)]],
-      ['/events', [eventRoutes(deps)]],
+      ['', [operationRouter(outreachOperations, deps)]],
+      ['', [operationRouter(contactOperations, deps)]],
+      ['', [operationRouter(blockListOperations, deps)]],
+      ['', [operationRouter(eventOperations, deps)]],
     ],
   };
 }

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { AppError } from '../domain/errors';
 import type { PathParam } from './api-operation';
 import {
   blockListEntryIdParam,
@@ -18,4 +20,18 @@ export const PATH_IDS = {
   mailbox: { schema: mailboxIdParam, notFound: 'credential_not_found', what: 'Credential' },
   outreach: { schema: outreachIdParam, notFound: 'outreach_not_found', what: 'Outreach' },
   blockListEntry: { schema: blockListEntryIdParam, notFound: 'block_list_entry_not_found', what: 'Block list entry' },
+  /** A message by its step position (1, 2, 3…), not a uuid. */
+  step: {
+    schema: z.string().meta({ description: 'The step position of the message (1, 2, 3…).', example: '2' }),
+    notFound: 'message_not_found',
+    what: 'Message',
+    read: pathStep,
+  },
 } as const satisfies Record<string, PathParam>;
+
+/** A step position in a path: anything but a whole number from 1 names no message. */
+function pathStep(value: string | undefined): number {
+  const step = /^[1-9]\d{0,3}$/.test(value ?? '') ? Number(value) : null;
+  if (step === null) throw new AppError('message_not_found', `"${value ?? ''}" is not a step position (1, 2, 3…).`);
+  return step;
+}

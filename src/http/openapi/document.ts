@@ -3,10 +3,13 @@ import { operationPaths } from '../api-operation';
 import type { oas31 } from 'zod-openapi';
 import { campaignPaths } from './campaign.paths';
 import { withBodyReadErrors } from './operation';
-import { enrollmentPaths } from './enrollment.paths';
+import { enrollmentOperations } from '../enrollment.operations';
+import { eventOperations } from '../event.operations';
 import { listOperations } from '../list.operations';
 import { operationsPaths } from './operations.paths';
-import { organizationPaths } from './organization.paths';
+import { blockListOperations } from '../block-list.operations';
+import { contactOperations } from '../contact.operations';
+import { outreachOperations } from '../outreach.operations';
 
 const DESCRIPTION = `Cold-email sequences on Temporal: import contacts into lists, create campaigns with steps and
 mailboxes, enroll contacts and dispatch; each enrollment is a durable workflow you can pause, resume and stop.
@@ -27,9 +30,9 @@ the same header; the logs carry it.`;
 /** Every documented path; a route that is not here fails test/integration/openapi.test.ts. */
 const PATHS: ZodOpenApiPathsObject[] = [
   campaignPaths,
-  enrollmentPaths,
+  operationPaths([...enrollmentOperations, ...eventOperations]),
   operationPaths(listOperations),
-  organizationPaths,
+  operationPaths([...contactOperations, ...outreachOperations, ...blockListOperations]),
   operationsPaths,
 ];
 
