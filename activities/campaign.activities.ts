@@ -1,18 +1,24 @@
 import { Context } from '@temporalio/activity';
-import type { Database } from '../src/db/repositories';
-import { CampaignFanoutService } from '../src/domain/campaigns/campaign-fanout.service';
-import { TemporalCampaignFanout } from '../src/temporal/campaign-fanout-workflows';
-import { TemporalEnrollmentWorkflows } from '../src/temporal/enrollment-workflows';
-import { TemporalMailboxMonitors } from '../src/temporal/mailbox-monitor-workflows';
-import type { CampaignFanoutPass, CampaignFanoutStep } from '../src/domain/campaigns/campaign-fanout.service';
+import type { Client } from '@temporalio/client';
+import type {
+  CampaignFanoutPass,
+  CampaignFanoutService,
+  CampaignFanoutStep,
+} from '../src/domain/campaigns/campaign-fanout.service';
 
 export type { CampaignFanoutPass, CampaignFanoutStep } from '../src/domain/campaigns/campaign-fanout.service';
+
+/**
+ * The campaign fan-out service on a Temporal client and the enrollments' task queue, built by the composition root
+ * (src/system.ts): the activity asks for it on each run with the worker's own client and the queue it was given.
+ */
+export type CampaignFanoutOn = (client: Client, taskQueue: string) => Pick<CampaignFanoutService, 'step'>;
 
 /** A step signals or starts hundreds of workflows: it tells Temporal it is alive meanwhile. */
 const HEARTBEAT_MS = 5_000;
 
 /** Activities of the campaign fan-out job: campaign-wide signals and queued starts, a page at a time. */
-export function createCampaignActivities(db: Database) {
+export function createCampaignActivities(deps: { campaignFanoutOn: CampaignFanoutOn }) {
   return {
     /** One step of the campaign's job (see CampaignFanoutService.step): one page of signals or of starts. */
     async campaignFanoutStep(args: {
@@ -25,12 +31,7 @@ export function createCampaignActivities(db: Database) {
       // The worker's own client, on the enrollments' task queue (the job's own too).
       const { client } = context;
       const taskQueue = args.taskQueue ?? context.info.taskQueue;
-      const fanout = new CampaignFanoutService(
-        db,
-        new TemporalEnrollmentWorkflows(client, taskQueue),
-        new TemporalMailboxMonitors(client, taskQueue),
-        new TemporalCampaignFanout(client, taskQueue),
-      );
+      const fanout = deps.campaignFanoutOn(client, taskQueue);
       const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_MS);
       try {
         return await fanout.step(args.campaignId, args.pass);

@@ -1,18 +1,23 @@
 import type { Database } from '../src/db/repositories';
 import type { MailHostResolver } from '../src/domain/contacts/email-validation';
 import type { StepSenderDeps } from '../src/domain/delivery/step-sender';
-import { createCampaignActivities } from './campaign.activities';
+import { createCampaignActivities, type CampaignFanoutOn } from './campaign.activities';
 import { createEnrollmentActivities } from './enrollment.activities';
 import { createSendActivities } from './send.activities';
 import { createValidationActivities } from './validation.activities';
 
-export type ActivityDeps = StepSenderDeps & { db: Database; mailHosts: MailHostResolver };
+/** What the activities run with: built once per worker by the composition root (src/system.ts). */
+export type ActivityDeps = StepSenderDeps & {
+  db: Database;
+  mailHosts: MailHostResolver;
+  campaignFanoutOn: CampaignFanoutOn;
+};
 
 /** Every activity of the main task queue, bound to their dependencies (IMAP sessions have their own queue). */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createEnrollmentActivities(deps.db),
-    ...createCampaignActivities(deps.db),
+    ...createCampaignActivities(deps),
     ...createSendActivities(deps),
     ...createValidationActivities(deps),
   };

@@ -1,6 +1,6 @@
 import { runProcess } from './entrypoint';
 import {
-  createServicesFromConfig,
+  createSystemFromConfig,
   openDatabase,
   openSecrets,
   openTemporalClient,
@@ -14,7 +14,7 @@ runProcess('api', async ({ config, logger, shutdown }) => {
   const db = await openDatabase(external.databaseUrl, logger, shutdown, config.databasePoolSize);
   const secrets = await openSecrets(config);
   const { client, connection } = await openTemporalClient(config, external.temporalAddress, logger, shutdown);
-  const services = createServicesFromConfig(config, { db, secrets, client, logger });
+  const { services } = createSystemFromConfig(config, { db, secrets, client, logger });
   const { bootstrap } = await runApi(config, { db, connection, logger, services }, shutdown);
   if (bootstrap.created && !config.bootstrapApiKey) {
     // Printed once, to the operator's terminal or container log: only its hash is stored.

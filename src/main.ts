@@ -3,7 +3,7 @@ import type { Config } from './config';
 import { startCaptureInbox } from './embedded/capture-inbox';
 import { runProcess } from './entrypoint';
 import {
-  createServicesFromConfig,
+  createSystemFromConfig,
   openDatabase,
   openSecrets,
   openTemporalClient,
@@ -32,7 +32,7 @@ runProcess('sequencer', async ({ config, logger, shutdown }) => {
   if (inbox) shutdown.add('capture inbox', inbox.close);
 
   await runWorker(config, backends.temporalAddress, { db, secrets, logger }, shutdown);
-  const services = createServicesFromConfig(config, { db, secrets, client, logger });
+  const { services } = createSystemFromConfig(config, { db, secrets, client, logger });
   await resumeInterruptedWork(config, { db, client, logger, services });
   const { bootstrap } = await runApi(config, { db, connection, logger, services }, shutdown);
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { Client, type Connection } from '@temporalio/client';
-import { createApp } from './app';
+import { createApp, type AppDeps } from './app';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { connectAndMigrate, createDataSource } from './db/data-source';
@@ -10,12 +10,10 @@ import { SecretBox } from './crypto/secret-box';
 import { loadSecretKey } from './crypto/secret-key';
 import { CampaignService } from './domain/campaigns/campaign.service';
 import { EnrollmentService } from './domain/enrollments/enrollment.service';
-import { OrganizationService } from './domain/organizations/organization.service';
 import { ListService } from './domain/lists/list.service';
 import { CampaignControlService } from './domain/campaigns/campaign-control.service';
 import { CampaignFanoutService } from './domain/campaigns/campaign-fanout.service';
 import { CampaignContentService } from './domain/campaigns/campaign-content.service';
-import { OutreachService } from './domain/campaigns/outreach.service';
 import { EnrollmentControlService } from './domain/enrollments/enrollment-control.service';
 import { EnrollmentHistoryService } from './domain/enrollments/enrollment-history.service';
 import { UnknownSendService } from './domain/enrollments/unknown-sends.service';
@@ -23,8 +21,8 @@ import { TemporalMessageResends } from './temporal/message-resend-workflows';
 import { IntegrationEventService } from './domain/enrollments/integration-events.service';
 import { BlockListService } from './domain/block-list/block-list.service';
 import type { Express } from 'express';
-import { createMetricsApp } from './http/metrics.routes';
-import { PostgresRateLimitStore } from './http/rate-limit';
+import { createMetricsApp, type MetricsAccess } from './http/metrics.routes';
+import { PostgresRateLimitStore, type RateLimitSettings } from './http/rate-limit';
 import { EngagementService } from './domain/engagement/engagement.service';
 import { PublicLinks } from './domain/engagement/public-links';
 import { PUBLIC_TOKENS_KEY, PublicTokens } from './crypto/public-tokens';
@@ -45,7 +43,10 @@ import { resumeMailboxMonitors, TemporalMailboxMonitors } from './temporal/mailb
 import { InboundMailService } from './domain/inbound/inbound-mail.service';
 import { MailboxReader } from './domain/inbound/mailbox-reader';
 import type { ShutdownSequence } from './shutdown';
+import type { StepSenderDeps } from './domain/delivery/step-sender';
 import { engineMetrics } from './metrics';
+import type { ActivityDeps } from '../activities';
+import { createDatabaseServices } from './database-services';
 
 export interface Backends {
   databaseUrl: string;
@@ -113,68 +114,109 @@ export async function openSecrets(config: Config): Promise<SecretBox> {
   return new SecretBox(await loadSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir }));
 }
 
-/** The domain services the API uses. */
-export function createServices(
-  db: Database,
-  secrets: SecretBox,
-  temporal: Client,
-  options: {
-    taskQueue: string;
-    logger: Logger;
-    mailHosts: MailHostResolver;
-    publicBaseUrl: string;
-    /** Which SMTP and IMAP hosts tenants' mailboxes may connect to (OUTBOUND_HOSTS, OUTBOUND_ALLOW). */
-    outboundHosts: OutboundHostPolicy;
-  },
-) {
-  const { taskQueue, logger } = options;
-  const organizations = new OrganizationService(db);
-  const campaigns = new CampaignService(db, secrets, options.outboundHosts);
+/** What a system is built from besides its database, secrets and Temporal client: the process's settings. */
+export interface SystemOptions {
+  /** The enrollments' task queue: workflows started by this system run there. */
+  taskQueue: string;
+  logger: Logger;
+  mailHosts: MailHostResolver;
+  publicBaseUrl: string;
+  /** Which SMTP and IMAP hosts tenants' mailboxes may connect to (OUTBOUND_HOSTS, OUTBOUND_ALLOW). */
+  outboundHosts: OutboundHostPolicy;
+}
+
+/**
+ * The composition root: every service and adapter of the system, on one database, one set of secrets and one
+ * Temporal client, each constructed here and nowhere else. Processes differ only in what they pass and what they
+ * use: the API serves `services` (on its client), the Temporal worker runs its activities on `worker` (on the
+ * worker's own connection), the test stack uses both, in-process. `npm start` builds one system per role, as the
+ * API and worker processes do.
+ */
+export function createSystem(db: Database, secrets: SecretBox, temporal: Client, options: SystemOptions) {
+  const { taskQueue, logger, outboundHosts } = options;
+  const { organizations, outreaches } = createDatabaseServices(db);
+  const campaigns = new CampaignService(db, secrets, outboundHosts);
   const workflows = new TemporalEnrollmentWorkflows(temporal, taskQueue);
   const links = publicLinks(options.publicBaseUrl, secrets);
-  // The API sends test messages itself.
-  const smtp = new SmtpClient(options.outboundHosts);
+  // The API sends test messages through it, the worker its steps (each process role builds its own system).
+  const smtp = new SmtpClient(outboundHosts);
   const content = new CampaignContentService(db, campaigns, smtp, secrets, links, logger);
-  const monitors = new TemporalMailboxMonitors(temporal, taskQueue);
-  const fanout = new CampaignFanoutService(db, workflows, monitors, new TemporalCampaignFanout(temporal, taskQueue));
+  const campaignFanoutOn = campaignFanoutFactory(db);
+  const fanout = campaignFanoutOn(temporal, taskQueue);
   const enrollments = new EnrollmentService(db, campaigns, workflows, options.mailHosts, content, fanout);
   const lists = new ListService(db, new TemporalEmailValidationWorkflows(temporal, taskQueue), logger);
   const campaignControl = new CampaignControlService(db, campaigns, workflows, fanout);
-  const outreaches = new OutreachService(db);
   const enrollmentControl = new EnrollmentControlService(db, campaigns, workflows);
   const enrollmentHistory = new EnrollmentHistoryService(db, campaigns, enrollmentControl);
   const unknownSends = new UnknownSendService(db, enrollmentControl, new TemporalMessageResends(temporal, taskQueue));
   const integrationEvents = new IntegrationEventService(db, campaigns, enrollmentControl);
   const blockList = new BlockListService(db, enrollmentControl);
   const engagement = new EngagementService(db, enrollmentControl, links, logger);
+  // Inbound mail ends enrollments through the same enrollment control, so through this system's Temporal client.
+  const inbound = new InboundMailService(db, enrollmentControl, logger, engineMetrics);
+  const reader = new MailboxReader({ db, secrets, logger, hosts: outboundHosts, inbound });
+  const sender: StepSenderDeps = { db, smtp, secrets, logger, links, replies: reader, metrics: engineMetrics };
   return {
-    organizations,
-    campaigns,
-    enrollments,
-    lists,
-    campaignControl,
-    content,
-    outreaches,
-    enrollmentControl,
-    enrollmentHistory,
-    unknownSends,
-    integrationEvents,
-    blockList,
-    engagement,
+    /** The domain services the API serves. */
+    services: {
+      organizations,
+      campaigns,
+      enrollments,
+      lists,
+      campaignControl,
+      content,
+      outreaches,
+      enrollmentControl,
+      enrollmentHistory,
+      unknownSends,
+      integrationEvents,
+      blockList,
+      engagement,
+    },
+    /** What the Temporal worker runs its activities with. */
+    worker: {
+      activities: { ...sender, mailHosts: options.mailHosts, campaignFanoutOn } satisfies ActivityDeps,
+      /** Reads mailboxes over IMAP: the monitors' sessions and the send path's just-in-time reply check. */
+      reader,
+      /** What the send activity runs with. */
+      sender,
+      /** Keeps connections open for an account's next message: closed when the worker stops. */
+      smtp,
+    },
   };
 }
 
-export type Services = ReturnType<typeof createServices>;
+export type System = ReturnType<typeof createSystem>;
+export type Services = System['services'];
+
+/** The domain services alone, on the API's client (for code that needs nothing of the worker side). */
+export function createServices(db: Database, secrets: SecretBox, temporal: Client, options: SystemOptions): Services {
+  return createSystem(db, secrets, temporal, options).services;
+}
 
 /**
- * The domain services of a process, built from its config once: the API and the start-up hand-over of interrupted
- * work share them.
+ * The campaign fan-out service on a Temporal client and task queue: the API's on its client, and each step of a
+ * campaign's job on the worker's (activities/campaign.activities.ts asks for it with the activity's client).
  */
-export function createServicesFromConfig(
+function campaignFanoutFactory(db: Database): (client: Client, taskQueue: string) => CampaignFanoutService {
+  return (client, taskQueue) =>
+    new CampaignFanoutService(
+      db,
+      new TemporalEnrollmentWorkflows(client, taskQueue),
+      new TemporalMailboxMonitors(client, taskQueue),
+      new TemporalCampaignFanout(client, taskQueue),
+    );
+}
+
+/**
+ * The system of a process, built from its config: the API, the start-up hand-over of interrupted work, and the
+ * worker (on its own connection's client) each use one.
+ */
+export function createSystemFromConfig(
   config: Config,
   deps: { db: Database; secrets: SecretBox; client: Client; logger: Logger },
-): Services {
-  return createServices(deps.db, deps.secrets, deps.client, {
+): System {
+  return createSystem(deps.db, deps.secrets, deps.client, {
     taskQueue: config.temporal.taskQueue,
     logger: deps.logger,
     mailHosts: createMailHostResolver(config.dns),
@@ -251,46 +293,55 @@ export async function runWorker(
 ): Promise<void> {
   const connection = await connectWorker(config.temporal, address);
   shutdown.add('worker connection', () => connection.close());
-  // Inbound mail signals enrollment workflows: the worker's own connection serves as a client too.
+  // Inbound mail and campaign jobs signal enrollment workflows: the worker's own connection serves as a client too.
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const outboundHosts = new OutboundHostPolicy(config.outboundHosts);
-  const campaigns = new CampaignService(deps.db, deps.secrets, outboundHosts);
-  const control = new EnrollmentControlService(
-    deps.db,
-    campaigns,
-    new TemporalEnrollmentWorkflows(client, config.temporal.taskQueue),
-  );
-  const reader = new MailboxReader({
-    ...deps,
-    hosts: outboundHosts,
-    inbound: new InboundMailService(deps.db, control, deps.logger, engineMetrics),
-  });
+  const { worker: system } = createSystemFromConfig(config, { ...deps, client });
   const stopping = new AbortController();
-  const smtp = new SmtpClient(outboundHosts);
   const worker = await startWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: {
-      ...deps,
-      smtp,
-      mailHosts: createMailHostResolver(config.dns),
-      replies: reader,
-      links: publicLinks(config.publicBaseUrl, deps.secrets),
-      metrics: engineMetrics,
-    },
-    inbound: { reader, stopping: stopping.signal },
+    deps: system.activities,
+    inbound: { reader: system.reader, stopping: stopping.signal },
     tuning: config.worker,
   });
   shutdown.add('worker', async () => {
     stopping.abort(); // IMAP sessions end now instead of holding the shutdown for the grace time
     await worker.stop();
-    smtp.close(); // the connections kept open for a next message
+    system.smtp.close(); // the connections kept open for a next message
   });
   void worker.running.catch((error: unknown) => {
     deps.logger.fatal({ err: error }, 'the Temporal worker stopped unexpectedly');
     void shutdown.run('worker failure').then(() => process.exit(1));
   });
+}
+
+/**
+ * What the HTTP app is built from: the domain services, readiness checks on Postgres and Temporal, the rate limit
+ * (counted in Postgres). The API process and the test stack build theirs here, with their own settings.
+ */
+export function createAppDeps(
+  services: Services,
+  deps: { db: Database; connection: Connection; logger: Logger },
+  settings: {
+    rateLimit: RateLimitSettings;
+    corsOrigins: string[];
+    temporalMetricsUrl: string | null;
+    metricsAccess?: MetricsAccess;
+  },
+): AppDeps {
+  return {
+    logger: deps.logger,
+    ...services,
+    readiness: {
+      postgres: () => deps.db.ping(),
+      temporal: async () => void (await deps.connection.workflowService.getSystemInfo({})),
+    },
+    rateLimit: { ...settings.rateLimit, store: new PostgresRateLimitStore(deps.db) },
+    corsOrigins: settings.corsOrigins,
+    temporalMetricsUrl: settings.temporalMetricsUrl,
+    metricsAccess: settings.metricsAccess,
+  };
 }
 
 /** Builds the API on the domain services, bootstraps the first organization, and listens on PORT. */
@@ -302,18 +353,14 @@ export async function runApi(
   const { services } = deps;
   const bootstrap = await services.organizations.bootstrap(config.bootstrapApiKey);
   const metricsOnOwnPort = await serveMetrics(config, deps.logger, shutdown);
-  const app = createApp({
-    logger: deps.logger,
-    ...services,
-    readiness: {
-      postgres: () => deps.db.ping(),
-      temporal: async () => void (await deps.connection.workflowService.getSystemInfo({})),
-    },
-    rateLimit: { ...config.rateLimit, store: new PostgresRateLimitStore(deps.db) },
-    corsOrigins: config.corsOrigins,
-    temporalMetricsUrl: temporalMetricsUrl(config),
-    metricsAccess: { token: config.metricsToken, ownPort: metricsOnOwnPort },
-  });
+  const app = createApp(
+    createAppDeps(services, deps, {
+      rateLimit: config.rateLimit,
+      corsOrigins: config.corsOrigins,
+      temporalMetricsUrl: temporalMetricsUrl(config),
+      metricsAccess: { token: config.metricsToken, ownPort: metricsOnOwnPort },
+    }),
+  );
   const server = await listen(app, config.port);
   // A client that trickles its headers or body cannot hold a connection for ever (Node's defaults are 60 s / 5 min).
   server.headersTimeout = 20_000;

@@ -1,6 +1,6 @@
 import { runProcess } from './entrypoint';
 import {
-  createServicesFromConfig,
+  createSystemFromConfig,
   openDatabase,
   openSecrets,
   openTemporalClient,
@@ -18,7 +18,7 @@ runProcess('worker', async ({ config, logger, shutdown }) => {
   // The client registers search attributes, and hands over work interrupted by a crash.
   const { client } = await openTemporalClient(config, external.temporalAddress, logger, shutdown);
   await runWorker(config, external.temporalAddress, { db, secrets, logger }, shutdown);
-  const services = createServicesFromConfig(config, { db, secrets, client, logger });
+  const { services } = createSystemFromConfig(config, { db, secrets, client, logger });
   await resumeInterruptedWork(config, { db, client, logger, services });
   await serveMetrics(config, logger, shutdown);
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');

@@ -6,7 +6,8 @@ import { connectAndMigrate, createDataSource } from '../db/data-source';
 import { Database } from '../db/repositories';
 import { AppError } from '../domain/errors';
 import { HEALTH_MINIMUM_SENDS, HEALTH_WINDOW_SENDS } from '../domain/inbound/mailbox-health';
-import { OrganizationService, type MailboxHealthReport } from '../domain/organizations/organization.service';
+import type { MailboxHealthReport, OrganizationService } from '../domain/organizations/organization.service';
+import { createDatabaseServices } from '../database-services';
 import { connectOrStartEmbeddedPostgres, type EmbeddedPostgresHandle } from '../embedded/embedded-postgres';
 import { createLogger } from '../logger';
 
@@ -448,7 +449,7 @@ async function withOrganizations(config: Config, work: (organizations: Organizat
     );
   }
   try {
-    await work(new OrganizationService(new Database(dataSource)));
+    await work(createDatabaseServices(new Database(dataSource)).organizations);
   } finally {
     await dataSource.destroy();
     await embedded?.stop();

@@ -111,7 +111,7 @@ export async function startWorker(options: {
     Worker.create({
       ...common,
       taskQueue: campaignJobTaskQueue(options.taskQueue),
-      activities: createCampaignActivities(options.deps.db),
+      activities: createCampaignActivities(options.deps),
       maxConcurrentActivityTaskExecutions: CAMPAIGN_JOB_SLOTS,
     }),
   ]);

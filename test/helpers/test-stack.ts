@@ -5,21 +5,17 @@ import type { Express } from 'express';
 import request from 'supertest';
 import type { Client } from '@temporalio/client';
 import { createApp, type AppDeps } from '../../src/app';
-import { PostgresRateLimitStore } from '../../src/http/rate-limit';
 import { createDataSource } from '../../src/db/data-source';
 import { Database } from '../../src/db/repositories';
 import { SecretBox } from '../../src/crypto/secret-box';
 import { createLogger } from '../../src/logger';
-import { engineMetrics } from '../../src/metrics';
 import { readCapturedMessages, type CapturedMessage } from '../../src/embedded/capture-inbox';
-import { createServices } from '../../src/system';
+import { createAppDeps, createSystem, type Services } from '../../src/system';
 import { createMailHostResolver } from '../../src/mail/dns';
 import { OutboundHostPolicy } from '../../src/mail/outbound-host-policy';
-import { SmtpClient } from '../../src/mail/smtp';
 import type { StepSenderDeps } from '../../src/domain/delivery/step-sender';
 import type { PublicLinks } from '../../src/domain/engagement/public-links';
-import { InboundMailService } from '../../src/domain/inbound/inbound-mail.service';
-import { MailboxReader } from '../../src/domain/inbound/mailbox-reader';
+import type { MailboxReader } from '../../src/domain/inbound/mailbox-reader';
 import { connectClient } from '../../src/temporal/connection';
 import { STACK_FILE_VARIABLE, type StackInfo } from './stack-file';
 import { expectDocumented } from './openapi-conformance';
@@ -33,7 +29,7 @@ export interface TestStack {
   deps: AppDeps;
   db: Database;
   temporal: Client;
-  services: ReturnType<typeof createServices>;
+  services: Services;
   /** Reads mailboxes over IMAP as the worker does (the send path's just-in-time reply check uses it too). */
   reader: MailboxReader;
   /** What the send activity runs with, as the worker builds it: for calling `sendStep` directly. */
@@ -66,35 +62,21 @@ export async function connectTestStack(): Promise<TestStack> {
     info.temporalAddress,
   );
   const logger = createLogger('silent');
-  // The default policy, as the worker's: the stack's SMTP server and Dovecot are on 127.0.0.1.
-  const outboundHosts = new OutboundHostPolicy({ mode: 'default', allow: [] });
-  const services = createServices(db, new SecretBox(info.secretKey), client, {
+  // The system as a process builds it (src/system.ts), with the stack's settings: the default outbound host policy,
+  // as the worker's (the stack's SMTP server and Dovecot are on 127.0.0.1), and the stack's DNS server.
+  const { services, worker } = createSystem(db, new SecretBox(info.secretKey), client, {
     taskQueue: info.taskQueue,
     logger,
     mailHosts: createMailHostResolver({ servers: [`127.0.0.1:${info.dns.port}`], timeoutMs: 500 }),
     publicBaseUrl: info.publicBaseUrl,
-    outboundHosts,
+    outboundHosts: new OutboundHostPolicy({ mode: 'default', allow: [] }),
   });
-  const secrets = new SecretBox(info.secretKey);
-  const reader = new MailboxReader({
-    db,
-    secrets,
-    logger,
-    hosts: outboundHosts,
-    inbound: new InboundMailService(db, services.enrollmentControl, logger, engineMetrics),
-  });
-  const deps: AppDeps = {
-    logger,
-    ...services,
-    readiness: {
-      postgres: () => db.ping(),
-      temporal: async () => void (await connection.workflowService.getSystemInfo({})),
-    },
+  const deps = createAppDeps(
+    services,
+    { db, connection, logger },
     // Suites fire requests back to back with one key; test/integration/api-protection.test.ts tests the limit.
-    rateLimit: { requests: 0, windowMs: 2000, store: new PostgresRateLimitStore(db) },
-    corsOrigins: [],
-    temporalMetricsUrl: null,
-  };
+    { rateLimit: { requests: 0, windowMs: 2000 }, corsOrigins: [], temporalMetricsUrl: null },
+  );
   const appWith = (overrides: Partial<AppDeps>) => createApp({ ...deps, ...overrides });
   const app = appWith({});
   return {
@@ -105,16 +87,8 @@ export async function connectTestStack(): Promise<TestStack> {
     db,
     temporal: client,
     services,
-    reader,
-    senderDeps: {
-      db,
-      smtp: new SmtpClient(outboundHosts),
-      secrets,
-      logger,
-      links: services.content.links,
-      replies: reader,
-      metrics: engineMetrics,
-    },
+    reader: worker.reader,
+    senderDeps: worker.sender,
     links: services.content.links,
     newOrganization: () => services.organizations.create(`test-org-${crypto.randomUUID()}`),
     api: (apiKey) => {
