@@ -18,8 +18,8 @@ import type { IntegrationEventService } from './domain/enrollments/integration-e
 import type { BlockListService } from './domain/block-list/block-list.service';
 import type { EngagementService } from './domain/engagement/engagement.service';
 import { requireApiKey } from './http/auth';
-import { campaignRoutes } from './http/campaign.routes';
-import { campaignContentRoutes } from './http/campaign-content.routes';
+import { campaignOperations } from './http/campaign.operations';
+import { campaignContentOperations } from './http/campaign-content.operations';
 import { outreachOperations } from './http/outreach.operations';
 import { enrollmentOperations } from './http/enrollment.operations';
 import type { UnknownSendService } from './domain/enrollments/unknown-sends.service';
@@ -83,7 +83,7 @@ export function routeTable(deps: AppDeps): { open: Router[]; api: Array<[path: s
       publicRoutes(deps),
     ],
     api: [
-      ['/campaigns', [campaignRoutes(deps), campaignContentRoutes(deps)]],
+      ['', [operationRouter(campaignOperations, deps), operationRouter(campaignContentOperations, deps)]],
       ['', [operationRouter(enrollmentOperations, deps)]],
       // Resources declared as operations (src/http/api-operation.ts) name their full paths under API_BASE.
       ['', [operationRouter(listOperations, deps)]],

@@ -1,7 +1,8 @@
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { operationPaths } from '../api-operation';
 import type { oas31 } from 'zod-openapi';
-import { campaignPaths } from './campaign.paths';
+import { campaignOperations } from '../campaign.operations';
+import { campaignContentOperations } from '../campaign-content.operations';
 import { withBodyReadErrors } from './operation';
 import { enrollmentOperations } from '../enrollment.operations';
 import { eventOperations } from '../event.operations';
@@ -29,7 +30,7 @@ the same header; the logs carry it.`;
 
 /** Every documented path; a route that is not here fails test/integration/openapi.test.ts. */
 const PATHS: ZodOpenApiPathsObject[] = [
-  campaignPaths,
+  operationPaths([...campaignOperations, ...campaignContentOperations]),
   operationPaths([...enrollmentOperations, ...eventOperations]),
   operationPaths(listOperations),
   operationPaths([...contactOperations, ...outreachOperations, ...blockListOperations]),
