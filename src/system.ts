@@ -136,19 +136,19 @@ export function createSystem(db: Database, secrets: SecretBox, temporal: Client,
   const { taskQueue, logger, outboundHosts } = options;
   const { organizations, outreaches } = createDatabaseServices(db);
   const campaigns = new CampaignService(db, secrets, outboundHosts);
-  const workflows = new TemporalEnrollmentWorkflows(temporal, taskQueue);
+  const ports = temporalPorts(temporal, taskQueue);
+  const { workflows } = ports;
   const links = publicLinks(options.publicBaseUrl, secrets);
   // The API sends test messages through it, the worker its steps (each process role builds its own system).
   const smtp = new SmtpClient(outboundHosts);
   const content = new CampaignContentService(db, campaigns, smtp, secrets, links, logger);
-  const campaignFanoutOn = campaignFanoutFactory(db);
-  const fanout = campaignFanoutOn(temporal, taskQueue);
+  const fanout = campaignFanout(db, ports);
   const enrollments = new EnrollmentService(db, campaigns, workflows, options.mailHosts, content, fanout);
-  const lists = new ListService(db, new TemporalEmailValidationWorkflows(temporal, taskQueue), logger);
+  const lists = new ListService(db, ports.validation, logger);
   const campaignControl = new CampaignControlService(db, campaigns, workflows, fanout);
   const enrollmentControl = new EnrollmentControlService(db, campaigns, workflows);
   const enrollmentHistory = new EnrollmentHistoryService(db, campaigns, enrollmentControl);
-  const unknownSends = new UnknownSendService(db, enrollmentControl, new TemporalMessageResends(temporal, taskQueue));
+  const unknownSends = new UnknownSendService(db, enrollmentControl, ports.resends);
   const integrationEvents = new IntegrationEventService(db, campaigns, enrollmentControl);
   const blockList = new BlockListService(db, enrollmentControl);
   const engagement = new EngagementService(db, enrollmentControl, links, logger);
@@ -175,7 +175,12 @@ export function createSystem(db: Database, secrets: SecretBox, temporal: Client,
     },
     /** What the Temporal worker runs its activities with. */
     worker: {
-      activities: { ...sender, mailHosts: options.mailHosts, campaignFanoutOn } satisfies ActivityDeps,
+      activities: {
+        ...sender,
+        mailHosts: options.mailHosts,
+        // Each step of a campaign's job runs on the activity's own client and the queue it was given.
+        campaignFanoutOn: (client: Client, queue: string) => campaignFanout(db, temporalPorts(client, queue)),
+      } satisfies ActivityDeps,
       /** Reads mailboxes over IMAP: the monitors' sessions and the send path's just-in-time reply check. */
       reader,
       /** What the send activity runs with. */
@@ -194,18 +199,23 @@ export function createServices(db: Database, secrets: SecretBox, temporal: Clien
   return createSystem(db, secrets, temporal, options).services;
 }
 
+/** The Temporal adapters of the domain's ports, on a client and the enrollments' task queue. */
+function temporalPorts(client: Client, taskQueue: string) {
+  return {
+    workflows: new TemporalEnrollmentWorkflows(client, taskQueue),
+    monitors: new TemporalMailboxMonitors(client, taskQueue),
+    campaignJobs: new TemporalCampaignFanout(client, taskQueue),
+    validation: new TemporalEmailValidationWorkflows(client, taskQueue),
+    resends: new TemporalMessageResends(client, taskQueue),
+  };
+}
+
 /**
- * The campaign fan-out service on a Temporal client and task queue: the API's on its client, and each step of a
- * campaign's job on the worker's (activities/campaign.activities.ts asks for it with the activity's client).
+ * The campaign fan-out service on a set of ports: the system's own (on its client), or, for each step of a campaign's
+ * job, ports on the activity's client (activities/campaign.activities.ts asks for them with campaignFanoutOn).
  */
-function campaignFanoutFactory(db: Database): (client: Client, taskQueue: string) => CampaignFanoutService {
-  return (client, taskQueue) =>
-    new CampaignFanoutService(
-      db,
-      new TemporalEnrollmentWorkflows(client, taskQueue),
-      new TemporalMailboxMonitors(client, taskQueue),
-      new TemporalCampaignFanout(client, taskQueue),
-    );
+function campaignFanout(db: Database, ports: ReturnType<typeof temporalPorts>): CampaignFanoutService {
+  return new CampaignFanoutService(db, ports.workflows, ports.monitors, ports.campaignJobs);
 }
 
 /**
