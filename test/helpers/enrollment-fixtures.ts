@@ -53,16 +53,19 @@ export function enrollmentFixtures(stack: TestStack, api: ApiClient) {
 
   const result = (enrolled: Enrolled): Promise<EnrollmentResult> => handle(enrolled).result();
 
-  const enrollmentRow = async (enrollmentId: string) =>
-    (
-      await sql<{ status: string; last_error: string | null; next_send_at: Date | null }>(
-        'SELECT status, last_error, next_send_at FROM enrollments WHERE id = $1',
-        [enrollmentId],
-      )
-    )[0];
+  const enrollmentRow = async (enrollmentId: string) => {
+    const enrollment = await stack.db.repos.enrollments.findById(enrollmentId);
+    return (
+      enrollment && {
+        status: enrollment.status,
+        last_error: enrollment.lastError,
+        next_send_at: enrollment.nextSendAt,
+      }
+    );
+  };
 
   const contactStatus = async (contactId: string) =>
-    (await sql<{ status: string }>('SELECT status FROM contacts WHERE id = $1', [contactId]))[0]?.status;
+    (await stack.db.repos.contacts.findManyByIds([contactId])).get(contactId)?.status;
 
   return {
     sql,

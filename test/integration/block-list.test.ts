@@ -185,10 +185,7 @@ describe('the block list', () => {
       await fx.waitForMessages([enrolled.email], 1, 'step 1');
 
       // Written directly, as an entry landing after the API's stop fan-out would be: only the send path sees it.
-      await fx.sql(`INSERT INTO blocked_addresses (organization_id, kind, value) VALUES ($1, 'email', $2)`, [
-        organizationId,
-        enrolled.email,
-      ]);
+      await stack.db.repos.blockList.insertIfAbsent(organizationId, 'email', enrolled.email);
 
       expect(await fx.result(enrolled)).toEqual({ status: 'stopped', stepsSent: 1 });
       await sleep(500);

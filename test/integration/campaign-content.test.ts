@@ -1,6 +1,7 @@
 import { simpleParser } from 'mailparser';
 import { AppError } from '../../src/domain/errors';
 import { sendStep, type StepSenderDeps } from '../../src/domain/delivery/step-sender';
+import { countMessages } from '../helpers/db-reads';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
 import {
   stackWithOrganization,
@@ -200,11 +201,7 @@ describe('campaign content: spintax, A/B variants, preview and test sends (real 
           { to_email: email, status: 'sent', step_position: 2 },
         ]),
       );
-      const [messages] = await stack.db.dataSource.query(
-        'SELECT count(*)::int AS n FROM messages WHERE campaign_id = $1',
-        [campaignId],
-      );
-      expect(messages.n).toBe(0);
+      expect(await countMessages(stack.db, { campaignId })).toBe(0);
     });
 
     it("when a contact_id is given, then the contact's data fills the merge fields", async () => {
@@ -462,11 +459,8 @@ describe('campaign content: spintax, A/B variants, preview and test sends (real 
       expect(response.body.errors).toEqual([
         expect.stringMatching(new RegExp(`^contact ${nameless} \\(.+\\): step 1 needs "first_name"`)),
       ]);
-      const statuses = await stack.db.dataSource.query(
-        'SELECT DISTINCT status FROM enrollments WHERE campaign_id = $1',
-        [campaignId],
-      );
-      expect(statuses).toEqual([{ status: 'pending' }]);
+      const { enrollments } = await stack.db.repos.enrollmentControl.page(campaignId, undefined, 0, 100);
+      expect([...new Set(enrollments.map((enrollment) => enrollment.status))]).toEqual(['pending']);
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       expect(await messagesTo(stack.info, [named, nameless])).toHaveLength(0);
     });

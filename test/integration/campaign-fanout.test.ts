@@ -69,10 +69,10 @@ describe('campaign pause, resume and delete reach every enrollment in the backgr
 
   /** The live state of every enrollment workflow of the campaign. */
   async function states(campaignId: string): Promise<EnrollmentState[]> {
-    const rows = await sql<{ workflow_id: string }>('SELECT workflow_id FROM enrollments WHERE campaign_id = $1', [
-      campaignId,
-    ]);
-    return mapConcurrently(rows, 16, (row) => stack.temporal.workflow.getHandle(row.workflow_id).query(stateQuery));
+    const { enrollments } = await stack.db.repos.enrollmentControl.page(campaignId, undefined, 0, ENROLLMENTS);
+    return mapConcurrently(enrollments, 16, (enrollment) =>
+      stack.temporal.workflow.getHandle(enrollment.workflowId).query(stateQuery),
+    );
   }
 
   const heldCount = async (campaignId: string) =>
@@ -147,11 +147,7 @@ describe('campaign pause, resume and delete reach every enrollment in the backgr
 
       await fanoutFinished(campaignId, 'resume');
       await heldCountBecomes(campaignId, 0);
-      const [rows] = await sql<{ paused: number }>(
-        `SELECT count(*) FILTER (WHERE status = 'paused')::int AS paused FROM enrollments WHERE campaign_id = $1`,
-        [campaignId],
-      );
-      expect(rows!.paused).toBe(0);
+      expect((await stack.db.repos.enrollmentControl.page(campaignId, ['paused'], 0, 1)).total).toBe(0);
     },
     TEST_TIMEOUT,
   );
@@ -189,11 +185,10 @@ describe('campaign pause, resume and delete reach every enrollment in the backgr
           (await count(`EnrollmentStatus = 'stopped'`)) === ENROLLMENTS,
         { what: `${ENROLLMENTS} workflows ended stopped`, ...SLOW },
       );
-      const [left] = await sql<Record<string, number>>(
-        `SELECT (SELECT count(*) FROM campaigns WHERE id = $1)::int AS campaigns,
-              (SELECT count(*) FROM enrollments WHERE campaign_id = $1)::int AS enrollments`,
-        [campaignId],
-      );
+      const left = {
+        campaigns: (await stack.db.repos.campaigns.findByIdUnscoped(campaignId)) ? 1 : 0,
+        enrollments: (await stack.db.repos.enrollmentControl.page(campaignId, undefined, 0, 1)).total,
+      };
       expect(left).toEqual({ campaigns: 0, enrollments: 0 });
       await api.delete(`${CAMPAIGNS}/${campaignId}`).expect(404);
     },

@@ -67,12 +67,7 @@ describe('click links redirect only to the links of their own message', () => {
   const clickLinksOf = (html: string) =>
     [...html.matchAll(/<a href="([^"]+\/t\/c\/[^"]+)"/g)].map((match) => pathOf(match[1]!.replace(/&amp;/g, '&')));
   const clickedAt = async (enrollmentId: string) =>
-    (
-      await stack.db.dataSource.query<{ clicked_at: Date | null }[]>(
-        'SELECT clicked_at FROM messages WHERE enrollment_id = $1 AND step_position = 1',
-        [enrollmentId],
-      )
-    )[0]!.clicked_at;
+    (await stack.db.repos.messages.findByStep(enrollmentId, 1))!.clickedAt;
 
   it('when the recipient clicks the links of the message, then each redirects to its own destination', async () => {
     const [pricing, offer] = clickLinksOf(sent[tia]!.html);

@@ -34,11 +34,8 @@ describe('the email validation job (real Temporal, Postgres and a real DNS serve
 
   /** Inserts contacts already marked for checking, as an `auto_clean` import leaves them. */
   async function insertRequested(organizationId: string, emails: string[]): Promise<void> {
-    await stack.db.dataSource.query(
-      `INSERT INTO contacts (organization_id, email, email_check_requested_at)
-       SELECT $1, email, now() FROM unnest($2::text[]) AS email`,
-      [organizationId, emails],
-    );
+    const contacts = emails.map((email) => ({ email, fields: {}, timezone: null }));
+    await stack.db.repos.contacts.upsertMany(organizationId, contacts, true);
   }
 
   async function rowsOf(organizationId: string): Promise<Map<string, CheckRow>> {

@@ -320,19 +320,13 @@ describe('controlling enrollments over the API and by integration events', () =>
         enrollments: [{ id: enrolled.enrollmentId, status: 'bounced', changed: true }],
       });
       expect(await fx.result(enrolled)).toEqual({ status: 'bounced', stepsSent: 1 });
-      const [bounced] = await fx.sql<{ bounced_at: Date | null }>(
-        'SELECT bounced_at FROM messages WHERE enrollment_id = $1',
-        [enrolled.enrollmentId],
-      );
-      expect(bounced?.bounced_at).toBeInstanceOf(Date);
+      const [bounced] = await stack.db.repos.enrollmentControl.messages(enrolled.enrollmentId);
+      expect(bounced?.bouncedAt).toBeInstanceOf(Date);
 
       const again = await api.post(EVENTS, { type: 'bounce', email: enrolled.email }).expect(200);
       expect(again.body.data).toMatchObject({ contact_changed: false, affected: 0 });
-      const [after] = await fx.sql<{ bounced_at: Date | null }>(
-        'SELECT bounced_at FROM messages WHERE enrollment_id = $1',
-        [enrolled.enrollmentId],
-      );
-      expect(after?.bounced_at).toEqual(bounced?.bounced_at);
+      const [after] = await stack.db.repos.enrollmentControl.messages(enrolled.enrollmentId);
+      expect(after?.bouncedAt).toEqual(bounced?.bouncedAt);
     });
 
     it('when pause and resume are reported by email, then the follow-up waits, then goes out once', async () => {
@@ -386,6 +380,7 @@ describe('controlling enrollments over the API and by integration events', () =>
       const enrolled: Enrolled[] = [];
       for (let index = 0; index < 5; index += 1) enrolled.push(await fx.enroll(campaignId, uniqueEmail('page')));
       for (const stopped of enrolled.slice(1, 3)) await control(stopped, 'stop').expect(200);
+      // Read apart from the repository the API pages with, so the order is checked against the table itself.
       const inOrder = (
         await fx.sql<{ id: string }>('SELECT id FROM enrollments WHERE campaign_id = $1 ORDER BY created_at, id', [
           campaignId,

@@ -77,19 +77,17 @@ describe('inbound mail over IMAP', () => {
   async function startSequence(campaignId: string): Promise<Enrolled & { firstMessageId: string }> {
     const enrolled = await fixtures.enroll(campaignId, uniqueEmail('prospect'));
     await api.post(`${CAMPAIGNS}/${campaignId}/dispatch`);
-    const firstMessageId = await eventually(async () => (await sentMessage(enrolled.enrollmentId, 1))?.message_id, {
+    const firstMessageId = await eventually(async () => (await sentMessage(enrolled.enrollmentId, 1))?.messageId, {
       what: 'step 1 sent',
     });
     return { ...enrolled, firstMessageId };
   }
 
-  const sentMessage = async (enrollmentId: string, position: number) =>
-    (
-      await fixtures.sql<{ message_id: string; mailbox_id: string }>(
-        `SELECT message_id, mailbox_id FROM messages WHERE enrollment_id = $1 AND step_position = $2 AND status = 'sent'`,
-        [enrollmentId, position],
-      )
-    )[0];
+  /** The message of that step, once sent. */
+  const sentMessage = async (enrollmentId: string, position: number) => {
+    const message = await stack.db.repos.messages.findByStep(enrollmentId, position);
+    return message?.status === 'sent' ? message : undefined;
+  };
 
   const mailboxRow = async (smtpUsername: string) =>
     (
@@ -137,11 +135,13 @@ describe('inbound mail over IMAP', () => {
       originalMessageId: to.firstMessageId,
     });
 
-  const repliesOf = (enrollmentId: string) =>
-    fixtures.sql<{ kind: string; confidence: string; folder: string; from_email: string }>(
-      'SELECT kind, confidence, folder, from_email FROM replies WHERE enrollment_id = $1',
-      [enrollmentId],
-    );
+  const repliesOf = async (enrollmentId: string) =>
+    (await stack.db.repos.inbound.repliesTo([enrollmentId])).map((reply) => ({
+      kind: reply.kind,
+      confidence: reply.confidence,
+      folder: reply.folder,
+      from_email: reply.fromEmail,
+    }));
 
   const bouncesOf = (enrollmentId: string) =>
     fixtures.sql<{ kind: string; status: string | null; recipient: string | null }>(
@@ -309,11 +309,8 @@ describe('inbound mail over IMAP', () => {
       expect(await bouncesOf(prospect.enrollmentId)).toEqual([
         { kind: 'complaint', status: 'abuse', recipient: prospect.email },
       ]);
-      const other = await fixtures.sql<{ status: string }>(
-        'SELECT status FROM enrollments WHERE campaign_id = $1 AND contact_id = $2',
-        [elsewhere, prospect.contactId],
-      );
-      expect(other).toEqual([{ status: 'unsubscribed' }]);
+      const other = await stack.db.repos.content.enrollmentOfContact(elsewhere, prospect.contactId);
+      expect(other?.status).toBe('unsubscribed');
     });
 
     it('when an unrelated newsletter arrives, then nothing is recorded and the sequence goes on', async () => {
@@ -356,7 +353,7 @@ describe('inbound mail over IMAP', () => {
       await resetUidValidity(stack.info.imap.dir, account.imapUser);
       await deliver(account, fixture('threaded-reply', account, later));
       await eventually(async () => (await statusOf(later.enrollmentId)) === 'replied', { what: 'later replied' });
-      expect((await cursorOf(account)).uid_validity).not.toBe(before.uid_validity);
+      expect((await cursorOf(account)).uidValidity).not.toBe(before.uidValidity);
 
       // The server restarts: a reply delivered while the monitor reconnects is read once it is back.
       await restartDovecot(stack.info.imap.dir);
@@ -370,14 +367,7 @@ describe('inbound mail over IMAP', () => {
     });
 
     const cursorOf = async (of: Account) =>
-      (
-        await fixtures.sql<{ uid_validity: string; last_uid: string }>(
-          `SELECT cursor.uid_validity, cursor.last_uid FROM mailbox_cursors cursor
-             JOIN mailboxes mailbox ON mailbox.id = cursor.mailbox_id
-            WHERE mailbox.smtp_username = $1 AND cursor.folder = 'INBOX'`,
-          [of.smtpUsername],
-        )
-      )[0]!;
+      (await stack.db.repos.inbound.cursor((await mailboxRow(of.smtpUsername)).id, 'INBOX'))!;
   });
 
   it('when the cursor is at the highest UID, then no UID is new (IMAP `N:*` would still match the highest)', async () => {
@@ -468,7 +458,7 @@ describe('inbound mail over IMAP', () => {
     const firstIds = await eventually(
       async () => {
         const ids = await Promise.all(
-          prospects.map(async (prospect) => (await sentMessage(prospect.enrollmentId, 1))?.message_id),
+          prospects.map(async (prospect) => (await sentMessage(prospect.enrollmentId, 1))?.messageId),
         );
         return ids.every(Boolean) ? (ids as string[]) : null;
       },
@@ -494,7 +484,7 @@ describe('inbound mail over IMAP', () => {
 
     const both = await createCampaign([failing, healthy]);
     const next = await startSequence(both);
-    expect((await sentMessage(next.enrollmentId, 1))!.mailbox_id).toBe((await mailboxRow(healthy.smtpUsername)).id);
+    expect((await sentMessage(next.enrollmentId, 1))!.mailboxId).toBe((await mailboxRow(healthy.smtpUsername)).id);
 
     await api.post(`${CAMPAIGNS}/${both}/smtp_credentials/${disabled.id}/reenable`).expect(200);
     expect(await mailboxRow(failing.smtpUsername)).toMatchObject({ status: 'active', disabled_reason: null });

@@ -27,9 +27,10 @@ function listUnsubscribe(mail: ParsedMail): { url: string; mailto: string } {
 describe('the messages a sequence sends', () => {
   let stack: TestStack;
   let api: ApiClient;
+  let organizationId: string;
 
   beforeAll(async () => {
-    ({ stack, api } = await stackWithOrganization());
+    ({ stack, api, organizationId } = await stackWithOrganization());
   });
 
   afterAll(async () => {
@@ -214,8 +215,7 @@ describe('the messages a sequence sends', () => {
       url = listUnsubscribe(message!.mail).url;
     });
 
-    const contactStatus = async () =>
-      (await stack.db.dataSource.query('SELECT status FROM contacts WHERE email = $1', [email]))[0].status as string;
+    const contactStatus = async () => (await stack.db.repos.contacts.findByEmail(organizationId, email))!.status;
     const enrollmentStatuses = async () =>
       Promise.all(
         enrollments.map(
@@ -263,11 +263,8 @@ describe('the messages a sequence sends', () => {
       expect(answer.text).toContain('is unsubscribed');
       expect(await contactStatus()).toBe('unsubscribed');
       expect(await enrollmentStatuses()).toEqual(['unsubscribed', 'unsubscribed']);
-      const [stamped] = await stack.db.dataSource.query(
-        'SELECT unsubscribed_at FROM messages WHERE enrollment_id = $1 AND step_position = 1',
-        [enrollments[0]!.enrollmentId],
-      );
-      expect(stamped.unsubscribed_at).toBeInstanceOf(Date);
+      const stamped = await stack.db.repos.messages.findByStep(enrollments[0]!.enrollmentId, 1);
+      expect(stamped?.unsubscribedAt).toBeInstanceOf(Date);
       const totals = (await api.get(`/api/v1/campaigns/${enrollments[0]!.campaignId}`).expect(200)).body.data.totals;
       expect(totals.unsubscribed).toBe(1);
       // Asked twice (clients retry): still fine, nothing more changes.
@@ -304,13 +301,7 @@ describe('the messages a sequence sends', () => {
       text = String(message!.mail.text);
     });
 
-    const messageRow = async () =>
-      (
-        await stack.db.dataSource.query(
-          'SELECT opened_at, clicked_at FROM messages WHERE enrollment_id = $1 AND step_position = 1',
-          [enrollmentId],
-        )
-      )[0] as { opened_at: Date | null; clicked_at: Date | null };
+    const messageRow = async () => (await stack.db.repos.messages.findByStep(enrollmentId, 1))!;
 
     it('then the HTML has a pixel and tracked http links; mailto links and the text part are untouched', () => {
       expect(html).toMatch(/<img src="http[^"]+\/t\/o\/[A-Za-z0-9_-]+" width="1" height="1" alt="">/);
@@ -324,10 +315,10 @@ describe('the messages a sequence sends', () => {
       const pixel = pathOf(/<img src="([^"]+)"/.exec(html)![1]!);
       const answer = await request(stack.app).get(pixel).expect(200);
       expect(answer.headers['content-type']).toBe('image/gif');
-      const { opened_at: first } = await messageRow();
+      const { openedAt: first } = await messageRow();
       expect(first).toBeInstanceOf(Date);
       await request(stack.app).get(pixel).expect(200);
-      expect((await messageRow()).opened_at).toEqual(first);
+      expect((await messageRow()).openedAt).toEqual(first);
       expect((await api.get(`/api/v1/campaigns/${campaignId}`).expect(200)).body.data.totals.opened).toBe(1);
     });
 
@@ -335,10 +326,10 @@ describe('the messages a sequence sends', () => {
       const link = pathOf(/<a href="([^"]+\/t\/c\/[^"]+)"/.exec(html)![1]!.replace(/&amp;/g, '&'));
       const answer = await request(stack.app).get(link).expect(302);
       expect(answer.headers.location).toBe('https://example.com/pricing?a=1&b=2');
-      const { clicked_at: first } = await messageRow();
+      const { clickedAt: first } = await messageRow();
       expect(first).toBeInstanceOf(Date);
       await request(stack.app).get(link).expect(302);
-      expect((await messageRow()).clicked_at).toEqual(first);
+      expect((await messageRow()).clickedAt).toEqual(first);
       const enrollment = (await api.get(`/api/v1/campaigns/${campaignId}/enrollments/${enrollmentId}`).expect(200)).body
         .data;
       expect(enrollment.status).toBe('stopped');

@@ -58,16 +58,10 @@ describe('the outbound host policy', () => {
     await stack.close();
   });
 
-  const sql = <T>(query: string, params: unknown[] = []): Promise<T[]> => stack.db.dataSource.query(query, params);
-
-  const counts = async () =>
-    (
-      await sql<{ campaigns: string; mailboxes: string }>(
-        `SELECT (SELECT count(*) FROM campaigns WHERE organization_id = $1) AS campaigns,
-                (SELECT count(*) FROM mailboxes WHERE organization_id = $1) AS mailboxes`,
-        [organizationId],
-      )
-    )[0]!;
+  const counts = async () => ({
+    campaigns: (await stack.db.repos.campaigns.listByOrganization(organizationId)).length,
+    mailboxes: (await stack.db.repos.mailboxes.usageForOrganization(organizationId)).length,
+  });
 
   /** A campaign body whose one credential has these fields on top of the factory's. */
   const bodyWith = (credential: Record<string, unknown>) => {

@@ -9,9 +9,10 @@ const NON_EVERGREEN_MESSAGE =
 describe('evergreen campaigns: schedule_contacts, pause and resume', () => {
   let stack: TestStack;
   let api: ApiClient;
+  let organizationId: string;
 
   beforeAll(async () => {
-    ({ stack, api } = await stackWithOrganization());
+    ({ stack, api, organizationId } = await stackWithOrganization());
   });
 
   afterAll(async () => {
@@ -38,8 +39,7 @@ describe('evergreen campaigns: schedule_contacts, pause and resume', () => {
     api.post(`/api/v1/campaigns/${campaignId}/schedule_contacts`, { contacts, remove_duplicates: removeDuplicates });
 
   async function contactIdOf(email: string): Promise<string> {
-    const [row] = await stack.db.dataSource.query('SELECT id FROM contacts WHERE email = $1', [email]);
-    return row.id;
+    return (await stack.db.repos.contacts.findByEmail(organizationId, email))!.id;
   }
 
   it('when the campaign is active or pending, then the reference example adds, enrolls and starts at once', async () => {
@@ -112,11 +112,8 @@ describe('evergreen campaigns: schedule_contacts, pause and resume', () => {
     await new Promise((resolve) => setTimeout(resolve, 4_000)); // Eve's step 2 falls due meanwhile
     expect(await messagesTo(stack.info, [early])).toHaveLength(1);
     expect(await messagesTo(stack.info, [late])).toHaveLength(0);
-    const [pending] = await stack.db.dataSource.query(
-      'SELECT status FROM enrollments WHERE campaign_id = $1 AND contact_id = $2',
-      [campaignId, await contactIdOf(late)],
-    );
-    expect(pending.status).toBe('pending');
+    const pending = await stack.db.repos.content.enrollmentOfContact(campaignId, await contactIdOf(late));
+    expect(pending!.status).toBe('pending');
 
     await api.post(`/api/v1/campaigns/${campaignId}/resume`).expect(200);
 
@@ -170,7 +167,7 @@ describe('evergreen campaigns: schedule_contacts, pause and resume', () => {
     const response = await schedule(created.body.data.id, [{ email }]).expect(422);
 
     expect(response.body).toMatchObject({ code: 'campaign_has_no_list', current_state: 'pending', evergreen: true });
-    expect(await stack.db.dataSource.query('SELECT id FROM contacts WHERE email = $1', [email])).toEqual([]);
+    expect(await stack.db.repos.contacts.findByEmail(organizationId, email)).toBeNull();
   });
 
   it('when pausing a campaign that is not active or resuming one that is not paused, then 422 with its state', async () => {
@@ -206,16 +203,19 @@ describe('evergreen campaigns: schedule_contacts, pause and resume', () => {
     await schedule(campaignId, [{ email: uniqueEmail('first'), first_name: 'Flo' }]).expect(200);
     // As if the process died after committing the enrollment and before starting its workflow.
     const stranded = uniqueEmail('stranded');
-    const [contact] = await stack.db.dataSource.query(
-      `INSERT INTO contacts (organization_id, email, fields)
-       SELECT organization_id, $2, '{"first_name":"Stu"}'::jsonb FROM campaigns WHERE id = $1 RETURNING id`,
-      [campaignId, stranded],
-    );
-    await stack.db.dataSource.query(
-      `INSERT INTO enrollments (organization_id, campaign_id, contact_id, workflow_id)
-       SELECT organization_id, id, $2, $3 FROM campaigns WHERE id = $1`,
-      [campaignId, contact.id, enrollmentWorkflowId(campaignId, contact.id)],
-    );
+    const contact = await stack.db.repos.contacts.upsertByEmail(organizationId, {
+      email: stranded,
+      fields: { first_name: 'Stu' },
+      timezone: null,
+    });
+    await stack.db.repos.enrollments.insertIfAbsent({
+      organizationId,
+      campaignId,
+      contactId: contact.id,
+      batchNumber: 1,
+      priority: 0,
+      workflowId: enrollmentWorkflowId(campaignId, contact.id),
+    });
 
     const started = await stack.services.campaignControl.startStranded();
 

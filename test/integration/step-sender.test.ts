@@ -151,8 +151,8 @@ describe('sending one step exactly once (real Postgres, real SMTP over TCP)', ()
 
     expect(outcome).toMatchObject({ kind: 'stopped', status: 'bounced' });
     expect(await messageRow(enrollmentId, 1)).toMatchObject({ status: 'bounced', bouncedAt: expect.any(Date) });
-    const [contact] = await stack.db.dataSource.query('SELECT status FROM contacts WHERE id = $1', [contactId]);
-    expect(contact.status).toBe('bounced');
+    const contact = (await stack.db.repos.contacts.findManyByIds([contactId])).get(contactId);
+    expect(contact!.status).toBe('bounced');
   });
 
   it('when the server answers 4xx, then the send fails as retryable and each retry is a new, counted attempt', async () => {
@@ -168,7 +168,7 @@ describe('sending one step exactly once (real Postgres, real SMTP over TCP)', ()
   it('when the contact unsubscribed before the send, then nothing is sent and the sequence stops', async () => {
     const email = uniqueEmail('gone');
     const { enrollmentId, contactId } = await enroll(email);
-    await stack.db.dataSource.query(`UPDATE contacts SET status = 'unsubscribed' WHERE id = $1`, [contactId]);
+    await stack.db.repos.enrollmentControl.setContactStatus(contactId, ['active'], 'unsubscribed');
 
     const outcome = await sendStep(deps, enrollmentId, 1);
 

@@ -28,13 +28,8 @@ describe('templates read no files and stay within limits (real Postgres, Tempora
     await stack.close();
   });
 
-  const campaignCount = async (): Promise<number> => {
-    const [row] = await stack.db.dataSource.query(
-      'SELECT count(*)::int AS n FROM campaigns WHERE organization_id = $1',
-      [organizationId],
-    );
-    return row.n as number;
-  };
+  const campaignCount = async (): Promise<number> =>
+    (await stack.db.repos.campaigns.listByOrganization(organizationId)).length;
 
   /** The marker file as Liquid resolves a relative name: from the process's working directory, through `..`. */
   const relativeToCwd = () => path.relative(process.cwd(), secretFile);
@@ -210,11 +205,8 @@ describe('templates read no files and stay within limits (real Postgres, Tempora
 
       expect(response.status).toBe(422);
       expect(response.body.code).toBe('invalid_template');
-      const [row] = await stack.db.dataSource.query(
-        "SELECT count(*)::int AS n FROM enrollments WHERE campaign_id = $1 AND status <> 'pending'",
-        [campaignId],
-      );
-      expect(row.n).toBe(0);
+      const { enrollments } = await stack.db.repos.enrollmentControl.page(campaignId, undefined, 0, 100);
+      expect(enrollments.filter((enrollment) => enrollment.status !== 'pending')).toHaveLength(0);
     });
   });
 
