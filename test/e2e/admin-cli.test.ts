@@ -308,11 +308,9 @@ describe('the admin CLI (npm run cli)', () => {
         .set('X-API-KEY', apiKey)
         .send(campaignBody(stack.info))
         .expect(201);
-      await stack.db.dataSource.query(
-        `UPDATE mailboxes SET status = 'disabled', disabled_at = now(), disabled_reason = 'bounce rate 12.0% over 8%'
-          WHERE organization_id = $1`,
-        [organizationId],
-      );
+      for (const { mailbox } of await stack.db.repos.mailboxes.usageForOrganization(organizationId)) {
+        await stack.db.repos.mailboxes.disable(mailbox.id, 'bounce rate 12.0% over 8%');
+      }
 
       const run = await cli(['mailboxes', '--org', organizationId]);
 

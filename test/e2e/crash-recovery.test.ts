@@ -180,12 +180,11 @@ describe('exactly once through crashes', () => {
   async function allCompleted(campaignId: string, count: number): Promise<void> {
     await eventually(
       async () => {
-        const rows: { count: string }[] = await db.dataSource
-          .query(`SELECT count(*) AS count FROM enrollments WHERE campaign_id = $1 AND status = 'completed'`, [
-            campaignId,
-          ])
-          .catch(() => [{ count: '0' }]);
-        return Number(rows[0]!.count) === count;
+        const completed = await db.repos.enrollmentControl.page(campaignId, ['completed'], 0, 1).then(
+          (page) => page.total,
+          () => 0,
+        );
+        return completed === count;
       },
       { timeoutMs: 8 * 60_000, intervalMs: 1_000, what: 'every enrollment to complete' },
     );

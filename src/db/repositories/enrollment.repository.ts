@@ -148,14 +148,35 @@ export class EnrollmentRepository {
     return new Map(rows.map((row) => [row.campaign_id, Number(row.queued)]));
   }
 
-  /** What the forecast needs of the campaign's enrollments whose sequence is running and not held. */
-  scheduled(
+  /**
+   * What the forecast needs of the campaign's enrollments whose sequence is running and not held. An enrollment whose
+   * step 1 is claimed but not yet settled has no mailbox of its own yet; its claimed message's mailbox stands in, so
+   * the slot the claim reserved is not counted a second time for it.
+   */
+  async scheduled(
     campaignId: string,
   ): Promise<Pick<EnrollmentEntity, 'currentStep' | 'nextSendAt' | 'startedAt' | 'mailboxId'>[]> {
-    return this.manager.find(EnrollmentEntity, {
-      where: { campaignId, status: 'active' },
-      select: { currentStep: true, nextSendAt: true, startedAt: true, mailboxId: true },
-    });
+    const rows: {
+      current_step: number;
+      next_send_at: Date | null;
+      started_at: Date | null;
+      mailbox_id: string | null;
+    }[] = await this.manager.query(
+      `SELECT enrollment.current_step, enrollment.next_send_at, enrollment.started_at,
+                COALESCE(enrollment.mailbox_id,
+                  (SELECT message.mailbox_id FROM messages message
+                    WHERE message.enrollment_id = enrollment.id AND message.status <> 'failed'
+                    ORDER BY message.step_position LIMIT 1)) AS mailbox_id
+           FROM enrollments enrollment
+          WHERE enrollment.campaign_id = $1 AND enrollment.status = 'active'`,
+      [campaignId],
+    );
+    return rows.map((row) => ({
+      currentStep: row.current_step,
+      nextSendAt: row.next_send_at,
+      startedAt: row.started_at,
+      mailboxId: row.mailbox_id,
+    }));
   }
 
   async countHeld(campaignId: string): Promise<number> {
