@@ -1,174 +1,41 @@
 import crypto from 'node:crypto';
 import request, { type Response } from 'supertest';
+import {
+  CAMPAIGNS,
+  campaignStatus,
+  createPendingCampaign,
+  enrollmentStatuses,
+  expectError,
+  expectNoChanges,
+  expectValidationFailure,
+  newOrganization,
+  type Organization,
+  type PendingCampaign,
+} from '../helpers/api-errors';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
-import { connectTestStack, type ApiClient, type TestStack } from '../helpers/test-stack';
+import { connectTestStack, type TestStack } from '../helpers/test-stack';
 
-const CAMPAIGNS = '/api/v1/campaigns';
+/*
+ * Bodies the API refuses: undecodable requests, invalid campaigns, invalid or duplicate enrollments, dispatches with
+ * nothing to send. Authentication, unknown ids, other organizations, secrets and health: api-errors-access.test.ts.
+ */
 
 type CampaignBody = ReturnType<typeof campaignBody>;
-
-interface Organization {
-  organizationId: string;
-  apiKey: string;
-  api: ApiClient;
-}
-
-/** Rows an organization owns, directly or through its campaigns: a rejected request must leave every one as it was. */
-interface RowCounts {
-  campaigns: number;
-  steps: number;
-  campaignMailboxes: number;
-  mailboxes: number;
-  contacts: number;
-  enrollments: number;
-}
-
-async function rowCounts(stack: TestStack, organizationId: string): Promise<RowCounts> {
-  const rows: RowCounts[] = await stack.db.dataSource.query(
-    `SELECT
-       (SELECT count(*) FROM campaigns WHERE organization_id = $1)::int AS "campaigns",
-       (SELECT count(*) FROM sequence_steps s JOIN campaigns c ON c.id = s.campaign_id
-         WHERE c.organization_id = $1)::int AS "steps",
-       (SELECT count(*) FROM campaign_mailboxes l JOIN campaigns c ON c.id = l.campaign_id
-         WHERE c.organization_id = $1)::int AS "campaignMailboxes",
-       (SELECT count(*) FROM mailboxes WHERE organization_id = $1)::int AS "mailboxes",
-       (SELECT count(*) FROM contacts WHERE organization_id = $1)::int AS "contacts",
-       (SELECT count(*) FROM enrollments WHERE organization_id = $1)::int AS "enrollments"`,
-    [organizationId],
-  );
-  return rows[0]!;
-}
-
-/** Runs `act` and asserts the organizations' rows are exactly as before; returns the response for further checks. */
-async function expectNoChanges(
-  stack: TestStack,
-  organizationIds: string[],
-  act: () => PromiseLike<Response>,
-): Promise<Response> {
-  const before = await Promise.all(organizationIds.map((id) => rowCounts(stack, id)));
-  const response = await act();
-  const after = await Promise.all(organizationIds.map((id) => rowCounts(stack, id)));
-  expect(after).toEqual(before);
-  return response;
-}
-
-function expectError(response: Response, status: number, code: string): void {
-  expect({ status: response.status, body: response.body }).toMatchObject({
-    status,
-    body: { status: 'error', code, message: expect.stringMatching(/\S/) },
-  });
-  expect(response.body).not.toHaveProperty('data');
-}
-
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** 422 `validation_failed` whose `errors` contain a `"<field>: …"` entry. */
-function expectValidationFailure(response: Response, field: string): void {
-  expectError(response, 422, 'validation_failed');
-  expect(response.body.errors).toEqual(
-    expect.arrayContaining([expect.stringMatching(new RegExp(`^${escapeRegExp(field)}: \\S`))]),
-  );
-}
-
-async function campaignStatus(stack: TestStack, campaignId: string): Promise<string | undefined> {
-  const rows: { status: string }[] = await stack.db.dataSource.query('SELECT status FROM campaigns WHERE id = $1', [
-    campaignId,
-  ]);
-  return rows[0]?.status;
-}
-
-async function enrollmentStatuses(stack: TestStack, campaignId: string): Promise<string[]> {
-  const rows: { status: string }[] = await stack.db.dataSource.query(
-    'SELECT status FROM enrollments WHERE campaign_id = $1 ORDER BY id',
-    [campaignId],
-  );
-  return rows.map((row) => row.status);
-}
 
 describe('the HTTP API answers bad input with the documented 4xx and changes nothing', () => {
   let stack: TestStack;
   let orgA: Organization;
-  let orgB: Organization;
   /** Org A's campaign with one pending enrollment in batch 1, never dispatched. */
-  let campaignA: { id: string; name: string; enrollmentId: string; contactId: string };
-  /** Org B's own campaign, to try org A's contacts and enrollments against. */
-  let campaignB: string;
-
-  async function newOrganization(): Promise<Organization> {
-    const created = await stack.newOrganization();
-    return { ...created, api: stack.api(created.apiKey) };
-  }
+  let campaignA: PendingCampaign;
 
   beforeAll(async () => {
     stack = await connectTestStack();
-    [orgA, orgB] = await Promise.all([newOrganization(), newOrganization()]);
-
-    const body = campaignBody(stack.info);
-    const created = await orgA.api.post(CAMPAIGNS, body).expect(201);
-    const enrolled = await orgA.api
-      .post(`${CAMPAIGNS}/${created.body.data.id}/enroll_contact`, { contact: { email: uniqueEmail('org-a') } })
-      .expect(201);
-    campaignA = {
-      id: created.body.data.id,
-      name: body.campaign.name,
-      enrollmentId: enrolled.body.data.id,
-      contactId: enrolled.body.data.contact_id,
-    };
-    campaignB = (await orgB.api.post(CAMPAIGNS, campaignBody(stack.info)).expect(201)).body.data.id;
+    orgA = await newOrganization(stack);
+    campaignA = await createPendingCampaign(stack, orgA);
   });
 
   afterAll(async () => {
     await stack?.close();
-  });
-
-  describe('authentication', () => {
-    it('when no API key is sent, then 401 unauthorized in the error envelope', async () => {
-      const response = await request(stack.app).get(`${CAMPAIGNS}/${campaignA.id}`);
-      expectError(response, 401, 'unauthorized');
-    });
-
-    it('when an unknown key is sent in X-API-KEY or as a bearer token, then 401 unauthorized', async () => {
-      const unknownKey = `sk_${crypto.randomBytes(24).toString('hex')}`;
-      expectError(
-        await request(stack.app).get(`${CAMPAIGNS}/${campaignA.id}`).set('X-API-KEY', unknownKey),
-        401,
-        'unauthorized',
-      );
-      expectError(
-        await request(stack.app).get(`${CAMPAIGNS}/${campaignA.id}`).set('Authorization', `Bearer ${unknownKey}`),
-        401,
-        'unauthorized',
-      );
-    });
-
-    it('when the Authorization header is not a bearer token, then 401 unauthorized', async () => {
-      const response = await request(stack.app)
-        .get(`${CAMPAIGNS}/${campaignA.id}`)
-        .set('Authorization', `Basic ${Buffer.from(`user:${orgA.apiKey}`).toString('base64')}`);
-      expectError(response, 401, 'unauthorized');
-    });
-
-    it('when an unauthenticated request creates a campaign, then 401 and no campaign exists', async () => {
-      const body = campaignBody(stack.info);
-      const response = await request(stack.app).post(CAMPAIGNS).send(body);
-      expectError(response, 401, 'unauthorized');
-      const rows: { count: number }[] = await stack.db.dataSource.query(
-        'SELECT count(*)::int AS count FROM campaigns WHERE name = $1',
-        [body.campaign.name],
-      );
-      expect(rows[0]!.count).toBe(0);
-    });
-
-    it('when the key comes as X-API-KEY or as `Authorization: Bearer`, then both are accepted', async () => {
-      const viaHeader = await request(stack.app).get(`${CAMPAIGNS}/${campaignA.id}`).set('X-API-KEY', orgA.apiKey);
-      const viaBearer = await request(stack.app)
-        .get(`${CAMPAIGNS}/${campaignA.id}`)
-        .set('Authorization', `Bearer ${orgA.apiKey}`);
-      for (const response of [viaHeader, viaBearer]) {
-        expect(response.status).toBe(200);
-        expect(response.body).toMatchObject({ status: 'success', data: { id: campaignA.id, name: campaignA.name } });
-      }
-    });
   });
 
   describe('request bodies', () => {
@@ -410,107 +277,6 @@ describe('the HTTP API answers bad input with the documented 4xx and changes not
     });
   });
 
-  describe('unknown campaigns and enrollments', () => {
-    it('when the campaign id is an unknown uuid, then 404 campaign_not_found', async () => {
-      expectError(await orgA.api.get(`${CAMPAIGNS}/${crypto.randomUUID()}`), 404, 'campaign_not_found');
-    });
-
-    it('when the campaign id is not a uuid, then 404 campaign_not_found on every campaign route', async () => {
-      expectError(await orgA.api.get(`${CAMPAIGNS}/not-a-uuid`), 404, 'campaign_not_found');
-      expectError(
-        await orgA.api.post(`${CAMPAIGNS}/not-a-uuid/enroll_contact`, { contact: { email: uniqueEmail() } }),
-        404,
-        'campaign_not_found',
-      );
-      expectError(await orgA.api.post(`${CAMPAIGNS}/not-a-uuid/dispatch`), 404, 'campaign_not_found');
-      expectError(
-        await orgA.api.get(`${CAMPAIGNS}/not-a-uuid/enrollments/${campaignA.enrollmentId}`),
-        404,
-        'campaign_not_found',
-      );
-    });
-
-    it('when the enrollment id is unknown or not a uuid, then 404 enrollment_not_found', async () => {
-      expectError(
-        await orgA.api.get(`${CAMPAIGNS}/${campaignA.id}/enrollments/${crypto.randomUUID()}`),
-        404,
-        'enrollment_not_found',
-      );
-      expectError(
-        await orgA.api.get(`${CAMPAIGNS}/${campaignA.id}/enrollments/not-a-uuid`),
-        404,
-        'enrollment_not_found',
-      );
-    });
-
-    it('when the enrollment belongs to another campaign of the organization, then 404 enrollment_not_found', async () => {
-      const other = await orgA.api.post(CAMPAIGNS, campaignBody(stack.info)).expect(201);
-      expectError(
-        await orgA.api.get(`${CAMPAIGNS}/${other.body.data.id}/enrollments/${campaignA.enrollmentId}`),
-        404,
-        'enrollment_not_found',
-      );
-    });
-
-    it('when the route does not exist, then 404 in the error envelope', async () => {
-      expectError(await orgA.api.get('/api/v1/nope'), 404, 'route_not_found');
-      expectError(await request(stack.app).get('/nope'), 404, 'route_not_found');
-    });
-  });
-
-  describe("another organization's resources", () => {
-    it("when org B reads org A's campaign, then 404 campaign_not_found without A's data", async () => {
-      const response = await orgB.api.get(`${CAMPAIGNS}/${campaignA.id}`);
-      expectError(response, 404, 'campaign_not_found');
-      expect(JSON.stringify(response.body)).not.toContain(campaignA.name);
-    });
-
-    it("when org B enrolls a contact in org A's campaign, then 404 and no contact or enrollment is created", async () => {
-      const email = uniqueEmail('org-b');
-      const response = await expectNoChanges(stack, [orgA.organizationId, orgB.organizationId], () =>
-        orgB.api.post(`${CAMPAIGNS}/${campaignA.id}/enroll_contact`, { contact: { email } }),
-      );
-      expectError(response, 404, 'campaign_not_found');
-      const contacts: unknown[] = await stack.db.dataSource.query('SELECT id FROM contacts WHERE email = $1', [email]);
-      expect(contacts).toEqual([]);
-
-      expectError(
-        await expectNoChanges(stack, [orgA.organizationId, orgB.organizationId], () =>
-          orgB.api.post(`${CAMPAIGNS}/${campaignA.id}/enroll_contact`, { contact_id: campaignA.contactId }),
-        ),
-        404,
-        'campaign_not_found',
-      );
-    });
-
-    it("when org B dispatches org A's campaign, then 404 and nothing starts", async () => {
-      const response = await orgB.api.post(`${CAMPAIGNS}/${campaignA.id}/dispatch`);
-      expectError(response, 404, 'campaign_not_found');
-      expect(await campaignStatus(stack, campaignA.id)).toBe('pending');
-      expect(await enrollmentStatuses(stack, campaignA.id)).toEqual(['pending']);
-    });
-
-    it("when org B reads an enrollment of org A's campaign, then 404 campaign_not_found", async () => {
-      expectError(
-        await orgB.api.get(`${CAMPAIGNS}/${campaignA.id}/enrollments/${campaignA.enrollmentId}`),
-        404,
-        'campaign_not_found',
-      );
-    });
-
-    it("when org B uses org A's contact or enrollment ids in its own campaign, then 404 and nothing is created", async () => {
-      const response = await expectNoChanges(stack, [orgA.organizationId, orgB.organizationId], () =>
-        orgB.api.post(`${CAMPAIGNS}/${campaignB}/enroll_contact`, { contact_id: campaignA.contactId }),
-      );
-      expectError(response, 404, 'contact_not_found');
-      expectError(
-        await orgB.api.get(`${CAMPAIGNS}/${campaignB}/enrollments/${campaignA.enrollmentId}`),
-        404,
-        'enrollment_not_found',
-      );
-    });
-  });
-
   describe('POST /campaigns/:id/enroll_contact', () => {
     const enroll = (body: unknown, campaignId = campaignA.id): Promise<Response> =>
       expectNoChanges(stack, [orgA.organizationId], () =>
@@ -616,69 +382,6 @@ describe('the HTTP API answers bad input with the documented 4xx and changes not
       expect(response.status).toBe(422);
       expect(response.body).toMatchObject({ status: 'error' });
       expect(await enrollmentStatuses(stack, campaignA.id)).toEqual(['pending']);
-    });
-  });
-
-  describe('secrets', () => {
-    it('when a campaign is created and read back, then neither the SMTP nor the IMAP password appears', async () => {
-      const smtpPassword = `smtp-${crypto.randomBytes(12).toString('hex')}`;
-      const imapPassword = `imap-${crypto.randomBytes(12).toString('hex')}`;
-      const body = campaignBody(stack.info);
-      Object.assign(body.campaign.smtp_credentials[0]!, {
-        smtp_password: smtpPassword,
-        imap_host: '127.0.0.1',
-        imap_port: 993,
-        imap_username: body.campaign.smtp_credentials[0]!.smtp_username,
-        imap_password: imapPassword,
-      });
-
-      const created = await orgA.api.post(CAMPAIGNS, body);
-      expect(created.status).toBe(201);
-      const read = await orgA.api.get(`${CAMPAIGNS}/${created.body.data.id}`);
-      expect(read.status).toBe(200);
-      expect(read.body.data.credentials).toHaveLength(1);
-      for (const response of [created, read]) {
-        expect(response.text).not.toContain(smtpPassword);
-        expect(response.text).not.toContain(imapPassword);
-      }
-
-      const stored: unknown[] = await stack.db.dataSource.query(
-        'SELECT * FROM mailboxes WHERE organization_id = $1 AND smtp_username = $2',
-        [orgA.organizationId, body.campaign.smtp_credentials[0]!.smtp_username],
-      );
-      expect(stored).toHaveLength(1);
-      expect(JSON.stringify(stored)).not.toContain(smtpPassword);
-      expect(JSON.stringify(stored)).not.toContain(imapPassword);
-    });
-
-    it('when a create is rejected, then the error does not echo the submitted password', async () => {
-      const smtpPassword = `smtp-${crypto.randomBytes(12).toString('hex')}`;
-      const body = campaignBody(stack.info);
-      Object.assign(body.campaign.smtp_credentials[0]!, {
-        smtp_password: smtpPassword,
-        smtp_username: 'not-an-email',
-        smtp_port: 0,
-      });
-      const response = await orgA.api.post(CAMPAIGNS, body);
-      expectError(response, 422, 'validation_failed');
-      expect(response.text).not.toContain(smtpPassword);
-    });
-  });
-
-  describe('health', () => {
-    it('when /healthz is called without a key, then 200', async () => {
-      const response = await request(stack.app).get('/healthz');
-      expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({ status: 'success' });
-    });
-
-    it('when Postgres and Temporal are up, then /readyz answers 200 with both checks ok', async () => {
-      const response = await request(stack.app).get('/readyz');
-      expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({
-        status: 'success',
-        data: { postgres: { ok: true }, temporal: { ok: true } },
-      });
     });
   });
 });
