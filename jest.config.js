@@ -19,7 +19,7 @@ const stack = {
 /** @type {import('jest').Config} */
 module.exports = {
   projects: [
-    // Pure logic: no stack, no network, no child processes; runs in seconds (`npm run test:unit`).
+    // Pure logic: no stack, no network; runs in seconds (`npm run test:unit`; the lint probes take a Node process).
     { ...common, displayName: 'unit', roots: ['<rootDir>/test/unit'] },
     // The application in-process against the real stack, and the replay of recorded workflow histories.
     {

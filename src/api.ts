@@ -1,20 +1,14 @@
 import { runProcess } from './entrypoint';
-import {
-  createSystemFromConfig,
-  openDatabase,
-  openSecrets,
-  openTemporalClient,
-  requireExternalServices,
-  runApi,
-} from './system';
+import { openSystem, requireExternalServices, runApi } from './process-runtime';
 
 /** The API alone, for production (`node dist/src/api.js`): needs DATABASE_URL and TEMPORAL_ADDRESS. */
 runProcess('api', async ({ config, logger, shutdown }) => {
-  const external = requireExternalServices(config, 'api');
-  const db = await openDatabase(external.databaseUrl, logger, shutdown, config.databasePoolSize);
-  const secrets = await openSecrets(config);
-  const { client, connection } = await openTemporalClient(config, external.temporalAddress, logger, shutdown);
-  const { services } = createSystemFromConfig(config, { db, secrets, client, logger });
+  const { db, connection, services } = await openSystem(
+    config,
+    requireExternalServices(config, 'api'),
+    logger,
+    shutdown,
+  );
   const { bootstrap } = await runApi(config, { db, connection, logger, services }, shutdown);
   if (bootstrap.created && !config.bootstrapApiKey) {
     // Printed once, to the operator's terminal or container log: only its hash is stored.

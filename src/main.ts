@@ -2,16 +2,7 @@ import path from 'node:path';
 import type { Config } from './config';
 import { startCaptureInbox } from './embedded/capture-inbox';
 import { runProcess } from './entrypoint';
-import {
-  createSystemFromConfig,
-  openDatabase,
-  openSecrets,
-  openTemporalClient,
-  resumeInterruptedWork,
-  runApi,
-  runWorker,
-  startBackends,
-} from './system';
+import { openSystem, resumeInterruptedWork, runApi, runWorker, startBackends } from './process-runtime';
 
 /**
  * `npm start`: the whole system in one command. Postgres and the Temporal dev server are embedded unless
@@ -21,9 +12,7 @@ runProcess('sequencer', async ({ config, logger, shutdown }) => {
   shutdown.add('goodbye', () => say('Sequencer stopped; data is kept in DATA_DIR.'));
   say('Starting Sequencer…');
   const backends = await startBackends(config, logger, shutdown, say);
-  const db = await openDatabase(backends.databaseUrl, logger, shutdown, config.databasePoolSize);
-  const secrets = await openSecrets(config);
-  const { client, connection } = await openTemporalClient(config, backends.temporalAddress, logger, shutdown);
+  const { db, secrets, client, connection, services } = await openSystem(config, backends, logger, shutdown);
 
   const inbox =
     config.devSmtpPort === 0
@@ -32,7 +21,6 @@ runProcess('sequencer', async ({ config, logger, shutdown }) => {
   if (inbox) shutdown.add('capture inbox', inbox.close);
 
   await runWorker(config, backends.temporalAddress, { db, secrets, logger }, shutdown);
-  const { services } = createSystemFromConfig(config, { db, secrets, client, logger });
   await resumeInterruptedWork(config, { db, client, logger, services });
   const { bootstrap } = await runApi(config, { db, connection, logger, services }, shutdown);
 

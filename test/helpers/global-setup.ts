@@ -8,7 +8,7 @@ import { startCaptureInbox } from '../../src/embedded/capture-inbox';
 import { startEmbeddedPostgres } from '../../src/embedded/embedded-postgres';
 import { createLogger } from '../../src/logger';
 import { ShutdownSequence } from '../../src/shutdown';
-import { openDatabase, openTemporalClient, runWorker } from '../../src/system';
+import { openDatabase, openTemporalClient, runWorker } from '../../src/process-runtime';
 import { resolveTemporalCli } from '../../src/temporal/cli-binary';
 import { startTemporalDevServer } from '../../src/temporal/dev-server';
 import { installTemporalRuntime } from '../../src/temporal/worker';

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { ShutdownSequence } from '../../src/shutdown';
-import { serveMetrics } from '../../src/system';
+import { serveMetrics } from '../../src/process-runtime';
 import { expectDocumented } from '../helpers/openapi-conformance';
 import { freePorts } from '../helpers/ports';
 import { connectTestStack, type TestStack } from '../helpers/test-stack';

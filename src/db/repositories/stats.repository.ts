@@ -1,19 +1,6 @@
 import type { MatchConfidence } from '../entities/reply.entity';
 import type { EntityManager } from 'typeorm';
 
-export interface CampaignTotals {
-  pending: number;
-  active: number;
-  completed: number;
-  sent: number;
-  opened: number;
-  clicked: number;
-  replied: number;
-  bounced: number;
-  unsubscribed: number;
-  unknown: number;
-}
-
 /** Message outcomes of one step, or one variant of it. */
 export interface SendCounts {
   sent: number;
@@ -22,6 +9,14 @@ export interface SendCounts {
   replied: number;
   bounced: number;
   unsubscribed: number;
+}
+
+/** A campaign's enrollments by state, and its message outcomes (`unknown`: sends whose outcome an operator decides). */
+export interface CampaignTotals extends SendCounts {
+  pending: number;
+  active: number;
+  completed: number;
+  unknown: number;
 }
 
 export interface BatchStats {
