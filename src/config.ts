@@ -1,3 +1,6 @@
+// The only reader of process.env: every variable's zod rule and default, the Config the rest of the code is handed,
+// and loadConfig parsing them once and naming every bad variable. Over ~300 lines on purpose (config is one module,
+// STYLE.md §4): split, a variable's rule, default, error message and Config field would live in different files.
 import { isIP } from 'node:net';
 import path from 'node:path';
 import os from 'node:os';

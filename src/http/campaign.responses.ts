@@ -1,3 +1,6 @@
+// The response schemas of every campaign route: the presenters return their types, the OpenAPI document shows them.
+// Over ~300 lines: declarative zod with descriptions, mostly a campaign's details, which extend the summary and reuse
+// the credential and send-count shapes; split, the shapes one document is built from would be scattered.
 import { z } from 'zod';
 import { CAMPAIGN_STATUSES, FANOUT_ACTIONS, STOP_ON, WINNER_METRICS } from '../db/entities/campaign.entity';
 import { SKIP_KINDS } from '../db/entities/enrollment-skip.entity';

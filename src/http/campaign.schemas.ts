@@ -1,3 +1,7 @@
+// The request bodies and queries of every campaign route, from which their types and the OpenAPI document come.
+// Over ~300 lines: most of it is the campaign itself (credentials, steps and variants, schedule, settings), whose
+// create and PATCH schemas share their building blocks (header text, Liquid templates, settings fields); split, one
+// body's rules would be scattered.
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { STOP_ON, WINNER_METRICS } from '../db/entities/campaign.entity';

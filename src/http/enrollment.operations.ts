@@ -1,4 +1,7 @@
-// Over ~300 lines, and declarative: nine operations, each with its long OpenAPI description and its examples.
+// `/campaigns/{id}/enrollments`: paging through a campaign's enrollments, reading one's messages (resending, or
+// recording as delivered, one whose outcome is unknown), and pausing, resuming, stopping or unsubscribing one.
+// Over ~300 lines, and declarative: eight operations, each with its long OpenAPI description and its examples, which
+// share the example enrollment and messages.
 import { z } from 'zod';
 import type { EnrollmentChange, EnrollmentControlService } from '../domain/enrollments/enrollment-control.service';
 import type { EnrollmentHistoryService } from '../domain/enrollments/enrollment-history.service';

@@ -1,3 +1,6 @@
+// `/lists`: the lists (list, create, read, rename, delete) and their contacts (paged, imported as JSON or CSV, exported
+// as CSV, edited, removed). Over ~300 lines, and declarative: ten operations, each with its OpenAPI description and
+// examples, sharing the example list, contact and import counts.
 import { z } from 'zod';
 import type { ListService } from '../domain/lists/list.service';
 import { operationsUsing } from './api-operation';

@@ -1,3 +1,7 @@
+// The SMTP adapter: one send as a result value (sent, rejected, connection or mailbox error, unknown), over connections
+// kept briefly per account, each conversation under a deadline, DKIM-signed when given a key. Over ~300 lines: the
+// kept connections, the deadline and the failure classification all turn on how far the conversation got
+// (SmtpStage), which decides whether a failed send may have been delivered; split, that one reasoning would scatter.
 import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
 import DKIM from 'nodemailer/lib/dkim';

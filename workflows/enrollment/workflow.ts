@@ -1,3 +1,6 @@
+// The enrollment workflow: one contact's sequence, step by step. Over ~300 lines: one workflow function whose closure
+// holds the run's state and signal handlers, with the patched paths older histories replay (LOCAL_BOOKKEEPING_PATCH,
+// BOOKKEEPING_ONCE_PATCH) beside the current one; the small helpers below it serve it alone.
 import {
   ActivityFailure,
   ApplicationFailure,

@@ -1,3 +1,7 @@
+// The enrollments table as the engine writes it: inserting enrollments, the start queue dispatch drains, the progress
+// their workflows record (started, schedule, send, finish) and the pages campaign-wide signals walk. Over ~300 lines:
+// its queries guard the same transitions (no change to a finished enrollment, no step back), read together here; the
+// status changes asked for over the API are in enrollment-control.repository.ts.
 import type { EntityManager } from 'typeorm';
 import { EnrollmentEntity, FINAL_ENROLLMENT_STATUSES, type EnrollmentStatus } from '../entities/enrollment.entity';
 

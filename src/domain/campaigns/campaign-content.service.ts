@@ -1,3 +1,7 @@
+// What a campaign's steps say to one contact: the preview, test sends, and dispatch's check that every step renders.
+// Over ~300 lines: the three load the steps with their variants, seed and render them the same way and report
+// invalid_template / missing_merge_field alike, so that each shows exactly what the real send would; split, they
+// could drift apart.
 import crypto from 'node:crypto';
 import type { SecretBox } from '../../crypto/secret-box';
 import type { CampaignEntity } from '../../db/entities/campaign.entity';

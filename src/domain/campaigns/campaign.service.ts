@@ -1,3 +1,7 @@
+// A campaign's own use cases: creating it (its credentials upserted as the organization's mailboxes, its lists and
+// outreach checked), its details and statistics, changing its settings, re-enabling a mailbox, and its skips, replies
+// and send forecast. Over ~300 lines: thin use cases over the campaign's own record, each scoped by one lookup
+// (`require`, which the content service calls too); its control, content and fan-out have services of their own.
 import type { CampaignEntity } from '../../db/entities/campaign.entity';
 import type { ListEntity } from '../../db/entities/list.entity';
 import type { ImapSecurity, MailboxEntity, SmtpSecurity } from '../../db/entities/mailbox.entity';
