@@ -1,5 +1,4 @@
-import type { CampaignSettings } from '../db/repositories/campaign.repository';
-import type { CreateCampaignInput } from '../domain/campaigns/campaign.service';
+import type { CampaignSettings, CreateCampaignInput } from '../domain/campaigns/campaign.service';
 import type { CampaignSettingsBody, CreateCampaignBody } from './campaign.schemas';
 
 /** The API's snake_case settings → the domain's, keeping only those present (PATCH changes only what it names). */

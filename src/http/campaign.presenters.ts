@@ -1,10 +1,6 @@
-import type { CampaignEntity } from '../db/entities/campaign.entity';
-import { SKIP_KINDS, type SkipKind } from '../db/entities/enrollment-skip.entity';
-import type { MailboxEntity } from '../db/entities/mailbox.entity';
-import type { SendCounts } from '../db/repositories/stats.repository';
-import type { CampaignDetails } from '../domain/campaigns/campaign.service';
-import type { EnrollmentDetails } from '../domain/enrollments/enrollment.service';
-import type { EnrollmentEntity } from '../db/entities/enrollment.entity';
+import { SKIP_KINDS, type SkipKind } from '../domain/campaigns/campaign-model';
+import type { CampaignDetails, CampaignEntity, MailboxEntity, SendCounts } from '../domain/campaigns/campaign.service';
+import type { EnrollmentDetails, EnrollmentEntity } from '../domain/enrollments/enrollment.service';
 import type {
   CampaignDetailsView,
   CampaignFanoutView,

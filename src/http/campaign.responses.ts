@@ -2,12 +2,20 @@
 // Over ~300 lines: declarative zod with descriptions, mostly a campaign's details, which extend the summary and reuse
 // the credential and send-count shapes; split, the shapes one document is built from would be scattered.
 import { z } from 'zod';
-import { CAMPAIGN_STATUSES, FANOUT_ACTIONS, STOP_ON, WINNER_METRICS } from '../db/entities/campaign.entity';
-import { SKIP_KINDS } from '../db/entities/enrollment-skip.entity';
-import { IMAP_SECURITIES, IMAP_STATUSES, MAILBOX_STATUSES, SMTP_SECURITIES } from '../db/entities/mailbox.entity';
-import { MATCH_CONFIDENCES } from '../db/entities/reply.entity';
+import {
+  CAMPAIGN_STATUSES,
+  FANOUT_ACTIONS,
+  IMAP_SECURITIES,
+  IMAP_STATUSES,
+  MAILBOX_STATUSES,
+  SKIP_KINDS,
+  SMTP_SECURITIES,
+  STOP_ON,
+  WINNER_METRICS,
+} from '../domain/campaigns/campaign-model';
 import type { TestSendStatus } from '../domain/campaigns/campaign-content.service';
-import type { EnrollmentState } from '../../workflows/enrollment/definitions';
+import { MATCH_CONFIDENCES } from '../domain/enrollments/enrollment-model';
+import type { EnrollmentLiveState } from '../domain/enrollments/enrollment-workflows.port';
 import { enrollmentResponse } from './enrollment.responses';
 import { timestamp } from './response-fields';
 
@@ -60,7 +68,7 @@ const WORKFLOW_STATUSES = [
   'replied',
   'failed',
   'skipped',
-] as const satisfies readonly EnrollmentState['status'][];
+] as const satisfies readonly EnrollmentLiveState['status'][];
 
 const count = z.number().int();
 

@@ -4,12 +4,15 @@
 // body's rules would be scattered.
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { STOP_ON, WINNER_METRICS } from '../db/entities/campaign.entity';
-import { IMAP_SECURITIES, SMTP_SECURITIES } from '../db/entities/mailbox.entity';
-import { SKIP_KINDS } from '../db/entities/enrollment-skip.entity';
+import {
+  IMAP_SECURITIES,
+  SKIP_KINDS,
+  SMTP_SECURITIES,
+  STOP_ON,
+  WINNER_METRICS,
+} from '../domain/campaigns/campaign-model';
 import { normalizeEmail } from '../domain/contacts/email';
-import { stepTemplateProblem } from '../domain/campaigns/step-content';
-import { MAX_TEMPLATE_LENGTH, TEMPLATE_LIMITS } from '../mail/render';
+import { MAX_TEMPLATE_LENGTH, stepTemplateProblem, TEMPLATE_LIMITS } from '../domain/campaigns/step-content';
 import { contactSchema, timeZone } from './contact.schemas';
 import { booleanQuery } from './path-params';
 

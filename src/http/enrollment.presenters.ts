@@ -1,6 +1,5 @@
-import type { MessageEntity } from '../db/entities/message.entity';
-import type { ReplyEntity } from '../db/entities/reply.entity';
 import type { ContactChange, EnrollmentChange } from '../domain/enrollments/enrollment-control.service';
+import type { MessageEntity, ReplyEntity } from '../domain/enrollments/enrollment-history.service';
 import { presentEnrollment } from './campaign.presenters';
 import type { ContactChangeView, EnrollmentChangeView, MessageView, PaginationView } from './enrollment.responses';
 

@@ -1,8 +1,11 @@
 import { z } from 'zod';
-import { CONTACT_STATUSES } from '../db/entities/contact.entity';
-import { ENROLLMENT_STATUSES } from '../db/entities/enrollment.entity';
-import { MESSAGE_STATUSES } from '../db/entities/message.entity';
-import { MATCH_CONFIDENCES, REPLY_KINDS } from '../db/entities/reply.entity';
+import { CONTACT_STATUSES } from '../domain/contacts/contact-model';
+import {
+  ENROLLMENT_STATUSES,
+  MATCH_CONFIDENCES,
+  MESSAGE_STATUSES,
+  REPLY_KINDS,
+} from '../domain/enrollments/enrollment-model';
 import { INTEGRATION_EVENT_TYPES } from '../domain/enrollments/integration-events.service';
 import { timestamp } from './response-fields';
 

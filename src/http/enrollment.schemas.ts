@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ENROLLMENT_STATUSES } from '../db/entities/enrollment.entity';
+import { ENROLLMENT_STATUSES } from '../domain/enrollments/enrollment-model';
 import { MAX_ENROLLMENTS_PER_PAGE } from '../domain/enrollments/enrollment-history.service';
 import { INTEGRATION_EVENT_TYPES } from '../domain/enrollments/integration-events.service';
 

@@ -1,6 +1,5 @@
-import type { ContactEntity } from '../db/entities/contact.entity';
-import type { ListSummary } from '../db/repositories/list.repository';
 import type { ImportCounts } from '../domain/contacts/contact-import';
+import type { ContactEntity, ListSummary } from '../domain/lists/list.service';
 import type { ContactView, ImportCountsView, ListView } from './list.responses';
 
 /** A list as the reference API shows it (`campaign_id` is the campaign's uuid here). */

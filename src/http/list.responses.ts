@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CONTACT_STATUSES } from '../db/entities/contact.entity';
+import { CONTACT_STATUSES } from '../domain/contacts/contact-model';
 import { timestamp } from './response-fields';
 
 /** The shapes the list routes answer with: the presenters return these types, the OpenAPI document shows them. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { BLOCK_KINDS } from '../db/entities/blocked-address.entity';
-import { ENROLLMENT_STATUSES } from '../db/entities/enrollment.entity';
+import { BLOCK_KINDS } from '../domain/block-list/block-list.service';
+import { ENROLLMENT_STATUSES } from '../domain/enrollments/enrollment-model';
 import { campaignSummaryResponse } from './campaign.responses';
 import { paginationResponse } from './enrollment.responses';
 import { timestamp } from './response-fields';

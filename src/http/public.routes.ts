@@ -1,6 +1,6 @@
 import express, { type Response, type Router } from 'express';
 import type { EngagementService, UnsubscribeTarget } from '../domain/engagement/engagement.service';
-import { escapeHtml } from '../mail/html-links';
+import { escapeHtml } from '../domain/engagement/public-links';
 
 /** A transparent 1×1 GIF: the open pixel. */
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');

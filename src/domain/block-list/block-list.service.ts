@@ -8,6 +8,9 @@ import {
 } from '../enrollments/enrollment-control.service';
 import { AppError, notFound } from '../errors';
 
+/** What an entry blocks: one address or a whole domain. */
+export { BLOCK_KINDS } from '../../db/entities/blocked-address.entity';
+
 export type BlockInput = { email: string; domain?: undefined } | { domain: string; email?: undefined };
 
 /** The organization's block list: addresses and whole domains (with their subdomains) that are never emailed. */

@@ -8,7 +8,13 @@ import type { ImapSecurity, MailboxEntity, SmtpSecurity } from '../../db/entitie
 import type { SequenceStepEntity } from '../../db/entities/sequence-step.entity';
 import type { StepVariantEntity } from '../../db/entities/step-variant.entity';
 import type { Database, Repositories } from '../../db/repositories';
-import type { BatchStats, BounceRow, CampaignTotals, StepStats } from '../../db/repositories/stats.repository';
+import type {
+  BatchStats,
+  BounceRow,
+  CampaignTotals,
+  SendCounts,
+  StepStats,
+} from '../../db/repositories/stats.repository';
 import type { SkipKind } from '../../db/entities/enrollment-skip.entity';
 import type { SkipRow } from '../../db/repositories/skip.repository';
 import type { CampaignSettings, NewStep } from '../../db/repositories/campaign.repository';
@@ -17,6 +23,9 @@ import type { OutboundHostPolicy } from '../../mail/outbound-host-policy';
 import { campaignZone } from '../delivery/sending-day';
 import { forecastSends } from './send-forecast';
 import { AppError, notFound } from '../errors';
+
+/** The rows and shapes the service's results carry, for the API to present. */
+export type { CampaignEntity, CampaignSettings, MailboxEntity, SendCounts };
 
 export interface MailboxInput {
   label?: string | undefined;

@@ -10,6 +10,9 @@ import {
 } from '../../mail/render';
 import { everySpintaxAlternative, resolveSpintax } from '../../mail/spintax';
 
+/** The limits stepTemplateProblem and rendering hold a template to, for the API to state. */
+export { MAX_TEMPLATE_LENGTH, TEMPLATE_LIMITS } from '../../mail/render';
+
 /** What a step says, before variants, spintax and merge fields. */
 export interface StepTemplate {
   position: number;

@@ -1,5 +1,8 @@
 import type { MessageRef, PublicTokens } from '../../crypto/public-tokens';
 
+/** The public pages (unsubscribe) escape what they show of a contact as our messages escape what they carry. */
+export { escapeHtml } from '../../mail/html-links';
+
 /** The token of the unsubscribe link in test sends: its page explains that it unsubscribes no one. */
 export const TEST_UNSUBSCRIBE_TOKEN = 'test';
 

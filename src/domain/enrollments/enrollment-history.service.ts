@@ -5,6 +5,9 @@ import type { Database } from '../../db/repositories';
 import type { EnrollmentControlService } from './enrollment-control.service';
 import type { CampaignService } from '../campaigns/campaign.service';
 
+/** The rows of an enrollment's history: the messages it was sent and the replies read that answer them. */
+export type { MessageEntity, ReplyEntity };
+
 /** Most enrollments one page returns. */
 export const MAX_ENROLLMENTS_PER_PAGE = 500;
 

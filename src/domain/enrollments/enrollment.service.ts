@@ -11,6 +11,9 @@ import type { CampaignFanoutService } from '../campaigns/campaign-fanout.service
 import { AppError, notFound } from '../errors';
 import type { EnrollmentLiveState, EnrollmentWorkflowsPort } from './enrollment-workflows.port';
 
+/** The enrollment row its details (and the API's other enrollment answers) carry. */
+export type { EnrollmentEntity };
+
 export interface NewContactInput {
   email: string;
   fields: ContactFields;

@@ -17,6 +17,9 @@ import type { EmailValidationPort } from '../contacts/email-validation.port';
 import { isTimeZone } from '../contacts/time-zone';
 import { AppError, notFound } from '../errors';
 
+/** The rows the service's results carry: a list with its campaign and count, and its contacts. */
+export type { ContactEntity, ListSummary };
+
 /** The most contacts one JSON request may import, as in the reference API. */
 export const MAX_CONTACTS_PER_REQUEST = 1000;
 /** The largest page of a list's contacts. */
