@@ -17,13 +17,15 @@ import { UnknownSendService } from './domain/enrollments/unknown-sends.service';
 import { TemporalMessageResends } from './temporal/message-resend-workflows';
 import { IntegrationEventService } from './domain/enrollments/integration-events.service';
 import { BlockListService } from './domain/block-list/block-list.service';
-import { PostgresRateLimitStore, type RateLimitSettings } from './http/rate-limit';
+import type { RateLimitSettings } from './http/rate-limit';
+import { PostgresRateLimitStore } from './rate-limit-store';
 import { EngagementService } from './domain/engagement/engagement.service';
 import { PublicLinks } from './domain/engagement/public-links';
 import { PUBLIC_TOKENS_KEY, PublicTokens } from './crypto/public-tokens';
 import { TemporalEnrollmentWorkflows } from './temporal/enrollment-workflows';
 import { TemporalCampaignFanout } from './temporal/campaign-fanout-workflows';
 import { SmtpClient } from './mail/smtp';
+import { ImapSession } from './mail/imap-client';
 import { createMailHostResolver } from './mail/dns';
 import { OutboundHostPolicy } from './mail/outbound-host-policy';
 import type { MailHostResolver } from './domain/contacts/email-validation';
@@ -76,7 +78,13 @@ export function createSystem(db: Database, secrets: SecretBox, temporal: Client,
   const engagement = new EngagementService(db, enrollmentControl, links, logger);
   // Inbound mail ends enrollments through the same enrollment control, so through this system's Temporal client.
   const inbound = new InboundMailService(db, enrollmentControl, logger, engineMetrics);
-  const reader = new MailboxReader({ db, secrets, logger, hosts: outboundHosts, inbound });
+  const reader = new MailboxReader({
+    db,
+    secrets,
+    logger,
+    inbound,
+    openSession: (account) => ImapSession.open(account, outboundHosts),
+  });
   const sender: StepSenderDeps = { db, smtp, secrets, logger, links, replies: reader, metrics: engineMetrics };
   return {
     /** The domain services the API serves. */

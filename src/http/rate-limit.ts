@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { rateLimit, type ClientRateLimitInfo, type Options, type Store } from 'express-rate-limit';
-import type { Database } from '../db/repositories';
+import { rateLimit, type Store } from 'express-rate-limit';
 import { AppError } from '../domain/errors';
 
 /** At most `requests` per API key in each window of `windowMs`; `requests: 0` turns the limit off. */
@@ -13,8 +12,8 @@ export interface RateLimitSettings {
 /**
  * Limits each API key (a bulk import counts as one request, like any other), answering 429 `rate_limited` with
  * `Retry-After` and the IETF draft's `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` headers.
- * Runs after authentication, so only valid keys are counted. The store is pluggable; the default counts in Postgres,
- * so several API processes share one limit.
+ * Runs after authentication, so only valid keys are counted. The store is pluggable; the composition root's counts in
+ * Postgres (src/rate-limit-store.ts), so several API processes share one limit.
  */
 export function rateLimitPerApiKey(settings: RateLimitSettings & { store: Store }): RequestHandler {
   return rateLimit({
@@ -39,28 +38,4 @@ export function rateLimitPerApiKey(settings: RateLimitSettings & { store: Store 
       );
     },
   });
-}
-
-/** express-rate-limit's store interface over the `rate_limit_windows` table. */
-export class PostgresRateLimitStore implements Store {
-  private windowMs = 60_000;
-
-  constructor(private readonly db: Database) {}
-
-  init(options: Options): void {
-    this.windowMs = options.windowMs;
-  }
-
-  async increment(key: string): Promise<ClientRateLimitInfo> {
-    const { hits, windowStart } = await this.db.repos.rateLimits.hit(key, this.windowMs);
-    return { totalHits: hits, resetTime: new Date(windowStart.getTime() + this.windowMs) };
-  }
-
-  async decrement(key: string): Promise<void> {
-    await this.db.repos.rateLimits.unhit(key);
-  }
-
-  async resetKey(key: string): Promise<void> {
-    await this.db.repos.rateLimits.reset(key);
-  }
 }

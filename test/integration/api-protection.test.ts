@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import request from 'supertest';
 import { createLogger } from '../../src/logger';
 import { campaignBody } from '../helpers/factories';
-import { PostgresRateLimitStore } from '../../src/http/rate-limit';
+import { PostgresRateLimitStore } from '../../src/rate-limit-store';
 import { connectTestStack, eventually, type TestStack } from '../helpers/test-stack';
 
 describe('an API that protects itself: rate limits, security headers, CORS', () => {

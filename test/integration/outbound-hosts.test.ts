@@ -4,6 +4,7 @@ import { SecretBox } from '../../src/crypto/secret-box';
 import { InboundMailService } from '../../src/domain/inbound/inbound-mail.service';
 import { MailboxReader } from '../../src/domain/inbound/mailbox-reader';
 import { createLogger } from '../../src/logger';
+import { ImapSession } from '../../src/mail/imap-client';
 import { OutboundHostPolicy, OutboundHostRefusedError } from '../../src/mail/outbound-host-policy';
 import { REPLY_LINE_MAX } from '../../src/mail/reply-line';
 import { CAMPAIGNS } from '../helpers/api-paths';
@@ -188,7 +189,7 @@ describe('the outbound host policy', () => {
       db: stack.db,
       secrets: new SecretBox(stack.info.secretKey),
       logger,
-      hosts,
+      openSession: (account) => ImapSession.open(account, hosts),
       inbound: new InboundMailService(stack.db, stack.services.enrollmentControl, logger),
     });
   }

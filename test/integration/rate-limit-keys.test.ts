@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { PostgresRateLimitStore } from '../../src/http/rate-limit';
+import { PostgresRateLimitStore } from '../../src/rate-limit-store';
 import { connectTestStack, type TestStack } from '../helpers/test-stack';
 
 /** U+00A0, sent as the single byte 0xA0: HTTP does not strip it from a header value, JavaScript's trim() does. */

@@ -2,8 +2,7 @@ import type { MailboxEntity } from '../../db/entities/mailbox.entity';
 import type { Database } from '../../db/repositories';
 import type { SecretBox } from '../../crypto/secret-box';
 import type { Logger } from '../../logger';
-import { ImapSession, type ImapAccount } from '../../mail/imap-client';
-import type { OutboundHostPolicy } from '../../mail/outbound-host-policy';
+import type { ImapAccount, ImapSession } from '../../mail/imap-client';
 import { replyLine } from '../../mail/reply-line';
 import type { InboundMailService } from './inbound-mail.service';
 
@@ -24,9 +23,14 @@ export interface MailboxReaderDeps {
   secrets: SecretBox;
   inbound: InboundMailService;
   logger: Logger;
-  /** Vets each mailbox's IMAP host before a session connects to it. */
-  hosts: Pick<OutboundHostPolicy, 'vet'>;
+  openSession: ImapSessionOpener;
 }
+
+/**
+ * Logs in to a mailbox's IMAP account, its host vetted first (the composition root binds ImapSession.open to the
+ * outbound host policy); throws when the host is refused or the session cannot open.
+ */
+export type ImapSessionOpener = (account: ImapAccount) => Promise<ImapSession>;
 
 /** How long a session waits in IDLE before looking at the other folders (junk) again. */
 const POLL_MS = 30_000;
@@ -102,7 +106,7 @@ export class MailboxReader implements ReplyCheck {
 
   private async connect(mailbox: MailboxEntity): Promise<ImapSession> {
     try {
-      const session = await ImapSession.open(imapAccountOf(mailbox, this.deps.secrets), this.deps.hosts);
+      const session = await this.deps.openSession(imapAccountOf(mailbox, this.deps.secrets));
       await this.deps.db.repos.mailboxes.recordImapStatus(mailbox.id, null);
       return session;
     } catch (error) {
