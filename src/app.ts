@@ -27,13 +27,15 @@ import { contactOperations } from './http/contact.operations';
 import { blockListOperations } from './http/block-list.operations';
 import { eventOperations } from './http/event.operations';
 import { errorHandler, routeNotFound } from './http/error-handler';
-import { healthRoutes, type ReadinessChecks } from './http/health.routes';
+import { healthOperations, type ReadinessChecks } from './http/health.routes';
 import { rejectUnstorableCharacters } from './http/reject-nul';
 import { rejectDeepJson } from './http/json-depth';
-import { publicRoutes } from './http/public.routes';
+import { publicOperations } from './http/public.routes';
 import { rateLimitPerApiKey, type RateLimitSettings } from './http/rate-limit';
-import { metricsRoutes, type MetricsAccess } from './http/metrics.routes';
+import { metricsOperations, requestTiming, type MetricsAccess } from './http/metrics.routes';
 import { docsRoutes } from './http/docs.routes';
+import { openOperationRouter } from './http/open-operation';
+import { documentOperations } from './http/openapi/document';
 import { API_BASE, operationRouter } from './http/api-operation';
 import { listOperations } from './http/list.operations';
 
@@ -76,11 +78,15 @@ export { API_BASE };
  */
 export function routeTable(deps: AppDeps): { open: Router[]; api: Array<[path: string, routers: Router[]]> } {
   return {
+    // Declared as open operations (src/http/open-operation.ts), with the latency histogram before them all.
     open: [
-      metricsRoutes(deps.temporalMetricsUrl, deps.metricsAccess),
-      healthRoutes(deps.readiness),
+      requestTiming(),
+      // METRICS_PORT set: `/metrics` is served by a server of its own (createMetricsApp), not on this app.
+      openOperationRouter(deps.metricsAccess?.ownPort ? [] : metricsOperations, deps),
+      openOperationRouter(healthOperations, deps),
+      openOperationRouter(documentOperations, deps),
       docsRoutes(),
-      publicRoutes(deps),
+      openOperationRouter(publicOperations, deps),
     ],
     api: [
       ['', [operationRouter(campaignOperations, deps), operationRouter(campaignContentOperations, deps)]],

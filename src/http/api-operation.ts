@@ -9,7 +9,7 @@ import { pathUuid } from './path-params';
 /** Where the authenticated API is mounted; operations declare their paths under it. */
 export const API_BASE = '/api/v1';
 
-type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type NotFoundCode = Extract<ErrorCode, `${string}not_found`>;
 
 /** A uuid in the path; one that is not a uuid cannot name anything: the resource's 404, not a validation error. */
@@ -199,6 +199,11 @@ export function operationPaths(operations: readonly ApiOperation<never>[]): ZodO
     const item = (paths[`${API_BASE}${spec.path}`] ??= {});
     item[spec.method] = spec.document ? spec.document(generated) : generated;
   }
+  return inDocumentedOrder(paths);
+}
+
+/** Each path's methods in the order the document lists them. */
+export function inDocumentedOrder(paths: ZodOpenApiPathsObject): ZodOpenApiPathsObject {
   for (const [path, item] of Object.entries(paths)) {
     paths[path] = Object.fromEntries(
       DOCUMENTED_METHODS.filter((method) => item[method]).map((method) => [method, item[method]]),
@@ -212,6 +217,6 @@ function documentedBody({ schema, example, description, optional }: NonNullable<
 }
 
 /** `/lists/{uuid}` → `/lists/:uuid`. */
-function expressPath(path: string): string {
+export function expressPath(path: string): string {
   return path.replace(/\{(\w+)\}/g, ':$1');
 }

@@ -1,15 +1,13 @@
 import { Router } from 'express';
 import swaggerUi from 'swagger-ui-express';
-import { openApiDocument } from './openapi/document';
 
-/** `/openapi.json` and `/docs`, an API reference page served from npm (swagger-ui-dist): nothing from a CDN. */
+/**
+ * `/docs`, an API reference page served from npm (swagger-ui-dist): nothing from a CDN. It renders `/openapi.json`,
+ * which the document declares itself (src/http/openapi/document.ts). Its assets are files, not operations: the
+ * document does not list them.
+ */
 export function docsRoutes(): Router {
   const router = Router();
-  let json: string | undefined; // 260 kB: serialized once, not per request
-  router.get('/openapi.json', (_req, res) => {
-    json ??= JSON.stringify(openApiDocument());
-    res.type('json').send(json);
-  });
   router.use(
     '/docs',
     swaggerUi.serve,

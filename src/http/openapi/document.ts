@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { operationPaths } from '../api-operation';
 import type { oas31 } from 'zod-openapi';
@@ -7,10 +8,13 @@ import { withBodyReadErrors } from './operation';
 import { enrollmentOperations } from '../enrollment.operations';
 import { eventOperations } from '../event.operations';
 import { listOperations } from '../list.operations';
-import { operationsPaths } from './operations.paths';
 import { blockListOperations } from '../block-list.operations';
 import { contactOperations } from '../contact.operations';
 import { outreachOperations } from '../outreach.operations';
+import { healthOperations } from '../health.routes';
+import { metricsOperations } from '../metrics.routes';
+import { openOperationPaths, openOperationsUsing } from '../open-operation';
+import { publicOperations } from '../public.routes';
 
 const DESCRIPTION = `Cold-email sequences on Temporal: import contacts into lists, create campaigns with steps and
 mailboxes, enroll contacts and dispatch; each enrollment is a durable workflow you can pause, resume and stop.
@@ -28,13 +32,34 @@ answer carries \`RateLimit-Limit\`, \`RateLimit-Remaining\` and \`RateLimit-Rese
 **Request ids:** send \`X-Request-Id\` (letters, digits, \`.\`, \`_\`, \`-\`; up to 100) or get a generated one back in
 the same header; the logs carry it.`;
 
+let served: string | undefined; // 260 kB: serialized once, not per request
+
+/** `GET /openapi.json`: declared here, beside the document it serves (`/docs` renders it). */
+export const documentOperations = [
+  openOperationsUsing<unknown>()({
+    method: 'get',
+    path: '/openapi.json',
+    tag: 'Operations',
+    summary: 'This OpenAPI 3.1 document',
+    description: 'Generated from the zod schemas the routes validate with. `/docs` renders it.',
+    responses: {
+      200: { description: 'The document.', content: { type: 'application/json', schema: z.looseObject({}) } },
+    },
+    handle: ({ res }) => {
+      served ??= JSON.stringify(openApiDocument());
+      res.type('json').send(served);
+    },
+  }),
+];
+
 /** Every documented path; a route that is not here fails test/integration/openapi.test.ts. */
 const PATHS: ZodOpenApiPathsObject[] = [
   operationPaths([...campaignOperations, ...campaignContentOperations]),
   operationPaths([...enrollmentOperations, ...eventOperations]),
   operationPaths(listOperations),
   operationPaths([...contactOperations, ...outreachOperations, ...blockListOperations]),
-  operationsPaths,
+  // The open routes, at the root: no API key.
+  openOperationPaths([...healthOperations, ...metricsOperations, ...documentOperations, ...publicOperations]),
 ];
 
 const FORMATS_WITHOUT_PATTERN = new Set(['uuid', 'date-time', 'date', 'email']);
