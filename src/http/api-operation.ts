@@ -53,6 +53,16 @@ export interface OperationInput<
   res: Response;
 }
 
+/** What names and documents any operation, authenticated or open: method, path, and how the reference lists it. */
+export interface OperationHeader {
+  method: Method;
+  /** As OpenAPI writes it (`/lists/{uuid}`): under `/api/v1` for an ApiOperation, at the root for an open one. */
+  path: `/${string}`;
+  tag: string;
+  summary: string;
+  description?: string;
+}
+
 /**
  * One operation of the API, declared once: from it come the Express route (with its validation) and the OpenAPI
  * operation. The request is read in a fixed order — path ids (a 404), then the query, then the body (a 422) — and
@@ -64,13 +74,7 @@ export interface ApiOperation<
   Query extends z.ZodType | undefined = z.ZodType | undefined,
   Body extends z.ZodType | undefined = z.ZodType | undefined,
   Data extends z.ZodType = z.ZodType,
-> {
-  method: Method;
-  /** Under `/api/v1`, as OpenAPI writes it: `/lists/{uuid}`. */
-  path: `/${string}`;
-  tag: string;
-  summary: string;
-  description?: string;
+> extends OperationHeader {
   params?: Params;
   query?: Query;
   /**

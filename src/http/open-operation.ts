@@ -7,7 +7,7 @@ import type {
   ZodOpenApiResponseObject,
 } from 'zod-openapi';
 import type { ErrorCode } from '../domain/errors';
-import { expressPath, inDocumentedOrder, type Method } from './api-operation';
+import { expressPath, inDocumentedOrder, type OperationHeader } from './api-operation';
 import { errorResponses } from './openapi/operation';
 
 /** What an open route answers or reads: JSON, a page, Prometheus text, the pixel, or the one-click form. */
@@ -44,13 +44,7 @@ export interface OpenOperation<
   Deps = unknown,
   Params extends ZodObjectInput | undefined = ZodObjectInput | undefined,
   Query extends ZodObjectInput | undefined = ZodObjectInput | undefined,
-> {
-  method: Method;
-  /** At the root, as OpenAPI writes it: `/u/{token}`. */
-  path: `/${string}`;
-  tag: string;
-  summary: string;
-  description?: string;
+> extends OperationHeader {
   /** Parsed before the handler runs (a 422 when they do not fit). */
   params?: Params;
   query?: Query;

@@ -50,6 +50,20 @@ export function campaignBody(
   };
 }
 
+/** A campaign body whose mailbox has these SMTP and IMAP passwords (IMAP on 127.0.0.1:993, the SMTP username). */
+export function campaignBodyWithPasswords(info: StackInfo, passwords: { smtp: string; imap: string }) {
+  const body = campaignBody(info);
+  const mailbox = body.campaign.smtp_credentials[0]!;
+  Object.assign(mailbox, {
+    smtp_password: passwords.smtp,
+    imap_host: '127.0.0.1',
+    imap_port: 993,
+    imap_username: mailbox.smtp_username,
+    imap_password: passwords.imap,
+  });
+  return body;
+}
+
 /**
  * A DKIM key pair: the private key as PEM, for a campaign's `dkim_private_key`, and a stub DNS resolver for
  * mailauth's `dkimVerify` that publishes the public key at `selector._domainkey.domain` only.

@@ -11,7 +11,7 @@ import {
   type Organization,
   type PendingCampaign,
 } from '../helpers/api-errors';
-import { campaignBody, uniqueEmail } from '../helpers/factories';
+import { campaignBody, campaignBodyWithPasswords, uniqueEmail } from '../helpers/factories';
 import { connectTestStack, type TestStack } from '../helpers/test-stack';
 
 /*
@@ -194,14 +194,7 @@ describe('the HTTP API answers bad input with the documented 4xx and changes not
     it('when a campaign is created and read back, then neither the SMTP nor the IMAP password appears', async () => {
       const smtpPassword = `smtp-${crypto.randomBytes(12).toString('hex')}`;
       const imapPassword = `imap-${crypto.randomBytes(12).toString('hex')}`;
-      const body = campaignBody(stack.info);
-      Object.assign(body.campaign.smtp_credentials[0]!, {
-        smtp_password: smtpPassword,
-        imap_host: '127.0.0.1',
-        imap_port: 993,
-        imap_username: body.campaign.smtp_credentials[0]!.smtp_username,
-        imap_password: imapPassword,
-      });
+      const body = campaignBodyWithPasswords(stack.info, { smtp: smtpPassword, imap: imapPassword });
 
       const created = await orgA.api.post(CAMPAIGNS, body);
       expect(created.status).toBe(201);

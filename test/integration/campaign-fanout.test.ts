@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
-import { mapConcurrently } from '../../src/domain/concurrency';
+import { mapConcurrently } from '../../src/concurrency';
 import { campaignFanoutWorkflowId } from '../../workflows/campaign-fanout/definitions';
 import { stateQuery, type EnrollmentState } from '../../workflows/enrollment/definitions';
 import { CAMPAIGNS, LISTS } from '../helpers/api-paths';

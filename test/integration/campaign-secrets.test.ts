@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import request from 'supertest';
 import { createLogger } from '../../src/logger';
 import { CAMPAIGNS } from '../helpers/api-paths';
-import { campaignBody } from '../helpers/factories';
+import { campaignBody, campaignBodyWithPasswords } from '../helpers/factories';
 import { connectTestStack, eventually, type TestStack } from '../helpers/test-stack';
 
 /** SMTP and IMAP passwords never leave the server: not in a campaign API response, not in a log line. */
@@ -25,14 +25,7 @@ describe('the campaign API of the reference, end to end on the real stack', () =
       const { apiKey } = await stack.newOrganization();
       const smtpPassword = `smtp-pw-${crypto.randomBytes(12).toString('hex')}`;
       const imapPassword = `imap-pw-${crypto.randomBytes(12).toString('hex')}`;
-      const body = campaignBody(stack.info);
-      Object.assign(body.campaign.smtp_credentials[0]!, {
-        smtp_password: smtpPassword,
-        imap_host: '127.0.0.1',
-        imap_port: 993,
-        imap_username: body.campaign.smtp_credentials[0]!.smtp_username,
-        imap_password: imapPassword,
-      });
+      const body = campaignBodyWithPasswords(stack.info, { smtp: smtpPassword, imap: imapPassword });
       const refused = campaignBody(stack.info);
       Object.assign(refused.campaign.smtp_credentials[0]!, {
         smtp_port: 0,

@@ -1,4 +1,4 @@
-import { mapConcurrently } from '../../src/domain/concurrency';
+import { mapConcurrently } from '../../src/concurrency';
 
 describe('mapConcurrently', () => {
   it('when items take different times, then results keep input order and at most `limit` run at once', async () => {
