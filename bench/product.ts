@@ -94,14 +94,14 @@ export async function measureProduct(options: {
       if (count > lastCount) lastArrivalSeen = Date.now();
       lastCount = count;
       if (allStartedAt === null && Date.now() >= nextStartCheck) {
-        nextStartCheck = Date.now() + 500;
+        nextStartCheck = Date.now() + 100;
         if ((await api.countEnrollments(campaignId, 'pending')) === 0) allStartedAt = Date.now();
       }
       if (Date.now() - lastArrivalSeen > STALL_MS) {
         say(`  product: no message for ${STALL_MS / 1000} s: stopping at ${lastCount}/${expected}`);
         break;
       }
-      await sleep(200, signal);
+      await sleep(100, signal);
     }
   } finally {
     stopProgress();

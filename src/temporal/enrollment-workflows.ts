@@ -16,6 +16,7 @@ import {
   bouncedSignal,
   campaignPausedSignal,
   campaignResumedSignal,
+  startAttributes,
   enrollmentWorkflowId,
   pauseSignal,
   repliedSignal,
@@ -43,12 +44,14 @@ export class TemporalEnrollmentWorkflows implements EnrollmentWorkflowsPort {
 
   async start(enrollment: EnrollmentToStart): Promise<void> {
     const input: EnrollmentInput = {
-      version: 1,
+      version: 2,
       enrollmentId: enrollment.enrollmentId,
       campaignId: enrollment.campaignId,
       contactId: enrollment.contactId,
-      ...(enrollment.firstStep ? { firstStep: enrollment.firstStep } : {}),
+      firstStep: enrollment.firstStep,
+      startedAt: enrollment.startedAt,
     };
+    const shown = startAttributes(enrollment.firstStep, enrollment.startedAt);
     try {
       await this.client.workflow.start<typeof enrollmentWorkflow>('enrollmentWorkflow', {
         workflowId: enrollment.workflowId,
@@ -59,7 +62,10 @@ export class TemporalEnrollmentWorkflows implements EnrollmentWorkflowsPort {
         typedSearchAttributes: [
           { key: searchAttributes.campaignId, value: enrollment.campaignId },
           { key: searchAttributes.contactId, value: enrollment.contactId },
-          { key: searchAttributes.enrollmentStatus, value: 'active' },
+          { key: searchAttributes.enrollmentStatus, value: shown.status },
+          ...(shown.nextSendAt === null
+            ? []
+            : [{ key: searchAttributes.nextSendAt, value: new Date(shown.nextSendAt) }]),
         ],
         staticSummary: `Enrollment ${enrollment.enrollmentId}`,
       });

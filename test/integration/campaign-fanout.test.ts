@@ -4,7 +4,8 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { mapConcurrently } from '../../src/concurrency';
-import { campaignFanoutWorkflowId } from '../../workflows/campaign-fanout/definitions';
+import { campaignFanoutWorkflowId, campaignJobTaskQueue } from '../../workflows/campaign-fanout/definitions';
+import { searchAttributes } from '../../workflows/search-attributes';
 import { stateQuery, type EnrollmentState } from '../../workflows/enrollment/definitions';
 import { CAMPAIGNS, LISTS } from '../helpers/api-paths';
 import { campaignBody } from '../helpers/factories';
@@ -94,6 +95,40 @@ describe('campaign pause, resume and delete reach every enrollment in the backgr
       },
       { what: `the ${action} fan-out to finish`, ...SLOW },
     );
+
+  it(
+    'when dispatched, then the job runs on its own task queue, and each sleeping workflow shows its wake-up from its start without a search-attribute update or patch marker of its own',
+    async () => {
+      const campaignId = await sleepingCampaign();
+
+      const job = await stack.temporal.workflow.getHandle(campaignFanoutWorkflowId(campaignId)).describe();
+      expect(job.taskQueue).toBe(campaignJobTaskQueue(stack.info.taskQueue));
+      const { enrollments } = await stack.db.repos.enrollmentControl.page(campaignId, undefined, 0, 1);
+      const [row] = await sql<{ next_send_at: Date }>(`SELECT next_send_at FROM enrollments WHERE id = $1`, [
+        enrollments[0]!.id,
+      ]);
+      const handle = stack.temporal.workflow.getHandle(enrollments[0]!.workflowId);
+      const shown = (await handle.describe()).typedSearchAttributes;
+      expect(shown.get(searchAttributes.enrollmentStatus)).toBe('active');
+      expect(shown.get(searchAttributes.nextSendAt)?.getTime()).toBe(row!.next_send_at.getTime());
+      const events = await eventually(
+        async () => {
+          const history = (await handle.fetchHistory()).events ?? [];
+          return history.some((event) => event.timerStartedEventAttributes) ? history : null;
+        },
+        { what: 'the first workflow task to start the timer', ...SLOW },
+      );
+      expect(events.filter((event) => event.markerRecordedEventAttributes)).toEqual([]);
+      expect(events.filter((event) => event.upsertWorkflowSearchAttributesEventAttributes)).toEqual([]);
+      // Temporal's own search finds them by their wake-up, as an operator would.
+      const query = `CampaignId = '${campaignId}' AND NextSendAt > '${new Date().toISOString()}'`;
+      await eventually(async () => (await stack.temporal.workflow.count(query)).count === ENROLLMENTS, {
+        what: `${ENROLLMENTS} workflows found by NextSendAt`,
+        ...SLOW,
+      });
+    },
+    TEST_TIMEOUT,
+  );
 
   it(
     'when paused, then the answer says the fan-out is under way, and every sleeping workflow ends up held; resume wakes them all',

@@ -112,6 +112,8 @@ describe('a first real sequence: 3 steps, 3 contacts, real Temporal, Postgres an
       campaignId,
       contactId: contactIds[0]!,
       workflowId: enrollmentWorkflowId(campaignId, contactIds[0]!),
+      firstStep: { step: null, totalSteps: 3 },
+      startedAt: Date.now(),
     });
     const runs = [];
     for await (const run of stack.temporal.workflow.list({

@@ -3,9 +3,15 @@ import type { NextStep } from '../../activities/enrollment.activities';
 
 export type { NextStep };
 
-/** Workflow input: ids only, never bodies, versioned so old histories keep replaying. */
+/**
+ * Workflow input: ids only, never bodies, versioned so old histories keep replaying.
+ * - 1: the run asks `patched()` which path to take, as it did when it began.
+ * - 2: the run was started by code that knows every patch of the workflow, so it takes today's path without asking:
+ *   its history has no patch markers, each of which also costs the server a search-attribute update. It counts from
+ *   `startedAt`, and its search attributes are those the starter set (see `startAttributes`).
+ */
 export interface EnrollmentInput {
-  version: 1;
+  version: 1 | 2;
   enrollmentId: string;
   campaignId: string;
   contactId: string;
@@ -14,6 +20,8 @@ export interface EnrollmentInput {
    * schedules it without reading or recording it (absent from workflows started before it existed).
    */
   firstStep?: NextStep;
+  /** Version 2: epoch ms the starter counted the first step's delay from (the enrollment row's due time). */
+  startedAt?: number;
   /** Carried across continue-as-new; absent on the first run. */
   progress?: EnrollmentProgress;
 }
@@ -70,6 +78,16 @@ export const campaignResumedSignal = defineSignal('campaignResumed');
 export const stateQuery = defineQuery<EnrollmentState>('state');
 
 export const ENROLLMENT_WORKFLOW_TYPE = 'enrollmentWorkflow';
+
+/**
+ * What a version-2 run's status and wake-up search attributes say when it starts: active, and when the first step
+ * is due if it sleeps until then (a step due at once shows no wake-up). The starter sets them; the run takes them as
+ * shown, so its first workflow task upserts nothing.
+ */
+export function startAttributes(firstStep: NextStep | undefined, startedAt: number) {
+  const delayMs = firstStep?.step?.delayMs ?? 0;
+  return { status: 'active' as const, nextSendAt: delayMs > 0 ? startedAt + delayMs : null };
+}
 
 /** The business id: one workflow per campaign × contact, so enrolling twice can never start two. */
 export function enrollmentWorkflowId(campaignId: string, contactId: string): string {

@@ -25,6 +25,7 @@ import {
   repliedSignal,
   resumeSignal,
   stateQuery,
+  startAttributes,
   stopSignal,
   unsubscribedSignal,
   type EnrollmentFinalStatus,
@@ -75,13 +76,14 @@ const mail = proxyActivities<Activities>(SEND_ACTIVITY_OPTIONS);
 export async function enrollmentWorkflow(input: EnrollmentInput): Promise<EnrollmentResult> {
   // Decided once per run, before any command: a run begun on older code keeps its regular activities (and replays)
   // to the end; its next run after continue-as-new takes the new path. The newer patch implies the older one, which a
-  // new run does not mark (each marker also costs a search-attribute update).
-  const recordsOnce = patched(BOOKKEEPING_ONCE_PATCH);
+  // new run does not mark (each marker also costs a search-attribute update). A version-2 input asks neither.
+  const latestPath = input.version >= 2;
+  const recordsOnce = latestPath || patched(BOOKKEEPING_ONCE_PATCH);
   const lean = recordsOnce || patched(LOCAL_BOOKKEEPING_PATCH);
   const db = lean ? localDb : queuedDb;
   const progress: EnrollmentProgress = input.progress ?? {
     lastPosition: 0,
-    lastSentAt: Date.now(),
+    lastSentAt: input.startedAt ?? Date.now(),
     paused: false,
     notBefore: 0,
     stepsSent: 0,
@@ -151,7 +153,9 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
   // What the search attributes show, kept by runs that leave them alone when nothing an operator looks for changed.
   const shown: ShownAttributes | null = recordsOnce ? { status: null, nextSendAt: null } : null;
   if (recordsOnce && input.firstStep && !input.progress) {
-    shown!.status = 'active'; // as the starter set them
+    // As the starter set them: the status always, the wake-up only on version 2.
+    if (input.startedAt === undefined) shown!.status = 'active';
+    else Object.assign(shown!, startAttributes(input.firstStep, input.startedAt));
     const step = input.firstStep.step;
     planned = { next: input.firstStep, recorded: step && dueSchedule(step, progress.lastSentAt) };
   }
@@ -232,7 +236,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
       state.lastError = outcome.reason;
       progress.notBefore = Math.max(progress.notBefore, outcome.until);
       // A mailbox broken for weeks makes many waits: their history moves to a new run like the sends' does.
-      if (patched('continue-as-new-while-deferred') && workflowInfo().continueAsNewSuggested) {
+      if ((latestPath || patched('continue-as-new-while-deferred')) && workflowInfo().continueAsNewSuggested) {
         await continueAsNew<typeof enrollmentWorkflow>({ ...input, progress });
       }
       continue;

@@ -20,6 +20,9 @@ const CONCURRENCY = 32;
 /** Enrollments of a deleted campaign removed per statement, so no statement holds its locks for long. */
 const DELETE_CHUNK = 5_000;
 
+/** A queued enrollment, as the start queue lists it. */
+type QueuedEnrollment = Awaited<ReturnType<Database['repos']['enrollments']['startQueue']>>[number];
+
 /** Where a pass over the running enrollments stands: the request it carries out and the last enrollment told. */
 export interface CampaignFanoutPass {
   /** The campaign's `fanout_generation` when the pass began: a newer one starts the pass over. */
@@ -57,11 +60,17 @@ export class CampaignFanoutService {
     return this.jobs.wake(campaignId);
   }
 
-  /** Starts the first queued enrollments of the campaign now and hands the rest, if any, to its job. */
+  /**
+   * Starts the campaign's queued enrollments now when they are few; more are handed to its job whole, which starts
+   * them at once while the API answers (starting a share here first would only delay the job's wake-up).
+   */
   async startSoon(campaignId: string): Promise<void> {
     const campaign = await this.db.repos.campaigns.findByIdUnscoped(campaignId);
-    const started = campaign ? await this.startQueued(campaign, INLINE_STARTS) : 0;
-    if (started === INLINE_STARTS) await this.jobs.wake(campaignId);
+    // A paused campaign starts nothing: its queued enrollments start when it resumes (resume wakes the job).
+    if (campaign?.status !== 'active') return;
+    const queued = await this.db.repos.enrollments.startQueue(campaignId, INLINE_STARTS + 1);
+    if (queued.length > INLINE_STARTS) return this.jobs.wake(campaignId);
+    await this.start(campaign, queued);
   }
 
   /**
@@ -114,10 +123,15 @@ export class CampaignFanoutService {
 
   /** Starts up to `limit` queued enrollments of the campaign if it is active; returns how many. */
   private async startQueued(campaign: CampaignEntity, limit: number): Promise<number> {
-    // A paused campaign starts nothing: its queued enrollments start when it resumes (resume wakes the job).
     if (campaign.status !== 'active') return 0;
     const queued = await this.db.repos.enrollments.startQueue(campaign.id, limit);
-    if (queued.length === 0) return 0;
+    await this.start(campaign, queued);
+    return queued.length;
+  }
+
+  /** Starts the workflows of these queued enrollments of the campaign and marks them started. */
+  private async start(campaign: CampaignEntity, queued: QueuedEnrollment[]): Promise<void> {
+    if (queued.length === 0) return;
     // Replies are watched for before the first send.
     await this.monitors.watch(await this.db.repos.mailboxes.withImap([campaign.id]));
     // Each workflow is told its first step, and the rows get its due time: the workflows read and record neither.
@@ -131,13 +145,13 @@ export class CampaignFanoutService {
         contactId: enrollment.contactId,
         workflowId: enrollment.workflowId,
         firstStep,
+        startedAt,
       }),
     );
     await this.db.repos.enrollments.markStarted(
       queued.map((enrollment) => enrollment.id),
       firstStep.step ? new Date(startedAt + firstStep.step.delayMs) : null,
     );
-    return queued.length;
   }
 
   /** Deletes the stopped campaign: its enrollments a chunk at a time, then the rest with the campaign (cascade). */

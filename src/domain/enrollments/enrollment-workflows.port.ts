@@ -18,7 +18,9 @@ export interface EnrollmentToStart {
   contactId: string;
   workflowId: string;
   /** The campaign's first step, as the starter read it: the workflow schedules it without reading it itself. */
-  firstStep?: NextStep;
+  firstStep: NextStep;
+  /** Epoch ms the first step's delay counts from: the time the starter recorded in the enrollment row. */
+  startedAt: number;
 }
 
 /**
