@@ -11,8 +11,8 @@ const SIGNAL_PAGE = 500;
 /** Queued enrollments started per step of the job. */
 export const START_PAGE = 500;
 /**
- * Starts made inside the request before the job takes the rest: a small dispatch or schedule is running when the
- * API answers, and a large one answers without waiting for thousands of starts (tens to hundreds a second).
+ * The most starts made inside the request: a small dispatch or schedule is running when the API answers; a larger
+ * one is the job's from the first start, and answers without waiting for thousands of them (about a hundred a second).
  */
 export const INLINE_STARTS = 50;
 /** Workflow starts or signals kept in flight at once. */
