@@ -16,6 +16,7 @@ import type { EnrollmentControlService } from './domain/enrollments/enrollment-c
 import type { EnrollmentHistoryService } from './domain/enrollments/enrollment-history.service';
 import type { IntegrationEventService } from './domain/enrollments/integration-events.service';
 import type { BlockListService } from './domain/block-list/block-list.service';
+import type { MailboxService } from './domain/mailboxes/mailbox.service';
 import type { EngagementService } from './domain/engagement/engagement.service';
 import { requireApiKey } from './http/auth';
 import { campaignOperations } from './http/campaign.operations';
@@ -25,6 +26,7 @@ import { enrollmentOperations } from './http/enrollment.operations';
 import type { UnknownSendService } from './domain/enrollments/unknown-sends.service';
 import { contactOperations } from './http/contact.operations';
 import { blockListOperations } from './http/block-list.operations';
+import { mailboxOperations } from './http/mailbox.operations';
 import { eventOperations } from './http/event.operations';
 import { errorHandler, routeNotFound } from './http/error-handler';
 import { healthOperations, type ReadinessChecks } from './http/health.routes';
@@ -53,6 +55,7 @@ export interface AppDeps {
   unknownSends: UnknownSendService;
   integrationEvents: IntegrationEventService;
   blockList: BlockListService;
+  mailboxes: MailboxService;
   engagement: EngagementService;
   readiness: ReadinessChecks;
   /** Off when `requests` is 0 (the tests' shared stack), else counted in `store`. */
@@ -96,6 +99,7 @@ export function routeTable(deps: AppDeps): { open: Router[]; api: Array<[path: s
       ['', [operationRouter(outreachOperations, deps)]],
       ['', [operationRouter(contactOperations, deps)]],
       ['', [operationRouter(blockListOperations, deps)]],
+      ['', [operationRouter(mailboxOperations, deps)]],
       ['', [operationRouter(eventOperations, deps)]],
     ],
   };

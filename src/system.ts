@@ -5,6 +5,7 @@ import type { Config } from './config';
 import type { Logger } from './logger';
 import type { Database } from './db/repositories';
 import type { SecretBox } from './crypto/secret-box';
+import { MailboxService } from './domain/mailboxes/mailbox.service';
 import { CampaignService } from './domain/campaigns/campaign.service';
 import { EnrollmentService } from './domain/enrollments/enrollment.service';
 import { ListService } from './domain/lists/list.service';
@@ -75,6 +76,7 @@ export function createSystem(db: Database, secrets: SecretBox, temporal: Client,
   const unknownSends = new UnknownSendService(db, enrollmentControl, ports.resends);
   const integrationEvents = new IntegrationEventService(db, campaigns, enrollmentControl);
   const blockList = new BlockListService(db, enrollmentControl);
+  const mailboxes = new MailboxService(db, secrets, outboundHosts, ports.monitors);
   const engagement = new EngagementService(db, enrollmentControl, links, logger);
   // Inbound mail ends enrollments through the same enrollment control, so through this system's Temporal client.
   const inbound = new InboundMailService(db, enrollmentControl, logger, engineMetrics);
@@ -101,6 +103,7 @@ export function createSystem(db: Database, secrets: SecretBox, temporal: Client,
       unknownSends,
       integrationEvents,
       blockList,
+      mailboxes,
       engagement,
     },
     /** What the Temporal worker runs its activities with. */

@@ -156,6 +156,11 @@ export const ERRORS = {
     when: 'no list with this uuid in your organization.',
     example: 'Contact import not found',
   },
+  mailbox_not_found: {
+    status: 404,
+    when: 'no mailbox with this id in your organization.',
+    example: 'Mailbox not found',
+  },
   credential_not_found: {
     status: 404,
     when: 'no such mailbox in this campaign.',

@@ -1,3 +1,4 @@
+import { mailboxInputFromBody } from './mailbox.mappers';
 import type { CampaignSettings, CreateCampaignInput } from '../domain/campaigns/campaign.service';
 import type { CampaignSettingsBody, CreateCampaignBody } from './campaign.schemas';
 
@@ -34,44 +35,17 @@ export function createInputFromBody(body: CreateCampaignBody['campaign']): Creat
   return {
     ...(settingsFromBody(body) as CampaignSettings),
     listUuids: body.list_uuids,
-    mailboxes: body.smtp_credentials.map((credential) => ({
-      label: credential.label,
-      smtpHost: credential.smtp_host,
-      smtpPort: credential.smtp_port,
-      smtpSecurity: credential.smtp_security,
-      smtpUsername: credential.smtp_username,
-      smtpPassword: credential.smtp_password,
-      fromEmail: credential.from_email,
-      fromName: credential.from_name,
-      dailyLimit: credential.daily_limit,
-      imap:
-        credential.imap_host && credential.imap_port && credential.imap_username && credential.imap_password
-          ? {
-              host: credential.imap_host,
-              port: credential.imap_port,
-              username: credential.imap_username,
-              password: credential.imap_password,
-              security: credential.imap_security,
-            }
-          : undefined,
-      dkim:
-        credential.dkim_domain && credential.dkim_selector && credential.dkim_private_key
-          ? {
-              domain: credential.dkim_domain,
-              selector: credential.dkim_selector,
-              privateKey: credential.dkim_private_key,
-            }
-          : undefined,
-    })),
+    mailboxes: body.smtp_credentials.map(mailboxInputFromBody),
     steps: body.sequence_steps.map((step) => ({
       position: step.position,
       delayMinutes: step.delay_minutes,
-      subject: step.subject ?? null,
+      // An empty subject is a left-out one: the follow-up answers in the thread.
+      subject: step.subject || null,
       bodyHtml: step.body_html,
       bodyText: step.body_text ?? null,
       variants: (step.variants ?? []).map((variant) => ({
         label: variant.label,
-        subject: variant.subject ?? null,
+        subject: variant.subject || null,
         bodyHtml: variant.body_html,
         bodyText: variant.body_text ?? null,
         weight: variant.weight,

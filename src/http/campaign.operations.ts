@@ -89,7 +89,7 @@ const fanoutStarted = (action: 'pause' | 'resume' | 'delete'): CampaignSummaryVi
   finished_at: null,
 });
 
-const credential: CredentialView = {
+export const credentialExample: CredentialView = {
   id: EXAMPLE_IDS.mailbox,
   label: 'Grace at Founders',
   smtp_host: 'smtp.example.com',
@@ -207,7 +207,7 @@ const details: CampaignDetailsView = {
     },
   ],
   skipped: { mx_invalid: 0, cross_campaign_duplicate: 0, blocked: 1, unsubscribed: 1, invalid_email: 2 },
-  credentials: [credential],
+  credentials: [credentialExample],
 };
 
 /** What the campaign's own operations use: the campaigns, and the control that pauses, resumes and deletes them. */
@@ -354,7 +354,7 @@ const reenableCredential = operation({
   response: {
     description: 'The credential, active again.',
     data: credentialResponse,
-    example: credential,
+    example: credentialExample,
     message: 'Credential re-enabled.',
   },
   handle: async ({ deps: { campaigns }, organizationId, params }) => {

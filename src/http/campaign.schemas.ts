@@ -97,6 +97,8 @@ export const smtpCredentialSchema = z
     },
   );
 
+export type SmtpCredentialBody = z.output<typeof smtpCredentialSchema>;
+
 function isPrivateKey(pem: string): boolean {
   try {
     const key = crypto.createPrivateKey(pem);
@@ -131,8 +133,11 @@ const bodySchema = z
   .max(MAX_TEMPLATE_LENGTH, `must be at most ${MAX_TEMPLATE_LENGTH} characters`)
   .pipe(liquidTemplate);
 
-/** Omitted on a follow-up: it answers under step 1's subject as `Re: …`. */
-const subjectSchema = headerText(998).pipe(z.string().min(1)).pipe(liquidTemplate);
+/**
+ * Omitted on a follow-up, or an empty string (as users of other tools write it): it answers under step 1's subject
+ * as `Re: …`. Only the first step needs one.
+ */
+const subjectSchema = headerText(998).pipe(liquidTemplate);
 /** The plain-text part; omitted = generated from the HTML. */
 const bodyTextSchema = bodySchema.describe(
   'The plain-text part, a Liquid template; omitted, it is made from the HTML.',
@@ -141,7 +146,7 @@ const bodyHtmlSchema = bodySchema.describe('The HTML body, a Liquid template.');
 
 const variantSchema = z.object({
   label: z.string().trim().min(1).max(50),
-  subject: subjectSchema.describe("One line, a Liquid template; omitted, the step's subject.").optional(),
+  subject: subjectSchema.describe("One line, a Liquid template; omitted or empty, the step's subject.").optional(),
   body_html: bodyHtmlSchema,
   body_text: bodyTextSchema.optional(),
   /** Relative share of enrollments that get this variant. */
@@ -151,7 +156,9 @@ const variantSchema = z.object({
 export const sequenceStepSchema = z.object({
   position: z.number().int().min(1).max(100),
   subject: subjectSchema
-    .describe('One line, a Liquid template; omitted on a follow-up, which answers under step 1\'s subject as "Re: …".')
+    .describe(
+      'One line, a Liquid template; omitted or empty on a follow-up, which answers under step 1\'s subject as "Re: …".',
+    )
     .optional(),
   body_html: bodyHtmlSchema,
   body_text: bodyTextSchema.optional(),
@@ -248,7 +255,7 @@ export const createCampaignSchema = z.object({
       (campaign) =>
         campaign.sequence_steps
           .filter((step) => step.position === Math.min(...campaign.sequence_steps.map((first) => first.position)))
-          .every((step) => step.subject !== undefined),
+          .every((step) => Boolean(step.subject)),
       {
         message: 'the first step needs a subject (follow-ups without one answer under it as "Re: …")',
         path: ['sequence_steps'],

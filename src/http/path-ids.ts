@@ -18,6 +18,8 @@ export const PATH_IDS = {
   list: { schema: listUuidParam, notFound: 'list_not_found', what: 'List' },
   contact: { schema: contactIdParam, notFound: 'contact_not_found', what: 'Contact' },
   mailbox: { schema: mailboxIdParam, notFound: 'credential_not_found', what: 'Credential' },
+  /** A mailbox as a resource of its own (`/mailboxes/{id}`), rather than as one of a campaign's credentials. */
+  organizationMailbox: { schema: mailboxIdParam, notFound: 'mailbox_not_found', what: 'Mailbox' },
   outreach: { schema: outreachIdParam, notFound: 'outreach_not_found', what: 'Outreach' },
   blockListEntry: { schema: blockListEntryIdParam, notFound: 'block_list_entry_not_found', what: 'Block list entry' },
   /** A message by its step position (1, 2, 3…), not a uuid. */

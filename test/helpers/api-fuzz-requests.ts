@@ -45,6 +45,7 @@ const KIND_BY_SEGMENT: Record<string, IdKind> = {
   campaigns: 'campaign',
   enrollments: 'enrollment',
   smtp_credentials: 'mailbox',
+  mailboxes: 'mailbox',
   lists: 'list',
   contacts: 'contact',
   outreaches: 'outreach',

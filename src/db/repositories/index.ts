@@ -9,6 +9,7 @@ import { EnrollmentControlRepository } from './enrollment-control.repository';
 import { InboundRepository } from './inbound.repository';
 import { ListRepository } from './list.repository';
 import { MailboxRepository } from './mailbox.repository';
+import { MailboxAdminRepository } from './mailbox-admin.repository';
 import { MessageRepository } from './message.repository';
 import { OrganizationRepository } from './organization.repository';
 import { OutreachRepository } from './outreach.repository';
@@ -25,6 +26,7 @@ function repositoriesOf(manager: EntityManager) {
     emailValidation: new EmailValidationRepository(manager),
     lists: new ListRepository(manager),
     mailboxes: new MailboxRepository(manager),
+    mailboxAdmin: new MailboxAdminRepository(manager),
     campaigns: new CampaignRepository(manager),
     outreaches: new OutreachRepository(manager),
     skips: new SkipRepository(manager),

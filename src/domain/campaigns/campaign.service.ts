@@ -4,7 +4,7 @@
 // (`require`, which the content service calls too); its control, content and fan-out have services of their own.
 import type { CampaignEntity } from '../../db/entities/campaign.entity';
 import type { ListEntity } from '../../db/entities/list.entity';
-import type { ImapSecurity, MailboxEntity, SmtpSecurity } from '../../db/entities/mailbox.entity';
+import type { MailboxEntity } from '../../db/entities/mailbox.entity';
 import type { SequenceStepEntity } from '../../db/entities/sequence-step.entity';
 import type { StepVariantEntity } from '../../db/entities/step-variant.entity';
 import type { Database, Repositories } from '../../db/repositories';
@@ -21,28 +21,12 @@ import type { CampaignSettings, NewStep } from '../../db/repositories/campaign.r
 import type { SecretBox } from '../../crypto/secret-box';
 import type { OutboundHostPolicy } from '../../mail/outbound-host-policy';
 import { campaignZone } from '../delivery/sending-day';
+import { checkHosts, mailboxSettings, omittedSettings, type MailboxInput } from '../mailboxes/mailbox-settings';
 import { forecastSends } from './send-forecast';
 import { AppError, notFound } from '../errors';
 
 /** The rows and shapes the service's results carry, for the API to present. */
-export type { CampaignEntity, CampaignSettings, MailboxEntity, SendCounts };
-
-export interface MailboxInput {
-  label?: string | undefined;
-  smtpHost: string;
-  smtpPort: number;
-  smtpSecurity?: SmtpSecurity | undefined;
-  smtpUsername: string;
-  smtpPassword: string;
-  fromEmail?: string | undefined;
-  fromName?: string | undefined;
-  /** Left out: 50 for a new mailbox; an existing one keeps its limit. */
-  dailyLimit?: number | undefined;
-  imap?:
-    { host: string; port: number; username: string; password: string; security?: ImapSecurity | undefined } | undefined;
-  /** DKIM signing: `d=` domain, `s=` selector, PEM private key (stored encrypted). */
-  dkim?: { domain: string; selector: string; privateKey: string } | undefined;
-}
+export type { CampaignEntity, CampaignSettings, MailboxEntity, MailboxInput, SendCounts };
 
 export type StepInput = NewStep;
 
@@ -69,25 +53,6 @@ export interface CampaignDetails {
   skipped: Map<SkipKind, number>;
 }
 
-/** New conversations a day for a new mailbox whose credential names no `daily_limit`. */
-const DEFAULT_DAILY_LIMIT = 50;
-
-/**
- * The optional settings a credential left out: an existing mailbox (shared by other campaigns) keeps its values for
- * them. The API cannot clear a setting, so left out is the only way to say "not given".
- */
-function omittedSettings(mailbox: MailboxInput) {
-  const omitted = {
-    label: mailbox.label === undefined,
-    fromName: mailbox.fromName === undefined,
-    fromEmail: mailbox.fromEmail === undefined,
-    dailyLimit: mailbox.dailyLimit === undefined,
-    imap: mailbox.imap === undefined,
-    dkim: mailbox.dkim === undefined,
-  };
-  return (Object.keys(omitted) as (keyof typeof omitted)[]).filter((setting) => omitted[setting]);
-}
-
 /** How many of the latest bounces a campaign's details show. */
 const RECENT_BOUNCES = 20;
 
@@ -101,7 +66,14 @@ export class CampaignService {
 
   /** Creates a pending campaign; its SMTP credentials become (or update) the organization's mailboxes. */
   async create(organizationId: string, input: CreateCampaignInput): Promise<CampaignEntity> {
-    this.checkHosts(input.mailboxes);
+    checkHosts(
+      this.hosts,
+      input.mailboxes.map((mailbox, index) => ({
+        at: `campaign.smtp_credentials.${index}.`,
+        smtpHost: mailbox.smtpHost,
+        imapHost: mailbox.imap?.host,
+      })),
+    );
     return this.db.transaction(async (repos) => {
       await this.checkOutreach(repos, organizationId, input.outreachId);
       const lists = await repos.lists.findManyByUuid(organizationId, input.listUuids);
@@ -115,33 +87,9 @@ export class CampaignService {
       }
       const mailboxIds: string[] = [];
       for (const mailbox of input.mailboxes) {
-        const saved = await repos.mailboxes.upsert(
-          {
-            organizationId,
-            label: mailbox.label ?? null,
-            smtpHost: mailbox.smtpHost.toLowerCase(),
-            smtpPort: mailbox.smtpPort,
-            smtpSecurity: mailbox.smtpSecurity ?? (mailbox.smtpPort === 465 ? 'tls' : 'starttls'),
-            smtpUsername: mailbox.smtpUsername,
-            smtpPasswordEncrypted: this.secrets.encrypt(mailbox.smtpPassword),
-            fromEmail: fromEmailOf(mailbox),
-            fromName: mailbox.fromName ?? null,
-            imapHost: mailbox.imap?.host ?? null,
-            imapPort: mailbox.imap?.port ?? null,
-            imapUsername: mailbox.imap?.username ?? null,
-            imapPasswordEncrypted: mailbox.imap ? this.secrets.encrypt(mailbox.imap.password) : null,
-            imapSecurity: mailbox.imap
-              ? (mailbox.imap.security ?? (mailbox.imap.port === 993 ? 'tls' : 'starttls'))
-              : null,
-            dkimDomain: mailbox.dkim?.domain ?? null,
-            dkimSelector: mailbox.dkim?.selector ?? null,
-            dkimPrivateKeyEncrypted: mailbox.dkim ? this.secrets.encrypt(mailbox.dkim.privateKey) : null,
-            dailyLimit: mailbox.dailyLimit ?? DEFAULT_DAILY_LIMIT,
-            // A new mailbox counts its days where its first campaign sends; an existing one keeps its zone.
-            timezone: input.schedule?.timezone ?? 'UTC',
-          },
-          omittedSettings(mailbox),
-        );
+        // A new mailbox counts its days where its first campaign sends; an existing one keeps its zone.
+        const settings = mailboxSettings(organizationId, mailbox, this.secrets, input.schedule?.timezone ?? 'UTC');
+        const saved = await repos.mailboxes.upsert(settings, omittedSettings(mailbox));
         mailboxIds.push(saved.id);
       }
       const { listUuids: _lists, mailboxes: _mailboxes, steps, ...settings } = input;
@@ -150,27 +98,6 @@ export class CampaignService {
       await repos.lists.associateWithCampaign(campaign.id, [...new Set(listIds)]);
       return campaign;
     });
-  }
-
-  /**
-   * Refuses, before anything is saved, SMTP and IMAP hosts the outbound host policy refuses whatever DNS says: IP
-   * literals in refused ranges and cloud metadata host names. Other names are vetted when connecting.
-   */
-  private checkHosts(mailboxes: MailboxInput[]): void {
-    const errors = mailboxes.flatMap((mailbox, index) =>
-      (
-        [
-          ['smtp_host', mailbox.smtpHost],
-          ['imap_host', mailbox.imap?.host],
-        ] as const
-      ).flatMap(([field, host]) => {
-        const refusal = host === undefined ? null : this.hosts.refusalWithoutLookup(host);
-        return refusal ? [`campaign.smtp_credentials.${index}.${field}: ${refusal}`] : [];
-      }),
-    );
-    if (errors.length > 0) {
-      throw new AppError('validation_failed', 'Validation failed: fix the listed fields and try again.', { errors });
-    }
   }
 
   /** The organization's campaigns, newest first. */
@@ -320,14 +247,4 @@ export class CampaignService {
     if (!campaign) throw notFound('campaign_not_found', 'Campaign');
     return campaign;
   }
-}
-
-function fromEmailOf(mailbox: MailboxInput): string {
-  if (mailbox.fromEmail) return mailbox.fromEmail;
-  if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(mailbox.smtpUsername)) return mailbox.smtpUsername;
-  throw new AppError('validation_failed', 'Validation failed.', {
-    errors: [
-      `smtp_credentials: from_email is required for ${mailbox.smtpHost} because smtp_username "${mailbox.smtpUsername}" is not an email address`,
-    ],
-  });
 }

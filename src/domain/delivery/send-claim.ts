@@ -6,7 +6,7 @@ import { messageIdFor } from '../../mail/compose';
 import { outcomeOfEarlierAttempt } from './earlier-attempt';
 import type { SendAttempt, SendPurpose } from './send-attempt';
 import { PermanentSendError, TransientSendError } from './send-errors';
-import { mailboxWaitMs } from './send-waits';
+import { DETACHED_WAIT_MS, mailboxWaitMs } from './send-waits';
 import { campaignZone, dayBounds } from './sending-day';
 import { draftStep } from './step-draft';
 import { deferred, nextStepAfter, stopped, type StepOutcome } from './step-outcome';
@@ -87,7 +87,7 @@ async function claimIn(repos: Repositories, request: ClaimRequest): Promise<Clai
   // An operator's resend goes out again from the mailbox of the message it repeats.
   const pinnedId = purpose === 'resend' ? earlier!.mailboxId : enrollment.mailboxId;
   const choice = pinnedId
-    ? await pinnedMailbox(repos, pinnedId, position, now, restMs)
+    ? await pinnedMailbox(repos, pinnedId, position, now, restMs, purpose === 'resend' ? null : campaign.id)
     : await reserveFirstStep(repos, campaign, earlier?.status === 'failed' ? earlier.mailboxId : null, now, restMs);
   if ('outcome' in choice) return notNow(choice.outcome, choice.outcome.kind === 'deferred' ? campaign.id : null);
   const { mailbox } = choice;
@@ -124,17 +124,30 @@ async function claimIn(repos: Repositories, request: ClaimRequest): Promise<Clai
 type MailboxChoice =
   { mailbox: MailboxEntity; countedIn?: { mailboxDay: string; campaignDay: string } } | { outcome: StepOutcome };
 
-/** A follow-up's mailbox: step 1's, once it is active and rested. */
+/**
+ * A follow-up's mailbox: step 1's, once it is active and rested, and still attached to the campaign (`campaignId`;
+ * null for an operator's resend, which repeats a message from wherever it went).
+ */
 async function pinnedMailbox(
   repos: Repositories,
   mailboxId: string,
   position: number,
   now: Date,
   restMs: number,
+  campaignId: string | null,
 ): Promise<MailboxChoice> {
   const mailbox = await repos.mailboxes.lockOne(mailboxId);
   if (!mailbox) return { outcome: stopped('stopped', 'the mailbox of this conversation was deleted') };
   if (mailbox.status !== 'active') return { outcome: waitForMailbox(mailbox, position, now) };
+  if (campaignId && !(await repos.mailboxAdmin.isAttached(campaignId, mailbox.id))) {
+    return {
+      outcome: deferred(
+        now.getTime() + DETACHED_WAIT_MS,
+        `its mailbox ${mailbox.fromEmail} was detached from the campaign; step ${position} waits for it: attach it ` +
+          'again, or detach it with reassign=true to move its conversations to the other mailboxes',
+      ),
+    };
+  }
   const free = freeAt(mailbox, now, restMs);
   if (free !== null) return { outcome: deferred(free, 'its mailbox rests between sends (min/max wait)') };
   return { mailbox };

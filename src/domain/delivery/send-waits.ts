@@ -12,6 +12,12 @@ const MAILBOX_FIRST_WAIT_MS = 30_000;
 /** A step held by a disabled or failing mailbox looks again at least this often, so a fix is picked up soon. */
 export const MAILBOX_MAX_WAIT_MS = 15 * MINUTE_MS;
 
+/**
+ * A follow-up whose mailbox was detached from its campaign looks again this often: until the mailbox is attached
+ * again or its conversations are reassigned (nothing records since when it waits, so the wait does not grow).
+ */
+export const DETACHED_WAIT_MS = 5 * MINUTE_MS;
+
 /** After the `attempt`-th failed attempt to reach the mailbox's SMTP server: 30 s, 1 min, 2 min… up to 1 h. */
 export function outageWaitMs(attempt: number): number {
   const doublings = Math.min(Math.max(attempt, 1) - 1, 20);

@@ -9,6 +9,7 @@ import { enrollmentOperations } from '../enrollment.operations';
 import { eventOperations } from '../event.operations';
 import { listOperations } from '../list.operations';
 import { blockListOperations } from '../block-list.operations';
+import { mailboxOperations } from '../mailbox.operations';
 import { contactOperations } from '../contact.operations';
 import { outreachOperations } from '../outreach.operations';
 import { healthOperations } from '../health.routes';
@@ -58,6 +59,7 @@ const PATHS: ZodOpenApiPathsObject[] = [
   operationPaths([...enrollmentOperations, ...eventOperations]),
   operationPaths(listOperations),
   operationPaths([...contactOperations, ...outreachOperations, ...blockListOperations]),
+  operationPaths(mailboxOperations),
   // The open routes, at the root: no API key.
   openOperationPaths([...healthOperations, ...metricsOperations, ...documentOperations, ...publicOperations]),
 ];
@@ -86,6 +88,11 @@ export function openApiDocument(): oas31.OpenAPIObject {
         { name: 'Contacts', description: 'Contacts across lists and campaigns.' },
         { name: 'Outreaches', description: 'Groups of campaigns.' },
         { name: 'Block list', description: 'Emails and domains that are never sent to.' },
+        {
+          name: 'Mailboxes',
+          description:
+            "The organization's sending accounts (SMTP, IMAP, DKIM), shared by the campaigns they are attached to.",
+        },
         { name: 'Events', description: 'Integrations pause, resume and stop enrollments.' },
         { name: 'Operations', description: 'Health, readiness, metrics and this document; no API key.' },
         { name: 'Message links', description: 'The links in sent messages: unsubscribe, open pixel, click redirect.' },

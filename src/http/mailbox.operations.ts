@@ -1,0 +1,253 @@
+import type { MailboxDetails, MailboxPatch, MailboxService } from '../domain/mailboxes/mailbox.service';
+import { operationsUsing } from './api-operation';
+import { credentialExample } from './campaign.operations';
+import { presentCredential } from './campaign.presenters';
+import { mailboxInputFromBody } from './mailbox.mappers';
+import {
+  mailboxDeletedResponse,
+  mailboxDetachedResponse,
+  mailboxListResponse,
+  mailboxResponse,
+  type MailboxView,
+} from './mailbox.responses';
+import {
+  attachMailboxSchema,
+  createMailboxSchema,
+  deleteMailboxQuerySchema,
+  detachMailboxQuerySchema,
+  updateMailboxSchema,
+  type UpdateMailboxBody,
+} from './mailbox.schemas';
+import { EXAMPLE_IDS } from './openapi/params';
+import { PATH_IDS } from './path-ids';
+
+const tag = 'Mailboxes';
+
+const mailboxExample: MailboxView = {
+  ...credentialExample,
+  campaigns: [{ id: EXAMPLE_IDS.campaign, name: 'Q4 founders outreach' }],
+};
+const newMailboxExample = {
+  label: 'Grace at Founders',
+  smtp_host: 'smtp.example.com',
+  smtp_port: 587,
+  smtp_username: 'grace@founders.example',
+  smtp_password: 'app-password',
+  from_name: 'Grace Hopper',
+  daily_limit: 40,
+};
+
+function presentMailbox({ mailbox, sentToday, campaigns }: MailboxDetails): MailboxView {
+  return { ...presentCredential(mailbox, sentToday), campaigns };
+}
+
+function patchFromBody(body: UpdateMailboxBody): MailboxPatch {
+  const imapFields = {
+    host: body.imap_host ?? undefined,
+    port: body.imap_port,
+    username: body.imap_username,
+    password: body.imap_password,
+    security: body.imap_security,
+  };
+  const imapGiven = Object.values(imapFields).some((value) => value !== undefined);
+  return {
+    label: body.label,
+    smtpHost: body.smtp_host,
+    smtpPort: body.smtp_port,
+    smtpSecurity: body.smtp_security,
+    smtpUsername: body.smtp_username,
+    smtpPassword: body.smtp_password,
+    fromEmail: body.from_email,
+    fromName: body.from_name,
+    dailyLimit: body.daily_limit,
+    imap: body.imap_host === null ? null : imapGiven ? imapFields : undefined,
+    dkim:
+      body.dkim_domain === null
+        ? null
+        : body.dkim_domain && body.dkim_selector && body.dkim_private_key
+          ? { domain: body.dkim_domain, selector: body.dkim_selector, privateKey: body.dkim_private_key }
+          : undefined,
+    status: body.status,
+  };
+}
+
+/** What the mailbox operations use: the mailboxes. */
+export interface MailboxDeps {
+  mailboxes: MailboxService;
+}
+const operation = operationsUsing<MailboxDeps>();
+
+const mailboxPath = { id: PATH_IDS.organizationMailbox };
+const campaignMailboxPath = { id: PATH_IDS.campaign, mailbox_id: PATH_IDS.mailbox };
+
+/** `/mailboxes` and `/campaigns/{id}/mailboxes`: the organization's sending accounts, and which campaigns use them. */
+export const mailboxOperations = [
+  operation({
+    method: 'get',
+    path: '/mailboxes',
+    tag,
+    summary: 'List mailboxes',
+    description:
+      "Every sending account of the organization, oldest first, with its health (status, today's new " +
+      'conversations, IMAP state) and the campaigns it is attached to. Passwords and DKIM keys are never shown.',
+    errors: [],
+    response: { description: 'The mailboxes.', data: mailboxListResponse, example: [mailboxExample] },
+    handle: async ({ deps: { mailboxes }, organizationId }) => ({
+      data: (await mailboxes.list(organizationId)).map(presentMailbox),
+    }),
+  }),
+  operation({
+    method: 'post',
+    path: '/mailboxes',
+    tag,
+    summary: 'Create a mailbox',
+    description:
+      "The same settings as a campaign's SMTP credential; passwords and the DKIM key are stored encrypted and never " +
+      'shown again. An account (SMTP host and username) the organization has already is a 409 naming it: change ' +
+      'that one with PATCH. Hosts the outbound host policy refuses are a 422. Attach it to campaigns with ' +
+      'POST /campaigns/{id}/mailboxes.',
+    body: { schema: createMailboxSchema, example: newMailboxExample },
+    errors: ['conflict'],
+    response: {
+      status: 201,
+      description: 'The new mailbox.',
+      data: mailboxResponse,
+      example: { ...mailboxExample, campaigns: [] },
+      message: 'Mailbox created.',
+    },
+    handle: async ({ deps: { mailboxes }, organizationId, body }) => ({
+      data: presentMailbox(await mailboxes.create(organizationId, mailboxInputFromBody(body))),
+      status: 201,
+    }),
+  }),
+  operation({
+    method: 'get',
+    path: '/mailboxes/{id}',
+    tag,
+    summary: 'Get a mailbox',
+    params: mailboxPath,
+    errors: ['mailbox_not_found'],
+    response: { description: 'The mailbox.', data: mailboxResponse, example: mailboxExample },
+    handle: async ({ deps: { mailboxes }, organizationId, params }) => ({
+      data: presentMailbox(await mailboxes.get(organizationId, params.id)),
+    }),
+  }),
+  operation({
+    method: 'patch',
+    path: '/mailboxes/{id}',
+    tag,
+    summary: 'Change a mailbox',
+    description:
+      'Each field left out keeps its value; passwords are write-only. `imap_host: null` removes the IMAP settings ' +
+      '(replies are no longer read from it), `dkim_domain: null` the DKIM ones; other IMAP fields merge into the ' +
+      'stored ones. New SMTP settings take a mailbox in `error` back into use. `status: "disabled"` stops its ' +
+      'sends (its conversations wait for it); `status: "active"` re-enables it and starts its bounce-rate window ' +
+      'afresh. Every campaign that uses it sees the change at its next send.',
+    params: mailboxPath,
+    body: { schema: updateMailboxSchema, example: { daily_limit: 60, smtp_password: 'new-app-password' } },
+    errors: ['mailbox_not_found', 'conflict'],
+    response: {
+      description: 'The mailbox as changed.',
+      data: mailboxResponse,
+      example: { ...mailboxExample, daily_limit: 60 },
+      message: 'Mailbox updated.',
+    },
+    handle: async ({ deps: { mailboxes }, organizationId, params, body }) => ({
+      data: presentMailbox(await mailboxes.update(organizationId, params.id, patchFromBody(body))),
+    }),
+  }),
+  operation({
+    method: 'delete',
+    path: '/mailboxes/{id}',
+    tag,
+    summary: 'Delete a mailbox',
+    description:
+      'Only a mailbox no message was sent from: its conversations and history refer to it, so one that has sent is ' +
+      'a 409 (disable it instead). One attached to campaigns is a 409 naming them (`campaigns`), unless ' +
+      '`force=true`, which detaches it from them first.',
+    params: mailboxPath,
+    query: deleteMailboxQuerySchema,
+    errors: ['mailbox_not_found', 'conflict'],
+    response: {
+      description: 'Deleted.',
+      data: mailboxDeletedResponse,
+      example: { id: EXAMPLE_IDS.mailbox, deleted: true },
+      message: 'Mailbox deleted.',
+    },
+    handle: async ({ deps: { mailboxes }, organizationId, params, query }) => {
+      await mailboxes.delete(organizationId, params.id, query.force);
+      return { data: { id: params.id, deleted: true as const } };
+    },
+  }),
+  operation({
+    method: 'get',
+    path: '/campaigns/{id}/mailboxes',
+    tag,
+    summary: "List a campaign's mailboxes",
+    params: { id: PATH_IDS.campaign },
+    errors: ['campaign_not_found'],
+    response: { description: 'The mailboxes it sends from.', data: mailboxListResponse, example: [mailboxExample] },
+    handle: async ({ deps: { mailboxes }, organizationId, params }) => ({
+      data: (await mailboxes.forCampaign(organizationId, params.id)).map(presentMailbox),
+    }),
+  }),
+  operation({
+    method: 'post',
+    path: '/campaigns/{id}/mailboxes',
+    tag,
+    summary: 'Attach a mailbox to a campaign',
+    description:
+      'The campaign starts new conversations from it too, and conversations that waited for it (after a detach) ' +
+      'continue from it. Attaching one already attached answers 200.',
+    params: { id: PATH_IDS.campaign },
+    body: { schema: attachMailboxSchema, example: { mailbox_id: EXAMPLE_IDS.mailbox } },
+    errors: ['campaign_not_found', 'mailbox_not_found'],
+    response: {
+      status: 201,
+      description: 'Attached.',
+      data: mailboxResponse,
+      example: mailboxExample,
+      message: 'Mailbox attached to the campaign.',
+      otherStatuses: [
+        { status: 200, description: 'It was attached already.', example: mailboxExample, message: 'Already attached.' },
+      ],
+    },
+    handle: async ({ deps: { mailboxes }, organizationId, params, body }) => {
+      const { attached, mailbox } = await mailboxes.attach(organizationId, params.id, body.mailbox_id);
+      return {
+        data: presentMailbox(mailbox),
+        status: attached ? 201 : 200,
+        message: attached ? 'Mailbox attached to the campaign.' : 'Already attached.',
+      };
+    },
+  }),
+  operation({
+    method: 'delete',
+    path: '/campaigns/{id}/mailboxes/{mailbox_id}',
+    tag,
+    summary: 'Detach a mailbox from a campaign',
+    description:
+      'The campaign starts no new conversation from it. Its conversations in this campaign (their follow-ups come ' +
+      'from the mailbox that sent step 1) wait for it, looking again every 5 minutes, until it is attached again — ' +
+      "unless `reassign=true` moves them to the campaign's other mailboxes (active ones first, spread evenly), whose " +
+      "follow-ups then continue the thread from there. The campaign's last mailbox cannot be detached (409).",
+    params: campaignMailboxPath,
+    query: detachMailboxQuerySchema,
+    errors: ['campaign_not_found', 'mailbox_not_found', 'credential_not_found', 'conflict'],
+    response: {
+      description: 'Detached.',
+      data: mailboxDetachedResponse,
+      example: { mailbox_id: EXAMPLE_IDS.mailbox, campaign_id: EXAMPLE_IDS.campaign, reassigned: 12 },
+      message: 'Mailbox detached; 12 conversation(s) moved to the other mailboxes.',
+    },
+    handle: async ({ deps: { mailboxes }, organizationId, params, query }) => {
+      const { reassigned } = await mailboxes.detach(organizationId, params.id, params.mailbox_id, query.reassign);
+      return {
+        data: { mailbox_id: params.mailbox_id, campaign_id: params.id, reassigned },
+        message: query.reassign
+          ? `Mailbox detached; ${reassigned} conversation(s) moved to the other mailboxes.`
+          : 'Mailbox detached; its conversations in this campaign wait for it.',
+      };
+    },
+  }),
+];
