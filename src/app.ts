@@ -17,6 +17,7 @@ import type { EnrollmentHistoryService } from './domain/enrollments/enrollment-h
 import type { IntegrationEventService } from './domain/enrollments/integration-events.service';
 import type { BlockListService } from './domain/block-list/block-list.service';
 import type { MailboxService } from './domain/mailboxes/mailbox.service';
+import type { ContactService } from './domain/contacts/contact.service';
 import type { EngagementService } from './domain/engagement/engagement.service';
 import { requireApiKey } from './http/auth';
 import { campaignOperations } from './http/campaign.operations';
@@ -56,6 +57,7 @@ export interface AppDeps {
   integrationEvents: IntegrationEventService;
   blockList: BlockListService;
   mailboxes: MailboxService;
+  contacts: ContactService;
   engagement: EngagementService;
   readiness: ReadinessChecks;
   /** Off when `requests` is 0 (the tests' shared stack), else counted in `store`. */

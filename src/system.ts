@@ -6,6 +6,7 @@ import type { Logger } from './logger';
 import type { Database } from './db/repositories';
 import type { SecretBox } from './crypto/secret-box';
 import { MailboxService } from './domain/mailboxes/mailbox.service';
+import { ContactService } from './domain/contacts/contact.service';
 import { CampaignService } from './domain/campaigns/campaign.service';
 import { EnrollmentService } from './domain/enrollments/enrollment.service';
 import { ListService } from './domain/lists/list.service';
@@ -77,6 +78,7 @@ export function createSystem(db: Database, secrets: SecretBox, temporal: Client,
   const integrationEvents = new IntegrationEventService(db, campaigns, enrollmentControl);
   const blockList = new BlockListService(db, enrollmentControl);
   const mailboxes = new MailboxService(db, secrets, outboundHosts, ports.monitors);
+  const contacts = new ContactService(db);
   const engagement = new EngagementService(db, enrollmentControl, links, logger);
   // Inbound mail ends enrollments through the same enrollment control, so through this system's Temporal client.
   const inbound = new InboundMailService(db, enrollmentControl, logger, engineMetrics);
@@ -104,6 +106,7 @@ export function createSystem(db: Database, secrets: SecretBox, temporal: Client,
       integrationEvents,
       blockList,
       mailboxes,
+      contacts,
       engagement,
     },
     /** What the Temporal worker runs its activities with. */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { ImportEntry } from '../domain/contacts/contact-import';
+import type { ContactPatch } from '../domain/contacts/contact-patch';
+import { CONTACT_STATUSES } from '../domain/contacts/contact-model';
 import { isTimeZone } from '../domain/contacts/time-zone';
 
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -37,3 +39,24 @@ export function toImportEntry(contact: ContactBody): ImportEntry {
   }
   return { email: contact.email, fields, timezone: contact.timezone ?? null };
 }
+
+/** A validated contact change (`PATCH …/contacts/{id}`) → the domain's: standard and custom fields in one map. */
+export function contactPatchFromBody(
+  patch: {
+    email?: string | undefined;
+    timezone?: string | null | undefined;
+    custom_fields?: Record<string, string | null> | undefined;
+  } & Partial<Record<(typeof STANDARD_FIELDS)[number], string | null>>,
+): ContactPatch {
+  const fields: Record<string, string | null> = { ...patch.custom_fields };
+  for (const name of STANDARD_FIELDS) if (patch[name] !== undefined) fields[name] = patch[name];
+  return { email: patch.email, fields, timezone: patch.timezone };
+}
+
+/** `GET /contacts`. */
+export const contactPageQuerySchema = z.object({
+  email: z.string().max(320).optional().describe('Part of the address, in any case.'),
+  status: z.enum(CONTACT_STATUSES).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  per_page: z.coerce.number().int().min(1).max(500).default(100),
+});

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { ListService } from '../domain/lists/list.service';
 import { operationsUsing } from './api-operation';
-import { STANDARD_FIELDS, toImportEntry } from './contact.schemas';
+import { contactPatchFromBody, toImportEntry } from './contact.schemas';
 import { csvRows, isCsvUpload, sendCsv } from './list-csv';
 import { presentContact, presentImportCounts, presentList } from './list.presenters';
 import {
@@ -43,7 +43,7 @@ const list: ListView = {
   campaign_id: EXAMPLE_IDS.campaign,
   campaign_name: 'Founders, Q4',
 };
-const contact: ContactView = {
+export const contactExample: ContactView = {
   id: EXAMPLE_IDS.contact,
   email: 'ada@example.com',
   email_valid: true,
@@ -174,7 +174,7 @@ export const listOperations = [
       description: 'One page of contacts, in the order they were added.',
       data: contactsPageResponse,
       example: {
-        contacts: [contact],
+        contacts: [contactExample],
         pagination: { current_page: 1, per_page: 100, total_pages: 1, total_contacts: 1 },
       },
     },
@@ -303,17 +303,11 @@ export const listOperations = [
     response: {
       description: 'The contact as it is now.',
       data: contactResponse,
-      example: { ...contact, fields: { first_name: 'Ada', plan: 'enterprise' } },
+      example: { ...contactExample, fields: { first_name: 'Ada', plan: 'enterprise' } },
       message: 'Contact updated successfully',
     },
     handle: async ({ deps: { lists }, organizationId, params, body: patch }) => {
-      const fields: Record<string, string | null> = { ...patch.custom_fields };
-      for (const name of STANDARD_FIELDS) if (patch[name] !== undefined) fields[name] = patch[name];
-      const updated = await lists.updateContact(organizationId, params.uuid, params.id, {
-        email: patch.email,
-        fields,
-        timezone: patch.timezone,
-      });
+      const updated = await lists.updateContact(organizationId, params.uuid, params.id, contactPatchFromBody(patch));
       return { data: presentContact(updated) };
     },
   }),

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { ContactEntity, type ContactFields } from '../entities/contact.entity';
+import { ContactEntity, type ContactFields, type ContactStatus } from '../entities/contact.entity';
 import { anyUuid } from './array-parameters';
 
 export class ContactRepository {
@@ -34,6 +34,34 @@ export class ContactRepository {
       .addOrderBy('contact.created_at')
       .addOrderBy('contact.id')
       .getOne();
+  }
+
+  /**
+   * A page of the organization's contacts, oldest first, optionally only those whose address contains `email` (in
+   * any case) and those in a status; with the total that matches.
+   */
+  async page(
+    organizationId: string,
+    filter: { email?: string | undefined; status?: ContactStatus | undefined },
+    offset: number,
+    limit: number,
+  ): Promise<{ contacts: ContactEntity[]; total: number }> {
+    const query = this.manager
+      .createQueryBuilder(ContactEntity, 'contact')
+      .where('contact.organization_id = :organizationId', { organizationId });
+    if (filter.email) {
+      // LIKE's own wildcards in the search text match themselves.
+      const pattern = `%${filter.email.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+      query.andWhere('lower(contact.email) LIKE :pattern', { pattern });
+    }
+    if (filter.status) query.andWhere('contact.status = :status', { status: filter.status });
+    const [contacts, total] = await query
+      .orderBy('contact.created_at')
+      .addOrderBy('contact.id')
+      .skip(offset)
+      .take(limit)
+      .getManyAndCount();
+    return { contacts, total };
   }
 
   save(contact: ContactEntity): Promise<ContactEntity> {

@@ -155,6 +155,15 @@ export class ListRepository {
     return rows.length > 0;
   }
 
+  /** The lists the contact is in, oldest first. */
+  async ofContact(contactId: string): Promise<{ uuid: string; name: string }[]> {
+    return this.manager.query(
+      `SELECT list.uuid, list.name FROM list_contacts member JOIN lists list ON list.id = member.list_id
+        WHERE member.contact_id = $1 ORDER BY list.created_at, list.id`,
+      [contactId],
+    );
+  }
+
   async removeMember(listId: string, contactId: string): Promise<void> {
     await this.manager.query('DELETE FROM list_contacts WHERE list_id = $1 AND contact_id = $2', [listId, contactId]);
   }

@@ -1,4 +1,4 @@
-import type { ContactEntity, ContactFields } from '../../db/entities/contact.entity';
+import type { ContactEntity } from '../../db/entities/contact.entity';
 import type { ListEntity } from '../../db/entities/list.entity';
 import type { Database, Repositories } from '../../db/repositories';
 import type { ListSummary } from '../../db/repositories/list.repository';
@@ -12,13 +12,13 @@ import {
   type ImportResult,
 } from '../contacts/contact-import';
 import { planColumns, rowToEntry } from './csv-columns';
-import { normalizeEmail } from '../contacts/email';
 import type { EmailValidationPort } from '../contacts/email-validation.port';
+import { patchContact, type ContactPatch } from '../contacts/contact-patch';
 import { isTimeZone } from '../contacts/time-zone';
 import { AppError, notFound } from '../errors';
 
 /** The rows the service's results carry: a list with its campaign and count, and its contacts. */
-export type { ContactEntity, ListSummary };
+export type { ContactEntity, ContactPatch, ListSummary };
 
 /** The most contacts one JSON request may import, as in the reference API. */
 export const MAX_CONTACTS_PER_REQUEST = 1000;
@@ -31,13 +31,6 @@ const MAX_REPORTED_INVALID = 1000;
 /** Fixed leading columns of an export; fields follow (standard ones first). */
 const EXPORT_COLUMNS = ['email', 'email_valid', 'status', 'timezone', 'created_at'];
 const STANDARD_FIELD_ORDER = ['first_name', 'last_name', 'company', 'title', 'phone'];
-
-export interface ContactPatch {
-  email?: string | undefined;
-  /** A null value removes the field. */
-  fields?: Record<string, string | null> | undefined;
-  timezone?: string | null | undefined;
-}
 
 /** Lists, their members, and imports into them. */
 export class ListService {
@@ -213,26 +206,7 @@ export class ListService {
   ): Promise<ContactEntity> {
     return this.db.transaction(async (repos) => {
       const contact = await this.requireMember(repos, organizationId, uuid, contactId);
-      if (patch.email !== undefined) {
-        const email = normalizeEmail(patch.email);
-        if (!email) {
-          throw new AppError('validation_failed', 'Validation failed: fix the listed fields and try again.', {
-            errors: [`email: "${patch.email}" is not a valid email address`],
-          });
-        }
-        if (email !== contact.email) {
-          if (await repos.contacts.findByEmail(organizationId, email)) {
-            throw new AppError('conflict', `Another contact of your organization already has the email ${email}.`);
-          }
-          contact.email = email;
-          // A new address has not been checked.
-          contact.emailValid = null;
-          contact.emailCheckStatus = null;
-        }
-      }
-      if (patch.fields) contact.fields = applyFieldPatch(contact.fields, patch.fields);
-      if (patch.timezone !== undefined) contact.timezone = patch.timezone;
-      return repos.contacts.save(contact);
+      return patchContact(repos, organizationId, contact, patch);
     });
   }
 
@@ -273,13 +247,4 @@ export class ListService {
     if (!contact || !(await repos.lists.isMember(list.id, contact.id))) throw notFound('contact_not_found', 'Contact');
     return contact;
   }
-}
-
-function applyFieldPatch(fields: ContactFields, patch: Record<string, string | null>): ContactFields {
-  const next = { ...fields };
-  for (const [name, value] of Object.entries(patch)) {
-    if (value === null) delete next[name];
-    else next[name] = value;
-  }
-  return next;
 }
