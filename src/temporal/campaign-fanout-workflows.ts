@@ -3,7 +3,6 @@ import type { CampaignFanoutPort } from '../domain/campaigns/campaign-fanout.por
 import {
   CAMPAIGN_FANOUT_WORKFLOW_TYPE,
   campaignFanoutWorkflowId,
-  campaignJobTaskQueue,
   fanoutRequestedSignal,
   type CampaignFanoutInput,
 } from '../../workflows/campaign-fanout/definitions';
@@ -13,7 +12,6 @@ import { wakeJob } from './wake-job';
 export class TemporalCampaignFanout implements CampaignFanoutPort {
   constructor(
     private readonly client: Client,
-    /** The enrollments' task queue. */
     private readonly taskQueue: string,
   ) {}
 
@@ -22,9 +20,8 @@ export class TemporalCampaignFanout implements CampaignFanoutPort {
     return wakeJob<CampaignFanoutInput>(this.client, {
       workflowType: CAMPAIGN_FANOUT_WORKFLOW_TYPE,
       workflowId: campaignFanoutWorkflowId(campaignId),
-      // A new job runs on the campaign-jobs queue (a running one keeps the queue it began on).
-      taskQueue: campaignJobTaskQueue(this.taskQueue),
-      input: { version: 1, campaignId, enrollmentTaskQueue: this.taskQueue },
+      taskQueue: this.taskQueue,
+      input: { version: 1, campaignId },
       signal: fanoutRequestedSignal,
       staticSummary: `Fan-out for campaign ${campaignId}`,
     });

@@ -1,7 +1,6 @@
 import {
   Runtime,
   Worker,
-  bundleWorkflowCode,
   makeTelemetryFilterString,
   type LogLevel,
   type LogMetadata,
@@ -69,15 +68,11 @@ export function installTemporalRuntime(logger: Logger, metricsPort?: number): vo
 const MAILBOX_SESSION_SLOTS = 1000;
 /** Campaign jobs' pages run at once: each keeps dozens of starts or signals in flight already. */
 const CAMPAIGN_JOB_SLOTS = 4;
-/** Campaign jobs' workflow tasks: one job per campaign, each waking rarely; few are kept in memory. */
-const CAMPAIGN_JOB_WORKFLOW_SLOTS = 4;
-const CAMPAIGN_JOB_CACHED_WORKFLOWS = 50;
 
 /**
  * Creates and starts the process's three Temporal workers: every workflow with the quick activities; the long IMAP
- * sessions of the mailbox monitors on their own task queue (so they never take the slots sends need); and the
- * campaign jobs, workflow and pages, on theirs (so a dispatch or a pause never waits behind a backlog of sends). The
- * two workers with workflows share one bundle of the workflow code.
+ * sessions of the mailbox monitors on their own task queue (so they never take the slots sends need); and the pages
+ * of campaign jobs on theirs (so a dispatch or a pause never waits behind a backlog of sends).
  */
 export async function startWorker(options: {
   connection: NativeConnection;
@@ -94,16 +89,11 @@ export async function startWorker(options: {
     // In-flight activities get this long to finish on shutdown before they are cancelled.
     shutdownGraceTime: '20 seconds',
   };
-  const workflowBundle = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
-    // Webpack's messages go where the SDK's own do (our logger), as when a worker bundles for itself.
-    logger: Runtime.instance().logger,
-  });
   const workers = await Promise.all([
     Worker.create({
       ...common,
       taskQueue: options.taskQueue,
-      workflowBundle,
+      workflowsPath: require.resolve('../../workflows'),
       activities: createActivities(options.deps),
       maxConcurrentActivityTaskExecutions: tuning.activitySlots,
       maxConcurrentLocalActivityExecutions: tuning.localActivitySlots,
@@ -121,11 +111,8 @@ export async function startWorker(options: {
     Worker.create({
       ...common,
       taskQueue: campaignJobTaskQueue(options.taskQueue),
-      workflowBundle,
       activities: createCampaignActivities(options.deps),
       maxConcurrentActivityTaskExecutions: CAMPAIGN_JOB_SLOTS,
-      maxConcurrentWorkflowTaskExecutions: CAMPAIGN_JOB_WORKFLOW_SLOTS,
-      maxCachedWorkflows: CAMPAIGN_JOB_CACHED_WORKFLOWS,
     }),
   ]);
   const running = Promise.all(workers.map((worker) => worker.run())).then(() => undefined);

@@ -94,9 +94,9 @@ describe('large batches: 100,000 contacts in one list', () => {
         skipped: UNSUBSCRIBED,
       });
 
-      // Too many to start inside the request: they wait in the campaign's start queue, which its job works through.
+      // The first few started before the answer; every other one waits in the campaign's start queue.
       const answered = await enrollmentCounts(campaignId);
-      expect(answered.queued).toBeGreaterThan(INLINE_STARTS);
+      expect(answered.active).toBeGreaterThanOrEqual(INLINE_STARTS);
       expect(answered).toMatchObject({ skipped: UNSUBSCRIBED, other: 0 });
       expect(answered.active + answered.queued).toBe(CONTACTS - UNSUBSCRIBED);
       const skips = await stack.db.repos.skips.countsByKind(campaignId);
@@ -110,7 +110,7 @@ describe('large batches: 100,000 contacts in one list', () => {
         eventually(
           async () => {
             const count = await workflows(campaignId, `ExecutionStatus = 'Running'`);
-            return count >= START_PAGE ? count : null;
+            return count >= INLINE_STARTS + START_PAGE ? count : null;
           },
           { what: 'the job to start a page of enrollments', ...SLOW_WAIT },
         ),

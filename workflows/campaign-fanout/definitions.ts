@@ -8,11 +8,6 @@ export type { CampaignFanoutPass, CampaignFanoutStep };
 export interface CampaignFanoutInput {
   version: 1;
   campaignId: string;
-  /**
-   * The enrollments' task queue, for jobs that run on the campaign-jobs queue themselves; absent from jobs begun on
-   * the enrollments' queue (their own queue is that one).
-   */
-  enrollmentTaskQueue?: string;
   /** Carried across continue-as-new; absent on the first run. */
   progress?: CampaignFanoutProgress;
 }
@@ -41,8 +36,8 @@ export function campaignFanoutWorkflowId(campaignId: string): string {
 }
 
 /**
- * The task queue of the job (its workflow and its activity), beside the enrollments' one: a dispatch or a pause never
- * waits behind a backlog of sends, neither for a workflow task nor for an activity slot.
+ * The task queue of the job's activity, beside the enrollments' one: a page of starts or of pause signals never
+ * waits for an activity slot behind a backlog of sends.
  */
 export function campaignJobTaskQueue(taskQueue: string): string {
   return `${taskQueue}-campaign-jobs`;

@@ -32,20 +32,10 @@ const FANOUT_STEP_OPTIONS: ActivityOptions = {
 };
 
 /**
- * The step runs on the campaign-jobs task queue, so it never queues behind sends, and is told the enrollments' queue
- * to start and signal them on. A job started on that queue carries the enrollments' queue in its input; runs begun
- * on the enrollments' queue take it from their own, and those begun before the campaign-jobs queue existed run the
- * step there too.
+ * The step runs on the campaign-jobs task queue, so it never queues behind sends; runs begun before that change
+ * keep the enrollments' queue. The enrollments' queue goes along, as the one to start and signal them on.
  */
-function fanoutStep(input: CampaignFanoutInput, pass: CampaignFanoutPass | null): Promise<CampaignFanoutStep> {
-  const { campaignId } = input;
-  if (input.enrollmentTaskQueue) {
-    return proxyActivities<Activities>(FANOUT_STEP_OPTIONS).campaignFanoutStep({
-      campaignId,
-      pass,
-      taskQueue: input.enrollmentTaskQueue,
-    });
-  }
+function fanoutStep(campaignId: string, pass: CampaignFanoutPass | null): Promise<CampaignFanoutStep> {
   const { taskQueue } = workflowInfo();
   if (!patched('campaign-jobs-queue')) {
     return proxyActivities<Activities>(FANOUT_STEP_OPTIONS).campaignFanoutStep({ campaignId, pass });
@@ -73,7 +63,7 @@ export async function campaignFanoutWorkflow(input: CampaignFanoutInput): Promis
   for (let pages = 0; ; pages += 1) {
     // A wake-up that arrives while a step runs may ask for work the step did not see: never end past one.
     const seen = wakeUps;
-    const step = await fanoutStep(input, progress.pass);
+    const step = await fanoutStep(input.campaignId, progress.pass);
     switch (step.kind) {
       case 'deleted':
         return { outcome: 'deleted', signalled: progress.signalled, started: progress.started };

@@ -11,17 +11,14 @@ const SIGNAL_PAGE = 500;
 /** Queued enrollments started per step of the job. */
 export const START_PAGE = 500;
 /**
- * The most starts made inside the request: a small dispatch or schedule is running when the API answers; a larger
- * one is the job's from the first start, and answers without waiting for thousands of them (about a hundred a second).
+ * Starts made inside the request before the job takes the rest: a small dispatch or schedule is running when the
+ * API answers, and a large one answers without waiting for thousands of starts (tens to hundreds a second).
  */
 export const INLINE_STARTS = 50;
 /** Workflow starts or signals kept in flight at once. */
 const CONCURRENCY = 32;
 /** Enrollments of a deleted campaign removed per statement, so no statement holds its locks for long. */
 const DELETE_CHUNK = 5_000;
-
-/** A queued enrollment, as the start queue lists it. */
-type QueuedEnrollment = Awaited<ReturnType<Database['repos']['enrollments']['startQueue']>>[number];
 
 /** Where a pass over the running enrollments stands: the request it carries out and the last enrollment told. */
 export interface CampaignFanoutPass {
@@ -60,17 +57,11 @@ export class CampaignFanoutService {
     return this.jobs.wake(campaignId);
   }
 
-  /**
-   * Starts the campaign's queued enrollments now when they are few; more are handed to its job whole, which starts
-   * them at once while the API answers (starting a share here first would only delay the job's wake-up).
-   */
+  /** Starts the first queued enrollments of the campaign now and hands the rest, if any, to its job. */
   async startSoon(campaignId: string): Promise<void> {
     const campaign = await this.db.repos.campaigns.findByIdUnscoped(campaignId);
-    // A paused campaign starts nothing: its queued enrollments start when it resumes (resume wakes the job).
-    if (campaign?.status !== 'active') return;
-    const queued = await this.db.repos.enrollments.startQueue(campaignId, INLINE_STARTS + 1);
-    if (queued.length > INLINE_STARTS) return this.jobs.wake(campaignId);
-    await this.start(campaign, queued);
+    const started = campaign ? await this.startQueued(campaign, INLINE_STARTS) : 0;
+    if (started === INLINE_STARTS) await this.jobs.wake(campaignId);
   }
 
   /**
@@ -123,15 +114,10 @@ export class CampaignFanoutService {
 
   /** Starts up to `limit` queued enrollments of the campaign if it is active; returns how many. */
   private async startQueued(campaign: CampaignEntity, limit: number): Promise<number> {
+    // A paused campaign starts nothing: its queued enrollments start when it resumes (resume wakes the job).
     if (campaign.status !== 'active') return 0;
     const queued = await this.db.repos.enrollments.startQueue(campaign.id, limit);
-    await this.start(campaign, queued);
-    return queued.length;
-  }
-
-  /** Starts the workflows of these queued enrollments of the campaign and marks them started. */
-  private async start(campaign: CampaignEntity, queued: QueuedEnrollment[]): Promise<void> {
-    if (queued.length === 0) return;
+    if (queued.length === 0) return 0;
     // Replies are watched for before the first send.
     await this.monitors.watch(await this.db.repos.mailboxes.withImap([campaign.id]));
     // Each workflow is told its first step, and the rows get its due time: the workflows read and record neither.
@@ -152,6 +138,7 @@ export class CampaignFanoutService {
       queued.map((enrollment) => enrollment.id),
       firstStep.step ? new Date(startedAt + firstStep.step.delayMs) : null,
     );
+    return queued.length;
   }
 
   /** Deletes the stopped campaign: its enrollments a chunk at a time, then the rest with the campaign (cascade). */

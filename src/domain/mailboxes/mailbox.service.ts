@@ -185,6 +185,8 @@ export class MailboxService {
     return this.db.transaction(async (repos) => {
       await this.requireCampaign(repos, organizationId, campaignId);
       const mailbox = await this.require(repos, organizationId, mailboxId);
+      // Claims hold the mailbox's row while they pick it: one under way ends first, and every later one sees this.
+      await repos.mailboxes.lockOne(mailbox.id);
       const others = (await repos.mailboxes.forCampaign(campaignId)).filter((other) => other.id !== mailbox.id);
       if (!(await repos.mailboxAdmin.detach(campaignId, mailbox.id))) {
         throw new AppError('credential_not_found', `Mailbox ${mailbox.id} is not attached to campaign ${campaignId}.`);
