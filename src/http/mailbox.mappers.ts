@@ -1,18 +1,13 @@
-import type { MailboxInput } from '../domain/mailboxes/mailbox.service';
+import type { MailboxInput, MailboxPatch } from '../domain/mailboxes/mailbox.service';
 import type { SmtpCredentialBody } from './campaign.schemas';
+import type { UpdateMailboxBody } from './mailbox.schemas';
 
 /** A validated credential body → the domain's mailbox settings. */
 export function mailboxInputFromBody(body: SmtpCredentialBody): MailboxInput {
   return {
+    ...accountFromBody(body),
     label: body.label,
-    smtpHost: body.smtp_host,
-    smtpPort: body.smtp_port,
-    smtpSecurity: body.smtp_security,
-    smtpUsername: body.smtp_username,
-    smtpPassword: body.smtp_password,
-    fromEmail: body.from_email,
     fromName: body.from_name,
-    dailyLimit: body.daily_limit,
     imap:
       body.imap_host && body.imap_port && body.imap_username && body.imap_password
         ? {
@@ -23,9 +18,48 @@ export function mailboxInputFromBody(body: SmtpCredentialBody): MailboxInput {
             security: body.imap_security,
           }
         : undefined,
-    dkim:
-      body.dkim_domain && body.dkim_selector && body.dkim_private_key
-        ? { domain: body.dkim_domain, selector: body.dkim_selector, privateKey: body.dkim_private_key }
-        : undefined,
+    dkim: dkimFromBody(body),
   };
+}
+
+/** A validated `PATCH /mailboxes/{id}` body → the domain's change; null on imap_host or dkim_domain removes them. */
+export function mailboxPatchFromBody(body: UpdateMailboxBody): MailboxPatch {
+  const imap = {
+    host: body.imap_host ?? undefined,
+    port: body.imap_port,
+    username: body.imap_username,
+    password: body.imap_password,
+    security: body.imap_security,
+  };
+  const imapGiven = Object.values(imap).some((value) => value !== undefined);
+  return {
+    ...accountFromBody(body),
+    label: body.label,
+    fromName: body.from_name,
+    imap: body.imap_host === null ? null : imapGiven ? imap : undefined,
+    dkim: body.dkim_domain === null ? null : dkimFromBody(body),
+    status: body.status,
+  };
+}
+
+type AccountField =
+  'smtp_host' | 'smtp_port' | 'smtp_security' | 'smtp_username' | 'smtp_password' | 'from_email' | 'daily_limit';
+
+/** The SMTP account fields, named as the domain names them (required or optional as the body has them). */
+function accountFromBody<Body extends Partial<Pick<SmtpCredentialBody, AccountField>>>(body: Body) {
+  return {
+    smtpHost: body.smtp_host as Body['smtp_host'],
+    smtpPort: body.smtp_port as Body['smtp_port'],
+    smtpSecurity: body.smtp_security,
+    smtpUsername: body.smtp_username as Body['smtp_username'],
+    smtpPassword: body.smtp_password as Body['smtp_password'],
+    fromEmail: body.from_email,
+    dailyLimit: body.daily_limit,
+  };
+}
+
+function dkimFromBody(body: { dkim_domain?: string | null; dkim_selector?: string; dkim_private_key?: string }) {
+  return body.dkim_domain && body.dkim_selector && body.dkim_private_key
+    ? { domain: body.dkim_domain, selector: body.dkim_selector, privateKey: body.dkim_private_key }
+    : undefined;
 }

@@ -1,8 +1,8 @@
-import type { MailboxDetails, MailboxPatch, MailboxService } from '../domain/mailboxes/mailbox.service';
+import type { MailboxDetails, MailboxService } from '../domain/mailboxes/mailbox.service';
 import { operationsUsing } from './api-operation';
 import { credentialExample } from './campaign.operations';
 import { presentCredential } from './campaign.presenters';
-import { mailboxInputFromBody } from './mailbox.mappers';
+import { mailboxInputFromBody, mailboxPatchFromBody } from './mailbox.mappers';
 import {
   mailboxDeletedResponse,
   mailboxDetachedResponse,
@@ -16,7 +16,6 @@ import {
   deleteMailboxQuerySchema,
   detachMailboxQuerySchema,
   updateMailboxSchema,
-  type UpdateMailboxBody,
 } from './mailbox.schemas';
 import { EXAMPLE_IDS } from './openapi/params';
 import { PATH_IDS } from './path-ids';
@@ -39,36 +38,6 @@ const newMailboxExample = {
 
 function presentMailbox({ mailbox, sentToday, campaigns }: MailboxDetails): MailboxView {
   return { ...presentCredential(mailbox, sentToday), campaigns };
-}
-
-function patchFromBody(body: UpdateMailboxBody): MailboxPatch {
-  const imapFields = {
-    host: body.imap_host ?? undefined,
-    port: body.imap_port,
-    username: body.imap_username,
-    password: body.imap_password,
-    security: body.imap_security,
-  };
-  const imapGiven = Object.values(imapFields).some((value) => value !== undefined);
-  return {
-    label: body.label,
-    smtpHost: body.smtp_host,
-    smtpPort: body.smtp_port,
-    smtpSecurity: body.smtp_security,
-    smtpUsername: body.smtp_username,
-    smtpPassword: body.smtp_password,
-    fromEmail: body.from_email,
-    fromName: body.from_name,
-    dailyLimit: body.daily_limit,
-    imap: body.imap_host === null ? null : imapGiven ? imapFields : undefined,
-    dkim:
-      body.dkim_domain === null
-        ? null
-        : body.dkim_domain && body.dkim_selector && body.dkim_private_key
-          ? { domain: body.dkim_domain, selector: body.dkim_selector, privateKey: body.dkim_private_key }
-          : undefined,
-    status: body.status,
-  };
 }
 
 /** What the mailbox operations use: the mailboxes. */
@@ -153,7 +122,7 @@ export const mailboxOperations = [
       message: 'Mailbox updated.',
     },
     handle: async ({ deps: { mailboxes }, organizationId, params, body }) => ({
-      data: presentMailbox(await mailboxes.update(organizationId, params.id, patchFromBody(body))),
+      data: presentMailbox(await mailboxes.update(organizationId, params.id, mailboxPatchFromBody(body))),
     }),
   }),
   operation({
