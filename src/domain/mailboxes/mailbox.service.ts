@@ -3,6 +3,7 @@
 import type { MailboxEntity, SmtpSecurity } from '../../db/entities/mailbox.entity';
 import type { CampaignRef, MailboxChanges } from '../../db/repositories/mailbox-admin.repository';
 import type { Database, Repositories } from '../../db/repositories';
+import type { MailboxUsage } from '../../db/repositories/mailbox.repository';
 import type { SecretBox } from '../../crypto/secret-box';
 import type { OutboundHostPolicy } from '../../mail/outbound-host-policy';
 import { AppError, notFound } from '../errors';
@@ -68,9 +69,7 @@ export class MailboxService {
 
   /** The organization's mailboxes, oldest first. */
   async list(organizationId: string): Promise<MailboxDetails[]> {
-    const usage = await this.db.repos.mailboxes.usageForOrganization(organizationId);
-    const campaigns = await this.db.repos.mailboxAdmin.campaignsUsing(usage.map(({ mailbox }) => mailbox.id));
-    return usage.map(({ mailbox, sentToday }) => ({ mailbox, sentToday, campaigns: campaigns.get(mailbox.id)! }));
+    return this.withCampaigns(await this.db.repos.mailboxes.usageForOrganization(organizationId));
   }
 
   async get(organizationId: string, mailboxId: string): Promise<MailboxDetails> {
@@ -156,9 +155,7 @@ export class MailboxService {
   /** The mailboxes a campaign sends from, oldest first. */
   async forCampaign(organizationId: string, campaignId: string): Promise<MailboxDetails[]> {
     await this.requireCampaign(this.db.repos, organizationId, campaignId);
-    const usage = await this.db.repos.mailboxes.usageForCampaign(campaignId);
-    const campaigns = await this.db.repos.mailboxAdmin.campaignsUsing(usage.map(({ mailbox }) => mailbox.id));
-    return usage.map(({ mailbox, sentToday }) => ({ mailbox, sentToday, campaigns: campaigns.get(mailbox.id)! }));
+    return this.withCampaigns(await this.db.repos.mailboxes.usageForCampaign(campaignId));
   }
 
   /** Attaches one of the organization's mailboxes to its campaign; `attached` is false when it already was. */
@@ -207,6 +204,12 @@ export class MailboxService {
         : 0;
       return { reassigned };
     });
+  }
+
+  /** Mailboxes with today's usage, and the campaigns each is attached to (one query for all). */
+  private async withCampaigns(usage: MailboxUsage[]): Promise<MailboxDetails[]> {
+    const campaigns = await this.db.repos.mailboxAdmin.campaignsUsing(usage.map(({ mailbox }) => mailbox.id));
+    return usage.map(({ mailbox, sentToday }) => ({ mailbox, sentToday, campaigns: campaigns.get(mailbox.id)! }));
   }
 
   private async details(mailbox: MailboxEntity): Promise<MailboxDetails> {
