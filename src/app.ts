@@ -11,9 +11,11 @@ import type { OrganizationService } from './domain/organizations/organization.se
 import type { ListService } from './domain/lists/list.service';
 import type { CampaignControlService } from './domain/campaigns/campaign-control.service';
 import type { CampaignContentService } from './domain/campaigns/campaign-content.service';
+import type { CampaignSequenceService } from './domain/campaigns/campaign-sequence.service';
 import type { OutreachService } from './domain/campaigns/outreach.service';
 import type { EnrollmentControlService } from './domain/enrollments/enrollment-control.service';
 import type { EnrollmentHistoryService } from './domain/enrollments/enrollment-history.service';
+import type { LeadService } from './domain/enrollments/lead.service';
 import type { IntegrationEventService } from './domain/enrollments/integration-events.service';
 import type { BlockListService } from './domain/block-list/block-list.service';
 import type { MailboxService } from './domain/mailboxes/mailbox.service';
@@ -22,8 +24,10 @@ import type { EngagementService } from './domain/engagement/engagement.service';
 import { requireApiKey } from './http/auth';
 import { campaignOperations } from './http/campaign.operations';
 import { campaignContentOperations } from './http/campaign-content.operations';
+import { campaignSequenceOperations } from './http/campaign-sequence.operations';
 import { outreachOperations } from './http/outreach.operations';
 import { enrollmentOperations } from './http/enrollment.operations';
+import { leadOperations } from './http/lead.operations';
 import type { UnknownSendService } from './domain/enrollments/unknown-sends.service';
 import { contactOperations } from './http/contact.operations';
 import { blockListOperations } from './http/block-list.operations';
@@ -50,9 +54,11 @@ export interface AppDeps {
   lists: ListService;
   campaignControl: CampaignControlService;
   content: CampaignContentService;
+  sequences: CampaignSequenceService;
   outreaches: OutreachService;
   enrollmentControl: EnrollmentControlService;
   enrollmentHistory: EnrollmentHistoryService;
+  leads: LeadService;
   unknownSends: UnknownSendService;
   integrationEvents: IntegrationEventService;
   blockList: BlockListService;
@@ -94,8 +100,15 @@ export function routeTable(deps: AppDeps): { open: Router[]; api: Array<[path: s
       openOperationRouter(publicOperations, deps),
     ],
     api: [
-      ['', [operationRouter(campaignOperations, deps), operationRouter(campaignContentOperations, deps)]],
-      ['', [operationRouter(enrollmentOperations, deps)]],
+      [
+        '',
+        [
+          operationRouter(campaignOperations, deps),
+          operationRouter(campaignContentOperations, deps),
+          operationRouter(campaignSequenceOperations, deps),
+        ],
+      ],
+      ['', [operationRouter(enrollmentOperations, deps), operationRouter(leadOperations, deps)]],
       // Resources declared as operations (src/http/api-operation.ts) name their full paths under API_BASE.
       ['', [operationRouter(listOperations, deps)]],
       ['', [operationRouter(outreachOperations, deps)]],

@@ -11,10 +11,12 @@ import { CampaignService } from './domain/campaigns/campaign.service';
 import { EnrollmentService } from './domain/enrollments/enrollment.service';
 import { ListService } from './domain/lists/list.service';
 import { CampaignControlService } from './domain/campaigns/campaign-control.service';
+import { CampaignSequenceService } from './domain/campaigns/campaign-sequence.service';
 import { CampaignFanoutService } from './domain/campaigns/campaign-fanout.service';
 import { CampaignContentService } from './domain/campaigns/campaign-content.service';
 import { EnrollmentControlService } from './domain/enrollments/enrollment-control.service';
 import { EnrollmentHistoryService } from './domain/enrollments/enrollment-history.service';
+import { LeadService } from './domain/enrollments/lead.service';
 import { UnknownSendService } from './domain/enrollments/unknown-sends.service';
 import { TemporalMessageResends } from './temporal/message-resend-workflows';
 import { IntegrationEventService } from './domain/enrollments/integration-events.service';
@@ -72,8 +74,10 @@ export function createSystem(db: Database, secrets: SecretBox, temporal: Client,
   const enrollments = new EnrollmentService(db, campaigns, workflows, options.mailHosts, content, fanout);
   const lists = new ListService(db, ports.validation, logger);
   const campaignControl = new CampaignControlService(db, campaigns, workflows, fanout);
+  const sequences = new CampaignSequenceService(db, fanout);
   const enrollmentControl = new EnrollmentControlService(db, campaigns, workflows);
   const enrollmentHistory = new EnrollmentHistoryService(db, campaigns, enrollmentControl);
+  const leads = new LeadService(db, campaigns, enrollmentControl);
   const unknownSends = new UnknownSendService(db, enrollmentControl, ports.resends);
   const integrationEvents = new IntegrationEventService(db, campaigns, enrollmentControl);
   const blockList = new BlockListService(db, enrollmentControl);
@@ -99,9 +103,11 @@ export function createSystem(db: Database, secrets: SecretBox, temporal: Client,
       lists,
       campaignControl,
       content,
+      sequences,
       outreaches,
       enrollmentControl,
       enrollmentHistory,
+      leads,
       unknownSends,
       integrationEvents,
       blockList,

@@ -58,6 +58,11 @@ export const ERRORS = {
     when: 'no campaign with this id in your organization.',
     example: 'Campaign not found',
   },
+  step_not_found: {
+    status: 404,
+    when: "the campaign's sequence has no step at this position.",
+    example: 'Step not found',
+  },
   contact_not_found: {
     status: 404,
     when: 'no contact with this id in your organization.',

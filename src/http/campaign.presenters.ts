@@ -1,5 +1,6 @@
 import { SKIP_KINDS, type SkipKind } from '../domain/campaigns/campaign-model';
 import type { CampaignDetails, CampaignEntity, MailboxEntity, SendCounts } from '../domain/campaigns/campaign.service';
+import type { Sequence } from '../domain/campaigns/campaign-sequence.service';
 import type { EnrollmentDetails, EnrollmentEntity } from '../domain/enrollments/enrollment.service';
 import type {
   CampaignDetailsView,
@@ -8,6 +9,7 @@ import type {
   CredentialView,
   EnrollmentDetailsView,
   SendCountsView,
+  SequenceStepView,
 } from './campaign.responses';
 import type { EnrollmentView } from './enrollment.responses';
 
@@ -61,21 +63,7 @@ export function presentCampaignDetails(details: CampaignDetails): CampaignDetail
       campaign.winnerMetric && campaign.winnerMinSends
         ? { metric: campaign.winnerMetric, min_sends_per_variant: campaign.winnerMinSends }
         : null,
-    sequence_steps: details.steps.map((step) => ({
-      position: step.position,
-      delay_minutes: step.delayMinutes,
-      subject: step.subject,
-      body_html: step.bodyHtml,
-      body_text: step.bodyText,
-      variants: (details.variants.get(step.id) ?? []).map((variant) => ({
-        label: variant.label,
-        subject: variant.subject,
-        body_html: variant.bodyHtml,
-        body_text: variant.bodyText,
-        weight: variant.weight,
-      })),
-      winner_label: step.winnerLabel,
-    })),
+    sequence_steps: presentSequence(details),
     totals: {
       pending: totals.pending,
       active: totals.active,
@@ -185,6 +173,9 @@ export function presentEnrollment(enrollment: EnrollmentEntity): EnrollmentView 
     started_at: enrollment.startedAt?.toISOString() ?? null,
     finished_at: enrollment.finishedAt?.toISOString() ?? null,
     last_error: enrollment.lastError,
+    category: enrollment.category,
+    category_source: enrollment.categorySource,
+    removed_at: enrollment.removedAt?.toISOString() ?? null,
     created_at: enrollment.createdAt.toISOString(),
   };
 }
@@ -205,4 +196,23 @@ export function presentEnrollmentDetails(details: EnrollmentDetails): Enrollment
       last_error: live.lastError,
     },
   };
+}
+
+/** A campaign's sequence: its steps in order, each with its variants. */
+export function presentSequence({ steps, variants }: Sequence): SequenceStepView[] {
+  return steps.map((step) => ({
+    position: step.position,
+    delay_minutes: step.delayMinutes,
+    subject: step.subject,
+    body_html: step.bodyHtml,
+    body_text: step.bodyText,
+    variants: (variants.get(step.id) ?? []).map((variant) => ({
+      label: variant.label,
+      subject: variant.subject,
+      body_html: variant.bodyHtml,
+      body_text: variant.bodyText,
+      weight: variant.weight,
+    })),
+    winner_label: step.winnerLabel,
+  }));
 }

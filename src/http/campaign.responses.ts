@@ -138,6 +138,28 @@ export const sendCountsResponse = z.object(sendCountsShape);
 export type SendCountsView = z.output<typeof sendCountsResponse>;
 
 /** A campaign with its settings, steps, mailboxes and statistics. */
+/** One step of a campaign's sequence, with its A/B variants. */
+export const sequenceStepResponse = z.object({
+  position: count,
+  delay_minutes: z.number().meta({ description: 'Minutes after the previous step (or the dispatch).' }),
+  subject: z
+    .string()
+    .nullable()
+    .meta({ description: "Null on a follow-up: it answers under step 1's subject as `Re: …`." }),
+  body_html: z.string(),
+  body_text: z.string().nullable().meta({ description: 'Null: generated from the HTML when sent.' }),
+  variants: z.array(
+    z.object({
+      label: z.string(),
+      subject: z.string().nullable(),
+      body_html: z.string(),
+      body_text: z.string().nullable(),
+      weight: count,
+    }),
+  ),
+  winner_label: z.string().nullable().meta({ description: 'The A/B variant every later send uses, once decided.' }),
+});
+
 export const campaignDetailsResponse = campaignSummaryResponse
   .extend({
     updated_at: timestamp,
@@ -185,31 +207,7 @@ export const campaignDetailsResponse = campaignSummaryResponse
         description:
           "Picks each step's winning variant by `metric` once every variant has this many sends; null: never.",
       }),
-    sequence_steps: z.array(
-      z.object({
-        position: count,
-        delay_minutes: z.number().meta({ description: 'Minutes after the previous step (or the dispatch).' }),
-        subject: z
-          .string()
-          .nullable()
-          .meta({ description: "Null on a follow-up: it answers under step 1's subject as `Re: …`." }),
-        body_html: z.string(),
-        body_text: z.string().nullable().meta({ description: 'Null: generated from the HTML when sent.' }),
-        variants: z.array(
-          z.object({
-            label: z.string(),
-            subject: z.string().nullable(),
-            body_html: z.string(),
-            body_text: z.string().nullable(),
-            weight: count,
-          }),
-        ),
-        winner_label: z
-          .string()
-          .nullable()
-          .meta({ description: 'The A/B variant every later send uses, once decided.' }),
-      }),
-    ),
+    sequence_steps: z.array(sequenceStepResponse),
     totals: z.object({
       pending: count.meta({ description: 'Enrollments waiting for dispatch.' }),
       active: count.meta({ description: 'Enrollments running (paused ones included).' }),
@@ -263,6 +261,7 @@ export const campaignDetailsResponse = campaignSummaryResponse
   })
   .meta({ id: 'CampaignDetails' });
 export type CampaignDetailsView = z.output<typeof campaignDetailsResponse>;
+export type SequenceStepView = z.output<typeof sequenceStepResponse>;
 
 /** An enrollment with its contact's email and the live state of its workflow. */
 export const enrollmentDetailsResponse = enrollmentResponse

@@ -153,6 +153,14 @@ const variantSchema = z.object({
   weight: z.number().int().min(1).max(1000).default(1),
 });
 
+const variantsSchema = z
+  .array(variantSchema)
+  .min(2, 'give at least two variants, or none')
+  .max(10)
+  .refine((variants) => new Set(variants.map((variant) => variant.label)).size === variants.length, {
+    message: 'each variant needs its own label',
+  });
+
 export const sequenceStepSchema = z.object({
   position: z.number().int().min(1).max(100),
   subject: subjectSchema
@@ -165,15 +173,43 @@ export const sequenceStepSchema = z.object({
   /** Minutes after the previous step; fractions allowed (0.05 = 3 seconds). */
   delay_minutes: z.number().min(0).max(525_600),
   /** A/B variants: when given, each enrollment gets one of them (by weight) instead of the step's own content. */
-  variants: z
-    .array(variantSchema)
-    .min(2, 'give at least two variants, or none')
-    .max(10)
-    .refine((variants) => new Set(variants.map((variant) => variant.label)).size === variants.length, {
-      message: 'each variant needs its own label',
-    })
-    .optional(),
+  variants: variantsSchema.optional(),
 });
+
+/** A whole sequence: each step at its own position, the first with a subject. */
+const sequenceStepsSchema = z
+  .array(sequenceStepSchema)
+  .min(1)
+  .max(50)
+  .refine((steps) => new Set(steps.map((step) => step.position)).size === steps.length, {
+    message: 'each sequence step needs its own position',
+  })
+  .refine(
+    (steps) =>
+      steps
+        .filter((step) => step.position === Math.min(...steps.map((first) => first.position)))
+        .every((step) => Boolean(step.subject)),
+    { message: 'the first step needs a subject (follow-ups without one answer under it as "Re: …")' },
+  )
+  .describe(TEMPLATE_RULES);
+
+/** PUT /campaigns/{id}/steps: the whole sequence, as on creation. */
+export const replaceStepsSchema = z.object({ sequence_steps: sequenceStepsSchema });
+
+/** PATCH /campaigns/{id}/steps/{position}: any of the step's fields (its position stays). */
+export const patchStepSchema = z.object({
+  step: sequenceStepSchema
+    .omit({ position: true })
+    .extend({
+      body_text: bodyTextSchema.nullable().describe('The plain-text part; null: made from the HTML.'),
+      variants: variantsSchema.nullable().describe('A/B variants replacing the current ones; null removes them.'),
+    })
+    .partial()
+    .strict()
+    .refine((step) => Object.keys(step).length > 0, { message: 'give at least one field to change' }),
+});
+export type SequenceStepBody = z.infer<typeof sequenceStepSchema>;
+export type StepPatchBody = z.infer<typeof patchStepSchema>['step'];
 
 const scheduleSchema = z
   .object({
@@ -243,24 +279,9 @@ export const createCampaignSchema = z.object({
       ab_winner: settingsFields.ab_winner.default(null),
       list_uuids: z.array(z.uuid()).max(20).default([]),
       smtp_credentials: z.array(smtpCredentialSchema).min(1).max(50),
-      sequence_steps: z.array(sequenceStepSchema).min(1).max(50).describe(TEMPLATE_RULES),
+      sequence_steps: sequenceStepsSchema,
     })
-    .refine(waitsInOrder, WAITS_MESSAGE)
-    .refine(
-      (campaign) =>
-        new Set(campaign.sequence_steps.map((step) => step.position)).size === campaign.sequence_steps.length,
-      { message: 'each sequence step needs its own position', path: ['sequence_steps'] },
-    )
-    .refine(
-      (campaign) =>
-        campaign.sequence_steps
-          .filter((step) => step.position === Math.min(...campaign.sequence_steps.map((first) => first.position)))
-          .every((step) => Boolean(step.subject)),
-      {
-        message: 'the first step needs a subject (follow-ups without one answer under it as "Re: …")',
-        path: ['sequence_steps'],
-      },
-    ),
+    .refine(waitsInOrder, WAITS_MESSAGE),
 });
 export type CreateCampaignBody = z.infer<typeof createCampaignSchema>;
 

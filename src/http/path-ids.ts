@@ -27,13 +27,20 @@ export const PATH_IDS = {
     schema: z.string().meta({ description: 'The step position of the message (1, 2, 3…).', example: '2' }),
     notFound: 'message_not_found',
     what: 'Message',
-    read: pathStep,
+    read: (value) => pathStep(value, 'message_not_found'),
+  },
+  /** A step of a campaign's sequence by its position. */
+  sequenceStep: {
+    schema: z.string().meta({ description: 'The position of the step (1, 2, 3…).', example: '2' }),
+    notFound: 'step_not_found',
+    what: 'Step',
+    read: (value) => pathStep(value, 'step_not_found'),
   },
 } as const satisfies Record<string, PathParam>;
 
-/** A step position in a path: anything but a whole number from 1 names no message. */
-function pathStep(value: string | undefined): number {
+/** A step position in a path: anything but a whole number from 1 names nothing (`notFound` says what). */
+function pathStep(value: string | undefined, notFound: 'message_not_found' | 'step_not_found'): number {
   const step = /^[1-9]\d{0,3}$/.test(value ?? '') ? Number(value) : null;
-  if (step === null) throw new AppError('message_not_found', `"${value ?? ''}" is not a step position (1, 2, 3…).`);
+  if (step === null) throw new AppError(notFound, `"${value ?? ''}" is not a step position (1, 2, 3…).`);
   return step;
 }

@@ -22,6 +22,7 @@ import {
   repliedSignal,
   resumeSignal,
   stateQuery,
+  sequenceChangedSignal,
   stopSignal,
   unsubscribedSignal,
   type EnrollmentInput,
@@ -80,6 +81,7 @@ export class TemporalEnrollmentWorkflows implements EnrollmentWorkflowsPort {
       campaignPaused: campaignPausedSignal,
       campaignResumed: campaignResumedSignal,
       stop: stopSignal,
+      sequenceChanged: sequenceChangedSignal,
     }[signal];
     try {
       await this.client.workflow.getHandle(workflowId).signal(definition);

@@ -75,6 +75,12 @@ export const unsubscribedSignal = defineSignal('unsubscribed');
 /** Sent to every running enrollment when its campaign is paused or resumed. */
 export const campaignPausedSignal = defineSignal('campaignPaused');
 export const campaignResumedSignal = defineSignal('campaignResumed');
+/**
+ * Sent to every running enrollment when its campaign's sequence is edited so that steps fall due at other times (a
+ * delay changed, a step added or removed): the next step is read again. Edited content needs no signal: each send
+ * renders the step as it is then.
+ */
+export const sequenceChangedSignal = defineSignal('sequenceChanged');
 export const stateQuery = defineQuery<EnrollmentState>('state');
 
 export const ENROLLMENT_WORKFLOW_TYPE = 'enrollmentWorkflow';

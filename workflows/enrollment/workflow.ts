@@ -24,6 +24,7 @@ import {
   pauseSignal,
   repliedSignal,
   resumeSignal,
+  sequenceChangedSignal,
   stateQuery,
   startAttributes,
   stopSignal,
@@ -66,6 +67,12 @@ const LOCAL_BOOKKEEPING_PATCH = 'local-bookkeeping';
  */
 const BOOKKEEPING_ONCE_PATCH = 'bookkeeping-once';
 
+/**
+ * The patch that reads the next step again when the campaign's sequence is edited (`sequenceChanged`), and goes on
+ * past a step removed before it was sent. Asked only when such a signal arrives, so runs without one never mark it.
+ */
+const SEQUENCE_EDITS_PATCH = 'sequence-edits';
+
 /** The SMTP send, exactly once per (enrollment, step). */
 const mail = proxyActivities<Activities>(SEND_ACTIVITY_OPTIONS);
 
@@ -93,6 +100,9 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
   // Count resumes, to notice one that lands while a send reports the campaign (or the enrollment) paused.
   let campaignResumes = 0;
   let ownResumes = 0;
+  // Count sequence edits, and how many had been told when the step waited for was read.
+  let sequenceEdits = 0;
+  let sequenceRead = 0;
   const state: EnrollmentState = {
     status: progress.paused ? 'paused' : 'active',
     currentStep: progress.lastPosition,
@@ -126,6 +136,7 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     progress.campaignPaused = false;
     campaignResumes += 1;
   });
+  setHandler(sequenceChangedSignal, () => void (sequenceEdits += 1));
 
   /** Ends the run; `inRow`: the last send already recorded this ending in the enrollment row. */
   const finish = async (
@@ -159,7 +170,8 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     const step = input.firstStep.step;
     planned = { next: input.firstStep, recorded: step && dueSchedule(step, progress.lastSentAt) };
   }
-  for (;;) {
+  steps: for (;;) {
+    if (!planned) sequenceRead = sequenceEdits;
     const next =
       planned?.next ?? (await db.nextStep({ enrollmentId: input.enrollmentId, afterPosition: progress.lastPosition }));
     // Good for the first publication only: any later one follows a signal, and records what it publishes.
@@ -181,12 +193,22 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
       campaignPaused: progress.campaignPaused === true,
       wakeAt: Math.max(dueAt, progress.notBefore),
     });
-    // Every wait ends as soon as anything it depends on differs from what was last published.
+    // Every wait ends as soon as anything it depends on differs from what was last published, or the sequence was
+    // edited since the step was read.
     const changed = (): boolean => {
-      return ending !== null || published === null || !sameSchedule(current(), published);
+      return (
+        ending !== null || published === null || !sameSchedule(current(), published) || sequenceEdits !== sequenceRead
+      );
     };
     for (;;) {
       if (ending) return finish(ending);
+      if (sequenceEdits !== sequenceRead) {
+        sequenceRead = sequenceEdits;
+        if (patched(SEQUENCE_EDITS_PATCH)) {
+          planned = null;
+          continue steps;
+        }
+      }
       if (changed()) {
         published = current();
         const inRow = recorded !== 'completed' && sameSchedule(published, recorded);
@@ -212,12 +234,15 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
     state.status = 'sending';
     const resumesBeforeSend = campaignResumes;
     const ownResumesBeforeSend = ownResumes;
+    // The next step a send returns may predate an edit told during it: then it is read again after the send.
+    const editsBeforeSend = sequenceEdits;
     let outcome;
     try {
       outcome = await mail.sendStep({ enrollmentId: input.enrollmentId, position: step.position });
     } catch (error) {
       return finish('failed', describeFailure(error));
     }
+    sequenceRead = editsBeforeSend;
     if (outcome.kind === 'held') {
       // The campaign (or the enrollment) is paused in the database: wait for its resume, unless one arrived during
       // the send. A pause whose signal was lost holds the enrollment all the same.
@@ -227,6 +252,12 @@ export async function enrollmentWorkflow(input: EnrollmentInput): Promise<Enroll
       } else if (campaignResumes === resumesBeforeSend) {
         progress.campaignPaused = true;
       }
+      continue;
+    }
+    if (outcome.kind === 'removed') {
+      // The step was removed before it went: go on with the step after it, its delay counted from the last send.
+      state.status = 'active';
+      planned = { next: outcome.next, recorded: null };
       continue;
     }
     if (outcome.kind === 'deferred') {

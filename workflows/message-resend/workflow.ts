@@ -26,6 +26,7 @@ export async function messageResendWorkflow(input: MessageResendInput): Promise<
       case 'stopped':
         return { outcome: outcome.status === 'bounced' ? 'bounced' : 'stopped', reason: outcome.reason };
       case 'held':
+      case 'removed':
         return { outcome: 'stopped', reason: outcome.reason };
     }
   }

@@ -19,8 +19,11 @@ export const STOP_ON = ['reply', 'open', 'click', 'never'] as const;
 export type StopOn = (typeof STOP_ON)[number];
 export const WINNER_METRICS = ['opens_unique', 'clicks_unique', 'replies'] as const;
 export type WinnerMetric = (typeof WINNER_METRICS)[number];
-/** Campaign-wide changes carried to the running enrollments in the background (see workflows/campaign-fanout). */
-export const FANOUT_ACTIONS = ['pause', 'resume', 'delete'] as const;
+/**
+ * Campaign-wide changes carried to the running enrollments in the background (see workflows/campaign-fanout);
+ * `sequence`: an edit of the sequence's timing.
+ */
+export const FANOUT_ACTIONS = ['pause', 'resume', 'stop', 'delete', 'sequence'] as const;
 export type FanoutAction = (typeof FANOUT_ACTIONS)[number];
 
 /** When a campaign may send: days 0–6 (0 = Sunday) and hours [start, end) in `timezone` (the contact's if known). */
@@ -124,6 +127,10 @@ export class CampaignEntity {
   /** Null while the job is still telling them (a deleted campaign is gone once it is done). */
   @Column({ name: 'fanout_finished_at', type: 'timestamptz', nullable: true })
   fanoutFinishedAt!: Date | null;
+
+  /** The pass also tells the running enrollments to re-read their next step: the sequence's timing was edited. */
+  @Column({ name: 'fanout_sequence', type: 'boolean', default: false })
+  fanoutSequence!: boolean;
 
   @OneToMany(() => SequenceStepEntity, (step) => step.campaign)
   steps?: SequenceStepEntity[];

@@ -11,6 +11,9 @@ import { CampaignFanout1764800000000 } from './1764800000000-campaign-fanout';
 import { CaseInsensitiveAddresses1764850000000 } from './1764850000000-case-insensitive-addresses';
 import { SendLedgerMailboxErrors1764900000000 } from './1764900000000-send-ledger-mailbox-errors';
 import { SendQuotas1765000000000 } from './1765000000000-send-quotas';
+import { SequenceEdits1765300000000 } from './1765300000000-sequence-edits';
+import { LeadCategories1765100000000 } from './1765100000000-lead-categories';
+import { MessageBodies1765200000000 } from './1765200000000-message-bodies';
 
 /** Every migration, oldest first; TypeORM runs the ones the database has not seen. */
 export const migrations = [
@@ -27,4 +30,6 @@ export const migrations = [
   CaseInsensitiveAddresses1764850000000,
   SendLedgerMailboxErrors1764900000000,
   SendQuotas1765000000000,
+  LeadCategories1765100000000,
+  MessageBodies1765200000000,
 ];

@@ -115,8 +115,9 @@ export class CampaignRepository {
 
   /**
    * Moves the campaign to `to` if it is in one of `from`, and records `action` as a new fan-out request in the same
-   * statement: a newer generation, the running enrollments to tell as its total, no progress yet. Returns the
-   * campaign as it is now, or null when it was not in `from`.
+   * statement: a newer generation, the running enrollments to tell as its total, no progress yet (a sequence edit
+   * the unfinished pass was still telling stays to tell). Returns the campaign as it is now, or null when it was not
+   * in `from`.
    */
   async requestFanout(
     id: string,
@@ -127,6 +128,7 @@ export class CampaignRepository {
     const [rows]: [{ id: string }[], number] = await this.manager.query(
       `UPDATE campaigns
           SET status = $3, fanout_action = $4, fanout_generation = fanout_generation + 1,
+              fanout_sequence = fanout_sequence AND fanout_finished_at IS NULL,
               fanout_total = (SELECT count(*) FROM enrollments
                                WHERE campaign_id = $1 AND status IN ('active', 'paused')),
               fanout_done = 0, fanout_started_at = now(), fanout_finished_at = NULL, updated_at = now()

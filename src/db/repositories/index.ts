@@ -7,15 +7,18 @@ import { EmailValidationRepository } from './email-validation.repository';
 import { EnrollmentRepository } from './enrollment.repository';
 import { EnrollmentControlRepository } from './enrollment-control.repository';
 import { InboundRepository } from './inbound.repository';
+import { LeadRepository } from './lead.repository';
 import { ListRepository } from './list.repository';
 import { MailboxRepository } from './mailbox.repository';
 import { MailboxAdminRepository } from './mailbox-admin.repository';
+import { ManualReplyRepository } from './manual-reply.repository';
 import { MessageRepository } from './message.repository';
 import { OrganizationRepository } from './organization.repository';
 import { OutreachRepository } from './outreach.repository';
 import { RateLimitRepository } from './rate-limit.repository';
 import { SendContextRepository } from './send-context.repository';
 import { SendQuotaRepository } from './send-quota.repository';
+import { SequenceRepository } from './sequence.repository';
 import { SkipRepository } from './skip.repository';
 import { StatsRepository } from './stats.repository';
 
@@ -32,13 +35,16 @@ function repositoriesOf(manager: EntityManager) {
     skips: new SkipRepository(manager),
     enrollments: new EnrollmentRepository(manager),
     messages: new MessageRepository(manager),
+    manualReplies: new ManualReplyRepository(manager),
     quotas: new SendQuotaRepository(manager),
     sends: new SendContextRepository(manager),
     stats: new StatsRepository(manager),
     content: new CampaignContentRepository(manager),
+    sequences: new SequenceRepository(manager),
     blockList: new BlockListRepository(manager),
     enrollmentControl: new EnrollmentControlRepository(manager),
     inbound: new InboundRepository(manager),
+    leads: new LeadRepository(manager),
     rateLimits: new RateLimitRepository(manager),
   };
 }

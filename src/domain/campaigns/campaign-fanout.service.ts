@@ -41,7 +41,8 @@ export type CampaignFanoutStep =
 
 /**
  * Campaign-wide work on enrollment workflows, done by one background job per campaign (workflows/campaign-fanout):
- * telling the running enrollments about a pause, resume or delete, and starting queued enrollments. The database
+ * telling the running enrollments about a pause, resume, stop, delete or sequence edit, and starting queued
+ * enrollments. The database
  * says what is left to do, so every step is idempotent and the job can be woken, restarted or retried at any time.
  */
 export class CampaignFanoutService {
@@ -95,10 +96,10 @@ export class CampaignFanoutService {
     const generation = campaign.fanoutGeneration;
     const cursor = pass?.generation === generation ? pass.cursor : null;
     const page = await this.db.repos.enrollments.runningPage(campaign.id, cursor, SIGNAL_PAGE);
-    const signal = signalFor(campaign.status);
-    if (signal) {
-      await mapConcurrently(page, CONCURRENCY, (enrollment) => this.workflows.signal(enrollment.workflowId, signal));
-    }
+    const signals = signalsFor(campaign);
+    await mapConcurrently(page, CONCURRENCY, async (enrollment) => {
+      for (const signal of signals) await this.workflows.signal(enrollment.workflowId, signal);
+    });
     await this.db.repos.campaigns.addFanoutProgress(campaign.id, generation, page.length);
     if (page.length === SIGNAL_PAGE) {
       return { kind: 'signalled', count: page.length, pass: { generation, cursor: page.at(-1)!.id } };
@@ -146,6 +147,14 @@ export class CampaignFanoutService {
     while ((await this.db.repos.enrollments.deleteSomeOfCampaign(campaignId, DELETE_CHUNK)) > 0);
     await this.db.repos.campaigns.delete(campaignId);
   }
+}
+
+/** What a pass tells the running enrollments: the campaign's status, then a sequence edit not told yet. */
+function signalsFor(campaign: CampaignEntity): CampaignWideSignal[] {
+  const status = signalFor(campaign.status);
+  // A stopped campaign's enrollments have no next step to read.
+  const sequence = campaign.fanoutSequence && status !== 'stop' ? (['sequenceChanged'] as const) : [];
+  return [...(status ? [status] : []), ...sequence];
 }
 
 /** What the running enrollments of a campaign in this status are told; null: nothing. */

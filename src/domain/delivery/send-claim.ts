@@ -73,14 +73,14 @@ async function claimIn(repos: Repositories, request: ClaimRequest): Promise<Clai
   const blocked = contact ? await repos.blockList.isBlocked(enrollment.organizationId, contact.email) : false;
   const outcome = screenStep({ enrollment, contact, campaign, blocked, position, purpose, now });
   if (outcome) return notNow(outcome);
+  const { step } = context;
+  if (!step) return notNow({ kind: 'removed', reason: `step ${position} was removed from the sequence`, next });
   // A reply that arrived since the mailbox monitor last looked must win over a follow-up. IMAP is slow: the caller
   // reads the mailbox outside this transaction, then claims again (and sees what the reply changed).
   if (position > 1 && context.repliesReadable && enrollment.mailboxId && !request.repliesChecked) {
     return { kind: 'check_replies', mailboxId: enrollment.mailboxId };
   }
 
-  const { step } = context;
-  if (!step) throw new PermanentSendError('StepNotFound', `Step ${position} no longer exists in the campaign.`);
   const draft = draftStep(context, step, contact!);
 
   const restMs = restAfterSendMs(campaign);

@@ -27,6 +27,11 @@ export type StepOutcome =
    * resting, the mailbox is disabled or in error, or its server cannot be reached; `reason` says which.
    */
   | { kind: 'deferred'; until: number; reason: string }
+  /**
+   * Nothing was sent: the step was removed from the sequence while the enrollment waited for it. The sequence goes
+   * on with `next`, the first step after it, due its delay after the last send.
+   */
+  | { kind: 'removed'; reason: string; next: NextStep }
   /** The sequence must end without sending, with this status. */
   | { kind: 'stopped'; status: StoppedStatus; reason: string };
 

@@ -2,7 +2,8 @@ import type { EnrollmentStatus } from '../../db/entities/enrollment.entity';
 import type { NextStep } from '../delivery/step-outcome';
 
 /** Signals the API sends to all of a campaign's running enrollments. */
-export type CampaignWideSignal = 'campaignPaused' | 'campaignResumed' | 'stop';
+/** `sequenceChanged`: the campaign's sequence was edited; re-read the next step (its delay, or that it is gone). */
+export type CampaignWideSignal = 'campaignPaused' | 'campaignResumed' | 'stop' | 'sequenceChanged';
 
 /** Every signal an enrollment workflow takes, by its registered name (see the README for payloads). */
 export type EnrollmentSignal = CampaignWideSignal | 'pause' | 'resume' | 'replied' | 'bounced' | 'unsubscribed';

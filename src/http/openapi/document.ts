@@ -4,8 +4,10 @@ import { operationPaths } from '../api-operation';
 import type { oas31 } from 'zod-openapi';
 import { campaignOperations } from '../campaign.operations';
 import { campaignContentOperations } from '../campaign-content.operations';
+import { campaignSequenceOperations } from '../campaign-sequence.operations';
 import { withBodyReadErrors } from './operation';
 import { enrollmentOperations } from '../enrollment.operations';
+import { leadOperations } from '../lead.operations';
 import { eventOperations } from '../event.operations';
 import { listOperations } from '../list.operations';
 import { blockListOperations } from '../block-list.operations';
@@ -55,8 +57,8 @@ export const documentOperations = [
 
 /** Every documented path; a route that is not here fails test/integration/openapi.test.ts. */
 const PATHS: ZodOpenApiPathsObject[] = [
-  operationPaths([...campaignOperations, ...campaignContentOperations]),
-  operationPaths([...enrollmentOperations, ...eventOperations]),
+  operationPaths([...campaignOperations, ...campaignContentOperations, ...campaignSequenceOperations]),
+  operationPaths([...enrollmentOperations, ...leadOperations, ...eventOperations]),
   operationPaths(listOperations),
   operationPaths([...contactOperations, ...outreachOperations, ...blockListOperations]),
   operationPaths(mailboxOperations),
