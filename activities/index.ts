@@ -3,6 +3,7 @@ import type { MailHostResolver } from '../src/domain/contacts/email-validation';
 import type { StepSenderDeps } from '../src/domain/delivery/step-sender';
 import { createCampaignActivities, type CampaignFanoutOn } from './campaign.activities';
 import { createEnrollmentActivities } from './enrollment.activities';
+import { createManualReplyActivities } from './manual-reply.activities';
 import { createSendActivities } from './send.activities';
 import { createValidationActivities } from './validation.activities';
 
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createEnrollmentActivities(deps.db),
     ...createCampaignActivities(deps),
     ...createSendActivities(deps),
+    ...createManualReplyActivities(deps),
     ...createValidationActivities(deps),
   };
 }

@@ -29,6 +29,8 @@ import { outreachOperations } from './http/outreach.operations';
 import { enrollmentOperations } from './http/enrollment.operations';
 import { leadOperations } from './http/lead.operations';
 import type { UnknownSendService } from './domain/enrollments/unknown-sends.service';
+import type { ConversationService } from './domain/conversations/conversation.service';
+import { conversationOperations } from './http/conversation.operations';
 import { contactOperations } from './http/contact.operations';
 import { blockListOperations } from './http/block-list.operations';
 import { mailboxOperations } from './http/mailbox.operations';
@@ -60,6 +62,7 @@ export interface AppDeps {
   enrollmentHistory: EnrollmentHistoryService;
   leads: LeadService;
   unknownSends: UnknownSendService;
+  conversations: ConversationService;
   integrationEvents: IntegrationEventService;
   blockList: BlockListService;
   mailboxes: MailboxService;
@@ -109,6 +112,7 @@ export function routeTable(deps: AppDeps): { open: Router[]; api: Array<[path: s
         ],
       ],
       ['', [operationRouter(enrollmentOperations, deps), operationRouter(leadOperations, deps)]],
+      ['', [operationRouter(conversationOperations, deps)]],
       // Resources declared as operations (src/http/api-operation.ts) name their full paths under API_BASE.
       ['', [operationRouter(listOperations, deps)]],
       ['', [operationRouter(outreachOperations, deps)]],

@@ -19,6 +19,8 @@ import { EnrollmentHistoryService } from './domain/enrollments/enrollment-histor
 import { LeadService } from './domain/enrollments/lead.service';
 import { UnknownSendService } from './domain/enrollments/unknown-sends.service';
 import { TemporalMessageResends } from './temporal/message-resend-workflows';
+import { ConversationService } from './domain/conversations/conversation.service';
+import { TemporalManualReplies } from './temporal/manual-reply-workflows';
 import { IntegrationEventService } from './domain/enrollments/integration-events.service';
 import { BlockListService } from './domain/block-list/block-list.service';
 import type { RateLimitSettings } from './http/rate-limit';
@@ -79,6 +81,7 @@ export function createSystem(db: Database, secrets: SecretBox, temporal: Client,
   const enrollmentHistory = new EnrollmentHistoryService(db, campaigns, enrollmentControl);
   const leads = new LeadService(db, campaigns, enrollmentControl);
   const unknownSends = new UnknownSendService(db, enrollmentControl, ports.resends);
+  const conversations = new ConversationService(db, enrollmentControl, ports.manualReplies);
   const integrationEvents = new IntegrationEventService(db, campaigns, enrollmentControl);
   const blockList = new BlockListService(db, enrollmentControl);
   const mailboxes = new MailboxService(db, secrets, outboundHosts, ports.monitors);
@@ -109,6 +112,7 @@ export function createSystem(db: Database, secrets: SecretBox, temporal: Client,
       enrollmentHistory,
       leads,
       unknownSends,
+      conversations,
       integrationEvents,
       blockList,
       mailboxes,
@@ -149,6 +153,7 @@ function temporalPorts(client: Client, taskQueue: string) {
     campaignJobs: new TemporalCampaignFanout(client, taskQueue),
     validation: new TemporalEmailValidationWorkflows(client, taskQueue),
     resends: new TemporalMessageResends(client, taskQueue),
+    manualReplies: new TemporalManualReplies(client, taskQueue),
   };
 }
 

@@ -4,3 +4,4 @@ export { emailValidationWorkflow } from './email-validation/workflow';
 export { mailboxMonitorWorkflow } from './mailbox-monitor/workflow';
 export { campaignFanoutWorkflow } from './campaign-fanout/workflow';
 export { messageResendWorkflow } from './message-resend/workflow';
+export { manualReplyWorkflow } from './manual-reply/workflow';

@@ -205,6 +205,31 @@ export const ERRORS = {
     example: 'The message cannot be resent: the contact is unsubscribed.',
     exampleExtra: { current_state: 'unknown' },
   },
+  recipient_unreachable: {
+    status: 409,
+    when:
+      'the contact may no longer be written to: unsubscribed, bounced or complained (everywhere or in this ' +
+      'campaign), or on the block list.',
+    example: 'No reply can be sent: the contact is unsubscribed.',
+  },
+  conversation_not_started: {
+    status: 409,
+    when: 'no message of the enrollment has reached the contact yet: there is no conversation to reply in.',
+    example: 'No message of this enrollment has reached the contact yet: there is nothing to reply to.',
+  },
+  mailbox_cannot_send: {
+    status: 409,
+    when: 'the mailbox of the conversation is disabled or in error (or was deleted).',
+    example:
+      'No reply can be sent: the mailbox sam@sender.example is error (535 5.7.8 Authentication failed). Fix or ' +
+      're-enable the mailbox, then reply again.',
+  },
+  idempotency_key_reused: {
+    status: 409,
+    when: 'the `Idempotency-Key` was already used on this enrollment for a reply with another subject or body.',
+    example:
+      'This Idempotency-Key was already used for another reply on this enrollment; use a new key for a new reply.',
+  },
   missing_merge_field: {
     status: 422,
     when: 'contacts lack a merge field a step uses without a fallback; `errors` names each contact and field.',

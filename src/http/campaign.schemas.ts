@@ -17,7 +17,7 @@ import { contactSchema, timeZone } from './contact.schemas';
 import { booleanQuery } from './path-params';
 
 /** A value that goes into a message header: one line, no control characters. */
-const headerText = (max: number) =>
+export const headerText = (max: number) =>
   z
     .string()
     .trim()

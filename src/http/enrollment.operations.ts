@@ -1,10 +1,10 @@
-// `/campaigns/{id}/enrollments`: paging through a campaign's enrollments, reading one's messages (resending, or
-// recording as delivered, one whose outcome is unknown), and pausing, resuming, stopping or unsubscribing one.
-// Over ~300 lines, and declarative: eight operations, each with its long OpenAPI description and its examples, which
-// share the example enrollment and messages.
-import { z } from 'zod';
+// `/campaigns/{id}/enrollments`: paging through a campaign's enrollments, resending (or recording as delivered) a
+// message whose outcome is unknown, and pausing, resuming, stopping or unsubscribing one (the conversation itself:
+// conversation.operations.ts). Over ~300 lines, and declarative: each operation with its long OpenAPI description
+// and its examples, which share the example enrollment and messages.
 import type { EnrollmentChange, EnrollmentControlService } from '../domain/enrollments/enrollment-control.service';
 import type { EnrollmentHistoryService } from '../domain/enrollments/enrollment-history.service';
+import type { LeadService } from '../domain/enrollments/lead.service';
 import type { UnknownSendService } from '../domain/enrollments/unknown-sends.service';
 import { operationsUsing } from './api-operation';
 import { presentEnrollment } from './campaign.presenters';
@@ -20,6 +20,7 @@ import {
   type MessageView,
 } from './enrollment.responses';
 import { enrollmentsQuerySchema, resumeBodySchema } from './enrollment.schemas';
+import { unsubscribeBodySchema } from './lead.schemas';
 import { EXAMPLE_IDS } from './openapi/params';
 import { PATH_IDS } from './path-ids';
 
@@ -44,6 +45,9 @@ const enrollment: EnrollmentView = {
   started_at: '2026-11-22T09:30:00.000Z',
   finished_at: null,
   last_error: null,
+  category: null,
+  category_source: null,
+  removed_at: null,
   created_at: '2026-11-21T14:02:11.000Z',
 };
 /** A control call's answer: the enrollment as it left it. */
@@ -95,10 +99,11 @@ const unknownMessage: MessageView = {
   replies: [],
 };
 
-/** What the enrollment operations use: control calls, their history, and the sends whose outcome is unknown. */
+/** What the enrollment operations use: control calls, their history, leads, and the sends whose outcome is unknown. */
 export interface EnrollmentDeps {
   enrollmentControl: EnrollmentControlService;
   enrollmentHistory: EnrollmentHistoryService;
+  leads: LeadService;
   unknownSends: UnknownSendService;
 }
 const operation = operationsUsing<EnrollmentDeps>();
@@ -115,17 +120,19 @@ export const enrollmentOperations = [
     summary: "Page through a campaign's enrollments",
     description:
       'In the order they were enrolled, each with its contact’s email; `status` keeps only some statuses ' +
-      '(`?status=active,paused`). `per_page` is at most 500.',
+      '(`?status=active,paused`), `category` one category; leads removed from the campaign are left out unless ' +
+      '`removed=include` (or `only`). `per_page` is at most 500.',
     params: campaignPath,
     query: enrollmentsQuerySchema,
     errors: ['campaign_not_found'],
     response: { description: 'One page of enrollments.', data: enrollmentsPageResponse, example: enrollmentsPage },
     handle: async ({ deps: { enrollmentHistory }, organizationId, params, query }) => {
-      const { enrollments, total } = await enrollmentHistory.page(organizationId, params.id, {
-        statuses: query.status,
-        page: query.page,
-        perPage: query.per_page,
-      });
+      const { enrollments, total } = await enrollmentHistory.page(
+        organizationId,
+        params.id,
+        { statuses: query.status, category: query.category, removed: query.removed },
+        { page: query.page, perPage: query.per_page },
+      );
       return {
         data: {
           enrollments: enrollments.map((enrollment) => ({
@@ -134,31 +141,6 @@ export const enrollmentOperations = [
           })),
           pagination: presentPagination(query.page, query.per_page, total),
         },
-      };
-    },
-  }),
-  operation({
-    method: 'get',
-    path: '/campaigns/{id}/enrollments/{eid}/messages',
-    tag,
-    summary: "Read an enrollment's messages",
-    description:
-      'Every email of the enrollment in step order, each with the replies and auto-replies read over IMAP that ' +
-      'answer it. A message is listed from the moment its send starts (`sending`), so an interrupted send shows ' +
-      'as `unknown` rather than disappearing; it is never sent twice.',
-    params: enrollmentPath,
-    errors: [...notFound],
-    response: {
-      description: 'The messages, oldest step first; `total` is how many.',
-      data: z.array(messageResponse),
-      example: messages,
-      extra: { shape: { total: z.number().int() }, example: { total: messages.length } },
-    },
-    handle: async ({ deps: { enrollmentHistory }, organizationId, params }) => {
-      const { messages, replies } = await enrollmentHistory.messages(organizationId, params.id, params.eid);
-      return {
-        data: messages.map((message) => presentMessage(message, replies)),
-        extra: { total: messages.length },
       };
     },
   }),
@@ -310,30 +292,56 @@ export const enrollmentOperations = [
     method: 'post',
     path: '/campaigns/{id}/enrollments/{eid}/unsubscribe',
     tag,
-    summary: "Unsubscribe an enrollment's contact",
+    summary: "Unsubscribe an enrollment's contact, from this campaign or from every campaign",
     description:
-      'Unsubscribes the contact from every campaign of your organization, as its unsubscribe link would: the ' +
-      'contact becomes `unsubscribed` (one that `complained` stays so) and its pending, active and paused ' +
-      'enrollments, in every campaign, end `unsubscribed`. `data` is this enrollment; ' +
-      '`enrollments_unsubscribed` counts every enrollment the call ended. Repeating it changes nothing.',
+      'With `scope: "global"` (the default, and what an empty body does) the contact is unsubscribed from every ' +
+      'campaign of your organization, as its unsubscribe link would: it becomes `unsubscribed` (one that ' +
+      '`complained` stays so) and its pending, active and paused enrollments, in every campaign, end ' +
+      '`unsubscribed`; no campaign emails it again (the same as `POST /contacts/{id}/unsubscribe`). With ' +
+      '`scope: "campaign"` only this enrollment ends `unsubscribed` (its workflow is told, nothing more is sent ' +
+      'from this campaign): the contact stays `active`, in its lists and its other campaigns, which keep writing ' +
+      'to it. `data` is this enrollment; `enrollments_unsubscribed` counts every enrollment the call ended. ' +
+      'Repeating it changes nothing.',
     params: enrollmentPath,
+    body: {
+      schema: unsubscribeBodySchema,
+      example: { scope: 'campaign' },
+      description: 'Optional; without a body the unsubscribe is global.',
+      optional: true,
+    },
     errors: [...notFound],
     response: {
       description: 'This enrollment as the call left it, and what the unsubscribe did.',
       data: enrollmentUnsubscribeResponse,
       example: {
         ...changed({ status: 'unsubscribed', next_send_at: null, finished_at: '2026-11-23T16:45:00.000Z' }),
+        scope: 'global',
         contact_status: 'unsubscribed',
         enrollments_unsubscribed: 2,
       },
       message: 'Contact unsubscribed from every campaign; 2 enrollment(s) ended.',
     },
-    handle: async ({ deps: { enrollmentControl }, organizationId, params }) => {
+    handle: async ({ deps: { enrollmentControl, leads }, organizationId, params, body }) => {
+      if (body.scope === 'campaign') {
+        const { enrollment, contact } = await leads.unsubscribeFromCampaign(organizationId, params.id, params.eid);
+        return {
+          data: {
+            ...presentEnrollmentChange(enrollment),
+            scope: body.scope,
+            contact_status: contact.status,
+            enrollments_unsubscribed: enrollment.changed ? 1 : 0,
+          },
+          message: enrollment.changed
+            ? 'Contact unsubscribed from this campaign only; its other campaigns go on.'
+            : `Nothing changed: the enrollment is ${enrollment.enrollment.status}.`,
+        };
+      }
       const { enrollment, contact } = await enrollmentControl.unsubscribe(organizationId, params.id, params.eid);
       const ended = contact.enrollments.filter((change) => change.changed).length;
       return {
         data: {
           ...presentEnrollmentChange(enrollment),
+          scope: body.scope,
           contact_status: contact.contact.status,
           enrollments_unsubscribed: ended,
         },

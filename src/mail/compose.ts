@@ -31,6 +31,15 @@ export interface ComposedMessage {
   envelope: { from: string; to: string[] };
 }
 
+/**
+ * The text and HTML parts as sent (null HTML: text only), the unsubscribe footer included; the HTML without the open
+ * pixel and with its links unwrapped, so showing it later counts no open and no click.
+ */
+export interface SentBody {
+  text: string;
+  html: string | null;
+}
+
 /** A message that must not be sent as it is; the text says why and how to fix it. */
 export class UnsendableMessageError extends Error {
   constructor(
@@ -57,7 +66,7 @@ export function messageIdFor(enrollmentId: string, position: number, fromEmail: 
  * steps, with the RFC 8058 one-click List-Unsubscribe headers and, when set, the unsubscribe footer in both parts.
  * Refuses header values carrying a line break or NUL and messages over MAX_MESSAGE_BYTES.
  */
-export async function composeMessage(message: OutgoingMessage): Promise<ComposedMessage> {
+export async function composeMessage(message: OutgoingMessage): Promise<ComposedMessage & { body: SentBody }> {
   assertSingleLine({
     'from address': message.from.email,
     'from name': message.from.name ?? '',
@@ -67,7 +76,7 @@ export async function composeMessage(message: OutgoingMessage): Promise<Composed
     thread: message.thread.join(' '),
     'unsubscribe link': `${message.unsubscribe.url} ${message.unsubscribe.mailto}`,
   });
-  const { html, text } = bodyParts(message);
+  const { html, text, untrackedHtml } = bodyParts(message);
   const previous = message.thread.at(-1);
   const raw = await new MailComposer({
     from: { address: message.from.email, name: asWritten(message.from.name ?? '') },
@@ -93,7 +102,7 @@ export async function composeMessage(message: OutgoingMessage): Promise<Composed
         '(embedded images count: link to them instead).',
     );
   }
-  return { raw, envelope: { from: message.from.email, to: [message.to] } };
+  return { raw, envelope: { from: message.from.email, to: [message.to] }, body: { text, html: untrackedHtml } };
 }
 
 /**
@@ -108,25 +117,31 @@ function asWritten(text: string): string {
 /** The plain text of an HTML body. Compiled once: compiling the options costs more than converting a message. */
 const htmlAsText = compile({ wordwrap: 78 });
 
-/** The HTML (null when text only) and the plain text, each with the unsubscribe footer; tracking in the HTML only. */
-function bodyParts(message: OutgoingMessage): { html: string | null; text: string } {
+/**
+ * The HTML (null when text only) and the plain text, each with the unsubscribe footer; tracking in the HTML only.
+ * `untrackedHtml` is the same HTML without the tracking: what is kept of the message.
+ */
+function bodyParts(message: OutgoingMessage): { html: string | null; text: string; untrackedHtml: string | null } {
   const { unsubscribe, tracking } = message;
   let text = message.text ?? htmlAsText(message.html);
   if (unsubscribe.footer !== null) text = `${text.trimEnd()}\n\n${unsubscribe.footer}: ${unsubscribe.url}\n`;
-  if (message.plainTextOnly) return { html: null, text };
+  if (message.plainTextOnly) return { html: null, text, untrackedHtml: null };
 
+  const withFooter = (html: string) =>
+    unsubscribe.footer === null
+      ? html
+      : appendToBody(
+          html,
+          `<p style="font-size:12px;color:#6b7280"><a href="${escapeHtml(unsubscribe.url)}">${escapeHtml(unsubscribe.footer)}</a></p>`,
+        );
+  const untrackedHtml = withFooter(message.html);
+  if (!tracking.wrapLink && !tracking.pixelUrl) return { html: untrackedHtml, text, untrackedHtml };
   // Links are wrapped before the footer is added: the unsubscribe link itself is never tracked.
-  let html = tracking.wrapLink ? rewriteLinks(message.html, tracking.wrapLink) : message.html;
-  if (unsubscribe.footer !== null) {
-    html = appendToBody(
-      html,
-      `<p style="font-size:12px;color:#6b7280"><a href="${escapeHtml(unsubscribe.url)}">${escapeHtml(unsubscribe.footer)}</a></p>`,
-    );
-  }
+  let html = withFooter(tracking.wrapLink ? rewriteLinks(message.html, tracking.wrapLink) : message.html);
   if (tracking.pixelUrl) {
     html = appendToBody(html, `<img src="${escapeHtml(tracking.pixelUrl)}" width="1" height="1" alt="">`);
   }
-  return { html, text };
+  return { html, text, untrackedHtml };
 }
 
 function assertSingleLine(values: Record<string, string>): void {

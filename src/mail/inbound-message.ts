@@ -14,11 +14,13 @@ export interface InboundMessage {
   referencedIds: string[];
   /** The start of the plain-text body (from text, else from the HTML's text), whitespace-collapsed, at most 500 chars. */
   snippet: string;
+  /** The plain-text body (the text part, else the HTML's text), quotes included, at most 64 K characters. */
+  text: string;
   classification: InboundClassification;
 }
 
 const SNIPPET_LENGTH = 500;
-/** How much of the body text is kept for the snippet and the quoted Message-ID of a non-standard bounce. */
+/** How much of the body text is kept: for the reply's record, the snippet and the quoted Message-ID of a bounce. */
 const MAX_BODY_TEXT_CHARS = 64 * 1024;
 /** The header bytes read when mailparser refuses the whole message (see `parseMail`). */
 const MAX_FALLBACK_HEADER_BYTES = 64 * 1024;
@@ -57,6 +59,7 @@ export async function parseInboundMessage(raw: Buffer | string): Promise<Inbound
     date: date && !Number.isNaN(date.getTime()) ? date : null,
     referencedIds: [...new Set([...messageIds('in-reply-to'), ...messageIds('references')])],
     snippet: Array.from(text.replace(/\s+/g, ' ').trim()).slice(0, SNIPPET_LENGTH).join(''),
+    text,
     classification: classifyInbound(mail, headers, text),
   };
 }

@@ -429,6 +429,9 @@ describe('controlling enrollments over the API and by integration events', () =>
       expect(response.body.total).toBe(2);
       expect(response.body.data).toEqual(
         ['First', 'Second'].map((subject, index) => ({
+          direction: 'outbound',
+          kind: 'step',
+          id: expect.any(String),
           step: index + 1,
           variant_label: null,
           message_id: expect.stringMatching(/^<.+@.+>$/),
@@ -442,6 +445,9 @@ describe('controlling enrollments over the API and by integration events', () =>
           bounced_at: null,
           smtp_response: expect.any(String),
           replies: [],
+          body_text: expect.any(String),
+          body_html: expect.any(String),
+          at: expect.any(String),
         })),
       );
     });

@@ -12,6 +12,7 @@ import { StepVariantEntity } from './step-variant.entity';
 import { TestSendEntity } from './test-send.entity';
 import { ListEntity } from './list.entity';
 import { MailboxEntity } from './mailbox.entity';
+import { ManualReplyEntity } from './manual-reply.entity';
 import { MessageEntity } from './message.entity';
 import { OrganizationEntity } from './organization.entity';
 import { SequenceStepEntity } from './sequence-step.entity';
@@ -39,4 +40,5 @@ export const entities = [
   SendLedgerEntity,
   MailboxDayEntity,
   CampaignDayEntity,
+  ManualReplyEntity,
 ];

@@ -52,6 +52,14 @@ export class MessageEntity {
   @Column({ name: 'variant_label', type: 'text', nullable: true })
   variantLabel!: string | null;
 
+  /** The text part as sent (null: sent before bodies were kept, or a send interrupted before it settled). */
+  @Column({ name: 'body_text', type: 'text', nullable: true })
+  bodyText!: string | null;
+
+  /** The HTML part as sent, without the open pixel and tracked links; null as `bodyText`, or a text-only send. */
+  @Column({ name: 'body_html', type: 'text', nullable: true })
+  bodyHtml!: string | null;
+
   @Column({ name: 'smtp_response', type: 'text', nullable: true })
   smtpResponse!: string | null;
 

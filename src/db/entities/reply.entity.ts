@@ -32,6 +32,10 @@ export class ReplyEntity extends InboundRecord {
   @Column({ type: 'text' })
   snippet!: string;
 
+  /** The text of its body, quotes included (null: read before bodies were kept). */
+  @Column({ name: 'body_text', type: 'text', nullable: true })
+  bodyText!: string | null;
+
   @Column({ type: 'text' })
   folder!: string;
 }

@@ -83,7 +83,13 @@ export class MessageRepository {
    */
   async settle(
     id: { enrollmentId: string; stepPosition: number; attempt: number; resend?: boolean },
-    outcome: { status: Exclude<MessageStatus, 'sending'>; smtpResponse: string; at: Date },
+    outcome: {
+      status: Exclude<MessageStatus, 'sending'>;
+      smtpResponse: string;
+      at: Date;
+      /** The bodies as sent (kept in the same statement); null when none was composed. */
+      body?: { text: string; html: string | null } | null;
+    },
   ): Promise<void> {
     const [freed]: [
       { mailbox_id: string; mailbox_day: string | null; campaign_id: string; campaign_day: string | null }[],
@@ -92,6 +98,8 @@ export class MessageRepository {
       `WITH settled AS (
            UPDATE messages
               SET status = $4, smtp_response = $5, updated_at = now(),
+                  body_text = coalesce($8::text, body_text),
+                  body_html = CASE WHEN $8::text IS NULL THEN body_html ELSE $9::text END,
                   sent_at = CASE WHEN $4 = 'sent' THEN $6 ELSE sent_at END,
                   bounced_at = CASE WHEN $4 = 'bounced' THEN $6 ELSE bounced_at END
             WHERE enrollment_id = $1 AND step_position = $2 AND status = 'sending' AND attempts = $3
@@ -110,6 +118,8 @@ export class MessageRepository {
         outcome.smtpResponse.slice(0, 1000),
         outcome.at,
         !id.resend,
+        outcome.body?.text ?? null,
+        outcome.body?.html ?? null,
       ],
     );
     const slot = freed[0];

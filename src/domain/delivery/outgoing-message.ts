@@ -2,8 +2,8 @@ import type { CampaignEntity } from '../../db/entities/campaign.entity';
 import type { MailboxEntity } from '../../db/entities/mailbox.entity';
 import type { MessageRef } from '../../crypto/public-tokens';
 import type { SecretBox } from '../../crypto/secret-box';
-import type { OutgoingMessage } from '../../mail/compose';
-import type { DkimKey, SmtpAccount } from '../../mail/smtp';
+import type { ComposedMessage, OutgoingMessage } from '../../mail/compose';
+import type { DkimKey, SmtpAccount, SmtpClient, SmtpResult } from '../../mail/smtp';
 import type { RenderedStep } from '../campaigns/step-content';
 import type { PublicLinks } from '../engagement/public-links';
 
@@ -16,6 +16,18 @@ export function smtpAccountOf(mailbox: MailboxEntity, secrets: SecretBox): SmtpA
     username: mailbox.smtpUsername,
     password: secrets.decrypt(mailbox.smtpPasswordEncrypted),
   };
+}
+
+/**
+ * Hands a composed message to the mailbox's SMTP server, DKIM-signed with its key: every send of a conversation (a
+ * step, a resend, an operator's reply) goes out through here. The result is a value (see SmtpResult).
+ */
+export function transmit(
+  deps: { smtp: SmtpClient; secrets: SecretBox },
+  mailbox: MailboxEntity,
+  composed: ComposedMessage,
+): Promise<SmtpResult> {
+  return deps.smtp.send(smtpAccountOf(mailbox, deps.secrets), composed, dkimKeyOf(mailbox, deps.secrets));
 }
 
 /** The mailbox's DKIM key, decrypted; null when it signs nothing. */

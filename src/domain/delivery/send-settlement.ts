@@ -1,4 +1,5 @@
 import type { Repositories } from '../../db/repositories';
+import type { SentBody } from '../../mail/compose';
 import type { SmtpResult } from '../../mail/smtp';
 import { checkMailboxHealth } from '../inbound/mailbox-health';
 import { rowOf, type SendAttempt, type StepSenderDeps } from './send-attempt';
@@ -17,7 +18,12 @@ const SEND_METRIC_OUTCOMES: Record<SmtpResult['kind'], 'sent' | 'bounced' | 'fai
 };
 
 /** Records what the server answered, and what the workflow does next. */
-export async function settle(deps: StepSenderDeps, send: SendAttempt, result: SmtpResult): Promise<StepOutcome> {
+export async function settle(
+  deps: StepSenderDeps,
+  send: SendAttempt,
+  result: SmtpResult,
+  body: SentBody | null = null,
+): Promise<StepOutcome> {
   const { db } = deps;
   const row = rowOf(send);
   const at = new Date();
@@ -28,7 +34,7 @@ export async function settle(deps: StepSenderDeps, send: SendAttempt, result: Sm
     case 'sent':
       // Not one transaction, to spare its two round trips on every send: the row is the send's truth, and what
       // follows from it is recorded again by a retry's claim if the process dies in between (see earlier-attempt).
-      await db.repos.messages.settle(row, { status: 'sent', smtpResponse, at });
+      await db.repos.messages.settle(row, { status: 'sent', smtpResponse, at, body });
       // A resend repeats an earlier step: the enrollment's progress is where the sequence left it.
       if (send.purpose === 'sequence') await recordProgress(db.repos, progressOf(send, at));
       await endSend(db.repos, send, at);
@@ -36,7 +42,7 @@ export async function settle(deps: StepSenderDeps, send: SendAttempt, result: Sm
       return { kind: 'sent', sentAt: at.getTime(), messageId: send.messageId, next: send.next };
     case 'rejected_permanent':
       await db.transaction(async (repos) => {
-        await repos.messages.settle(row, { status: 'bounced', smtpResponse, at });
+        await repos.messages.settle(row, { status: 'bounced', smtpResponse, at, body });
         await repos.contacts.markBounced(send.contact.id);
         await endSend(repos, send, at);
       });
@@ -46,14 +52,14 @@ export async function settle(deps: StepSenderDeps, send: SendAttempt, result: Sm
     case 'rejected_temporary':
       // The recipient's server asks to come back later: the activity's retries do, with backoff.
       await db.transaction(async (repos) => {
-        await repos.messages.settle(row, { status: 'failed', smtpResponse, at });
+        await repos.messages.settle(row, { status: 'failed', smtpResponse, at, body });
         await endSend(repos, send, at);
       });
       throw new TransientSendError(`SMTP send failed (${result.code}): ${smtpResponse}`);
     case 'connection_error': {
       // Nothing was delivered and the fault is not the recipient's: wait and retry, never give up on the contact.
       await db.transaction(async (repos) => {
-        await repos.messages.settle(row, { status: 'failed', smtpResponse, at });
+        await repos.messages.settle(row, { status: 'failed', smtpResponse, at, body });
         await endSend(repos, send, at);
       });
       return deferred(
@@ -63,7 +69,7 @@ export async function settle(deps: StepSenderDeps, send: SendAttempt, result: Sm
     }
     case 'mailbox_error': {
       const newlyFailing = await db.transaction(async (repos) => {
-        await repos.messages.settle(row, { status: 'failed', smtpResponse, at });
+        await repos.messages.settle(row, { status: 'failed', smtpResponse, at, body });
         await endSend(repos, send, at);
         return repos.mailboxes.recordSmtpError(send.mailbox.id, smtpResponse);
       });
@@ -78,7 +84,7 @@ export async function settle(deps: StepSenderDeps, send: SendAttempt, result: Sm
     }
     case 'unknown':
       await db.transaction(async (repos) => {
-        await repos.messages.settle(row, { status: 'unknown', smtpResponse, at });
+        await repos.messages.settle(row, { status: 'unknown', smtpResponse, at, body });
         await endSend(repos, send, at);
         // It may have arrived: the conversation stays on this mailbox, as after a send.
         if (send.purpose === 'sequence') await recordProgress(repos, progressOf(send, at));

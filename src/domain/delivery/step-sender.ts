@@ -1,5 +1,5 @@
-import { composeMessage, UnsendableMessageError, type ComposedMessage } from '../../mail/compose';
-import { dkimKeyOf, outgoingMessage, smtpAccountOf } from './outgoing-message';
+import { composeMessage, UnsendableMessageError, type ComposedMessage, type SentBody } from '../../mail/compose';
+import { outgoingMessage, transmit } from './outgoing-message';
 import { rowOf, type SendAttempt, type SendPurpose, type StepSenderDeps } from './send-attempt';
 import { claimSend, type Claim, type ClaimRequest } from './send-claim';
 import { endSend, settle } from './send-settlement';
@@ -30,12 +30,8 @@ export async function sendStep(
   }
   const { send } = claim;
   const composed = await compose(deps, send);
-  const result = await deps.smtp.send(
-    smtpAccountOf(send.mailbox, deps.secrets),
-    composed,
-    dkimKeyOf(send.mailbox, deps.secrets),
-  );
-  const outcome = await settle(deps, send, result);
+  const result = await transmit(deps, send.mailbox, composed);
+  const outcome = await settle(deps, send, result, composed.body);
   if (outcome.kind === 'sent' && send.draft.content.variantLabel !== null) await decideWinner(deps, send);
   return outcome;
 }
@@ -55,7 +51,7 @@ async function claimAfterReplies(
 }
 
 /** The MIME message; one that must not be sent settles the claimed row, so no retry mistakes it for a crash. */
-async function compose(deps: StepSenderDeps, send: SendAttempt): Promise<ComposedMessage> {
+async function compose(deps: StepSenderDeps, send: SendAttempt): Promise<ComposedMessage & { body: SentBody }> {
   try {
     return await composeMessage(
       outgoingMessage({

@@ -7,6 +7,7 @@ import { campaignContentOperations } from '../campaign-content.operations';
 import { campaignSequenceOperations } from '../campaign-sequence.operations';
 import { withBodyReadErrors } from './operation';
 import { enrollmentOperations } from '../enrollment.operations';
+import { conversationOperations } from '../conversation.operations';
 import { leadOperations } from '../lead.operations';
 import { eventOperations } from '../event.operations';
 import { listOperations } from '../list.operations';
@@ -59,6 +60,7 @@ export const documentOperations = [
 const PATHS: ZodOpenApiPathsObject[] = [
   operationPaths([...campaignOperations, ...campaignContentOperations, ...campaignSequenceOperations]),
   operationPaths([...enrollmentOperations, ...leadOperations, ...eventOperations]),
+  operationPaths(conversationOperations),
   operationPaths(listOperations),
   operationPaths([...contactOperations, ...outreachOperations, ...blockListOperations]),
   operationPaths(mailboxOperations),
