@@ -3,7 +3,7 @@ import { CAMPAIGNS } from './api-paths';
 import { campaignBody } from './factories';
 import { eventually, messagesTo, type ApiClient, type TestStack } from './test-stack';
 
-export type Step = { subject: string; delaySeconds: number };
+export type Step = { subject: string; body?: string; delaySeconds: number };
 
 /** A contact enrolled through the API. */
 export interface Enrollee {

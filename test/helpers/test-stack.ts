@@ -46,6 +46,7 @@ export interface ApiClient {
   get(url: string): request.Test;
   post(url: string, body?: unknown): request.Test;
   patch(url: string, body: unknown): request.Test;
+  put(url: string, body: unknown): request.Test;
   delete(url: string): request.Test;
 }
 
@@ -93,12 +94,13 @@ export async function connectTestStack(): Promise<TestStack> {
     newOrganization: () => services.organizations.create(`test-org-${crypto.randomUUID()}`),
     api: (apiKey) => {
       // Every answer must match what /openapi.json documents for its route and status.
-      const call = (method: 'get' | 'post' | 'patch' | 'delete', url: string) =>
+      const call = (method: 'get' | 'post' | 'patch' | 'put' | 'delete', url: string) =>
         request(app)[method](url).set('X-API-KEY', apiKey).expect(expectDocumented);
       return {
         get: (url) => call('get', url),
         post: (url, body) => (body === undefined ? call('post', url) : call('post', url).send(body as object)),
         patch: (url, body) => call('patch', url).send(body as object),
+        put: (url, body) => call('put', url).send(body as object),
         delete: (url) => call('delete', url),
       };
     },

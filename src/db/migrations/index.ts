@@ -32,4 +32,5 @@ export const migrations = [
   SendQuotas1765000000000,
   LeadCategories1765100000000,
   MessageBodies1765200000000,
+  SequenceEdits1765300000000,
 ];
