@@ -41,6 +41,9 @@ const enrollment: EnrollmentView = {
   started_at: null,
   finished_at: null,
   last_error: null,
+  category: null,
+  category_source: null,
+  removed_at: null,
   created_at: '2026-11-22T09:30:00.000Z',
 };
 

@@ -7,6 +7,8 @@ import {
   REPLY_KINDS,
 } from '../domain/enrollments/enrollment-model';
 import { INTEGRATION_EVENT_TYPES } from '../domain/enrollments/integration-events.service';
+import { CATEGORY_SOURCES } from '../domain/enrollments/lead-category';
+import { UNSUBSCRIBE_SCOPES } from './lead.schemas';
 import { timestamp } from './response-fields';
 
 /** The shapes the enrollment routes answer with: the presenters return these types, the OpenAPI document shows them. */
@@ -25,6 +27,27 @@ export const enrollmentResponse = z
     started_at: timestamp.nullable(),
     finished_at: timestamp.nullable(),
     last_error: z.string().nullable(),
+    category: z
+      .string()
+      .nullable()
+      .meta({
+        description:
+          'The lead’s category: `interested`, `not_interested`, `meeting_booked`, `out_of_office`, `wrong_person`, or ' +
+          'a label of your own; null when it has none.',
+      }),
+    category_source: z
+      .enum(CATEGORY_SOURCES)
+      .nullable()
+      .meta({
+        description:
+          '`manual` (set over the API; the reply classifier never overwrites it) or `automatic` (set by the reply ' +
+          'classifier, e.g. `out_of_office` from a vacation auto-reply in the thread).',
+      }),
+    removed_at: timestamp.nullable().meta({
+      description:
+        'When the lead was removed from the campaign (DELETE): it is kept with its history, and the contact is not ' +
+        'enrolled in this campaign again.',
+    }),
     created_at: timestamp,
   })
   .meta({ id: 'Enrollment' });
@@ -42,9 +65,13 @@ export type EnrollmentChangeView = z.output<typeof enrollmentChangeResponse>;
 
 /** `POST /campaigns/{id}/enrollments/{eid}/unsubscribe`: the enrollment, and what the contact's unsubscribe did. */
 export const enrollmentUnsubscribeResponse = enrollmentChangeResponse.extend({
-  contact_status: z
-    .enum(CONTACT_STATUSES)
-    .meta({ description: 'The contact’s status now: `unsubscribed`, or `complained` (kept).' }),
+  scope: z
+    .enum(UNSUBSCRIBE_SCOPES)
+    .meta({ description: '`campaign`: this campaign only; `global`: every campaign of your organization.' }),
+  contact_status: z.enum(CONTACT_STATUSES).meta({
+    description:
+      'The contact’s status now: `unsubscribed`, or `complained` (kept); a `campaign` unsubscribe leaves it as it was.',
+  }),
   enrollments_unsubscribed: z
     .number()
     .int()

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ENROLLMENT_STATUSES } from '../domain/enrollments/enrollment-model';
 import { MAX_ENROLLMENTS_PER_PAGE } from '../domain/enrollments/enrollment-history.service';
 import { INTEGRATION_EVENT_TYPES } from '../domain/enrollments/integration-events.service';
+import { leadFilterQuerySchema } from './lead.schemas';
 
 /** Minutes; fractions allowed, at most a year. */
 export const delayMinutesSchema = z.number().min(0).max(525_600).meta({
@@ -10,15 +10,7 @@ export const delayMinutesSchema = z.number().min(0).max(525_600).meta({
 
 export const resumeBodySchema = z.object({ delay_minutes: delayMinutesSchema.optional() });
 
-const statusList = z
-  .string()
-  .transform((value) => value.split(',').map((status) => status.trim()))
-  .pipe(z.array(z.enum(ENROLLMENT_STATUSES)).min(1));
-
-export const enrollmentsQuerySchema = z.object({
-  status: statusList
-    .optional()
-    .meta({ description: 'Only enrollments of these statuses, comma-separated.', example: 'active,paused' }),
+export const enrollmentsQuerySchema = leadFilterQuerySchema.extend({
   page: z.coerce.number().int().min(1).default(1),
   per_page: z.coerce.number().int().min(1).max(MAX_ENROLLMENTS_PER_PAGE).default(100),
 });

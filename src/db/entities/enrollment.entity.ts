@@ -25,6 +25,9 @@ export const ENROLLMENT_STATUSES = [
 ] as const;
 export type EnrollmentStatus = (typeof ENROLLMENT_STATUSES)[number];
 
+export const CATEGORY_SOURCES = ['manual', 'automatic'] as const;
+export type CategorySource = (typeof CATEGORY_SOURCES)[number];
+
 /** Statuses after which an enrollment never sends again. */
 export const FINAL_ENROLLMENT_STATUSES: EnrollmentStatus[] = [
   'replied',
@@ -40,6 +43,7 @@ export const FINAL_ENROLLMENT_STATUSES: EnrollmentStatus[] = [
 @Index('enrollments_campaign_id_contact_id_key', ['campaignId', 'contactId'], { unique: true })
 @Index('enrollments_campaign_id_status_batch_number_idx', ['campaignId', 'status', 'batchNumber'])
 @Index('enrollments_mailbox_id_contact_id_idx', ['mailboxId', 'contactId'])
+@Index('enrollments_campaign_id_category_idx', ['campaignId', 'category'], { where: 'category IS NOT NULL' })
 export class EnrollmentEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -101,6 +105,21 @@ export class EnrollmentEntity {
 
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError!: string | null;
+
+  /** The lead's category: a built-in one (`interested`…) or the organization's own label. */
+  @Column({ type: 'text', nullable: true })
+  category!: string | null;
+
+  /** Who set the category: `manual` (the API), never overwritten by `automatic` (the reply classifier). */
+  @Column({ name: 'category_source', type: 'text', nullable: true })
+  categorySource!: CategorySource | null;
+
+  @Column({ name: 'category_set_at', type: 'timestamptz', nullable: true })
+  categorySetAt!: Date | null;
+
+  /** When the lead was removed from the campaign; the row stays, with its history, so it is not enrolled again. */
+  @Column({ name: 'removed_at', type: 'timestamptz', nullable: true })
+  removedAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

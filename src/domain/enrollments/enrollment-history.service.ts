@@ -1,7 +1,8 @@
-import type { EnrollmentEntity, EnrollmentStatus } from '../../db/entities/enrollment.entity';
+import type { EnrollmentEntity } from '../../db/entities/enrollment.entity';
 import type { MessageEntity } from '../../db/entities/message.entity';
 import type { ReplyEntity } from '../../db/entities/reply.entity';
 import type { Database } from '../../db/repositories';
+import type { LeadFilter } from '../../db/repositories/lead.repository';
 import type { EnrollmentControlService } from './enrollment-control.service';
 import type { CampaignService } from '../campaigns/campaign.service';
 
@@ -19,19 +20,15 @@ export class EnrollmentHistoryService {
     private readonly control: EnrollmentControlService,
   ) {}
 
-  /** One page of the campaign's enrollments in creation order, optionally of some statuses, and their count. */
+  /** One page of the campaign's enrollments in creation order, those the filter keeps, and how many it keeps. */
   async page(
     organizationId: string,
     campaignId: string,
-    options: { statuses?: EnrollmentStatus[] | undefined; page: number; perPage: number },
+    filter: LeadFilter,
+    paging: { page: number; perPage: number },
   ): Promise<{ enrollments: EnrollmentEntity[]; total: number }> {
     await this.campaigns.require(organizationId, campaignId);
-    return this.db.repos.enrollmentControl.page(
-      campaignId,
-      options.statuses,
-      (options.page - 1) * options.perPage,
-      options.perPage,
-    );
+    return this.db.repos.leads.page(campaignId, filter, (paging.page - 1) * paging.perPage, paging.perPage);
   }
 
   /** The enrollment's messages in step order, and the replies read for it (oldest first). */

@@ -2,12 +2,13 @@ import crypto from 'node:crypto';
 import type { EnrollmentEntity } from '../../db/entities/enrollment.entity';
 import type { MailboxEntity } from '../../db/entities/mailbox.entity';
 import type { MessageEntity } from '../../db/entities/message.entity';
-import type { MatchConfidence } from '../../db/entities/reply.entity';
+import type { MatchConfidence, ReplyKind } from '../../db/entities/reply.entity';
 import type { Database } from '../../db/repositories';
 import type { Logger } from '../../logger';
 import { parseInboundMessage, type InboundMessage } from '../../mail/inbound-message';
 import type { EnrollmentControlService } from '../enrollments/enrollment-control.service';
 import { UNCOUNTED, type EngineMetricsPort } from '../engine-metrics.port';
+import { automaticCategory } from '../enrollments/lead-category';
 import { checkMailboxHealth } from './mailbox-health';
 
 /** What became of one inbound message. */
@@ -90,6 +91,7 @@ export class InboundMailService {
         // An auto-reply (out of office, vacation) is recorded, but is no answer: the sequence goes on.
         if (kind === 'reply') await this.reply(match);
         if (kind === 'unsubscribe') await this.unsubscribe(match);
+        await this.categorize(match, kind, classification.kind === 'auto_reply' ? classification.reason : null);
         await this.db.repos.inbound.recordReply({
           ...recorded(mailbox, mail, inboundId, match),
           kind,
@@ -97,6 +99,7 @@ export class InboundMailService {
           fromEmail: inbound.from,
           subject: inbound.subject,
           snippet: inbound.snippet,
+          bodyText: inbound.text,
           folder: mail.folder,
         });
         this.metrics.reply(match.message.campaignId, kind);
@@ -151,6 +154,12 @@ export class InboundMailService {
     const contact = await this.db.repos.contacts.findById(enrollment.organizationId, enrollment.contactId);
     if (contact) await this.control.unsubscribeContactEntity(contact);
     await this.db.repos.enrollmentControl.stampLastSent(enrollment.id, 'unsubscribed_at');
+  }
+
+  /** Sets the lead's category when the classifier is sure of one; a category set by hand is kept. */
+  private async categorize({ enrollment, confidence }: Match, kind: ReplyKind, reason: string | null): Promise<void> {
+    const category = automaticCategory({ kind, confidence, reason });
+    if (category) await this.db.repos.leads.setCategory(enrollment.id, category, 'automatic');
   }
 
   private async hardBounce({ message, enrollment }: Match): Promise<void> {
