@@ -1,3 +1,7 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { enrollmentWorkflowId } from '../../workflows/enrollment/definitions';
 import { CAMPAIGNS } from '../helpers/api-paths';
 import { campaignFixtures } from '../helpers/campaign-fixtures';
 import { uniqueEmail } from '../helpers/factories';
@@ -68,6 +72,18 @@ describe('a sequence edited while enrollments sleep between steps', () => {
       await eventually(async () => (await enrollmentStatus(enrollee.enrollmentId)) === 'completed', {
         what: 'the enrollment completed',
       });
+    }
+    // The re-read is taken behind its patch, so runs recorded before it replay as they ran.
+    const handle = stack.temporal.workflow.getHandle(enrollmentWorkflowId(campaignId, enrollees[0]!.contactId));
+    const history = await handle.fetchHistory();
+    const patches = (history.events ?? []).flatMap((event) =>
+      event.markerRecordedEventAttributes?.markerName === 'core_patch' ? [event] : [],
+    );
+    expect(patches.length).toBeGreaterThanOrEqual(1);
+    // `UPDATE_HISTORIES=1 npm test` refreshes the fixture that test/workflows replays on every run.
+    if (process.env.UPDATE_HISTORIES === '1') {
+      const file = path.join(__dirname, '..', 'workflows', 'histories', 'enrollment-sequence-edit.json');
+      await fs.writeFile(file, `${historyToJSON(history)}\n`);
     }
   });
 
