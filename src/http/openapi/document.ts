@@ -58,8 +58,14 @@ export const documentOperations = [
 
 /** Every documented path; a route that is not here fails test/integration/openapi.test.ts. */
 const PATHS: ZodOpenApiPathsObject[] = [
-  operationPaths([...campaignOperations, ...campaignContentOperations, ...campaignSequenceOperations]),
-  operationPaths([...enrollmentOperations, ...leadOperations, ...eventOperations]),
+  // Leads share `/campaigns/{id}/enrollments/{eid}` with the campaign's GET: one call, so the path keeps every method.
+  operationPaths([
+    ...campaignOperations,
+    ...campaignContentOperations,
+    ...campaignSequenceOperations,
+    ...leadOperations,
+  ]),
+  operationPaths([...enrollmentOperations, ...eventOperations]),
   operationPaths(conversationOperations),
   operationPaths(listOperations),
   operationPaths([...contactOperations, ...outreachOperations, ...blockListOperations]),
