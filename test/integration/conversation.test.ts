@@ -1,4 +1,7 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import { manualReplyWorkflowId, type ManualReplyResult } from '../../workflows/manual-reply/definitions';
@@ -181,10 +184,14 @@ describe('an enrollment conversation', () => {
       });
       const replyId = first.body.data.id as string;
 
-      const result: ManualReplyResult = await stack.temporal.workflow
-        .getHandle(manualReplyWorkflowId(replyId))
-        .result();
+      const workflow = stack.temporal.workflow.getHandle(manualReplyWorkflowId(replyId));
+      const result: ManualReplyResult = await workflow.result();
       expect(result).toEqual({ outcome: 'sent', reason: null });
+      // `UPDATE_HISTORIES=1 npm test` refreshes the fixture that test/workflows replays on every run.
+      if (process.env.UPDATE_HISTORIES === '1') {
+        const file = path.join(__dirname, '..', 'workflows', 'histories', 'manual-reply-sent.json');
+        await fs.writeFile(file, `${historyToJSON(await workflow.fetchHistory())}\n`);
+      }
 
       const received = await parsedMessagesTo(prospect.email);
       expect(received).toHaveLength(2);

@@ -8,7 +8,7 @@ import { Worker } from '@temporalio/worker';
  * `*-before-<patch>.json` are never refreshed: they keep the runs that began before that patch replaying.
  */
 const HISTORIES = path.join(__dirname, 'histories');
-const WORKFLOWS = ['enrollment', 'email-validation', 'mailbox-monitor', 'campaign-fanout'];
+const WORKFLOWS = ['enrollment', 'email-validation', 'mailbox-monitor', 'campaign-fanout', 'manual-reply'];
 
 describe('workflow determinism', () => {
   it.each(WORKFLOWS)(

@@ -15,8 +15,8 @@ export type ThreadEntry =
 const MAX_REFERENCES = 30;
 
 /**
- * The conversation, oldest first: each item at the time it was sent (or, not sent yet, attempted) or received. At
- * the same instant, what we sent comes before what we read.
+ * The conversation, oldest first: each item at the time it was sent (or, not sent yet, attempted) or received (a
+ * reply never before the message it answers). At the same instant, what we sent comes before what we read.
  */
 export function threadOf(messages: MessageEntity[], replies: ReplyEntity[], sent: ManualReplyEntity[]): ThreadEntry[] {
   const byId = new Map(messages.map((message) => [message.id, message]));
@@ -34,12 +34,13 @@ export function threadOf(messages: MessageEntity[], replies: ReplyEntity[], sent
       at: reply.sentAt ?? reply.createdAt,
       reply,
     })),
-    ...replies.map((reply) => ({
-      direction: 'inbound' as const,
-      at: reply.receivedAt,
-      reply,
-      answers: reply.messageId ? (byId.get(reply.messageId) ?? null) : null,
-    })),
+    ...replies.map((reply) => {
+      const answers = reply.messageId ? (byId.get(reply.messageId) ?? null) : null;
+      // Never before the message it answers: mail servers date what they receive to the second, or by their clock.
+      const answered = answers ? (answers.sentAt ?? answers.createdAt).getTime() : 0;
+      const at = new Date(Math.max(reply.receivedAt.getTime(), answered));
+      return { direction: 'inbound' as const, at, reply, answers };
+    }),
   ];
   const rank = (entry: ThreadEntry) => (entry.direction === 'outbound' ? 0 : 1);
   return entries.sort((a, b) => a.at.getTime() - b.at.getTime() || rank(a) - rank(b));
