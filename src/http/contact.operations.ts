@@ -143,7 +143,8 @@ export const contactOperations = [
     description:
       'The contact becomes `unsubscribed` (one that `complained` stays so) and its pending, active and paused ' +
       'enrollments, in every campaign, end `unsubscribed`; running workflows are signalled after the change is ' +
-      'saved. Repeating it changes nothing (`contact_changed: false`, `affected: 0`).',
+      'saved. Repeating it changes nothing (`contact_changed: false`, `affected: 0`). To unsubscribe it from one ' +
+      'campaign only, `POST /campaigns/{id}/enrollments/{eid}/unsubscribe` with `scope: "campaign"`.',
     params: contactPath,
     errors: ['contact_not_found'],
     response: {
