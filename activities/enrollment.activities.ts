@@ -30,13 +30,14 @@ export function createEnrollmentActivities(db: Database) {
       );
     },
 
-    /** Records how the enrollment ended. */
+    /** Records how the enrollment ended, and completes its campaign when that was the last one running. */
     async finishEnrollment(args: {
       enrollmentId: string;
       status: EnrollmentFinalStatus;
       error: string | null;
     }): Promise<void> {
       await db.repos.enrollments.finish(args.enrollmentId, args.status, args.error);
+      await db.repos.campaigns.completeIfFinishedAfter(args.enrollmentId);
     },
   };
 }

@@ -116,9 +116,9 @@ export const ERRORS = {
   },
   campaign_not_dispatchable: {
     status: 422,
-    when: 'the campaign is finished, or has no step or no mailbox.',
-    example: 'The campaign is completed; create a new one to send.',
-    exampleExtra: { current_state: 'completed' },
+    when: 'the campaign is paused, stopped or archived, or has no step or no mailbox.',
+    example: 'The campaign is stopped; create a new one to send.',
+    exampleExtra: { current_state: 'stopped' },
   },
   campaign_not_active: {
     status: 422,
@@ -137,6 +137,18 @@ export const ERRORS = {
     when: 'only evergreen campaigns take new contacts this way.',
     example: 'Only evergreen campaigns can schedule new contacts. Please create an evergreen campaign.',
     exampleExtra: { current_state: 'active', evergreen: false },
+  },
+  campaign_not_stoppable: {
+    status: 422,
+    when: 'only a pending, active or paused campaign can be stopped (a completed or archived one sends nothing).',
+    example: 'The campaign is completed; only a pending, active or paused campaign can be stopped.',
+    exampleExtra: { current_state: 'completed' },
+  },
+  campaign_not_archivable: {
+    status: 422,
+    when: 'only a pending, completed or stopped campaign can be archived: stop a running one first.',
+    example: 'The campaign is active; stop it first (only a pending, completed or stopped campaign can be archived).',
+    exampleExtra: { current_state: 'active' },
   },
   campaign_not_schedulable: {
     status: 422,

@@ -81,7 +81,7 @@ const summary: CampaignSummaryView = {
 };
 
 /** A pause, resume or delete just asked for: the running enrollments are told in the background. */
-const fanoutStarted = (action: 'pause' | 'resume' | 'delete'): CampaignSummaryView['fanout'] => ({
+const fanoutStarted = (action: 'pause' | 'resume' | 'stop' | 'delete'): CampaignSummaryView['fanout'] => ({
   action,
   total: 1840,
   done: 0,
@@ -408,6 +408,51 @@ const resumeCampaign = operation({
   }),
 });
 
+const stopCampaign = operation({
+  method: 'post',
+  path: '/campaigns/{id}/stop',
+  tag,
+  summary: 'Stop a campaign for good',
+  description:
+    'A pending, active or paused campaign: no step is sent from the moment it answers, and it cannot be resumed ' +
+    'or dispatched again. Enrollments never started end as `stopped`; running ones are told to stop in the ' +
+    'background (`fanout` shows the progress). History and statistics stay. Stopping a stopped campaign changes ' +
+    'nothing. To hold a campaign for a while, pause it instead.',
+  params: campaignPath,
+  errors: ['campaign_not_found', 'campaign_not_stoppable'],
+  response: {
+    description: 'The stopped campaign, its enrollments being told.',
+    data: campaignSummaryResponse,
+    example: { ...summary, status: 'stopped', fanout: fanoutStarted('stop') },
+    message: 'Campaign stopped: nothing more is sent, and its running enrollments are being told in the background.',
+  },
+  handle: async ({ deps: { campaignControl }, organizationId, params }) => ({
+    data: presentCampaignSummary(await campaignControl.stop(organizationId, params.id)),
+  }),
+});
+
+const archiveCampaign = operation({
+  method: 'post',
+  path: '/campaigns/{id}/archive',
+  tag,
+  summary: 'Archive a campaign',
+  description:
+    'Puts away a campaign that no longer sends — pending (never dispatched), completed or stopped — keeping its ' +
+    'history and statistics; it can no longer be dispatched. A running campaign must be stopped first. ' +
+    'Archiving an archived campaign changes nothing.',
+  params: campaignPath,
+  errors: ['campaign_not_found', 'campaign_not_archivable'],
+  response: {
+    description: 'The archived campaign.',
+    data: campaignSummaryResponse,
+    example: { ...summary, status: 'archived' },
+    message: 'Campaign archived.',
+  },
+  handle: async ({ deps: { campaignControl }, organizationId, params }) => ({
+    data: presentCampaignSummary(await campaignControl.archive(organizationId, params.id)),
+  }),
+});
+
 /** What every campaign operation uses between them. */
 export type CampaignDeps = CampaignOwnDeps & CampaignEnrollDeps & CampaignReportDeps;
 
@@ -427,6 +472,8 @@ export const campaignOperations: ApiOperation<CampaignDeps>[] = [
   dispatchBatch,
   pauseCampaign,
   resumeCampaign,
+  stopCampaign,
+  archiveCampaign,
   scheduleContacts,
   readEnrollment,
 ];

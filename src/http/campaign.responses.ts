@@ -44,7 +44,12 @@ export const campaignSummaryResponse = z
   .object({
     id: z.uuid(),
     name: z.string(),
-    status: z.enum(CAMPAIGN_STATUSES),
+    status: z.enum(CAMPAIGN_STATUSES).meta({
+      description:
+        '`pending` (drafted, never dispatched) → `active` ⇄ `paused`; `completed` once every enrollment of a campaign ' +
+        'that is not evergreen has finished and none waits for dispatch (dispatching more makes it active again); ' +
+        '`stopped` for good (POST …/stop); `archived`, put away.',
+    }),
     created_at: timestamp,
     fanout: campaignFanoutResponse.nullable(),
   })

@@ -1,14 +1,12 @@
-import { enrollmentWorkflowId, stateQuery } from '../../workflows/enrollment/definitions';
 import { CAMPAIGNS } from '../helpers/api-paths';
-import { campaignFixtures, type Enrollee } from '../helpers/campaign-fixtures';
-import { countMessages } from '../helpers/db-reads';
+import { campaignFixtures } from '../helpers/campaign-fixtures';
 import { uniqueEmail } from '../helpers/factories';
-import { connectTestStack, eventually, messagesTo, sleep, type ApiClient, type TestStack } from '../helpers/test-stack';
+import { connectTestStack, eventually, messagesTo, type ApiClient, type TestStack } from '../helpers/test-stack';
 
-/** A dispatched campaign deleted while it runs, and paused then resumed: what is sent, stopped and removed. */
-describe('the campaign API of the reference, end to end on the real stack', () => {
+/** A campaign's life: drafted (pending) → active ⇄ paused → completed, or stopped for good, then archived. */
+describe('the campaign lifecycle', () => {
   let stack: TestStack;
-  const { createCampaign, enroll, waitForMessages, newApi } = campaignFixtures(() => stack);
+  const { createCampaign, enroll, newApi, enrollmentStatus } = campaignFixtures(() => stack);
 
   beforeAll(async () => {
     stack = await connectTestStack();
@@ -18,119 +16,93 @@ describe('the campaign API of the reference, end to end on the real stack', () =
     await stack.close();
   });
 
-  describe('DELETE /campaigns/:id', () => {
-    let api: ApiClient;
+  const statusOf = async (api: ApiClient, id: string): Promise<string> =>
+    (await api.get(`${CAMPAIGNS}/${id}`).expect(200)).body.data.status;
 
-    beforeAll(async () => {
-      api = (await newApi()).api;
+  it('when every enrollment has finished and none waits, then the campaign completes; a new dispatch reopens it', async () => {
+    const { api } = await newApi();
+    const { id } = await createCampaign(api, {
+      steps: [
+        { subject: 'Hello {{first_name}}', delaySeconds: 0 },
+        { subject: '', delaySeconds: 1 },
+      ],
     });
+    const first = [await enroll(api, id, uniqueEmail('life')), await enroll(api, id, uniqueEmail('life'))];
+    const waiting = await enroll(api, id, uniqueEmail('life'), 2);
+    await api.post(`${CAMPAIGNS}/${id}/dispatch`, { batch_number: 1 }).expect(202);
 
-    it('when a running enrollment sleeps toward step 2, then 202: it is stopped and every row of the campaign is gone', async () => {
-      const { id } = await createCampaign(api, {
-        steps: [
-          { subject: 'First {{first_name}}', delaySeconds: 0 },
-          { subject: 'Second {{first_name}}', delaySeconds: 60 },
-        ],
+    for (const enrollee of first) {
+      await eventually(async () => (await enrollmentStatus(enrollee.enrollmentId)) === 'completed', {
+        what: 'batch 1 completed',
       });
-      const running = await enroll(api, id, uniqueEmail('running'), 1);
-      const waiting = await enroll(api, id, uniqueEmail('waiting'), 2);
-      await api.post(`${CAMPAIGNS}/${id}/dispatch`, { batch_number: 1 }).expect(202);
-      await waitForMessages([running.email], 1, 'step 1');
-      const handle = stack.temporal.workflow.getHandle(enrollmentWorkflowId(id, running.contactId));
-      await eventually(
-        async () => {
-          const state = await handle.query(stateQuery);
-          return state.nextStep === 2 && state.status === 'active' && state.nextSendAt !== null;
-        },
-        { what: 'the enrollment to sleep toward step 2' },
-      );
+    }
+    // Batch 2 waits for its dispatch: the campaign has work left.
+    expect(await statusOf(api, id)).toBe('active');
 
-      const deleted = await api.delete(`${CAMPAIGNS}/${id}`);
+    await api.post(`${CAMPAIGNS}/${id}/dispatch`, { batch_number: 2 }).expect(202);
+    await eventually(async () => (await statusOf(api, id)) === 'completed', { what: 'the campaign completed' });
+    expect(await enrollmentStatus(waiting.enrollmentId)).toBe('completed');
+    expect(
+      await messagesTo(
+        stack.info,
+        [...first, waiting].map((enrollee) => enrollee.email),
+      ),
+    ).toHaveLength(6);
 
-      // Stopped at once; the running enrollment is stopped and the rows deleted in the background.
-      expect(deleted.status).toBe(202);
-      expect(deleted.body).toMatchObject({
-        status: 'success',
-        data: { id, status: 'stopped', fanout: { action: 'delete', total: 1, done: 0, finished_at: null } },
-      });
-      expect(await handle.result()).toEqual({ status: 'stopped', stepsSent: 1 });
-      const read = await eventually(
-        async () => {
-          const current = await api.get(`${CAMPAIGNS}/${id}`);
-          return current.status === 404 ? current : null;
-        },
-        { what: 'the deletion to finish' },
-      );
-      expect(read.body.code).toBe('campaign_not_found');
-      const rows = await stack.db.dataSource.query<Record<string, number>[]>(
-        `SELECT (SELECT count(*) FROM campaigns WHERE id = $1)::int AS campaigns,
-                (SELECT count(*) FROM sequence_steps WHERE campaign_id = $1)::int AS steps,
-                (SELECT count(*) FROM enrollments WHERE campaign_id = $1)::int AS enrollments,
-                (SELECT count(*) FROM messages WHERE campaign_id = $1)::int AS messages,
-                (SELECT count(*) FROM campaign_mailboxes WHERE campaign_id = $1)::int AS mailbox_links,
-                (SELECT count(*) FROM enrollment_skips WHERE campaign_id = $1)::int AS skips`,
-        [id],
-      );
-      expect(rows[0]).toEqual({ campaigns: 0, steps: 0, enrollments: 0, messages: 0, mailbox_links: 0, skips: 0 });
-      await sleep(1_500);
-      expect(await messagesTo(stack.info, [running.email])).toHaveLength(1);
-      expect(await messagesTo(stack.info, [waiting.email])).toHaveLength(0);
-    });
+    const late = await enroll(api, id, uniqueEmail('life'), 3);
+    await api.post(`${CAMPAIGNS}/${id}/dispatch`, { batch_number: 3 }).expect(202);
+    expect(await statusOf(api, id)).toBe('active');
+    await eventually(async () => (await statusOf(api, id)) === 'completed', { what: 'completed again' });
+    expect(await messagesTo(stack.info, [late.email])).toHaveLength(2);
 
-    it("when the campaign is another organization's or already deleted, then 404 campaign_not_found", async () => {
-      const { id } = await createCampaign(api);
-      const other = (await newApi()).api;
-
-      const foreign = await other.delete(`${CAMPAIGNS}/${id}`);
-      expect(foreign.status).toBe(404);
-      expect(foreign.body.code).toBe('campaign_not_found');
-      expect(await stack.db.repos.campaigns.findByIdUnscoped(id)).not.toBeNull();
-
-      await api.delete(`${CAMPAIGNS}/${id}`).expect(202);
-      await eventually(async () => (await api.get(`${CAMPAIGNS}/${id}`)).status === 404, { what: 'the deletion' });
-      const again = await api.delete(`${CAMPAIGNS}/${id}`);
-      expect(again.status).toBe(404);
-      expect(again.body.code).toBe('campaign_not_found');
-    });
+    const refused = await api.post(`${CAMPAIGNS}/${id}/stop`).expect(422);
+    expect(refused.body).toMatchObject({ code: 'campaign_not_stoppable', current_state: 'completed' });
+    expect((await api.post(`${CAMPAIGNS}/${id}/archive`).expect(200)).body.data.status).toBe('archived');
+    expect((await api.post(`${CAMPAIGNS}/${id}/archive`).expect(200)).body.data.status).toBe('archived');
+    await enroll(api, id, uniqueEmail('life'), 4);
+    const closed = await api.post(`${CAMPAIGNS}/${id}/dispatch`, { batch_number: 4 }).expect(422);
+    expect(closed.body.code).toBe('campaign_not_dispatchable');
   });
 
-  describe('pause and resume of a dispatched (non-evergreen) campaign', () => {
-    it('when paused after step 1, then no step 2 goes out; after resume each contact gets step 2 exactly once', async () => {
-      const { api } = await newApi();
-      const { id } = await createCampaign(api, {
-        steps: [
-          { subject: 'First {{first_name}}', delaySeconds: 0 },
-          { subject: 'Second {{first_name}}', delaySeconds: 3 },
-        ],
-      });
-      const contacts: Enrollee[] = [];
-      for (const name of ['pam', 'pia', 'pol']) contacts.push(await enroll(api, id, uniqueEmail(name)));
-      await api.post(`${CAMPAIGNS}/${id}/dispatch`).expect(202);
-      const messageCounts = async () =>
-        Promise.all(contacts.map(async (contact) => (await messagesTo(stack.info, [contact.email])).length));
-      await eventually(async () => (await messageCounts()).every((sent) => sent >= 1), { what: 'step 1 for all' });
-
-      const paused = await api.post(`${CAMPAIGNS}/${id}/pause`);
-      expect(paused.status).toBe(200);
-      expect(paused.body.data.status).toBe('paused');
-      await sleep(5_000); // step 2 falls due meanwhile
-      expect(await messageCounts()).toEqual([1, 1, 1]);
-
-      const resumed = await api.post(`${CAMPAIGNS}/${id}/resume`);
-      expect(resumed.status).toBe(200);
-      expect(resumed.body.data.status).toBe('active');
-      await eventually(async () => (await messageCounts()).every((sent) => sent === 2), { what: 'step 2 for all' });
-      await eventually(async () => (await api.get(`${CAMPAIGNS}/${id}`)).body.data?.totals?.completed === 3, {
-        what: 'all three to complete',
-      });
-      await sleep(3_000);
-
-      expect(await messageCounts()).toEqual([2, 2, 2]);
-      for (const contact of contacts) {
-        const own = await messagesTo(stack.info, [contact.email]);
-        expect(own.map((message) => message.subject)).toEqual(['First Pat', 'Second Pat']);
-      }
-      expect(await countMessages(stack.db, { campaignId: id })).toBe(6);
+  it('when stopped, then nothing more is sent, unstarted enrollments end stopped, and it cannot come back', async () => {
+    const { api } = await newApi();
+    const { id } = await createCampaign(api, {
+      steps: [
+        { subject: 'Hello {{first_name}}', delaySeconds: 0 },
+        { subject: '', delaySeconds: 8 },
+      ],
     });
+    const running = await enroll(api, id, uniqueEmail('stop'));
+    const never = await enroll(api, id, uniqueEmail('stop'), 2);
+    await api.post(`${CAMPAIGNS}/${id}/dispatch`, { batch_number: 1 }).expect(202);
+    await eventually(async () => (await messagesTo(stack.info, [running.email])).length === 1, { what: 'step 1' });
+    await api.post(`${CAMPAIGNS}/${id}/archive`).expect(422);
+
+    const stopped = await api.post(`${CAMPAIGNS}/${id}/stop`).expect(200);
+
+    expect(stopped.body.data).toMatchObject({ status: 'stopped', fanout: { action: 'stop' } });
+    expect(await enrollmentStatus(never.enrollmentId)).toBe('stopped');
+    await eventually(async () => (await enrollmentStatus(running.enrollmentId)) === 'stopped', {
+      what: 'the running enrollment told to stop',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 9_000)); // step 2 would have been due by now
+    expect(await messagesTo(stack.info, [running.email, never.email])).toHaveLength(1);
+    expect((await api.post(`${CAMPAIGNS}/${id}/stop`).expect(200)).body.data.status).toBe('stopped');
+    expect((await api.post(`${CAMPAIGNS}/${id}/resume`).expect(422)).body.code).toBe('campaign_not_paused');
+    expect((await api.post(`${CAMPAIGNS}/${id}/dispatch`, { batch_number: 2 }).expect(422)).body.code).toBe(
+      'campaign_not_dispatchable',
+    );
+    expect((await api.post(`${CAMPAIGNS}/${id}/archive`).expect(200)).body.data.status).toBe('archived');
+  });
+
+  it('when another organization stops or archives a campaign, then it is not found and nothing changes', async () => {
+    const { api } = await newApi();
+    const { id } = await createCampaign(api);
+    const other = await newApi();
+
+    await other.api.post(`${CAMPAIGNS}/${id}/stop`).expect(404);
+    await other.api.post(`${CAMPAIGNS}/${id}/archive`).expect(404);
+
+    expect(await statusOf(api, id)).toBe('pending');
   });
 });

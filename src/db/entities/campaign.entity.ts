@@ -13,7 +13,12 @@ import { numeric } from './column-types';
 import { MailboxEntity } from './mailbox.entity';
 import { SequenceStepEntity } from './sequence-step.entity';
 
-export const CAMPAIGN_STATUSES = ['pending', 'active', 'paused', 'stopped', 'completed'] as const;
+/**
+ * `pending` (drafted: not dispatched yet) → `active` ⇄ `paused`; `completed` when every enrollment of a campaign
+ * that is not evergreen has finished and none waits for dispatch (a new dispatch makes it active again); `stopped`
+ * for good; `archived`, put away once it no longer sends.
+ */
+export const CAMPAIGN_STATUSES = ['pending', 'active', 'paused', 'stopped', 'completed', 'archived'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 export const STOP_ON = ['reply', 'open', 'click', 'never'] as const;
 export type StopOn = (typeof STOP_ON)[number];

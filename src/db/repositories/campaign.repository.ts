@@ -28,6 +28,11 @@ export type NewStep = Pick<SequenceStepEntity, 'position' | 'delayMinutes' | 'su
   variants: Pick<StepVariantEntity, 'label' | 'subject' | 'bodyHtml' | 'bodyText' | 'weight'>[];
 };
 
+/** An active campaign, not evergreen, none of whose enrollments waits for dispatch or runs (`campaign` aliased). */
+const FINISHED = `campaign.status = 'active' AND NOT campaign.evergreen
+  AND NOT EXISTS (SELECT 1 FROM enrollments enrollment
+                   WHERE enrollment.campaign_id = campaign.id AND enrollment.status IN ('pending', 'active', 'paused'))`;
+
 export class CampaignRepository {
   constructor(private readonly manager: EntityManager) {}
 
@@ -137,6 +142,41 @@ export class CampaignRepository {
       [id, from, to, action],
     );
     return rows.length > 0 ? this.manager.findOneByOrFail(CampaignEntity, { id }) : null;
+  }
+
+  /**
+   * Completes the campaign when it is active, not evergreen, and none of its enrollments waits for dispatch or runs;
+   * returns whether it did. Run after an ending commits: of two endings at once, the later check sees both.
+   */
+  async completeIfFinished(campaignId: string): Promise<boolean> {
+    const [rows]: [{ id: string }[], number] = await this.manager.query(
+      `UPDATE campaigns campaign SET status = 'completed', updated_at = now()
+        WHERE campaign.id = $1 AND ${FINISHED}
+        RETURNING campaign.id`,
+      [campaignId],
+    );
+    return rows.length > 0;
+  }
+
+  /** completeIfFinished for the campaign of an enrollment that just ended (no read of the enrollment first). */
+  async completeIfFinishedAfter(enrollmentId: string): Promise<boolean> {
+    const [rows]: [{ id: string }[], number] = await this.manager.query(
+      `UPDATE campaigns campaign SET status = 'completed', updated_at = now()
+        WHERE campaign.id = (SELECT campaign_id FROM enrollments WHERE id = $1) AND ${FINISHED}
+        RETURNING campaign.id`,
+      [enrollmentId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Completes every finished campaign (with at least one enrollment): the ones whose last ending's check was lost. */
+  async completeAllFinished(): Promise<number> {
+    const [rows]: [{ id: string }[], number] = await this.manager.query(
+      `UPDATE campaigns campaign SET status = 'completed', updated_at = now()
+        WHERE ${FINISHED} AND EXISTS (SELECT 1 FROM enrollments enrollment WHERE enrollment.campaign_id = campaign.id)
+        RETURNING campaign.id`,
+    );
+    return rows.length;
   }
 
   /** Counts enrollments told by the fan-out of that generation (a retried page may count twice: capped at the total). */

@@ -256,6 +256,17 @@ export class EnrollmentRepository {
    * campaign has no step) — their workflows record no schedule of their own before that step. A workflow may already
    * have recorded a later status or step, which is kept.
    */
+  /** Ends the campaign's enrollments that were never started (the campaign was stopped); returns how many. */
+  async stopPending(campaignId: string, reason: string): Promise<number> {
+    const [, affected]: [unknown, number] = await this.manager.query(
+      `UPDATE enrollments SET status = 'stopped', last_error = $2, next_send_at = NULL, finished_at = now(),
+              updated_at = now()
+        WHERE campaign_id = $1 AND status = 'pending'`,
+      [campaignId, reason],
+    );
+    return affected;
+  }
+
   async markStarted(ids: string[], firstDueAt: Date | null): Promise<void> {
     if (ids.length === 0) return;
     // Each SET expression reads the row as it was: only a pending enrollment that sent nothing yet gets its due time.

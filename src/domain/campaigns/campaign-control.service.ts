@@ -20,7 +20,8 @@ export interface ScheduleResult {
 }
 
 /**
- * Campaign-wide state changes: pause, resume, delete, and scheduling new contacts into evergreen campaigns. The
+ * Campaign-wide state changes: pause, resume, stop, archive, delete, and scheduling new contacts into evergreen
+ * campaigns. The
  * campaign's status changes at once (every send re-checks it); the running enrollments are told in the background
  * by the campaign's fan-out job, whose progress the campaign shows (`fanout`).
  */
@@ -58,6 +59,49 @@ export class CampaignControlService {
     if (campaign.evergreen) await this.db.repos.enrollments.requestPendingStarts(campaignId);
     await this.fanout.wake(campaignId);
     return campaign;
+  }
+
+  /**
+   * Pending, active or paused → stopped, for good: no step goes out from now on, enrollments never started end as
+   * `stopped`, and the running ones are told to stop in the background. Stopping a stopped campaign changes nothing.
+   */
+  async stop(organizationId: string, campaignId: string): Promise<CampaignEntity> {
+    const campaign = await this.campaigns.require(organizationId, campaignId);
+    if (campaign.status === 'stopped') return campaign;
+    const stopped = await this.db.transaction(async (repos) => {
+      const moved = await repos.campaigns.requestFanout(campaignId, ['pending', 'active', 'paused'], 'stopped', 'stop');
+      if (moved) await repos.enrollments.stopPending(campaignId, 'the campaign was stopped');
+      return moved;
+    });
+    if (!stopped) {
+      throw new AppError(
+        'campaign_not_stoppable',
+        `The campaign is ${campaign.status}; only a pending, active or paused campaign can be stopped.`,
+        { extra: { current_state: campaign.status } },
+      );
+    }
+    await this.fanout.wake(campaignId);
+    return stopped;
+  }
+
+  /**
+   * Puts away a campaign that no longer sends (pending, completed or stopped): it keeps its history and statistics,
+   * and can no longer be dispatched. Archiving an archived campaign changes nothing.
+   */
+  async archive(organizationId: string, campaignId: string): Promise<CampaignEntity> {
+    const campaign = await this.campaigns.require(organizationId, campaignId);
+    // A campaign being deleted is as good as gone.
+    if (campaign.fanoutAction === 'delete') throw notFound('campaign_not_found', 'Campaign');
+    if (campaign.status === 'archived') return campaign;
+    if (!(await this.db.repos.campaigns.transition(campaignId, ['pending', 'completed', 'stopped'], 'archived'))) {
+      throw new AppError(
+        'campaign_not_archivable',
+        `The campaign is ${campaign.status}; stop it first (only a pending, completed or stopped campaign can be ` +
+          'archived).',
+        { extra: { current_state: campaign.status } },
+      );
+    }
+    return this.campaigns.require(organizationId, campaignId);
   }
 
   /**
@@ -109,7 +153,9 @@ export class CampaignControlService {
    * resumes and deletes not carried out to the end. Returns how many enrollments wait to start. Run when a worker
    * starts.
    */
-  startStranded(): Promise<number> {
+  async startStranded(): Promise<number> {
+    // A campaign whose last enrollment ended as the process died was not completed then.
+    await this.db.repos.campaigns.completeAllFinished();
     return this.fanout.wakeInterrupted();
   }
 

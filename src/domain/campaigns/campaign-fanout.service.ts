@@ -165,6 +165,7 @@ function signalFor(status: CampaignStatus): CampaignWideSignal | null {
     case 'active':
       return 'campaignResumed';
     case 'stopped':
+    case 'archived':
       return 'stop';
     case 'pending':
     case 'completed':

@@ -69,7 +69,8 @@ export function screenStep(situation: StepSituation): StepOutcome | null {
       return stopped('stopped', 'the contact is deactivated');
   }
   if (situation.blocked) return stopped('stopped', `${contact.email} is on the block list`);
-  if (campaign.status === 'stopped' || campaign.status === 'completed') {
+  // A completed campaign still lets an operator resend a message whose outcome was unknown.
+  if (campaign.status === 'stopped' || campaign.status === 'archived' || (campaign.status === 'completed' && !resend)) {
     return stopped('stopped', `the campaign is ${campaign.status}`);
   }
   if (campaign.status === 'paused') {

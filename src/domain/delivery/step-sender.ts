@@ -33,6 +33,9 @@ export async function sendStep(
   const result = await transmit(deps, send.mailbox, composed);
   const outcome = await settle(deps, send, result, composed.body);
   if (outcome.kind === 'sent' && send.draft.content.variantLabel !== null) await decideWinner(deps, send);
+  // The last step: the settle recorded the enrollment completed (the workflow records nothing more).
+  const done = (outcome.kind === 'sent' || outcome.kind === 'unknown') && !send.next.step;
+  if (done) await deps.db.repos.campaigns.completeIfFinished(send.campaign.id);
   return outcome;
 }
 

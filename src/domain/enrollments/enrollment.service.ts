@@ -170,13 +170,18 @@ export class EnrollmentService {
       await repos.enrollments.markSkipped(skips.map(({ enrollment }) => enrollment.id));
       await repos.enrollments.requestStarts(send.map((enrollment) => enrollment.id));
     });
-    if (campaign.status === 'pending') await this.db.repos.campaigns.transition(campaignId, ['pending'], 'active');
+    // A completed campaign has something to send again.
+    if (campaign.status === 'pending' || campaign.status === 'completed') {
+      await this.db.repos.campaigns.transition(campaignId, ['pending', 'completed'], 'active');
+    }
     await this.fanout.startSoon(campaignId);
+    // Every contact of the batch skipped: nothing runs, and the campaign may be done.
+    if (send.length === 0) await this.db.repos.campaigns.completeIfFinished(campaignId);
     return { batchNumber: batch, dispatched: send.length, skipped: skips.length };
   }
 
   private async refuseUnlessDispatchable(organizationId: string, campaign: CampaignEntity): Promise<void> {
-    if (campaign.status === 'paused' || campaign.status === 'stopped' || campaign.status === 'completed') {
+    if (campaign.status === 'paused' || campaign.status === 'stopped' || campaign.status === 'archived') {
       throw new AppError(
         'campaign_not_dispatchable',
         `The campaign is ${campaign.status}; ${campaign.status === 'paused' ? 'resume it' : 'create a new one'} to send.`,
