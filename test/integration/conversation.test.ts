@@ -4,6 +4,7 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
+import { sendManualReply } from '../../src/domain/delivery/manual-reply-sender';
 import { manualReplyWorkflowId, type ManualReplyResult } from '../../workflows/manual-reply/definitions';
 import { CAMPAIGNS } from '../helpers/api-paths';
 import { enrollmentFixtures, type Enrolled } from '../helpers/enrollment-fixtures';
@@ -28,6 +29,7 @@ describe('an enrollment conversation', () => {
   let api: ApiClient;
   let fixtures: ReturnType<typeof enrollmentFixtures>;
   let campaignId: string;
+  let organizationId: string;
   const id = crypto.randomBytes(5).toString('hex');
   const account = { smtpUsername: `sender-${id}@sender.test`, imapUser: `mb-${id}@imap.test` };
 
@@ -78,7 +80,7 @@ describe('an enrollment conversation', () => {
     );
 
   beforeAll(async () => {
-    ({ stack, api } = await stackWithOrganization());
+    ({ stack, api, organizationId } = await stackWithOrganization());
     fixtures = enrollmentFixtures(stack, api);
     const body = campaignBody(stack.info, {
       steps: [
@@ -288,6 +290,72 @@ describe('an enrollment conversation', () => {
       );
       expect((await other.get(`${path}/messages`).expect(404)).body.code).toBe('campaign_not_found');
       expect(await stack.db.repos.manualReplies.ofEnrollment(prospect.enrollmentId)).toEqual([]);
+    });
+  });
+
+  /**
+   * The send activity run directly on rows left as a crash leaves them: before its claim committed (`pending`),
+   * after it (`sending`: the SMTP conversation may or may not have happened), after the settle (`sent`).
+   */
+  describe('exactly once, whatever the worker dies between', () => {
+    const pendingReply = async (prospect: Enrolled & { firstMessageId: string }) => {
+      const replyId = crypto.randomUUID();
+      const mailboxId = (await stack.db.repos.enrollments.findById(prospect.enrollmentId))!.mailboxId!;
+      await stack.db.repos.manualReplies.insertPending({
+        id: replyId,
+        organizationId: organizationId,
+        campaignId,
+        enrollmentId: prospect.enrollmentId,
+        mailboxId,
+        idempotencyKey: null,
+        messageId: `<${replyId}@sender.test>`,
+        inReplyTo: prospect.firstMessageId,
+        references: [prospect.firstMessageId],
+        toEmail: prospect.email,
+        subject: 'Re: Quick question',
+        bodyText: 'Following up by hand.',
+        bodyHtml: null,
+      });
+      return replyId;
+    };
+    const row = async (replyId: string) => (await stack.db.repos.manualReplies.findById(replyId))!;
+
+    it('when the attempt died before its claim committed, then the retry sends it, and a retry after that sends nothing', async () => {
+      const prospect = await startConversation();
+      const replyId = await pendingReply(prospect);
+
+      expect(await sendManualReply(stack.senderDeps, replyId)).toEqual({ kind: 'sent', reason: null });
+      expect(await sendManualReply(stack.senderDeps, replyId)).toMatchObject({ kind: 'sent' });
+
+      const received = await parsedMessagesTo(prospect.email);
+      expect(received.map((message) => message.subject)).toEqual(['Quick question', 'Re: Quick question']);
+      expect(received[1]!.text).toContain('Following up by hand.');
+      expect(received[1]!.html).toBe(false);
+      expect(await row(replyId)).toMatchObject({ status: 'sent', attempts: 1 });
+    });
+
+    it('when the attempt died after its claim (in or after the SMTP conversation), then the retry flags it unknown and never sends it again', async () => {
+      const prospect = await startConversation();
+      const replyId = await pendingReply(prospect);
+      expect(await stack.db.repos.manualReplies.claim(replyId)).toBe(1);
+
+      expect(await sendManualReply(stack.senderDeps, replyId)).toMatchObject({ kind: 'unknown' });
+      expect(await sendManualReply(stack.senderDeps, replyId)).toMatchObject({ kind: 'unknown' });
+
+      expect(await messagesTo(stack.info, [prospect.email])).toHaveLength(1);
+      expect(await row(replyId)).toMatchObject({ status: 'unknown', attempts: 1 });
+      const { data } = await thread(prospect);
+      expect(data.at(-1)).toMatchObject({ kind: 'manual_reply', id: replyId, status: 'unknown' });
+    });
+
+    it('when the contact unsubscribed after the reply was asked for, then it is cancelled and not sent', async () => {
+      const prospect = await startConversation();
+      const replyId = await pendingReply(prospect);
+      await api.post(`${CAMPAIGNS}/${campaignId}/enrollments/${prospect.enrollmentId}/unsubscribe`).expect(200);
+
+      expect(await sendManualReply(stack.senderDeps, replyId)).toMatchObject({ kind: 'cancelled' });
+      expect(await messagesTo(stack.info, [prospect.email])).toHaveLength(1);
+      expect(await row(replyId)).toMatchObject({ status: 'cancelled', attempts: 0 });
     });
   });
 });
