@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { ImapFlow } from 'imapflow';
 
 /** Every user name logs in with this password; anything else is an ordinary authentication failure. */
 export const DOVECOT_PASSWORD = 'imap-test-password';
@@ -319,4 +320,27 @@ async function waitFor(condition: () => Promise<boolean>, what: string, logPath:
 async function logTail(logPath: string): Promise<string> {
   const log = await fs.readFile(logPath, 'utf8').catch(() => '');
   return `--- last lines of ${logPath} ---\n${log.split('\n').slice(-30).join('\n')}`;
+}
+
+/** Delivers a raw message into a Dovecot user's folder (APPEND), as a mail server would. */
+export async function deliverToImap(
+  imap: { host: string; port: number; password: string },
+  user: string,
+  raw: Buffer,
+  folder = 'INBOX',
+): Promise<void> {
+  const client = new ImapFlow({
+    host: imap.host,
+    port: imap.port,
+    secure: false,
+    doSTARTTLS: false,
+    auth: { user, pass: imap.password },
+    logger: false,
+  });
+  await client.connect();
+  try {
+    await client.append(folder, raw);
+  } finally {
+    await client.logout();
+  }
 }

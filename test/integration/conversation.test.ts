@@ -2,11 +2,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import { sendManualReply } from '../../src/domain/delivery/manual-reply-sender';
 import { manualReplyWorkflowId, type ManualReplyResult } from '../../workflows/manual-reply/definitions';
 import { CAMPAIGNS } from '../helpers/api-paths';
+import { deliverToImap } from '../helpers/dovecot';
 import { enrollmentFixtures, type Enrolled } from '../helpers/enrollment-fixtures';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
 import { inboundFixture } from '../helpers/inbound-fixtures';
@@ -55,22 +55,7 @@ describe('an enrollment conversation', () => {
   }
 
   /** Delivers a message into the mailbox's INBOX, as a mail server would. */
-  async function deliver(raw: Buffer): Promise<void> {
-    const client = new ImapFlow({
-      host: stack.info.imap.host,
-      port: stack.info.imap.port,
-      secure: false,
-      doSTARTTLS: false,
-      auth: { user: account.imapUser, pass: stack.info.imap.password },
-      logger: false,
-    });
-    await client.connect();
-    try {
-      await client.append('INBOX', raw);
-    } finally {
-      await client.logout();
-    }
-  }
+  const deliver = (raw: Buffer) => deliverToImap(stack.info.imap, account.imapUser, raw);
 
   const parsedMessagesTo = async (email: string) =>
     Promise.all(
