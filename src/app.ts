@@ -12,6 +12,7 @@ import type { ListService } from './domain/lists/list.service';
 import type { CampaignControlService } from './domain/campaigns/campaign-control.service';
 import type { CampaignContentService } from './domain/campaigns/campaign-content.service';
 import type { CampaignSequenceService } from './domain/campaigns/campaign-sequence.service';
+import type { CampaignListsService } from './domain/campaigns/campaign-lists.service';
 import type { OutreachService } from './domain/campaigns/outreach.service';
 import type { EnrollmentControlService } from './domain/enrollments/enrollment-control.service';
 import type { EnrollmentHistoryService } from './domain/enrollments/enrollment-history.service';
@@ -25,6 +26,7 @@ import { requireApiKey } from './http/auth';
 import { campaignOperations } from './http/campaign.operations';
 import { campaignContentOperations } from './http/campaign-content.operations';
 import { campaignSequenceOperations } from './http/campaign-sequence.operations';
+import { campaignListsOperations } from './http/campaign-lists.operations';
 import { outreachOperations } from './http/outreach.operations';
 import { enrollmentOperations } from './http/enrollment.operations';
 import { leadOperations } from './http/lead.operations';
@@ -57,6 +59,7 @@ export interface AppDeps {
   campaignControl: CampaignControlService;
   content: CampaignContentService;
   sequences: CampaignSequenceService;
+  campaignLists: CampaignListsService;
   outreaches: OutreachService;
   enrollmentControl: EnrollmentControlService;
   enrollmentHistory: EnrollmentHistoryService;
@@ -109,6 +112,7 @@ export function routeTable(deps: AppDeps): { open: Router[]; api: Array<[path: s
           operationRouter(campaignOperations, deps),
           operationRouter(campaignContentOperations, deps),
           operationRouter(campaignSequenceOperations, deps),
+          operationRouter(campaignListsOperations, deps),
         ],
       ],
       ['', [operationRouter(enrollmentOperations, deps), operationRouter(leadOperations, deps)]],

@@ -12,6 +12,7 @@ import { EnrollmentService } from './domain/enrollments/enrollment.service';
 import { ListService } from './domain/lists/list.service';
 import { CampaignControlService } from './domain/campaigns/campaign-control.service';
 import { CampaignSequenceService } from './domain/campaigns/campaign-sequence.service';
+import { CampaignListsService } from './domain/campaigns/campaign-lists.service';
 import { CampaignFanoutService } from './domain/campaigns/campaign-fanout.service';
 import { CampaignContentService } from './domain/campaigns/campaign-content.service';
 import { EnrollmentControlService } from './domain/enrollments/enrollment-control.service';
@@ -77,6 +78,7 @@ export function createSystem(db: Database, secrets: SecretBox, temporal: Client,
   const lists = new ListService(db, ports.validation, logger);
   const campaignControl = new CampaignControlService(db, campaigns, workflows, fanout);
   const sequences = new CampaignSequenceService(db, fanout);
+  const campaignLists = new CampaignListsService(db, campaigns, enrollments);
   const enrollmentControl = new EnrollmentControlService(db, campaigns, workflows);
   const enrollmentHistory = new EnrollmentHistoryService(db, campaigns, enrollmentControl);
   const leads = new LeadService(db, campaigns, enrollmentControl);
@@ -107,6 +109,7 @@ export function createSystem(db: Database, secrets: SecretBox, temporal: Client,
       campaignControl,
       content,
       sequences,
+      campaignLists,
       outreaches,
       enrollmentControl,
       enrollmentHistory,

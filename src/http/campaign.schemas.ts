@@ -331,6 +331,17 @@ export const enrollListSchema = z
     path: ['list_uuid'],
   });
 
+/** POST /campaigns/{id}/lists. */
+export const attachListSchema = z.object({
+  list_uuid: z.uuid(),
+  enroll: z.boolean().default(true).describe("Enroll the list's contacts now (they start at the next dispatch)."),
+  batch_number: z.number().int().min(1).max(1_000_000).default(1),
+  priority: z.number().int().min(-1000).max(1000).default(0),
+});
+
+/** DELETE /campaigns/{id}/lists/{uuid}. */
+export const detachListQuerySchema = z.object({ remove_undispatched: booleanQuery(false) });
+
 export const repliesQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 export const auditQuerySchema = repliesQuerySchema.extend({ kind: z.enum(SKIP_KINDS).optional() });
 

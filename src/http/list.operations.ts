@@ -32,7 +32,7 @@ const tag = 'Lists';
 const listPath = { uuid: PATH_IDS.list };
 const contactPath = { uuid: PATH_IDS.list, id: PATH_IDS.contact };
 
-const list: ListView = {
+export const listExample: ListView = {
   id: 12,
   uuid: EXAMPLE_IDS.list,
   name: 'Q4 founders',
@@ -82,7 +82,7 @@ export const listOperations = [
     response: {
       description: 'Every list of your organization, newest first.',
       data: z.array(listResponse),
-      example: [list],
+      example: [listExample],
       extra: { shape: { total: z.number().int() }, example: { total: 1 } },
     },
     handle: async ({ deps: { lists }, organizationId }) => {
@@ -118,7 +118,7 @@ export const listOperations = [
     summary: 'Read a list',
     params: listPath,
     errors: ['list_not_found'],
-    response: { description: 'The list.', data: listResponse, example: list },
+    response: { description: 'The list.', data: listResponse, example: listExample },
     handle: async ({ deps: { lists }, organizationId, params }) => ({
       data: presentList(await lists.get(organizationId, params.uuid)),
     }),
@@ -134,7 +134,7 @@ export const listOperations = [
     response: {
       description: 'The renamed list.',
       data: listResponse,
-      example: { ...list, name: 'Q4 founders (EU)' },
+      example: { ...listExample, name: 'Q4 founders (EU)' },
       message: 'List updated successfully',
     },
     handle: async ({ deps: { lists }, organizationId, params, body }) => ({

@@ -256,6 +256,21 @@ export class EnrollmentRepository {
    * campaign has no step) — their workflows record no schedule of their own before that step. A workflow may already
    * have recorded a later status or step, which is kept.
    */
+  /**
+   * Deletes the campaign's enrollments of the list's contacts that wait for a dispatch not asked for yet (nothing
+   * was sent to them, and no start is queued); returns how many.
+   */
+  async deleteUndispatchedOfList(campaignId: string, listId: string): Promise<number> {
+    const [, affected]: [unknown, number] = await this.manager.query(
+      `DELETE FROM enrollments enrollment
+        USING list_contacts member
+        WHERE enrollment.campaign_id = $1 AND member.list_id = $2 AND member.contact_id = enrollment.contact_id
+          AND enrollment.status = 'pending' AND enrollment.start_requested_at IS NULL`,
+      [campaignId, listId],
+    );
+    return affected;
+  }
+
   /** Ends the campaign's enrollments that were never started (the campaign was stopped); returns how many. */
   async stopPending(campaignId: string, reason: string): Promise<number> {
     const [, affected]: [unknown, number] = await this.manager.query(

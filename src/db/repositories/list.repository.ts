@@ -190,6 +190,27 @@ export class ListRepository {
       .getMany();
   }
 
+  /** Attaches the list to the campaign after its other lists; false when it was attached already. */
+  async attachToCampaign(campaignId: string, listId: string): Promise<boolean> {
+    const rows: unknown[] = await this.manager.query(
+      `INSERT INTO campaign_lists (campaign_id, list_id, position)
+       SELECT $1, $2, COALESCE(max(position), 0) + 1 FROM campaign_lists WHERE campaign_id = $1
+       ON CONFLICT DO NOTHING
+       RETURNING list_id`,
+      [campaignId, listId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Detaches the list from the campaign; false when it was not attached. */
+  async detachFromCampaign(campaignId: string, listId: string): Promise<boolean> {
+    const [, affected]: [unknown, number] = await this.manager.query(
+      'DELETE FROM campaign_lists WHERE campaign_id = $1 AND list_id = $2',
+      [campaignId, listId],
+    );
+    return affected > 0;
+  }
+
   async associateWithCampaign(campaignId: string, listIds: string[]): Promise<void> {
     if (listIds.length === 0) return;
     await this.manager.query(

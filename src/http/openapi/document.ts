@@ -5,6 +5,7 @@ import type { oas31 } from 'zod-openapi';
 import { campaignOperations } from '../campaign.operations';
 import { campaignContentOperations } from '../campaign-content.operations';
 import { campaignSequenceOperations } from '../campaign-sequence.operations';
+import { campaignListsOperations } from '../campaign-lists.operations';
 import { withBodyReadErrors } from './operation';
 import { enrollmentOperations } from '../enrollment.operations';
 import { conversationOperations } from '../conversation.operations';
@@ -63,6 +64,7 @@ const PATHS: ZodOpenApiPathsObject[] = [
     ...campaignOperations,
     ...campaignContentOperations,
     ...campaignSequenceOperations,
+    ...campaignListsOperations,
     ...leadOperations,
   ]),
   operationPaths([...enrollmentOperations, ...eventOperations]),
