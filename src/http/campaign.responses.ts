@@ -34,8 +34,8 @@ export const campaignFanoutResponse = z
     id: 'CampaignFanout',
     description:
       "The campaign's status applies to every send at once; this shows the background job waking its sleeping " +
-      'enrollments to tell them (and, for `delete`, deleting the campaign afterwards). Null before any pause, ' +
-      'resume or delete.',
+      'enrollments to tell them (and, for `delete`, deleting the campaign afterwards; for `sequence`, an edit of ' +
+      "the steps' timing they read again). Null before any pause, resume, stop, delete or sequence edit.",
   });
 export type CampaignFanoutView = z.output<typeof campaignFanoutResponse>;
 

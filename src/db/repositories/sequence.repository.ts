@@ -70,7 +70,10 @@ export class SequenceRepository {
   async requestFanout(campaignId: string): Promise<void> {
     await this.manager.query(
       `UPDATE campaigns
-          SET fanout_sequence = true, fanout_action = COALESCE(fanout_action, 'sequence'),
+          SET fanout_sequence = true,
+              -- An unfinished pass's action (a pause, resume, stop or delete) is still to carry: the new pass does.
+              fanout_action = CASE WHEN fanout_started_at IS NOT NULL AND fanout_finished_at IS NULL
+                                   THEN fanout_action ELSE 'sequence' END,
               fanout_generation = fanout_generation + 1,
               fanout_total = (SELECT count(*) FROM enrollments
                                WHERE campaign_id = $1 AND status IN ('active', 'paused')),
