@@ -76,16 +76,23 @@ describe('a first real sequence: 3 steps, 3 contacts, real Temporal, Postgres an
     }
   });
 
-  it('lists the campaign in GET /campaigns', async () => {
+  it('lists the campaign in GET /campaigns, completed once its last enrollment finished', async () => {
+    // The last send's settle completes the campaign a moment after its message arrives.
+    await eventually(
+      async () => (await api.get(`/api/v1/campaigns/${campaignId}`).expect(200)).body.data.status === 'completed',
+      {
+        what: 'the campaign completed',
+      },
+    );
     const response = await api.get('/api/v1/campaigns').expect(200);
     expect(response.body).toMatchObject({ status: 'success', total: 1 });
-    expect(response.body.data).toEqual([expect.objectContaining({ id: campaignId, status: 'active' })]);
+    expect(response.body.data).toEqual([expect.objectContaining({ id: campaignId, status: 'completed' })]);
   });
 
   it('counts the sends in GET /campaigns/:id', async () => {
     const response = await api.get(`/api/v1/campaigns/${campaignId}`).expect(200);
     expect(response.body.status).toBe('success');
-    expect(response.body.data.status).toBe('active');
+    expect(response.body.data.status).toBe('completed');
     expect(response.body.data.totals).toMatchObject({ pending: 0, sent: 9, completed: 3, bounced: 0 });
     expect(response.body.data.rates).toEqual({ bounce_rate: 0, open_rate: 0, reply_rate: 0 });
     // The daily limit counts new conversations: 3 first steps (the 6 follow-ups are not counted).
