@@ -233,7 +233,7 @@ export const ERRORS = {
     status: 409,
     when: 'the mailbox of the conversation is disabled or in error (or was deleted).',
     example:
-      'No reply can be sent: the mailbox sam@sender.example is error (535 5.7.8 Authentication failed). Fix or ' +
+      'No reply can be sent: the mailbox sam@sender.example is in error (535 5.7.8 Authentication failed). Fix or ' +
       're-enable the mailbox, then reply again.',
   },
   idempotency_key_reused: {

@@ -226,6 +226,27 @@ describe('composeMessage', () => {
     });
   });
 
+  describe('when the message is kept for its conversation', () => {
+    it('then the bodies kept are the parts sent, footer included, without the pixel and with links as written', async () => {
+      const unsubscribe = { url: UNSUBSCRIBE_URL, mailto: MAILTO, footer: 'Unsubscribe' };
+
+      const { body, mail } = await compose({ unsubscribe, tracking: { pixelUrl: PIXEL_URL, wrapLink: trackingLink } });
+
+      expect(mail.html).toContain(PIXEL_URL);
+      expect(mail.html).toContain(trackingLink('https://example.com/x'));
+      expect(body.text).toBe(mail.text);
+      expect(body.html).toContain('<a href="https://example.com/x">here</a>');
+      expect(body.html).toContain(`<a href="${UNSUBSCRIBE_URL}">Unsubscribe</a>`);
+      expect(body.html).not.toContain('/t/');
+    });
+
+    it('then a text-only message keeps no HTML', async () => {
+      const { body } = await compose({ plainTextOnly: true, text: 'Hi Ann' });
+
+      expect(body).toEqual({ text: 'Hi Ann', html: null });
+    });
+  });
+
   describe('when the campaign sends plain text only', () => {
     it('then the message is one text/plain part: no HTML, no pixel and no tracked link', async () => {
       const wrapLink = jest.fn(trackingLink);

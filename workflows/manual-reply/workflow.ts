@@ -1,4 +1,4 @@
-import { proxyActivities, setCurrentDetails, sleep } from '@temporalio/workflow';
+import { continueAsNew, proxyActivities, setCurrentDetails, sleep, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import { SEND_ACTIVITY_OPTIONS } from '../send-activity';
 import type { ManualReplyInput, ManualReplyResult } from './definitions';
@@ -18,5 +18,7 @@ export async function manualReplyWorkflow(input: ManualReplyInput): Promise<Manu
     if (outcome.kind !== 'deferred') return { outcome: outcome.kind, reason: outcome.reason };
     setCurrentDetails(`waiting: ${outcome.reason}`);
     await sleep(Math.max(outcome.until - Date.now(), 1000));
+    // A mailbox broken for months: its history starts afresh rather than grow without end.
+    if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof manualReplyWorkflow>(input);
   }
 }

@@ -24,5 +24,5 @@ export async function whyContactUnreachable(repos: Repositories, enrollment: Enr
 export function whyMailboxCannotSend(mailbox: MailboxEntity): string | null {
   if (mailbox.status === 'active') return null;
   const why = mailbox.status === 'error' ? mailbox.smtpError : mailbox.disabledReason;
-  return `the mailbox ${mailbox.fromEmail} is ${mailbox.status}${why ? ` (${why})` : ''}`;
+  return `the mailbox ${mailbox.fromEmail} is ${mailbox.status === 'error' ? 'in error' : 'disabled'}${why ? ` (${why})` : ''}`;
 }
