@@ -342,7 +342,15 @@ describe('leads of a campaign', () => {
       });
       expect(await getEnrollment(manual)).toMatchObject({ category: 'interested', category_source: 'manual' });
 
-      // A category set by hand replaces the automatic one.
+      // A category set by hand replaces the automatic one; confirming the automatic one makes it manual.
+      const confirmed = await api
+        .patch(enrollmentPath(automatic), { enrollment: { category: 'out_of_office' } })
+        .expect(200);
+      expect(confirmed.body.data).toMatchObject({
+        category: 'out_of_office',
+        category_source: 'manual',
+        changed: true,
+      });
       await api.patch(enrollmentPath(automatic), { enrollment: { category: 'wrong_person' } }).expect(200);
       expect(await getEnrollment(automatic)).toMatchObject({ category: 'wrong_person', category_source: 'manual' });
       expect(await listed(campaignId, '?category=wrong_person')).toEqual([automatic.enrollmentId]);

@@ -46,7 +46,8 @@ export class LeadRepository {
 
   /**
    * Sets (or, with null, clears) the enrollment's category. An automatic one is written only over no category or
-   * another automatic one: a category set by hand stays until changed by hand. True when the row was written.
+   * another automatic one: a category set by hand stays until changed by hand. Setting by hand the category the
+   * classifier chose makes it manual. True when the row was written.
    */
   async setCategory(id: string, category: string | null, source: CategorySource): Promise<boolean> {
     const [, affected]: [unknown[], number] = await this.manager.query(
@@ -55,7 +56,8 @@ export class LeadRepository {
               category_set_at = CASE WHEN $2::text IS NULL THEN NULL ELSE now() END, updated_at = now()
         WHERE id = $1
           AND ($3::text = 'manual' OR category_source IS DISTINCT FROM 'manual')
-          AND category IS DISTINCT FROM $2::text`,
+          AND (category, category_source)
+              IS DISTINCT FROM ($2::text, CASE WHEN $2::text IS NULL THEN NULL ELSE $3::text END)`,
       [id, category, source],
     );
     return affected > 0;
