@@ -17,7 +17,10 @@ const SEND_METRIC_OUTCOMES: Record<SmtpResult['kind'], 'sent' | 'bounced' | 'fai
   unknown: 'unknown',
 };
 
-/** Records what the server answered, and what the workflow does next. */
+/**
+ * Records what the server answered, with the bodies sent (`body`, in the statement that settles the row), and what
+ * the workflow does next.
+ */
 export async function settle(
   deps: StepSenderDeps,
   send: SendAttempt,
