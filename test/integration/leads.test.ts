@@ -109,16 +109,34 @@ describe('leads of a campaign', () => {
       expect(await getEnrollment(enrolled)).toMatchObject({ status: 'stopped', removed_at: expect.any(String) });
     });
 
-    it('when a finished lead is removed, then it keeps its status and gets removed_at', async () => {
+    it('when a finished lead of a list is removed, then it keeps its status and its list, and enrolling the list again leaves it out', async () => {
+      const email = uniqueEmail('finished');
+      const list = await api.post('/api/v1/lists', { list: { name: `Leads ${crypto.randomUUID()}` } }).expect(201);
+      const listUuid = list.body.data.uuid as string;
+      await api.post(`/api/v1/lists/${listUuid}/contacts`, { contacts: [{ email, first_name: 'Robin' }] }).expect(200);
       const campaignId = await fx.createCampaign(null);
-      const enrolled = await fx.enroll(campaignId, uniqueEmail('finished'));
+      await api.post(`${CAMPAIGNS}/${campaignId}/enroll`, { list_uuid: listUuid }).expect(201);
       await fx.dispatch(campaignId);
-      expect(await fx.result(enrolled)).toEqual({ status: 'completed', stepsSent: 1 });
-      await eventually(async () => (await getEnrollment(enrolled)).status === 'completed', { what: 'completed row' });
+      const [enrollmentId] = await listed(campaignId);
+      const enrolled = await eventually(
+        async () => {
+          const enrollment = (await api.get(`${CAMPAIGNS}/${campaignId}/enrollments/${enrollmentId}`)).body.data;
+          return enrollment?.status === 'completed' ? (enrollment as { id: string; contact_id: string }) : null;
+        },
+        { what: 'the one-step sequence to complete' },
+      );
+      const lead: Enrolled = { campaignId, enrollmentId: enrolled.id, contactId: enrolled.contact_id, email };
 
-      const removed = await api.delete(enrollmentPath(enrolled)).expect(200);
+      const removed = await api.delete(enrollmentPath(lead)).expect(200);
       expect(removed.body.data).toMatchObject({ status: 'completed', changed: true, removed_at: expect.any(String) });
       expect((await api.get(`${CAMPAIGNS}/${campaignId}`).expect(200)).body.data.totals.completed).toBe(1);
+      const contact = (await api.get(`/api/v1/contacts/${lead.contactId}`).expect(200)).body.data;
+      expect(contact.lists).toEqual([expect.objectContaining({ uuid: listUuid })]);
+
+      const again = await api.post(`${CAMPAIGNS}/${campaignId}/enroll`, { list_uuid: listUuid }).expect(201);
+      expect(again.body.data).toMatchObject({ enrolled: 0, already_enrolled: 1 });
+      await sleep(1_000);
+      expect(await fx.subjects(email)).toEqual(['First']);
     });
 
     it("when another organization's ids are named, then 404 and nothing changes", async () => {
