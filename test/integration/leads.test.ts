@@ -103,6 +103,7 @@ describe('leads of a campaign', () => {
         contact: { email: enrolled.email },
       });
       expectError(reenrolled, 422, 'contact_already_enrolled');
+      expect(reenrolled.body.message).toMatch(/was removed from this campaign/);
       await api.post(`${CAMPAIGNS}/${enrolled.campaignId}/dispatch`);
       await sleep(2_000);
       expect(await fx.subjects(enrolled.email)).toEqual(['First']);

@@ -88,7 +88,14 @@ export class EnrollmentService {
         workflowId: this.workflows.workflowIdOf(campaignId, contactId),
       });
       if (!enrollment) {
-        throw new AppError('contact_already_enrolled', `Contact ${contactId} is already enrolled in this campaign.`);
+        // A lead removed from the campaign keeps its enrollment, so that it is never sent the sequence again.
+        const [existing] = await repos.enrollmentControl.ofContact(contactId, campaignId);
+        throw new AppError(
+          'contact_already_enrolled',
+          existing?.removedAt
+            ? `Contact ${contactId} was removed from this campaign; it is not enrolled in it again.`
+            : `Contact ${contactId} is already enrolled in this campaign.`,
+        );
       }
       return enrollment;
     });
