@@ -166,6 +166,10 @@ export class EnrollmentControlService {
       (repos) => repos.enrollmentControl.end(ids(enrollments), options.from, status, options.reason ?? null),
       options.signal,
     );
+    // An enrollment that never started has no workflow to record its ending: its campaign may be done now.
+    for (const campaignId of new Set(enrollments.map((enrollment) => enrollment.campaignId))) {
+      await this.db.repos.campaigns.completeIfFinished(campaignId);
+    }
     return this.changes(enrollments, moved);
   }
 
