@@ -213,6 +213,33 @@ describe('an enrollment conversation', () => {
         body_html: body.reply.body_html,
       });
     });
+
+    it('when the contact answers naming our reply alone, then the answer is matched surely and the next reply threads under it', async () => {
+      const [, , ours] = (await thread(prospect)).data;
+      const answerId = `<${crypto.randomUUID()}@mail.example>`;
+      await deliver(
+        inboundFixture('threaded-reply', {
+          contactEmail: prospect.email,
+          mailboxEmail: account.smtpUsername,
+          originalMessageId: ours.message_id,
+          messageId: answerId,
+        }),
+      );
+      const answered = await eventually(
+        async () => {
+          const { data } = await thread(prospect);
+          return data.length === 4 ? data : undefined;
+        },
+        { what: 'the answer to be read' },
+      );
+      expect(answered[3]).toMatchObject({ direction: 'inbound', message_id: answerId, match_confidence: 'high' });
+
+      const next = await replyTo(prospect, { reply: { body_text: 'See you Thursday.' } }).expect(202);
+      expect(next.body.data).toMatchObject({
+        in_reply_to: answerId,
+        references: [prospect.firstMessageId, theirId, ours.message_id, answerId],
+      });
+    });
   });
 
   describe('when the reply cannot be sent', () => {

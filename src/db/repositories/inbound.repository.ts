@@ -44,13 +44,21 @@ export class InboundRepository {
     return rows.length > 0;
   }
 
-  /** Of these Message-IDs, the messages the organization sent (most recent step first). */
+  /**
+   * Of these Message-IDs, the messages the organization sent (most recent step first); a reply an operator sent
+   * stands for the steps of its conversation, so an answer naming only it is matched as surely.
+   */
   sentWithMessageIds(organizationId: string, messageIds: string[]): Promise<MessageEntity[]> {
     if (messageIds.length === 0) return Promise.resolve([]);
     return this.manager
       .createQueryBuilder(MessageEntity, 'message')
       .where('message.organization_id = :organizationId', { organizationId })
-      .andWhere('message.message_id = ANY(:messageIds::text[])', { messageIds })
+      .andWhere(
+        `(message.message_id = ANY(:messageIds::text[]) OR message.enrollment_id IN (
+           SELECT enrollment_id FROM manual_replies
+            WHERE organization_id = :organizationId AND message_id = ANY(:messageIds::text[])))`,
+        { messageIds },
+      )
       .andWhere('message.status = ANY(:statuses::text[])', { statuses: COUNTED_SEND_STATUSES })
       .orderBy('message.step_position', 'DESC')
       .getMany();
