@@ -110,19 +110,23 @@ export async function openSecrets(config: Config): Promise<SecretBox> {
 
 /**
  * Hands over work that the database marks but Temporal may not have (the process died between a commit and the
- * workflow start): pending email checks, and campaigns with queued enrollment starts or an unfinished pause, resume
- * or delete (their fan-out jobs are woken).
+ * workflow start): pending email checks, campaigns with queued enrollment starts or an unfinished pause, resume or
+ * delete (their fan-out jobs are woken), and operators' replies recorded but not yet handed to their workflow.
  * Run once the worker is up; failures are logged, the next start retries.
  */
 export async function resumeInterruptedWork(
   config: Config,
   deps: { db: Database; client: Client; logger: Logger; services: Services },
 ): Promise<void> {
-  const [validations, enrollments, monitors] = await Promise.allSettled([
+  const [validations, enrollments, monitors, replies] = await Promise.allSettled([
     resumePendingValidations(deps.client, deps.db, config.temporal.taskQueue),
     deps.services.campaignControl.startStranded(),
     resumeMailboxMonitors(deps.client, deps.db, config.temporal.taskQueue),
+    deps.services.conversations.startStranded(),
   ]);
+  if (replies.status === 'rejected') {
+    deps.logger.warn({ err: replies.reason }, 'could not send the replies recorded before; the next start will');
+  }
   if (validations.status === 'rejected') {
     deps.logger.warn({ err: validations.reason }, 'could not resume pending email checks; the next start will');
   }

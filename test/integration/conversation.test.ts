@@ -369,5 +369,22 @@ describe('an enrollment conversation', () => {
       expect(await messagesTo(stack.info, [prospect.email])).toHaveLength(1);
       expect(await row(replyId)).toMatchObject({ status: 'cancelled', attempts: 0 });
     });
+
+    it('when the API died between recording the reply and starting its workflow, then the next worker start sends it, once', async () => {
+      const prospect = await startConversation();
+      const replyId = await pendingReply(prospect);
+
+      expect(await stack.services.conversations.startStranded()).toBeGreaterThanOrEqual(1);
+      await stack.services.conversations.startStranded(); // a second start (or a concurrent one) changes nothing
+
+      const result: ManualReplyResult = await stack.temporal.workflow
+        .getHandle(manualReplyWorkflowId(replyId))
+        .result();
+      expect(result.outcome).toBe('sent');
+      expect((await messagesTo(stack.info, [prospect.email])).map((message) => message.subject)).toEqual([
+        'Quick question',
+        'Re: Quick question',
+      ]);
+    });
   });
 });

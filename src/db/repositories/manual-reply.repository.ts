@@ -24,6 +24,15 @@ export class ManualReplyRepository {
     return this.manager.find(ManualReplyEntity, { where: { enrollmentId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
+  /** Replies recorded but not yet taken by their workflow, oldest first. */
+  async pendingIds(limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.manager.query(
+      `SELECT id FROM manual_replies WHERE status = 'pending' ORDER BY created_at LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => row.id);
+  }
+
   /**
    * Records the reply `pending`; false when the enrollment already has one under the same Idempotency-Key (a
    * repeated request, possibly concurrent: the unique index decides).

@@ -9,6 +9,9 @@ import type { ManualReplyWorkflowsPort } from './manual-reply-workflows.port';
 import { whyContactUnreachable, whyMailboxCannotSend } from './reply-rules';
 import { conversationMailboxId, replySubject, threadHeaders, threadOf, type ThreadEntry } from './thread';
 
+/** How many stranded replies one worker start hands over (the next start takes the rest). */
+const STRANDED_BATCH = 1000;
+
 /** An operator's reply, as asked for: at least one body; the subject defaults to `Re: ` the conversation's. */
 export interface ReplyRequest {
   subject: string | undefined;
@@ -89,6 +92,16 @@ export class ConversationService {
     if (!inserted) return this.repeat((await repos.manualReplies.findByKey(enrollment.id, key!))!, request);
     await this.workflows.start(id);
     return { reply: (await repos.manualReplies.findById(id))!, repeated: false };
+  }
+
+  /**
+   * Starts the workflows of replies still `pending` (the API process died between recording one and starting its
+   * workflow); one already started is not started again. Run at worker start; returns how many it looked at.
+   */
+  async startStranded(): Promise<number> {
+    const ids = await this.db.repos.manualReplies.pendingIds(STRANDED_BATCH);
+    for (const id of ids) await this.workflows.start(id);
+    return ids.length;
   }
 
   /** A request repeated under its Idempotency-Key: the reply recorded then, its workflow started if it was not. */
