@@ -6,6 +6,7 @@ import type { Logger } from './logger';
 import type { Database } from './db/repositories';
 import type { SecretBox } from './crypto/secret-box';
 import { MailboxService } from './domain/mailboxes/mailbox.service';
+import { MailboxChecker } from './domain/mailboxes/mailbox-check';
 import { ContactService } from './domain/contacts/contact.service';
 import { CampaignService } from './domain/campaigns/campaign.service';
 import { EnrollmentService } from './domain/enrollments/enrollment.service';
@@ -86,7 +87,14 @@ export function createSystem(db: Database, secrets: SecretBox, temporal: Client,
   const conversations = new ConversationService(db, enrollmentControl, ports.manualReplies);
   const integrationEvents = new IntegrationEventService(db, campaigns, enrollmentControl);
   const blockList = new BlockListService(db, enrollmentControl);
-  const mailboxes = new MailboxService(db, secrets, outboundHosts, ports.monitors);
+  const mailboxes = new MailboxService(
+    db,
+    secrets,
+    outboundHosts,
+    ports.monitors,
+    // `POST /mailboxes/{id}/check`: the send path's SMTP client and the monitor's IMAP session, hosts vetted alike.
+    new MailboxChecker({ db, secrets, smtp, openSession: (account) => ImapSession.open(account, outboundHosts) }),
+  );
   const contacts = new ContactService(db);
   const engagement = new EngagementService(db, enrollmentControl, links, logger);
   // Inbound mail ends enrollments through the same enrollment control, so through this system's Temporal client.

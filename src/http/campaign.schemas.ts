@@ -110,7 +110,7 @@ function isPrivateKey(pem: string): boolean {
 }
 
 /** Refused when it would read files, does not parse, or holds too many tags: checked as the send parses it. */
-const liquidTemplate = z.string().superRefine((source, context) => {
+export const liquidTemplate = z.string().superRefine((source, context) => {
   const problem = stepTemplateProblem(source);
   if (problem !== null) context.addIssue({ code: 'custom', message: problem });
 });

@@ -1,6 +1,16 @@
 import type { MailboxInput, MailboxPatch } from '../domain/mailboxes/mailbox.service';
+import type { WarmupInput } from '../domain/mailboxes/mailbox-warmup';
 import type { SmtpCredentialBody } from './campaign.schemas';
-import type { UpdateMailboxBody } from './mailbox.schemas';
+import type { CreateMailboxBody, UpdateMailboxBody } from './mailbox.schemas';
+
+/** A validated `POST /mailboxes` body → the domain's mailbox settings, signature and warm-up ramp included. */
+export function newMailboxFromBody(body: CreateMailboxBody): MailboxInput {
+  return {
+    ...mailboxInputFromBody(body),
+    signature: body.signature,
+    warmup: body.warmup && warmupFromBody(body.warmup),
+  };
+}
 
 /** A validated credential body → the domain's mailbox settings. */
 export function mailboxInputFromBody(body: SmtpCredentialBody): MailboxInput {
@@ -39,6 +49,18 @@ export function mailboxPatchFromBody(body: UpdateMailboxBody): MailboxPatch {
     imap: body.imap_host === null ? null : imapGiven ? imap : undefined,
     dkim: body.dkim_domain === null ? null : dkimFromBody(body),
     status: body.status,
+    signature: body.signature,
+    warmup: body.warmup && warmupFromBody(body.warmup),
+  };
+}
+
+function warmupFromBody(warmup: NonNullable<UpdateMailboxBody['warmup']>): WarmupInput {
+  return {
+    enabled: warmup.enabled,
+    startLimit: warmup.start_limit,
+    dailyIncrement: warmup.daily_increment,
+    targetLimit: warmup.target_limit,
+    startedAt: warmup.started_at === undefined ? undefined : new Date(warmup.started_at),
   };
 }
 

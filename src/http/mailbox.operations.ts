@@ -1,13 +1,16 @@
-import type { MailboxDetails, MailboxService } from '../domain/mailboxes/mailbox.service';
+import type { MailboxCheck, MailboxDetails, MailboxService } from '../domain/mailboxes/mailbox.service';
+import { warmupState } from '../domain/mailboxes/mailbox-warmup';
 import { operationsUsing } from './api-operation';
 import { credentialExample } from './campaign.operations';
 import { presentCredential } from './campaign.presenters';
-import { mailboxInputFromBody, mailboxPatchFromBody } from './mailbox.mappers';
+import { mailboxPatchFromBody, newMailboxFromBody } from './mailbox.mappers';
 import {
+  mailboxCheckResponse,
   mailboxDeletedResponse,
   mailboxDetachedResponse,
   mailboxListResponse,
   mailboxResponse,
+  type MailboxCheckView,
   type MailboxView,
 } from './mailbox.responses';
 import {
@@ -24,7 +27,35 @@ const tag = 'Mailboxes';
 
 const mailboxExample: MailboxView = {
   ...credentialExample,
+  signature: '<p>Grace Hopper<br>Founders &amp; Co · <a href="https://founders.example">founders.example</a></p>',
+  warmup: {
+    enabled: true,
+    start_limit: 5,
+    daily_increment: 3,
+    target_limit: 40,
+    started_at: '2026-11-20T09:00:00.000Z',
+    day: 2,
+    complete: false,
+  },
+  effective_daily_limit: 11,
+  health: {
+    recent_sends: 84,
+    recent_bounces: 2,
+    bounce_rate: 0.0238,
+    smtp_check: { ok: true, response: '235 2.7.0 Authentication successful', checked_at: '2026-11-22T09:30:00.000Z' },
+  },
   campaigns: [{ id: EXAMPLE_IDS.campaign, name: 'Q4 founders outreach' }],
+};
+const checkExample: MailboxCheckView = {
+  mailbox_id: EXAMPLE_IDS.mailbox,
+  checked_at: '2026-11-22T09:30:00.000Z',
+  smtp: { ok: true, response: '235 2.7.0 Authentication successful', latency_ms: 412 },
+  imap: {
+    ok: false,
+    response:
+      'IMAP login as grace@founders.example on imap.example.com:993 was refused; check the IMAP username and password',
+    latency_ms: 380,
+  },
 };
 const newMailboxExample = {
   label: 'Grace at Founders',
@@ -36,8 +67,50 @@ const newMailboxExample = {
   daily_limit: 40,
 };
 
-function presentMailbox({ mailbox, sentToday, campaigns }: MailboxDetails): MailboxView {
-  return { ...presentCredential(mailbox, sentToday), campaigns };
+function presentMailbox({ mailbox, sentToday, campaigns, health }: MailboxDetails): MailboxView {
+  const warmup = warmupState(mailbox, health.warmupDay);
+  return {
+    ...presentCredential(mailbox, sentToday),
+    signature: mailbox.signature,
+    warmup: {
+      enabled: warmup.enabled,
+      start_limit: warmup.startLimit,
+      daily_increment: warmup.dailyIncrement,
+      target_limit: warmup.targetLimit,
+      started_at: warmup.startedAt?.toISOString() ?? null,
+      day: warmup.day,
+      complete: warmup.complete,
+    },
+    effective_daily_limit: health.effectiveDailyLimit,
+    health: {
+      recent_sends: health.sent,
+      recent_bounces: health.bounced,
+      bounce_rate: health.sent === 0 ? null : Math.round((health.bounced / health.sent) * 10_000) / 10_000,
+      smtp_check:
+        mailbox.smtpCheckedAt && mailbox.smtpCheckOk !== null
+          ? {
+              ok: mailbox.smtpCheckOk,
+              response: mailbox.smtpCheckResponse ?? '',
+              checked_at: mailbox.smtpCheckedAt.toISOString(),
+            }
+          : null,
+    },
+    campaigns,
+  };
+}
+
+function presentCheck(check: MailboxCheck): MailboxCheckView {
+  const present = (result: MailboxCheck['smtp']) => ({
+    ok: result.ok,
+    response: result.response,
+    latency_ms: result.latencyMs,
+  });
+  return {
+    mailbox_id: check.mailboxId,
+    checked_at: check.checkedAt.toISOString(),
+    smtp: present(check.smtp),
+    imap: check.imap && present(check.imap),
+  };
 }
 
 /** What the mailbox operations use: the mailboxes. */
@@ -74,7 +147,10 @@ export const mailboxOperations = [
       "The same settings as a campaign's SMTP credential; passwords and the DKIM key are stored encrypted and never " +
       'shown again. An account (SMTP host and username) the organization has already is a 409 naming it: change ' +
       'that one with PATCH. Hosts the outbound host policy refuses are a 422. Attach it to campaigns with ' +
-      'POST /campaigns/{id}/mailboxes.',
+      'POST /campaigns/{id}/mailboxes. Beyond those settings: a `signature` (HTML, a Liquid template appended to every ' +
+      'step sent from it, or placed where a step writes `{{ sender.signature }}`) and a `warmup` ramp (new ' +
+      'conversations a day start at start_limit and grow by daily_increment up to target_limit; it only limits ' +
+      'sends: Sequencer runs no peer-to-peer warm-up network).',
     body: { schema: createMailboxSchema, example: newMailboxExample },
     errors: ['conflict'],
     response: {
@@ -85,7 +161,7 @@ export const mailboxOperations = [
       message: 'Mailbox created.',
     },
     handle: async ({ deps: { mailboxes }, organizationId, body }) => ({
-      data: presentMailbox(await mailboxes.create(organizationId, mailboxInputFromBody(body))),
+      data: presentMailbox(await mailboxes.create(organizationId, newMailboxFromBody(body))),
       status: 201,
     }),
   }),
@@ -111,7 +187,9 @@ export const mailboxOperations = [
       '(replies are no longer read from it), `dkim_domain: null` the DKIM ones; other IMAP fields merge into the ' +
       'stored ones. New SMTP settings take a mailbox in `error` back into use. `status: "disabled"` stops its ' +
       'sends (its conversations wait for it); `status: "active"` re-enables it and starts its bounce-rate window ' +
-      'afresh. Every campaign that uses it sees the change at its next send.',
+      'afresh. `signature: null` removes the signature; `warmup` merges into the stored ramp (turning it on starts ' +
+      'it today unless `started_at` says when), `warmup: null` turns it off. Every campaign that uses it sees the ' +
+      'change at its next send.',
     params: mailboxPath,
     body: { schema: updateMailboxSchema, example: { daily_limit: 60, smtp_password: 'new-app-password' } },
     errors: ['mailbox_not_found', 'conflict'],
@@ -123,6 +201,27 @@ export const mailboxOperations = [
     },
     handle: async ({ deps: { mailboxes }, organizationId, params, body }) => ({
       data: presentMailbox(await mailboxes.update(organizationId, params.id, mailboxPatchFromBody(body))),
+    }),
+  }),
+  operation({
+    method: 'post',
+    path: '/mailboxes/{id}/check',
+    tag,
+    summary: 'Check a mailbox',
+    description:
+      'Tests the SMTP and IMAP accounts now, as sends and the reply monitor use them: each host is vetted by the ' +
+      'outbound host policy first (a refused host answers the refusal and nothing connects); SMTP connects, ' +
+      'negotiates TLS per smtp_security, logs in (AUTH, when the server offers it) and quits without sending; IMAP ' +
+      "logs in and selects INBOX. Each protocol answers `ok`, the server's answer or the error, and the latency. " +
+      'The outcome is recorded on the mailbox (`health.smtp_check`; IMAP in imap_status, imap_error and ' +
+      'imap_checked_at). A check never changes the status: a refused login is reported here, and the next send ' +
+      'puts the mailbox in `error` as it does for any refused login; a successful check does not re-enable one ' +
+      '(PATCH with status "active" does). A failed check is still a 200.',
+    params: mailboxPath,
+    errors: ['mailbox_not_found'],
+    response: { description: 'What each protocol answered.', data: mailboxCheckResponse, example: checkExample },
+    handle: async ({ deps: { mailboxes }, organizationId, params }) => ({
+      data: presentCheck(await mailboxes.check(organizationId, params.id)),
     }),
   }),
   operation({

@@ -1,9 +1,60 @@
 import { z } from 'zod';
-import { smtpCredentialSchema } from './campaign.schemas';
+import { liquidTemplate, smtpCredentialSchema } from './campaign.schemas';
 import { booleanQuery } from './path-params';
 
-/** `POST /mailboxes`: the same settings as a campaign's SMTP credential. */
-export const createMailboxSchema = smtpCredentialSchema;
+/** The longest signature, in characters. */
+export const MAX_SIGNATURE_LENGTH = 10_000;
+
+/** HTML, a Liquid template checked as a step's body is; it cannot place itself. */
+const signatureSchema = z
+  .string()
+  .min(1)
+  .max(MAX_SIGNATURE_LENGTH, `must be at most ${MAX_SIGNATURE_LENGTH} characters`)
+  .pipe(liquidTemplate)
+  .refine((source) => !/\{[{%][^}]*\bsender\b/.test(source), {
+    message: 'a signature cannot use {{ sender }}: it is the signature',
+  })
+  .describe(
+    "HTML, a Liquid template as a step's body (merge fields such as {{ first_name }} with a default, no file " +
+      'tags), appended to every step sent from this mailbox, or placed where a step writes {{ sender.signature }}',
+  );
+
+const rampLimit = z.number().int().min(1).max(100_000);
+const warmupShape = {
+  enabled: z.boolean().optional().describe('Left out: true. false keeps the ramp but no longer applies it'),
+  start_limit: rampLimit.optional().describe("New conversations on the ramp's first day"),
+  daily_increment: z.number().int().min(0).max(100_000).optional().describe('Added to the limit each day after'),
+  target_limit: rampLimit
+    .nullable()
+    .optional()
+    .describe('Where the ramp stops rising and stays; null or left out: daily_limit'),
+  started_at: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe("The ramp's first day (days count in the mailbox's time zone); left out: now, when it is enabled"),
+};
+
+/**
+ * A warm-up ramp: while enabled, the mailbox starts at most min(daily_limit, target_limit, start_limit +
+ * daily_increment × days since started_at) new conversations a day. No peer-to-peer warm-up network is involved.
+ */
+const warmupSchema = z
+  .object(warmupShape)
+  .refine(
+    (warmup) => warmup.enabled === false || (warmup.start_limit !== undefined && warmup.daily_increment !== undefined),
+    { message: 'start_limit and daily_increment are required to enable the warm-up', path: ['start_limit'] },
+  )
+  .describe(
+    'A warm-up ramp: while enabled, new conversations a day are min(daily_limit, target_limit, start_limit + ' +
+      'daily_increment × days since started_at). We run no peer-to-peer warm-up network: this only limits sends.',
+  );
+
+/** `POST /mailboxes`: the settings of a campaign's SMTP credential, and the signature and warm-up ramp. */
+export const createMailboxSchema = smtpCredentialSchema.safeExtend({
+  signature: signatureSchema.optional(),
+  warmup: warmupSchema.optional(),
+});
+export type CreateMailboxBody = z.output<typeof createMailboxSchema>;
 
 const field = smtpCredentialSchema.shape;
 
@@ -42,6 +93,15 @@ export const updateMailboxSchema = z
       .enum(['active', 'disabled'])
       .optional()
       .describe('disabled: it sends nothing, its conversations wait; active: re-enable it (from disabled or error)'),
+    signature: signatureSchema.nullable().optional().describe('null removes the signature'),
+    warmup: z
+      .object(warmupShape)
+      .nullable()
+      .optional()
+      .describe(
+        'Merged into the stored ramp (giving it turns the ramp on unless enabled: false; turning it on starts it ' +
+          'today unless started_at says when); null turns it off and forgets it',
+      ),
   })
   .refine((body) => Object.values(body).some((value) => value !== undefined), {
     message: 'give at least one field to change',

@@ -115,7 +115,7 @@ function asWritten(text: string): string {
 }
 
 /** The plain text of an HTML body. Compiled once: compiling the options costs more than converting a message. */
-const htmlAsText = compile({ wordwrap: 78 });
+export const htmlAsText = compile({ wordwrap: 78 });
 
 /**
  * The HTML (null when text only) and the plain text, each with the unsubscribe footer; tracking in the HTML only.

@@ -174,13 +174,14 @@ export function templateProblem(source: string): TemplateError | null {
  * In `html` mode merge values are HTML-escaped. A field that is absent or blank and has no `default`
  * throws MissingMergeFieldError: an email never goes out as "Hi ,". A used field holding CR, LF or NUL throws
  * UnsafeMergeValueError. A template that reads files, does not parse or exceeds TEMPLATE_LIMITS (within `budget`'s
- * time) throws TemplateError.
+ * time) throws TemplateError. `globals` are names the template may read besides the fields (the sender's), over them.
  */
 export function renderTemplate(
   source: string,
   fields: Record<string, string>,
   mode: 'text' | 'html',
   budget: RenderBudget = new RenderBudget(),
+  globals: Record<string, object> = {},
 ): string {
   const engine = engines[mode];
   budget.checkTime();
@@ -192,7 +193,7 @@ export function renderTemplate(
     // Without a prototype, so `constructor` or `toString` is looked up as a field like any other name.
     Object.create(null) as object,
     engine.options,
-    { sync: true, globals: fieldScope(fields) },
+    { sync: true, globals: fieldScope(fields, globals) },
     { renderLimit: budget.meter(), liquid: engine },
   );
   let output: string;
@@ -227,10 +228,11 @@ function unsafeFieldUsed(engine: Liquid, template: Parsed, fields: Record<string
  * variables a template uses costs its length times their number). An absent or blank field is a Missing; one
  * holding CR, LF or NUL throws UnsafeMergeValueError (also when read by a dynamic name, `{{ [name] }}`).
  */
-function fieldScope(fields: Record<string, string>): object {
+function fieldScope(fields: Record<string, string>, globals: Record<string, object>): object {
   const field = (name: string | symbol): unknown => {
     // Liquid asks every scope whether it converts itself (`toLiquid`): no field answers that.
     if (typeof name !== 'string' || name === 'toLiquid') return undefined;
+    if (Object.hasOwn(globals, name)) return globals[name];
     const value = Object.hasOwn(fields, name) ? fields[name] : undefined;
     if (value !== undefined && UNSAFE_CHARACTERS.test(value)) throw new UnsafeMergeValueError(name);
     return value === undefined || value.trim() === '' ? new Missing(name) : value;

@@ -61,6 +61,13 @@ export type SmtpResult =
   /** The connection broke or timed out after the message data was sent: it may or may not have been delivered. */
   | { kind: 'unknown'; response: string };
 
+/**
+ * How a check of an account went: logged in (the server's last answer) or not (the failure, sorted as a send's:
+ * `mailbox_error` for a refused login, TLS or host, `connection_error` for an unreachable server).
+ */
+export type SmtpCheckResult =
+  { ok: true; response: string } | { ok: false; kind: Exclude<SmtpResult, { kind: 'sent' }>['kind']; response: string };
+
 /** How far a conversation got: only a failure once the message data has gone out leaves the outcome in doubt. */
 export type SmtpStage = 'connect' | 'login' | 'envelope' | 'data_sent';
 
@@ -151,6 +158,31 @@ export class SmtpClient {
     } catch (error) {
       connection?.close();
       return classifySmtpFailure(deadline.failure(error), progress.stage);
+    }
+  }
+
+  /**
+   * Connects and logs in as a send does (the host vetted by the outbound host policy, TLS per the account's security,
+   * AUTH when offered), then quits without sending: what nodemailer's verify() does, on the send path's connection.
+   */
+  async check(account: SmtpAccount): Promise<SmtpCheckResult> {
+    const deadline = new ConversationDeadline(this.limits.conversationMs);
+    const progress: { stage: SmtpStage } = { stage: 'connect' };
+    let connection: SMTPConnection | undefined;
+    try {
+      connection = await this.connection(account, progress, (opened) => {
+        connection = opened;
+        deadline.guard(opened);
+      });
+      const response = replyLine(connection.lastServerResponse || '250 OK');
+      connection.quit();
+      return { ok: true, response };
+    } catch (error) {
+      connection?.close();
+      const failure = classifySmtpFailure(deadline.failure(error), progress.stage);
+      return { ok: false, kind: failure.kind, response: failure.response };
+    } finally {
+      deadline.clear();
     }
   }
 

@@ -139,7 +139,7 @@ describe('mailboxes', () => {
       .patch(`${MAILBOXES}/${created.id}`, { daily_limit: 60, smtp_password: 'second-password', imap_port: 1143 })
       .expect(200);
 
-    expect(changed.body.data).toEqual({ ...created, daily_limit: 60, imap_port: 1143 });
+    expect(changed.body.data).toEqual({ ...created, daily_limit: 60, effective_daily_limit: 60, imap_port: 1143 });
     const after = await secretsOf(created.id);
     expect(after.smtp_password_encrypted).not.toBe(before.smtp_password_encrypted);
     expect(new SecretBox(stack.info.secretKey).decrypt(after.smtp_password_encrypted)).toBe('second-password');

@@ -127,6 +127,40 @@ export class MailboxEntity {
   @Column({ name: 'smtp_error_at', type: 'timestamptz', nullable: true })
   smtpErrorAt!: Date | null;
 
+  /** HTML, a Liquid template: appended to every step sent from the mailbox, or placed by `{{ sender.signature }}`. */
+  @Column({ type: 'text', nullable: true })
+  signature!: string | null;
+
+  /**
+   * The warm-up ramp: while enabled, new conversations a day are at most
+   * min(daily_limit, target, start + increment × days since `warmupStartedAt`, in its zone). Start, increment and
+   * start time are set whenever it is enabled (mailboxes_warmup_check); a null target means daily_limit.
+   */
+  @Column({ name: 'warmup_enabled', type: 'boolean', default: false })
+  warmupEnabled!: boolean;
+
+  @Column({ name: 'warmup_start_limit', type: 'integer', nullable: true })
+  warmupStartLimit!: number | null;
+
+  @Column({ name: 'warmup_daily_increment', type: 'integer', nullable: true })
+  warmupDailyIncrement!: number | null;
+
+  @Column({ name: 'warmup_target_limit', type: 'integer', nullable: true })
+  warmupTargetLimit!: number | null;
+
+  @Column({ name: 'warmup_started_at', type: 'timestamptz', nullable: true })
+  warmupStartedAt!: Date | null;
+
+  /** The last `POST /mailboxes/{id}/check` of SMTP: whether it logged in, the server's answer or the error, when. */
+  @Column({ name: 'smtp_check_ok', type: 'boolean', nullable: true })
+  smtpCheckOk!: boolean | null;
+
+  @Column({ name: 'smtp_check_response', type: 'text', nullable: true })
+  smtpCheckResponse!: string | null;
+
+  @Column({ name: 'smtp_checked_at', type: 'timestamptz', nullable: true })
+  smtpCheckedAt!: Date | null;
+
   /** The bounce-rate window counts sends from here on: re-enabling a disabled mailbox starts it afresh. */
   @Column({ name: 'health_since', type: 'timestamptz', nullable: true })
   healthSince!: Date | null;

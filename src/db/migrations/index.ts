@@ -12,6 +12,7 @@ import { CaseInsensitiveAddresses1764850000000 } from './1764850000000-case-inse
 import { SendLedgerMailboxErrors1764900000000 } from './1764900000000-send-ledger-mailbox-errors';
 import { SendQuotas1765000000000 } from './1765000000000-send-quotas';
 import { SequenceEdits1765300000000 } from './1765300000000-sequence-edits';
+import { MailboxSignatureWarmup1765400000000 } from './1765400000000-mailbox-signature-warmup';
 import { LeadCategories1765100000000 } from './1765100000000-lead-categories';
 import { MessageBodies1765200000000 } from './1765200000000-message-bodies';
 
@@ -33,4 +34,5 @@ export const migrations = [
   LeadCategories1765100000000,
   MessageBodies1765200000000,
   SequenceEdits1765300000000,
+  MailboxSignatureWarmup1765400000000,
 ];

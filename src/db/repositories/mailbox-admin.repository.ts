@@ -1,11 +1,23 @@
 import type { EntityManager } from 'typeorm';
 import { MailboxEntity } from '../entities/mailbox.entity';
+import { effectiveDailyLimitSql, warmupDaySql } from './mailbox-limits';
 import type { MailboxSettings } from './mailbox.repository';
 
 /** A campaign a mailbox is attached to, as the mailbox's own view names it. */
 export interface CampaignRef {
   id: string;
   name: string;
+}
+
+/** What a mailbox's view shows of its health beside its columns. */
+export interface MailboxHealthRow {
+  /** New conversations it may start today: its daily limit, or less while it warms up. */
+  effectiveDailyLimit: number;
+  /** Whole days since its warm-up started, in its zone (0 on the start day). */
+  warmupDay: number;
+  /** Its last settled sends (at most the window) since its health window began, and how many of them bounced. */
+  sent: number;
+  bounced: number;
 }
 
 /** The columns a user may change on a mailbox (the status and error bookkeeping comes with them). */
@@ -67,6 +79,46 @@ export class MailboxAdminRepository {
     const using = new Map<string, CampaignRef[]>(mailboxIds.map((id) => [id, []]));
     for (const row of rows) using.get(row.mailbox_id)!.push({ id: row.id, name: row.name });
     return using;
+  }
+
+  /**
+   * Each mailbox's limit today and its bounce figures over its last `window` settled sends since its health window
+   * began (counted as MailboxRepository.sendHealth counts them for the automatic disable), in one query.
+   */
+  async health(mailboxIds: string[], now: Date, window: number): Promise<Map<string, MailboxHealthRow>> {
+    const rows: { id: string; day_limit: number; warmup_day: number; sent: number; bounced: number }[] =
+      mailboxIds.length === 0
+        ? []
+        : await this.manager.query(
+            `SELECT mailbox.id, ${effectiveDailyLimitSql('$2')} AS day_limit, ${warmupDaySql('$2')} AS warmup_day,
+                    recent.sent, recent.bounced
+               FROM mailboxes mailbox
+               CROSS JOIN LATERAL (
+                 SELECT count(*)::int AS sent,
+                        count(*) FILTER (WHERE last.status = 'bounced' OR last.bounced_at IS NOT NULL)::int AS bounced
+                   FROM (SELECT message.status, message.bounced_at FROM messages message
+                          WHERE message.mailbox_id = mailbox.id AND message.status IN ('sent', 'bounced')
+                            AND coalesce(message.sent_at, message.updated_at)
+                                >= coalesce(mailbox.health_since, '-infinity')
+                          ORDER BY coalesce(message.sent_at, message.updated_at) DESC LIMIT $3) last) recent
+              WHERE mailbox.id = ANY($1::uuid[])`,
+            [mailboxIds, now, window],
+          );
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        { effectiveDailyLimit: row.day_limit, warmupDay: row.warmup_day, sent: row.sent, bounced: row.bounced },
+      ]),
+    );
+  }
+
+  /** The outcome of a check of the mailbox's SMTP account (never its status: see MailboxCheckService). */
+  async recordSmtpCheck(id: string, check: { ok: boolean; response: string; at: Date }): Promise<void> {
+    await this.manager.update(
+      MailboxEntity,
+      { id },
+      { smtpCheckOk: check.ok, smtpCheckResponse: check.response, smtpCheckedAt: check.at },
+    );
   }
 
   /** Attaches the mailbox to the campaign; false when it already was. */

@@ -16,6 +16,9 @@ export type MailboxSettings = Omit<
   | 'imapCheckedAt'
   | 'smtpError'
   | 'smtpErrorAt'
+  | 'smtpCheckOk'
+  | 'smtpCheckResponse'
+  | 'smtpCheckedAt'
   | 'createdAt'
   | 'updatedAt'
 >;

@@ -1,6 +1,7 @@
 import { In, type EntityManager } from 'typeorm';
 import { MailboxEntity } from '../entities/mailbox.entity';
 import { entityFromJson } from './json-rows';
+import { effectiveDailyLimitSql } from './mailbox-limits';
 
 /** What a step-1 claim looks for, and what it must not take. */
 export interface FirstStepSearch {
@@ -18,6 +19,8 @@ export interface FirstStepSearch {
 export interface FirstStepOption {
   mailbox: MailboxEntity;
   sentToday: number;
+  /** The new conversations it may start today: its daily limit, or less while it warms up. */
+  limit: number;
   /** Today's date in the mailbox's zone (YYYY-MM-DD), the day a send now counts in. */
   day: string;
   owesFollowUp: boolean;
@@ -35,45 +38,52 @@ export class SendQuotaRepository {
    * most room left today, or null. Claims of other mailboxes are not waited for: with `locked: 'skip'` a mailbox
    * another claim holds is passed over, so concurrent claims spread over the mailboxes instead of queueing.
    */
-  async lockFirstStepMailbox(search: FirstStepSearch): Promise<{ mailbox: MailboxEntity; day: string } | null> {
-    const rows: { mailbox: Record<string, unknown>; day: string }[] = await this.manager.query(
-      `SELECT to_jsonb(mailbox) AS mailbox, (($2::timestamptz AT TIME ZONE mailbox.timezone)::date)::text AS day
+  async lockFirstStepMailbox(
+    search: FirstStepSearch,
+  ): Promise<{ mailbox: MailboxEntity; day: string; limit: number } | null> {
+    const rows: { mailbox: Record<string, unknown>; day: string; day_limit: number }[] = await this.manager.query(
+      `SELECT to_jsonb(mailbox) AS mailbox, (($2::timestamptz AT TIME ZONE mailbox.timezone)::date)::text AS day,
+              ${LIMIT} AS day_limit
          FROM campaign_mailboxes link
          JOIN mailboxes mailbox ON mailbox.id = link.mailbox_id
          LEFT JOIN mailbox_days usage
            ON usage.mailbox_id = mailbox.id AND usage.day = ($2::timestamptz AT TIME ZONE mailbox.timezone)::date
         WHERE link.campaign_id = $1 AND mailbox.status = 'active'
-          AND coalesce(usage.new_conversations, 0) < mailbox.daily_limit
+          AND coalesce(usage.new_conversations, 0) < ${LIMIT}
           AND (mailbox.next_send_at IS NULL OR mailbox.next_send_at <= $2)
           AND (mailbox.sending_until IS NULL OR mailbox.sending_until <= $2)
           AND NOT ($4 AND ${OWES_FOLLOW_UP})
-        ORDER BY mailbox.id IS NOT DISTINCT FROM $3, mailbox.daily_limit - coalesce(usage.new_conversations, 0) DESC,
+        ORDER BY mailbox.id IS NOT DISTINCT FROM $3, ${LIMIT} - coalesce(usage.new_conversations, 0) DESC,
                  mailbox.created_at, mailbox.id
         LIMIT 1
           FOR UPDATE OF mailbox ${search.locked === 'skip' ? 'SKIP LOCKED' : ''}`,
       [search.campaignId, search.now, search.avoidMailboxId, search.yieldToFollowUps],
     );
     const row = rows[0];
-    return row ? { mailbox: entityFromJson(this.manager, MailboxEntity, row.mailbox), day: row.day } : null;
+    return row
+      ? { mailbox: entityFromJson(this.manager, MailboxEntity, row.mailbox), day: row.day, limit: row.day_limit }
+      : null;
   }
 
   /** Every mailbox of the campaign with its usage today, without locks: why a claim found none to take. */
   async firstStepOptions(campaignId: string, now: Date): Promise<FirstStepOption[]> {
-    const rows: { id: string; sent: number; day: string; owes: boolean }[] = await this.manager.query(
-      `SELECT mailbox.id, coalesce(usage.new_conversations, 0) AS sent,
+    const rows: { id: string; sent: number; day_limit: number; day: string; owes: boolean }[] =
+      await this.manager.query(
+        `SELECT mailbox.id, coalesce(usage.new_conversations, 0) AS sent, ${LIMIT} AS day_limit,
               (($2::timestamptz AT TIME ZONE mailbox.timezone)::date)::text AS day, ${OWES_FOLLOW_UP} AS owes
          FROM campaign_mailboxes link
          JOIN mailboxes mailbox ON mailbox.id = link.mailbox_id
          LEFT JOIN mailbox_days usage
            ON usage.mailbox_id = mailbox.id AND usage.day = ($2::timestamptz AT TIME ZONE mailbox.timezone)::date
         WHERE link.campaign_id = $1`,
-      [campaignId, now],
-    );
+        [campaignId, now],
+      );
     const mailboxes = await this.manager.findBy(MailboxEntity, { id: In(rows.map((row) => row.id)) });
     const byId = new Map(mailboxes.map((mailbox) => [mailbox.id, mailbox]));
     return rows.map((row) => ({
       mailbox: byId.get(row.id)!,
       sentToday: row.sent,
+      limit: row.day_limit,
       day: row.day,
       owesFollowUp: row.owes,
     }));
@@ -113,6 +123,9 @@ export class SendQuotaRepository {
     return rows.length > 0;
   }
 }
+
+/** The mailbox's (aliased `mailbox`) daily limit of new conversations today: less while it warms up. */
+const LIMIT = effectiveDailyLimitSql('$2');
 
 /** The mailbox (aliased `mailbox`) is the conversation mailbox of a running enrollment whose next step is due. */
 const OWES_FOLLOW_UP = `EXISTS (SELECT 1 FROM enrollments owing

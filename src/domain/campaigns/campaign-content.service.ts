@@ -121,7 +121,8 @@ export class CampaignContentService {
         'The campaign has no active mailbox to send the test from; add an SMTP credential or re-enable one.',
       );
     }
-    const steps = this.renderAll(await this.stepsOf(campaignId), seedId, merge);
+    // Signed as the mailbox signs its steps.
+    const steps = this.renderAll(await this.stepsOf(campaignId), seedId, merge, mailbox.signature);
     const emails = [...new Set(input.emails.map((email) => normalizeEmail(email) ?? email.trim()))];
 
     const results: TestSendReport['results'] = await mapConcurrently(emails, TEST_SEND_CONCURRENCY, (email) =>
@@ -198,14 +199,19 @@ export class CampaignContentService {
    * fails (a file tag, a limit: every render shares one time budget, so a hostile campaign cannot hold the API),
    * else `missing_merge_field`.
    */
-  private renderAll(steps: StepWithVariants[], seedId: string, merge: MergeSource): RenderedPreviewStep[] {
+  private renderAll(
+    steps: StepWithVariants[],
+    seedId: string,
+    merge: MergeSource,
+    signature: string | null = null,
+  ): RenderedPreviewStep[] {
     const rendered: RenderedPreviewStep[] = [];
     const failures: StepMergeFieldError[] = [];
     const templateFailures: StepTemplateError[] = [];
     const budget = new RenderBudget();
     for (const { step, variants } of steps) {
       try {
-        const content = renderStep({ step, variants, seedId, merge, budget });
+        const content = renderStep({ step, variants, seedId, merge, budget, signature });
         const subject = threadedSubject(content.subject, rendered[0]?.subject);
         rendered.push({ position: step.position, ...content, subject });
       } catch (error) {

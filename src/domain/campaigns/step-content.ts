@@ -9,6 +9,7 @@ import {
   type TemplateProblem,
 } from '../../mail/render';
 import { everySpintaxAlternative, resolveSpintax } from '../../mail/spintax';
+import { signStep } from './step-signature';
 
 /** The limits stepTemplateProblem and rendering hold a template to, for the API to state. */
 export { MAX_TEMPLATE_LENGTH, TEMPLATE_LIMITS } from '../../mail/render';
@@ -75,8 +76,8 @@ export class StepMergeFieldError extends Error {
   }
 }
 
-/** The parts of a step (or variant) that are templates, by their API names. */
-export type StepPart = 'subject' | 'body_html' | 'body_text';
+/** The parts of a step (or variant) that are templates, by their API names, and the sending mailbox's signature. */
+export type StepPart = 'subject' | 'body_html' | 'body_text' | 'signature';
 
 /**
  * A step whose template cannot be used, whoever the contact (see TemplateError): it reads files, does not parse,
@@ -150,6 +151,12 @@ export function renderStep(input: {
   merge: MergeSource;
   /** The time the renders may take; shared by every step of a preview. Default: this step's own. */
   budget?: RenderBudget;
+  /**
+   * The sending mailbox's signature (HTML, a Liquid template), rendered for the same recipient: placed where the
+   * step writes `{{ sender.signature }}`, else appended to the HTML and to the step's own text. Null or left out:
+   * none (`{{ sender.signature }}` renders empty).
+   */
+  signature?: string | null;
 }): RenderedStep {
   const { step, seedId, merge } = input;
   const budget = input.budget ?? new RenderBudget();
@@ -161,11 +168,14 @@ export function renderStep(input: {
   const text = textSource === null ? null : resolveSpintax(textSource, `${seedId}:${step.position}:text`);
   const variantLabel = variant?.label ?? null;
   const fields = merge === 'placeholders' ? null : { ...merge.contact.fields, email: merge.contact.email };
+  // `{{ sender.signature }}` renders as a random marker, replaced by the rendered signature once the step is rendered.
+  const marker = `sig${crypto.randomBytes(12).toString('hex')}`;
   const render = (part: StepPart, source: string, mode: 'text' | 'html'): string => {
+    const globals: Record<string, object> = part === 'signature' ? {} : { sender: { signature: marker } };
     try {
       return fields === null
-        ? renderWithPlaceholders(source, mode, budget)
-        : renderTemplate(source, fields, mode, budget);
+        ? renderWithPlaceholders(source, mode, budget, globals)
+        : renderTemplate(source, fields, mode, budget, globals);
     } catch (error) {
       if (error instanceof TemplateError) throw new StepTemplateError(step.position, part, variantLabel, error);
       if (merge === 'placeholders') throw error;
@@ -178,20 +188,27 @@ export function renderStep(input: {
       throw error;
     }
   };
-  return {
+  const rendered = {
     subject: subject === null ? null : render('subject', subject, 'text'),
     html: render('body_html', body, 'html'),
     text: text === null ? null : render('body_text', text, 'text'),
     variantLabel,
   };
+  const signature = input.signature ? render('signature', input.signature, 'html') : null;
+  return signStep(rendered, marker, signature);
 }
 
 /** Fields with a fallback render it; every other field shows as `[field]`, so the reader sees where data goes. */
-function renderWithPlaceholders(source: string, mode: 'text' | 'html', budget: RenderBudget): string {
+function renderWithPlaceholders(
+  source: string,
+  mode: 'text' | 'html',
+  budget: RenderBudget,
+  globals: Record<string, object>,
+): string {
   const fields: Record<string, string> = {};
   for (;;) {
     try {
-      return renderTemplate(source, fields, mode, budget);
+      return renderTemplate(source, fields, mode, budget, globals);
     } catch (error) {
       if (!(error instanceof MissingMergeFieldError)) throw error;
       const name = error.field.split('.')[0]!;

@@ -29,7 +29,8 @@ export interface ClaimRequest {
 
 /**
  * Decides and reserves the send in one transaction, on every attempt (retries included), in stages: lock and load →
- * an earlier attempt's outcome → screen → render → choose the mailbox → write the outbox row. The enrollment row is
+ * an earlier attempt's outcome → screen → choose the mailbox → render (signed with its signature) → write the outbox
+ * row. The enrollment row is
  * locked and its campaign share-locked, so a pause, stop or reply committed before the claim is seen by it, one
  * committed after it waits for it, and two attempts at one step claim one after the other. Then:
  * - Follow-ups keep step 1's mailbox, so the thread stays one conversation; as in the reference they do not count
@@ -39,7 +40,7 @@ export interface ClaimRequest {
  *   that finds its mailbox resting is deferred to the end of the rest.
  * - Step 1 takes the campaign's mailbox with the most room that may send now, passing over mailboxes other claims
  *   hold (so claims of different mailboxes never wait for each other), and reserves its slot in the mailbox's and
- *   the campaign's day counters (`daily_limit`, `max_new_per_day`); with no room anywhere it is deferred to the next
+ *   the campaign's day counters (`daily_limit`, lower while the mailbox warms up; `max_new_per_day`); with no room anywhere it is deferred to the next
  *   day, and after a failed attempt it prefers another mailbox.
  * - Due follow-ups go before new conversations: a step 1 whose send would make a mailbox rest does not take a
  *   mailbox that owes a due follow-up. (With no rest between sends, neither makes the other wait.)
@@ -81,8 +82,6 @@ async function claimIn(repos: Repositories, request: ClaimRequest): Promise<Clai
     return { kind: 'check_replies', mailboxId: enrollment.mailboxId };
   }
 
-  const draft = draftStep(context, step, contact!);
-
   const restMs = restAfterSendMs(campaign);
   // An operator's resend goes out again from the mailbox of the message it repeats.
   const pinnedId = purpose === 'resend' ? earlier!.mailboxId : enrollment.mailboxId;
@@ -91,6 +90,8 @@ async function claimIn(repos: Repositories, request: ClaimRequest): Promise<Clai
     : await reserveFirstStep(repos, campaign, earlier?.status === 'failed' ? earlier.mailboxId : null, now, restMs);
   if ('outcome' in choice) return notNow(choice.outcome, choice.outcome.kind === 'deferred' ? campaign.id : null);
   const { mailbox } = choice;
+  // Rendered once the mailbox is known, for its signature; a step that cannot render rolls the reservation back.
+  const draft = draftStep(context, step, contact!, mailbox.signature);
 
   const messageId = messageIdFor(enrollment.id, position, mailbox.fromEmail);
   const attempt = await repos.messages.claim(
@@ -181,7 +182,7 @@ async function reserveFirstStep(
     (await repos.quotas.lockFirstStepMailbox({ ...search, locked: 'skip' })) ??
     // Every mailbox that may send is held by another claim (or none may): wait for the first, a claim is short.
     (await repos.quotas.lockFirstStepMailbox({ ...search, locked: 'wait' }));
-  if (!found || !(await repos.quotas.reserveMailboxDay(found.mailbox.id, found.day, found.mailbox.dailyLimit))) {
+  if (!found || !(await repos.quotas.reserveMailboxDay(found.mailbox.id, found.day, found.limit))) {
     throw new NotNow(await whyNoMailbox(repos, campaign, now, restMs), campaign.id);
   }
   return { mailbox: found.mailbox, countedIn: { mailboxDay: found.day, campaignDay: today.date } };
@@ -206,10 +207,10 @@ async function whyNoMailbox(
       'every mailbox of the campaign is disabled or in error; new conversations wait until one is fixed or re-enabled',
     );
   }
-  const withRoom = active.filter((option) => option.sentToday < option.mailbox.dailyLimit);
+  const withRoom = active.filter((option) => option.sentToday < option.limit);
   if (withRoom.length === 0) {
     const nextDay = Math.min(...active.map(({ mailbox }) => dayBounds(now, mailbox.timezone).end.getTime()));
-    return deferred(nextDay, 'every mailbox of the campaign is at its daily limit');
+    return deferred(nextDay, 'every mailbox of the campaign is at its daily limit (or its warm-up limit)');
   }
   const freeTimes = withRoom.map(({ mailbox }) => freeAt(mailbox, now, restMs));
   if (freeTimes.every((time) => time !== null)) {

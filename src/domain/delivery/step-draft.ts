@@ -7,16 +7,17 @@ import { PermanentSendError, TransientSendError } from './send-errors';
 
 /**
  * Renders the step for its contact, seeded by the enrollment so every attempt renders the same variant and text as
- * its preview. A step that cannot render for this contact fails for good; a render that ran out of time (a busy
+ * its preview, signed with the sending mailbox's `signature` (see renderStep). A step that cannot render for this contact fails for good; a render that ran out of time (a busy
  * worker) is retried.
  */
 export function draftStep(
   { enrollment, variants, thread }: Pick<SendContext, 'enrollment' | 'variants' | 'thread'>,
   step: SequenceStepEntity,
   contact: ContactEntity,
+  signature: string | null,
 ): Draft {
   try {
-    const content = renderStep({ step, variants, seedId: enrollment.id, merge: { contact } });
+    const content = renderStep({ step, variants, seedId: enrollment.id, merge: { contact }, signature });
     return {
       content,
       subject: threadedSubject(content.subject, thread[0]?.subject),

@@ -14,13 +14,16 @@ export async function linksOfSentMessage(db: Database, message: MessageRef): Pro
   const sent = await db.repos.messages.findByStep(message.enrollmentId, message.position);
   const enrollment = sent ? await db.repos.enrollments.findById(message.enrollmentId) : null;
   if (!sent || !enrollment) return new Set();
-  const [contact, step] = await Promise.all([
+  const [contact, step, mailbox] = await Promise.all([
     db.repos.contacts.findById(enrollment.organizationId, enrollment.contactId),
     db.repos.campaigns.step(enrollment.campaignId, message.position),
+    db.repos.mailboxes.findById(sent.mailboxId),
   ]);
   if (!contact || !step) return new Set();
   const variants = await db.repos.content.variantsOfStep(step.id);
-  return stepLinks({ step, variants, variantLabel: sent.variantLabel, seedId: enrollment.id, contact });
+  // Signed as it was sent, with its mailbox's signature (as it is now: links removed from it since stop redirecting).
+  const signature = mailbox?.signature ?? null;
+  return stepLinks({ step, variants, variantLabel: sent.variantLabel, seedId: enrollment.id, contact, signature });
 }
 
 /**
@@ -33,12 +36,15 @@ export function stepLinks(input: {
   variantLabel: string | null;
   seedId: string;
   contact: MergeContact;
+  /** The sending mailbox's signature, whose links the message carries too. */
+  signature?: string | null;
 }): Set<string> {
   // Only the variant that was sent: a winner decided since must not change what the message contained.
   const variants = input.variants.filter((variant) => variant.label === input.variantLabel);
   let html: string;
   try {
-    html = renderStep({ step: input.step, variants, seedId: input.seedId, merge: { contact: input.contact } }).html;
+    const { step, seedId, contact, signature } = input;
+    html = renderStep({ step, variants, seedId, merge: { contact }, signature }).html;
   } catch {
     // The step no longer renders for this contact (a field removed, the template changed): no link can be vouched for.
     return new Set();

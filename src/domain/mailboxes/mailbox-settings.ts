@@ -3,6 +3,7 @@ import type { MailboxSettings } from '../../db/repositories/mailbox.repository';
 import type { SecretBox } from '../../crypto/secret-box';
 import type { OutboundHostPolicy } from '../../mail/outbound-host-policy';
 import { AppError } from '../errors';
+import { warmupColumns, type WarmupInput } from './mailbox-warmup';
 
 /** A mailbox's settings as a user gives them (a campaign's credential, or a mailbox of its own). */
 export interface MailboxInput {
@@ -19,6 +20,10 @@ export interface MailboxInput {
   imap?: ImapInput | undefined;
   /** DKIM signing: `d=` domain, `s=` selector, PEM private key (stored encrypted). */
   dkim?: DkimInput | undefined;
+  /** HTML, a Liquid template appended to its steps (mailboxes created on their own only). */
+  signature?: string | undefined;
+  /** Its warm-up ramp (mailboxes created on their own only). */
+  warmup?: WarmupInput | undefined;
 }
 
 export interface ImapInput {
@@ -59,6 +64,8 @@ export function mailboxSettings(
     ...dkimColumns(input.dkim ?? null, secrets),
     dailyLimit: input.dailyLimit ?? DEFAULT_DAILY_LIMIT,
     timezone,
+    signature: input.signature ?? null,
+    ...warmupColumns(null, input.warmup ?? null, new Date()),
   };
 }
 

@@ -1,13 +1,16 @@
 // The organization's mailboxes as a resource: listed, read, created, changed, deleted, and attached to or detached from
 // campaigns. A campaign's `smtp_credentials` stay a shortcut that creates or updates the same rows (CampaignService).
 import type { MailboxEntity, SmtpSecurity } from '../../db/entities/mailbox.entity';
-import type { CampaignRef, MailboxChanges } from '../../db/repositories/mailbox-admin.repository';
+import type { CampaignRef, MailboxChanges, MailboxHealthRow } from '../../db/repositories/mailbox-admin.repository';
 import type { Database, Repositories } from '../../db/repositories';
 import type { MailboxUsage } from '../../db/repositories/mailbox.repository';
 import type { SecretBox } from '../../crypto/secret-box';
 import type { OutboundHostPolicy } from '../../mail/outbound-host-policy';
 import { AppError, notFound } from '../errors';
+import { HEALTH_WINDOW_SENDS } from '../inbound/mailbox-health';
 import type { MailboxMonitorsPort } from '../inbound/mailbox-monitors.port';
+import type { MailboxCheck, MailboxChecker } from './mailbox-check';
+import { warmupColumns, type WarmupInput } from './mailbox-warmup';
 import {
   checkHosts,
   dkimColumns,
@@ -20,7 +23,7 @@ import {
   type MailboxInput,
 } from './mailbox-settings';
 
-export type { CampaignRef, MailboxEntity, MailboxInput };
+export type { CampaignRef, MailboxCheck, MailboxEntity, MailboxHealthRow, MailboxInput };
 
 /** A mailbox with what its views show beside its settings. */
 export interface MailboxDetails {
@@ -28,6 +31,8 @@ export interface MailboxDetails {
   /** New conversations it started today (in its zone), across every campaign. */
   sentToday: number;
   campaigns: CampaignRef[];
+  /** Its limit today (lower while it warms up) and its recent bounce figures. */
+  health: MailboxHealthRow;
 }
 
 /**
@@ -49,6 +54,10 @@ export interface MailboxPatch {
   imap?: Partial<ImapInput> | null | undefined;
   dkim?: DkimInput | null | undefined;
   status?: 'active' | 'disabled' | undefined;
+  /** Null removes it. */
+  signature?: string | null | undefined;
+  /** Merged into the stored ramp; null turns it off and forgets it. */
+  warmup?: WarmupInput | null | undefined;
 }
 
 /** What detaching a mailbox from a campaign did. */
@@ -65,6 +74,7 @@ export class MailboxService {
     private readonly secrets: SecretBox,
     private readonly hosts: Pick<OutboundHostPolicy, 'refusalWithoutLookup'>,
     private readonly monitors: MailboxMonitorsPort,
+    private readonly checker: MailboxChecker,
   ) {}
 
   /** The organization's mailboxes, oldest first. */
@@ -107,7 +117,9 @@ export class MailboxService {
             patch.smtpPassword === undefined ? undefined : this.secrets.encrypt(patch.smtpPassword),
           fromName: patch.fromName,
           dailyLimit: patch.dailyLimit,
+          signature: patch.signature,
         }),
+        ...(patch.warmup === undefined ? {} : warmupColumns(current, patch.warmup, new Date())),
         ...(patch.fromEmail !== undefined || patch.smtpUsername !== undefined
           ? { fromEmail: fromEmailOf(patch.fromEmail ?? current.fromEmail, smtpUsername, smtpHost) }
           : {}),
@@ -150,6 +162,11 @@ export class MailboxService {
       }
       await repos.mailboxAdmin.delete(mailbox.id);
     });
+  }
+
+  /** Tests the mailbox's SMTP and IMAP accounts now and records the outcome on it (see MailboxChecker). */
+  async check(organizationId: string, mailboxId: string): Promise<MailboxCheck> {
+    return this.checker.check(await this.require(this.db.repos, organizationId, mailboxId));
   }
 
   /** The mailboxes a campaign sends from, oldest first. */
@@ -206,18 +223,24 @@ export class MailboxService {
     });
   }
 
-  /** Mailboxes with today's usage, and the campaigns each is attached to (one query for all). */
+  /** Mailboxes with today's usage, the campaigns each is attached to and their health (one query each for all). */
   private async withCampaigns(usage: MailboxUsage[]): Promise<MailboxDetails[]> {
-    const campaigns = await this.db.repos.mailboxAdmin.campaignsUsing(usage.map(({ mailbox }) => mailbox.id));
-    return usage.map(({ mailbox, sentToday }) => ({ mailbox, sentToday, campaigns: campaigns.get(mailbox.id)! }));
+    const ids = usage.map(({ mailbox }) => mailbox.id);
+    const [campaigns, health] = await Promise.all([
+      this.db.repos.mailboxAdmin.campaignsUsing(ids),
+      this.db.repos.mailboxAdmin.health(ids, new Date(), HEALTH_WINDOW_SENDS),
+    ]);
+    return usage.map(({ mailbox, sentToday }) => ({
+      mailbox,
+      sentToday,
+      campaigns: campaigns.get(mailbox.id)!,
+      health: health.get(mailbox.id)!,
+    }));
   }
 
   private async details(mailbox: MailboxEntity): Promise<MailboxDetails> {
-    const [sentToday, campaigns] = await Promise.all([
-      this.db.repos.mailboxes.sentToday(mailbox.id),
-      this.db.repos.mailboxAdmin.campaignsUsing([mailbox.id]),
-    ]);
-    return { mailbox, sentToday, campaigns: campaigns.get(mailbox.id)! };
+    const sentToday = await this.db.repos.mailboxes.sentToday(mailbox.id);
+    return (await this.withCampaigns([{ mailbox, sentToday }]))[0]!;
   }
 
   private async require(repos: Repositories, organizationId: string, mailboxId: string): Promise<MailboxEntity> {
