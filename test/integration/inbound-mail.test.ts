@@ -2,11 +2,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { ImapFlow } from 'imapflow';
 import { ImapSession } from '../../src/mail/imap-client';
 import { OutboundHostPolicy } from '../../src/mail/outbound-host-policy';
 import { mailboxMonitorWorkflowId } from '../../workflows/mailbox-monitor/definitions';
-import { resetUidValidity, restartDovecot } from '../helpers/dovecot';
+import { deliverToImap, resetUidValidity, restartDovecot } from '../helpers/dovecot';
 import { CAMPAIGNS } from '../helpers/api-paths';
 import { enrollmentFixtures, type Enrolled } from '../helpers/enrollment-fixtures';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
@@ -111,22 +110,8 @@ describe('inbound mail over IMAP', () => {
     });
 
   /** Delivers a message into the account's IMAP folder, as a mail server would. */
-  async function deliver(account: Account, raw: Buffer, folder = 'INBOX'): Promise<void> {
-    const client = new ImapFlow({
-      host: stack.info.imap.host,
-      port: stack.info.imap.port,
-      secure: false,
-      doSTARTTLS: false,
-      auth: { user: account.imapUser, pass: stack.info.imap.password },
-      logger: false,
-    });
-    await client.connect();
-    try {
-      await client.append(folder, raw);
-    } finally {
-      await client.logout();
-    }
-  }
+  const deliver = (account: Account, raw: Buffer, folder = 'INBOX') =>
+    deliverToImap(stack.info.imap, account.imapUser, raw, folder);
 
   const fixture = (name: InboundFixtureName, account: Account, to: Enrolled & { firstMessageId: string }) =>
     inboundFixture(name, {

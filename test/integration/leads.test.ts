@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import { ImapFlow } from 'imapflow';
 import { expectError, expectValidationFailure, newOrganization, type Organization } from '../helpers/api-errors';
 import { CAMPAIGNS } from '../helpers/api-paths';
+import { deliverToImap } from '../helpers/dovecot';
 import { enrollmentFixtures, type Enrolled } from '../helpers/enrollment-fixtures';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
 import { inboundFixture } from '../helpers/inbound-fixtures';
@@ -300,22 +300,7 @@ describe('leads of a campaign', () => {
       campaignId = (await api.post(CAMPAIGNS, { campaign }).expect(201)).body.data.id;
     });
 
-    async function deliver(raw: Buffer): Promise<void> {
-      const client = new ImapFlow({
-        host: stack.info.imap.host,
-        port: stack.info.imap.port,
-        secure: false,
-        doSTARTTLS: false,
-        auth: { user: account.imapUser, pass: stack.info.imap.password },
-        logger: false,
-      });
-      await client.connect();
-      try {
-        await client.append('INBOX', raw);
-      } finally {
-        await client.logout();
-      }
-    }
+    const deliver = (raw: Buffer) => deliverToImap(stack.info.imap, account.imapUser, raw);
 
     /** Enrolls a contact, waits for step 1, and answers it with an out-of-office in its thread. */
     async function outOfOffice(): Promise<Enrolled & { firstMessageId: string }> {
