@@ -28,6 +28,7 @@ describe('parseInboundMessage', () => {
         date,
         referencedIds: [second, first],
         snippet: expect.stringMatching(/^Hi Sam, Thanks for reaching out — the timing is actually good\./),
+        text: expect.stringMatching(/^Hi Sam,\n\nThanks for reaching out[^]*\n> Sam\n$/),
         classification: { kind: 'message' },
       });
       expect(parsed.snippet).not.toMatch(/\s{2}|\n/);
