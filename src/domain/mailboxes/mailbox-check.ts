@@ -5,6 +5,7 @@ import type { SecretBox } from '../../crypto/secret-box';
 import type { SmtpClient } from '../../mail/smtp';
 import { replyLine } from '../../mail/reply-line';
 import { smtpAccountOf } from '../delivery/outgoing-message';
+import type { ImapSession } from '../../mail/imap-client';
 import { imapAccountOf, type ImapSessionOpener } from '../inbound/mailbox-reader';
 
 /** How one protocol's check went: the server's answer (or the error, one line) and how long it took. */
@@ -21,6 +22,9 @@ export interface MailboxCheck {
   smtp: ProtocolCheck;
   imap: ProtocolCheck | null;
 }
+
+/** The longest an IMAP check may take: its session's own timeouts bound each silence, not the whole. */
+const IMAP_CHECK_MS = 30_000;
 
 export interface MailboxCheckerDeps {
   db: Database;
@@ -62,22 +66,32 @@ export class MailboxChecker {
 
   private async checkImap(mailbox: MailboxEntity): Promise<ProtocolCheck> {
     const started = performance.now();
-    try {
+    // The session is closed when the check ends, on time or not; one that opens after the deadline closes at once.
+    const held: { session?: ImapSession; expired?: boolean } = {};
+    let timer: NodeJS.Timeout | undefined;
+    const login = async () => {
       const session = await this.deps.openSession(imapAccountOf(mailbox, this.deps.secrets));
-      try {
-        const inbox = await session.select('INBOX');
-        return {
-          ok: true,
-          response: `logged in; ${inbox.path} selected (UIDVALIDITY ${inbox.uidValidity}, UIDNEXT ${inbox.uidNext})`,
-          latencyMs: elapsed(started),
-        };
-      } finally {
-        await session.close();
-      }
+      if (held.expired) return void (await session.close());
+      held.session = session;
+      const inbox = await session.select('INBOX');
+      return `logged in; ${inbox.path} selected (UIDVALIDITY ${inbox.uidValidity}, UIDNEXT ${inbox.uidNext})`;
+    };
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${IMAP_CHECK_MS / 1000} s`)), IMAP_CHECK_MS);
+    });
+    const checking = login();
+    checking.catch(() => undefined); // after the deadline its failure (its session closed under it) is no news
+    try {
+      const response = await Promise.race([checking, timeout]);
+      return { ok: true, response: response ?? '', latencyMs: elapsed(started) };
     } catch (error) {
       // One line, never the raw bytes a server sent (as the monitor records its failures).
       const response = replyLine(error) || 'the IMAP session failed without an error message';
       return { ok: false, response, latencyMs: elapsed(started) };
+    } finally {
+      clearTimeout(timer);
+      held.expired = true;
+      await held.session?.close();
     }
   }
 }
