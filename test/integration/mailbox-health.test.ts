@@ -5,6 +5,7 @@ import { CAMPAIGNS } from '../helpers/api-paths';
 import { campaignFixtures, nextUtcMidnight, type Enrollee } from '../helpers/campaign-fixtures';
 import { uniqueEmail } from '../helpers/factories';
 import { freePorts } from '../helpers/ports';
+import { startScriptedSmtpServer } from '../helpers/scripted-smtp-server';
 import {
   eventually,
   messagesTo,
@@ -94,6 +95,23 @@ describe('mailbox health, signature and warm-up', () => {
         imap_error: body.data.imap.response,
         health: { smtp_check: { ok: false, response: body.data.smtp.response } },
       });
+    });
+
+    it('when the SMTP server refuses the login (535), then the check says so and the mailbox stays active', async () => {
+      const server = await startScriptedSmtpServer();
+      server.acceptLogins = false;
+      try {
+        const mailbox = await create({ smtp_port: server.port });
+
+        const { body } = await api.post(`${MAILBOXES}/${mailbox.id}/check`).expect(200);
+
+        expect(body.data.smtp).toMatchObject({ ok: false, response: expect.stringMatching(/^535 /) });
+        expect(body.data.imap).toBeNull();
+        const after = (await api.get(`${MAILBOXES}/${mailbox.id}`).expect(200)).body.data;
+        expect(after).toMatchObject({ status: 'active', smtp_error: null, health: { smtp_check: { ok: false } } });
+      } finally {
+        await server.close();
+      }
     });
 
     it('when the host is one the outbound host policy refuses, then the answer is the refusal and nothing connects', async () => {
