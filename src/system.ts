@@ -81,7 +81,7 @@ export function createSystem(db: Database, secrets: SecretBox, temporal: Client,
   const sequences = new CampaignSequenceService(db, fanout);
   const campaignLists = new CampaignListsService(db, campaigns, enrollments);
   const enrollmentControl = new EnrollmentControlService(db, campaigns, workflows);
-  const enrollmentHistory = new EnrollmentHistoryService(db, campaigns, enrollmentControl);
+  const enrollmentHistory = new EnrollmentHistoryService(db, campaigns);
   const leads = new LeadService(db, campaigns, enrollmentControl);
   const unknownSends = new UnknownSendService(db, enrollmentControl, ports.resends);
   const conversations = new ConversationService(db, enrollmentControl, ports.manualReplies);

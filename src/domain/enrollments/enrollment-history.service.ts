@@ -3,7 +3,6 @@ import type { MessageEntity } from '../../db/entities/message.entity';
 import type { ReplyEntity } from '../../db/entities/reply.entity';
 import type { Database } from '../../db/repositories';
 import type { LeadFilter } from '../../db/repositories/lead.repository';
-import type { EnrollmentControlService } from './enrollment-control.service';
 import type { CampaignService } from '../campaigns/campaign.service';
 
 /** The rows of an enrollment's history: the messages it was sent and the replies read that answer them. */
@@ -12,12 +11,11 @@ export type { MessageEntity, ReplyEntity };
 /** Most enrollments one page returns. */
 export const MAX_ENROLLMENTS_PER_PAGE = 500;
 
-/** What operators read back: a campaign's enrollments, and the messages one enrollment was sent. */
+/** What operators read back: a campaign's enrollments (one enrollment's conversation: ConversationService). */
 export class EnrollmentHistoryService {
   constructor(
     private readonly db: Database,
     private readonly campaigns: CampaignService,
-    private readonly control: EnrollmentControlService,
   ) {}
 
   /** One page of the campaign's enrollments in creation order, those the filter keeps, and how many it keeps. */
@@ -29,19 +27,5 @@ export class EnrollmentHistoryService {
   ): Promise<{ enrollments: EnrollmentEntity[]; total: number }> {
     await this.campaigns.require(organizationId, campaignId);
     return this.db.repos.leads.page(campaignId, filter, (paging.page - 1) * paging.perPage, paging.perPage);
-  }
-
-  /** The enrollment's messages in step order, and the replies read for it (oldest first). */
-  async messages(
-    organizationId: string,
-    campaignId: string,
-    enrollmentId: string,
-  ): Promise<{ messages: MessageEntity[]; replies: ReplyEntity[] }> {
-    const enrollment = await this.control.require(organizationId, campaignId, enrollmentId);
-    const [messages, replies] = await Promise.all([
-      this.db.repos.enrollmentControl.messages(enrollment.id),
-      this.db.repos.inbound.repliesTo([enrollment.id]),
-    ]);
-    return { messages, replies };
   }
 }
