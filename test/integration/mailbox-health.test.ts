@@ -251,6 +251,9 @@ describe('mailbox health, signature and warm-up', () => {
         warmup: { enabled: true, day: 0 },
         health: { recent_sends: 2, recent_bounces: 0, bounce_rate: 0 },
       });
+      // Dispatch sees the warm-up limit too: a new batch today is refused as with a full daily_limit.
+      await enroll(api, id, uniqueEmail('warm-later'), 2);
+      expectError(await api.post(`${CAMPAIGNS}/${id}/dispatch`, { batch_number: 2 }), 422, 'all_credentials_at_limit');
     });
   });
 });

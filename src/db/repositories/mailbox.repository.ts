@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { MailboxEntity } from '../entities/mailbox.entity';
+import { effectiveDailyLimitSql } from './mailbox-limits';
 
 export type MailboxSettings = Omit<
   MailboxEntity,
@@ -32,6 +33,8 @@ export interface SendHealth {
 export interface MailboxUsage {
   mailbox: MailboxEntity;
   sentToday: number;
+  /** The new conversations it may start today: its daily limit, or less while it warms up. */
+  limitToday: number;
 }
 
 export class MailboxRepository {
@@ -238,7 +241,7 @@ export class MailboxRepository {
 
   /** New conversations (step-1 sends) the mailbox started today, in its zone, across every campaign. */
   async sentToday(mailboxId: string, now = new Date()): Promise<number> {
-    return (await this.newConversationsToday([mailboxId], now)).get(mailboxId) ?? 0;
+    return (await this.newConversationsToday([mailboxId], now)).get(mailboxId)?.sent ?? 0;
   }
 
   /** The mailboxes a campaign sends from, oldest first. */
@@ -262,7 +265,11 @@ export class MailboxRepository {
       mailboxes.map((mailbox) => mailbox.id),
       now,
     );
-    return mailboxes.map((mailbox) => ({ mailbox, sentToday: sent.get(mailbox.id) ?? 0 }));
+    return mailboxes.map((mailbox) => ({
+      mailbox,
+      sentToday: sent.get(mailbox.id)?.sent ?? 0,
+      limitToday: sent.get(mailbox.id)?.limit ?? mailbox.dailyLimit,
+    }));
   }
 
   /**
@@ -278,20 +285,31 @@ export class MailboxRepository {
       mailboxes.map((mailbox) => mailbox.id),
       now,
     );
-    return mailboxes.map((mailbox) => ({ mailbox, sentToday: sent.get(mailbox.id) ?? 0 }));
+    return mailboxes.map((mailbox) => ({
+      mailbox,
+      sentToday: sent.get(mailbox.id)?.sent ?? 0,
+      limitToday: sent.get(mailbox.id)?.limit ?? mailbox.dailyLimit,
+    }));
   }
 
-  /** Step-1 sends per mailbox on today's date in its zone, across every campaign, from its day counter. */
-  private async newConversationsToday(mailboxIds: string[], now: Date): Promise<Map<string, number>> {
+  /**
+   * Step-1 sends per mailbox on today's date in its zone, across every campaign, from its day counter, and its limit
+   * today (lower while it warms up).
+   */
+  private async newConversationsToday(
+    mailboxIds: string[],
+    now: Date,
+  ): Promise<Map<string, { sent: number; limit: number }>> {
     if (mailboxIds.length === 0) return new Map();
-    const rows: { mailbox_id: string; sent: number }[] = await this.manager.query(
-      `SELECT usage.mailbox_id, usage.new_conversations AS sent
+    const rows: { mailbox_id: string; sent: number; day_limit: number }[] = await this.manager.query(
+      `SELECT mailbox.id AS mailbox_id, coalesce(usage.new_conversations, 0) AS sent,
+              ${effectiveDailyLimitSql('$2')} AS day_limit
          FROM mailboxes mailbox
-         JOIN mailbox_days usage
+         LEFT JOIN mailbox_days usage
            ON usage.mailbox_id = mailbox.id AND usage.day = ($2::timestamptz AT TIME ZONE mailbox.timezone)::date
         WHERE mailbox.id = ANY($1::uuid[])`,
       [mailboxIds, now],
     );
-    return new Map(rows.map((row) => [row.mailbox_id, row.sent]));
+    return new Map(rows.map((row) => [row.mailbox_id, { sent: row.sent, limit: row.day_limit }]));
   }
 }

@@ -3,6 +3,8 @@ import type { MailboxEntity } from '../../db/entities/mailbox.entity';
 export interface MailboxRoom {
   mailbox: Pick<MailboxEntity, 'id' | 'status' | 'dailyLimit'> & { nextSendAt?: Date | null };
   sentToday: number;
+  /** Its limit today when lower than its daily limit (while it warms up); left out: the daily limit. */
+  limitToday?: number;
 }
 
 /**
@@ -14,9 +16,13 @@ export function pickMailboxWithMostRoom<T extends MailboxRoom>(candidates: T[]):
   let best: T | null = null;
   for (const candidate of candidates) {
     if (candidate.mailbox.status !== 'active') continue;
-    const room = candidate.mailbox.dailyLimit - candidate.sentToday;
+    const room = roomOf(candidate);
     if (room <= 0) continue;
-    if (!best || room > best.mailbox.dailyLimit - best.sentToday) best = candidate;
+    if (!best || room > roomOf(best)) best = candidate;
   }
   return best;
+}
+
+function roomOf(candidate: MailboxRoom): number {
+  return (candidate.limitToday ?? candidate.mailbox.dailyLimit) - candidate.sentToday;
 }

@@ -218,7 +218,7 @@ export class EnrollmentService {
     if (!pickMailboxWithMostRoom(usage)) {
       throw new AppError(
         'all_credentials_at_limit',
-        'Every SMTP credential of the campaign is disabled or has reached its daily_limit today; ' +
+        'Every SMTP credential of the campaign is disabled or has reached its daily_limit (or warm-up limit) today; ' +
           'dispatch again tomorrow, re-enable a credential or add one.',
       );
     }

@@ -224,7 +224,7 @@ export class MailboxService {
   }
 
   /** Mailboxes with today's usage, the campaigns each is attached to and their health (one query each for all). */
-  private async withCampaigns(usage: MailboxUsage[]): Promise<MailboxDetails[]> {
+  private async withCampaigns(usage: Pick<MailboxUsage, 'mailbox' | 'sentToday'>[]): Promise<MailboxDetails[]> {
     const ids = usage.map(({ mailbox }) => mailbox.id);
     const [campaigns, health] = await Promise.all([
       this.db.repos.mailboxAdmin.campaignsUsing(ids),
