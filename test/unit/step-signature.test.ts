@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { renderStep, StepTemplateError, type StepTemplate } from '../../src/domain/campaigns/step-content';
-import { warmupColumns, warmupState } from '../../src/domain/mailboxes/mailbox-warmup';
+import { forecastSends } from '../../src/domain/campaigns/send-forecast';
+import { limitOnRampDay, warmupColumns, warmupState } from '../../src/domain/mailboxes/mailbox-warmup';
 
 const step = (overrides: Partial<StepTemplate> = {}): StepTemplate => ({
   position: 1,
@@ -78,5 +79,24 @@ describe('the warm-up ramp', () => {
     expect(warmupState({ ...columns, dailyLimit: 50 }, 3)).toMatchObject({ day: 3, complete: false });
     expect(warmupState({ ...columns, dailyLimit: 50 }, 4)).toMatchObject({ day: 4, complete: true });
     expect(warmupState({ ...columns, dailyLimit: 10 }, 2)).toMatchObject({ complete: true });
+  });
+
+  it('when the forecast reads a ramp, then each day starts at most that day’s limit', () => {
+    const columns = warmupColumns(null, { startLimit: 2, dailyIncrement: 3 }, now);
+    const mailbox = { ...columns, dailyLimit: 50 };
+    expect([0, 1, 2, 30].map((day) => limitOnRampDay(mailbox, day))).toEqual([2, 5, 8, 50]);
+
+    const { days } = forecastSends({
+      now,
+      zone: 'UTC',
+      days: 3,
+      steps: [{ position: 1, delayMs: 0 }],
+      enrollments: Array.from({ length: 10 }, () => ({ nextPosition: 1, dueAt: now, mailboxId: null })),
+      mailboxes: [
+        { id: 'm', status: 'active', dailyLimit: 50, sentToday: 0, limitOn: (index) => limitOnRampDay(mailbox, index) },
+      ],
+    });
+
+    expect(days.map((day) => day.total)).toEqual([2, 5, 3]);
   });
 });

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { MailboxEntity } from '../entities/mailbox.entity';
-import { effectiveDailyLimitSql } from './mailbox-limits';
+import { effectiveDailyLimitSql, warmupDaySql } from './mailbox-limits';
 
 export type MailboxSettings = Omit<
   MailboxEntity,
@@ -35,6 +35,8 @@ export interface MailboxUsage {
   sentToday: number;
   /** The new conversations it may start today: its daily limit, or less while it warms up. */
   limitToday: number;
+  /** Whole days since its warm-up started, in its zone (0 on the start day, and without a ramp). */
+  warmupDay: number;
 }
 
 export class MailboxRepository {
@@ -269,6 +271,7 @@ export class MailboxRepository {
       mailbox,
       sentToday: sent.get(mailbox.id)?.sent ?? 0,
       limitToday: sent.get(mailbox.id)?.limit ?? mailbox.dailyLimit,
+      warmupDay: sent.get(mailbox.id)?.warmupDay ?? 0,
     }));
   }
 
@@ -289,6 +292,7 @@ export class MailboxRepository {
       mailbox,
       sentToday: sent.get(mailbox.id)?.sent ?? 0,
       limitToday: sent.get(mailbox.id)?.limit ?? mailbox.dailyLimit,
+      warmupDay: sent.get(mailbox.id)?.warmupDay ?? 0,
     }));
   }
 
@@ -299,17 +303,20 @@ export class MailboxRepository {
   private async newConversationsToday(
     mailboxIds: string[],
     now: Date,
-  ): Promise<Map<string, { sent: number; limit: number }>> {
+  ): Promise<Map<string, { sent: number; limit: number; warmupDay: number }>> {
     if (mailboxIds.length === 0) return new Map();
-    const rows: { mailbox_id: string; sent: number; day_limit: number }[] = await this.manager.query(
-      `SELECT mailbox.id AS mailbox_id, coalesce(usage.new_conversations, 0) AS sent,
-              ${effectiveDailyLimitSql('$2')} AS day_limit
+    const rows: { mailbox_id: string; sent: number; day_limit: number; warmup_day: number }[] =
+      await this.manager.query(
+        `SELECT mailbox.id AS mailbox_id, coalesce(usage.new_conversations, 0) AS sent,
+              ${effectiveDailyLimitSql('$2')} AS day_limit, ${warmupDaySql('$2')} AS warmup_day
          FROM mailboxes mailbox
          LEFT JOIN mailbox_days usage
            ON usage.mailbox_id = mailbox.id AND usage.day = ($2::timestamptz AT TIME ZONE mailbox.timezone)::date
         WHERE mailbox.id = ANY($1::uuid[])`,
-      [mailboxIds, now],
+        [mailboxIds, now],
+      );
+    return new Map(
+      rows.map((row) => [row.mailbox_id, { sent: row.sent, limit: row.day_limit, warmupDay: row.warmup_day }]),
     );
-    return new Map(rows.map((row) => [row.mailbox_id, { sent: row.sent, limit: row.day_limit }]));
   }
 }

@@ -22,6 +22,7 @@ import type { SecretBox } from '../../crypto/secret-box';
 import type { OutboundHostPolicy } from '../../mail/outbound-host-policy';
 import { campaignZone } from '../delivery/sending-day';
 import { checkHosts, mailboxSettings, omittedSettings, type MailboxInput } from '../mailboxes/mailbox-settings';
+import { limitOnRampDay } from '../mailboxes/mailbox-warmup';
 import { forecastSends } from './send-forecast';
 import { AppError, notFound } from '../errors';
 
@@ -226,11 +227,13 @@ export class CampaignService {
         const dueAt = enrollment.nextSendAt ?? new Date((enrollment.startedAt ?? now).getTime() + next.delayMs);
         return [{ nextPosition: next.position, dueAt, mailboxId: enrollment.mailboxId }];
       }),
-      mailboxes: usage.map(({ mailbox, sentToday }) => ({
+      mailboxes: usage.map(({ mailbox, sentToday, limitToday, warmupDay }) => ({
         id: mailbox.id,
         status: mailbox.status,
         dailyLimit: mailbox.dailyLimit,
         sentToday,
+        // A warm-up ramp rises day by day (counted in the mailbox's zone, here in the campaign's days).
+        limitOn: (index: number) => (index === 0 ? limitToday : limitOnRampDay(mailbox, warmupDay + index)),
       })),
     });
     return { ...result, held };

@@ -12,7 +12,14 @@ export interface ForecastInput {
   /** Enrollments whose sequence is running and not held, with their next step and when it is due. */
   enrollments: { nextPosition: number; dueAt: Date; mailboxId: string | null }[];
   /** The campaign's mailboxes, with the new conversations each already started today (across every campaign). */
-  mailboxes: { id: string; status: MailboxStatus; dailyLimit: number; sentToday: number }[];
+  mailboxes: {
+    id: string;
+    status: MailboxStatus;
+    dailyLimit: number;
+    sentToday: number;
+    /** Its limit on the forecast's day `index` (0 = today) when lower than dailyLimit (a warm-up ramp). */
+    limitOn?: (index: number) => number;
+  }[];
 }
 
 export interface ForecastDay {
@@ -59,7 +66,11 @@ export function forecastSends(input: ForecastInput): { days: ForecastDay[]; beyo
       let mailboxId = item.mailboxId;
       if (mailboxId === null) {
         const chosen = pickMailboxWithMostRoom(
-          input.mailboxes.map((mailbox) => ({ mailbox, sentToday: sent.get(mailbox.id) ?? 0 })),
+          input.mailboxes.map((mailbox) => ({
+            mailbox,
+            sentToday: sent.get(mailbox.id) ?? 0,
+            ...(mailbox.limitOn ? { limitToday: mailbox.limitOn(index) } : {}),
+          })),
         );
         if (!chosen) {
           later.push({ ...item, dueAt: dayEnd });

@@ -68,6 +68,16 @@ export function warmupColumns(current: WarmupColumns | null, input: WarmupInput 
   return columns;
 }
 
+/**
+ * The new conversations a mailbox may start on day `day` of its ramp (whole days since its start): what the send
+ * path computes in SQL (db/repositories/mailbox-limits.ts), for the forecast's later days.
+ */
+export function limitOnRampDay(mailbox: WarmupColumns & Pick<MailboxEntity, 'dailyLimit'>, day: number): number {
+  if (!mailbox.warmupEnabled) return mailbox.dailyLimit;
+  const ceiling = Math.min(mailbox.dailyLimit, mailbox.warmupTargetLimit ?? mailbox.dailyLimit);
+  return Math.min(ceiling, (mailbox.warmupStartLimit ?? 0) + (mailbox.warmupDailyIncrement ?? 0) * Math.max(0, day));
+}
+
 /** The ramp of a mailbox on the day `day` (whole days since its start, as the send path counts them). */
 export function warmupState(mailbox: WarmupColumns & Pick<MailboxEntity, 'dailyLimit'>, day: number): WarmupState {
   const enabled = mailbox.warmupEnabled;
