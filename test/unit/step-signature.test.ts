@@ -38,6 +38,12 @@ describe("a mailbox's signature in its steps", () => {
     expect(rendered.text).toBe('Hi\nGrace\nP.S.');
   });
 
+  it('when a step filters {{ sender.signature }}, then the signature is still placed there as written', () => {
+    const rendered = render(step({ bodyHtml: '<p>Hi</p>{{ sender.signature | upcase }}' }), '<b>Grace</b>');
+
+    expect(rendered.html).toBe('<p>Hi</p><b>Grace</b>');
+  });
+
   it('when the mailbox has none, then {{ sender.signature }} renders empty and nothing is appended', () => {
     expect(render(step({ bodyHtml: '<p>Hi</p>{{ sender.signature }}' }), null).html).toBe('<p>Hi</p>');
     expect(render(step(), null).html).toBe('<p>Hi Ann &#38; Co</p>');

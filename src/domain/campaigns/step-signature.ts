@@ -11,11 +11,13 @@ import type { RenderedStep } from './step-content';
 export function signStep(step: RenderedStep, marker: string, signatureHtml: string | null): RenderedStep {
   const html = signatureHtml ?? '';
   const text = signatureHtml === null ? '' : htmlAsText(signatureHtml).trim();
+  // Any case: a filter such as `upcase` on the output changes the marker's, not the signature's.
+  const placed = new RegExp(marker, 'gi');
   const place = (part: string, signature: string, append: (part: string) => string) =>
-    part.includes(marker) ? part.split(marker).join(signature) : signature ? append(part) : part;
+    part.toLowerCase().includes(marker) ? part.replace(placed, () => signature) : signature ? append(part) : part;
   return {
     ...step,
-    subject: step.subject === null ? null : step.subject.split(marker).join(''),
+    subject: step.subject === null ? null : step.subject.replace(placed, ''),
     html: place(step.html, html, (part) => appendToBody(part, `<div class="signature">${html}</div>`)),
     text: step.text === null ? null : place(step.text, text, (part) => `${part.trimEnd()}\n\n${text}\n`),
   };
