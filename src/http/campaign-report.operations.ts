@@ -26,7 +26,8 @@ export const sendForecast = operation({
   summary: 'Forecast the sends of the coming days',
   description:
     "Replays the sender's rules over the running enrollments' due steps: a first step takes the active mailbox " +
-    'with the most room left that day (its `daily_limit`) or waits for the next day; follow-ups keep their ' +
+    'with the most room left that day (its `daily_limit`, lower on the days of a warm-up ramp) or waits for the ' +
+    'next day; follow-ups keep their ' +
     "mailbox and do not count against its limit. Days are counted in the schedule's time zone (UTC without " +
     'one), today first; sending windows, pending enrollments and paused enrollments are not forecast.',
   params: campaignPath,
