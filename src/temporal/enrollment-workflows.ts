@@ -124,6 +124,9 @@ export class TemporalEnrollmentWorkflows implements EnrollmentWorkflowsPort {
         case 'campaignResumed':
           await handle.signal(campaignResumedSignal);
           break;
+        case 'sequenceChanged':
+          await handle.signal(sequenceChangedSignal);
+          break;
       }
       return true;
     } catch (error) {

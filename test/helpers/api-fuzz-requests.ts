@@ -51,6 +51,7 @@ const KIND_BY_SEGMENT: Record<string, IdKind> = {
   outreaches: 'outreach',
   block_list: 'blockListEntry',
   messages: 'stepPosition',
+  steps: 'stepPosition',
   u: 'unsubscribeToken',
   o: 'openToken',
   c: 'clickToken',
