@@ -253,8 +253,8 @@ const updateCampaign = operation({
   tag,
   summary: 'Change the settings of a campaign',
   description:
-    'Changes only the settings given (at least one); sequence steps, SMTP credentials and lists are not edited ' +
-    'here. `outreach_id` must name one of your outreaches, and `max_wait_seconds` may not end below ' +
+    'Changes only the settings given (at least one); the steps, mailboxes and lists have routes of their own ' +
+    '(`…/steps`, `…/mailboxes`, `…/lists`). `outreach_id` must name one of your outreaches, and `max_wait_seconds` may not end below ' +
     '`min_wait_seconds` (the stored one when only one is given). An empty `unsubscribe_text` removes the footer.',
   params: campaignPath,
   body: {

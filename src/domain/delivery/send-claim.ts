@@ -30,9 +30,9 @@ export interface ClaimRequest {
 /**
  * Decides and reserves the send in one transaction, on every attempt (retries included), in stages: lock and load →
  * an earlier attempt's outcome → screen → choose the mailbox → render (signed with its signature) → write the outbox
- * row. The enrollment row is
- * locked and its campaign share-locked, so a pause, stop or reply committed before the claim is seen by it, one
- * committed after it waits for it, and two attempts at one step claim one after the other. Then:
+ * row. The enrollment row is locked and its campaign share-locked, so a pause, stop, reply or sequence edit
+ * committed before the claim is seen by it, one committed after it waits for it, and two attempts at one step claim
+ * one after the other. Then:
  * - Follow-ups keep step 1's mailbox, so the thread stays one conversation; as in the reference they do not count
  *   against its daily limit, which caps the new conversations (step 1) a mailbox starts per day. A disabled or
  *   failing mailbox sends no follow-up: they wait for it.
@@ -40,8 +40,9 @@ export interface ClaimRequest {
  *   that finds its mailbox resting is deferred to the end of the rest.
  * - Step 1 takes the campaign's mailbox with the most room that may send now, passing over mailboxes other claims
  *   hold (so claims of different mailboxes never wait for each other), and reserves its slot in the mailbox's and
- *   the campaign's day counters (`daily_limit`, lower while the mailbox warms up; `max_new_per_day`); with no room anywhere it is deferred to the next
- *   day, and after a failed attempt it prefers another mailbox.
+ *   the campaign's day counters (`daily_limit`, lower while the mailbox warms up; `max_new_per_day`); with no room
+ *   anywhere it is deferred to the next day, and after a failed attempt it prefers another mailbox.
+ * - A step removed from the sequence before it went is not sent: the claim says `removed`, with the step after it.
  * - Due follow-ups go before new conversations: a step 1 whose send would make a mailbox rest does not take a
  *   mailbox that owes a due follow-up. (With no rest between sends, neither makes the other wait.)
  * The outbox row and its send-ledger entry are written last, in the same transaction.

@@ -7,8 +7,8 @@ import { PermanentSendError, TransientSendError } from './send-errors';
 
 /**
  * Renders the step for its contact, seeded by the enrollment so every attempt renders the same variant and text as
- * its preview, signed with the sending mailbox's `signature` (see renderStep). A step that cannot render for this contact fails for good; a render that ran out of time (a busy
- * worker) is retried.
+ * its preview, signed with the sending mailbox's `signature` (see renderStep). A step that cannot render for this
+ * contact fails for good; a render that ran out of time (a busy worker) is retried.
  */
 export function draftStep(
   { enrollment, variants, thread }: Pick<SendContext, 'enrollment' | 'variants' | 'thread'>,

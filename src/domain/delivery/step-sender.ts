@@ -13,9 +13,10 @@ export type { SendPurpose, StepSenderDeps } from './send-attempt';
 /**
  * Sends one step of one enrollment exactly once, in stages: the claim (one transaction: lock and load, an earlier
  * attempt's outcome, screen, render, mailbox, outbox row — see claimSend; a follow-up whose mailbox can be read for
- * replies is claimed again after that read) → compose → transmit → settle. The outbox row is claimed (`sending`) before SMTP and settled after; a retry after a settled
- * send returns the stored result, and a row found still `sending` (the process died mid-send) is flagged `unknown`
- * instead of being sent again.
+ * replies is claimed again after that read) → compose → transmit → settle. The outbox row is claimed (`sending`)
+ * before SMTP and settled after; a retry after a settled send returns the stored result, and a row found still
+ * `sending` (the process died mid-send) is flagged `unknown` instead of being sent again. The last step of a
+ * sequence then completes the campaign if no other enrollment of it is left.
  */
 export async function sendStep(
   deps: StepSenderDeps,
