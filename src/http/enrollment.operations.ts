@@ -31,7 +31,8 @@ const messagePath = { id: PATH_IDS.campaign, eid: PATH_IDS.enrollment, step: PAT
 /** Every route of one enrollment looks it up in the campaign first. */
 const notFound = ['campaign_not_found', 'enrollment_not_found'] as const;
 
-const enrollment: EnrollmentView = {
+/** The enrollment every example shows (the lead operations' too). */
+export const enrollmentExample: EnrollmentView = {
   id: EXAMPLE_IDS.enrollment,
   campaign_id: EXAMPLE_IDS.campaign,
   contact_id: EXAMPLE_IDS.contact,
@@ -52,12 +53,12 @@ const enrollment: EnrollmentView = {
 };
 /** A control call's answer: the enrollment as it left it. */
 const changed = (fields: Partial<EnrollmentView>, change = true): EnrollmentChangeView => ({
-  ...enrollment,
+  ...enrollmentExample,
   ...fields,
   changed: change,
 });
 const enrollmentsPage: EnrollmentsPageView = {
-  enrollments: [{ ...enrollment, contact_email: 'ada@example.com' }],
+  enrollments: [{ ...enrollmentExample, contact_email: 'ada@example.com' }],
   pagination: { current_page: 1, per_page: 100, total_pages: 1, total: 1 },
 };
 const messages: MessageView[] = [

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { LeadService } from '../domain/enrollments/lead.service';
 import { LEAD_EXPORT_COLUMNS } from '../domain/enrollments/lead.service';
 import { operationsUsing } from './api-operation';
+import { enrollmentExample } from './enrollment.operations';
 import { presentEnrollmentChange } from './enrollment.presenters';
 import { enrollmentChangeResponse, type EnrollmentChangeView } from './enrollment.responses';
 import { enrollmentPatchSchema, leadFilterQuerySchema } from './lead.schemas';
@@ -14,26 +15,7 @@ const tag = 'Enrollments';
 const campaignPath = { id: PATH_IDS.campaign };
 const enrollmentPath = { id: PATH_IDS.campaign, eid: PATH_IDS.enrollment };
 
-const lead: EnrollmentChangeView = {
-  id: EXAMPLE_IDS.enrollment,
-  campaign_id: EXAMPLE_IDS.campaign,
-  contact_id: EXAMPLE_IDS.contact,
-  batch_number: 1,
-  priority: 0,
-  status: 'active',
-  current_step: 1,
-  next_send_at: '2026-11-25T09:30:00.000Z',
-  mailbox_id: EXAMPLE_IDS.mailbox,
-  workflow_id: `enrollment-${EXAMPLE_IDS.campaign}-${EXAMPLE_IDS.contact}`,
-  started_at: '2026-11-22T09:30:00.000Z',
-  finished_at: null,
-  last_error: null,
-  category: null,
-  category_source: null,
-  removed_at: null,
-  created_at: '2026-11-21T14:02:11.000Z',
-  changed: true,
-};
+const lead: EnrollmentChangeView = { ...enrollmentExample, changed: true };
 const csvExample =
   `${LEAD_EXPORT_COLUMNS.join(',')}\n` +
   `ada@example.com,Ada,Lovelace,replied,2,replied,2026-11-24T10:02:00.000Z,interested,sales@example.com,,${EXAMPLE_IDS.enrollment}\n`;

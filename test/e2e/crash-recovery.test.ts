@@ -181,10 +181,12 @@ describe('exactly once through crashes', () => {
   async function allCompleted(campaignId: string, count: number): Promise<void> {
     await eventually(
       async () => {
-        const completed = await db.repos.enrollmentControl.page(campaignId, ['completed'], 0, 1).then(
-          (page) => page.total,
-          () => 0,
-        );
+        const completed = await db.repos.leads
+          .page(campaignId, { statuses: ['completed'], removed: 'include' }, 0, 1)
+          .then(
+            (page) => page.total,
+            () => 0,
+          );
         return completed === count;
       },
       { timeoutMs: 8 * 60_000, intervalMs: 1_000, what: 'every enrollment to complete' },

@@ -459,7 +459,7 @@ describe('campaign content: spintax, A/B variants, preview and test sends (real 
       expect(response.body.errors).toEqual([
         expect.stringMatching(new RegExp(`^contact ${nameless} \\(.+\\): step 1 needs "first_name"`)),
       ]);
-      const { enrollments } = await stack.db.repos.enrollmentControl.page(campaignId, undefined, 0, 100);
+      const { enrollments } = await stack.db.repos.leads.page(campaignId, { removed: 'include' }, 0, 100);
       expect([...new Set(enrollments.map((enrollment) => enrollment.status))]).toEqual(['pending']);
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       expect(await messagesTo(stack.info, [named, nameless])).toHaveLength(0);

@@ -105,7 +105,7 @@ describe('the campaign API of the reference, end to end on the real stack', () =
         expect(response.status).toBe(404);
         expect(response.body).toMatchObject({ status: 'error', code: 'contact_import_not_found' });
       }
-      expect((await stack.db.repos.enrollmentControl.page(id, undefined, 0, 1)).total).toBe(0);
+      expect((await stack.db.repos.leads.page(id, { removed: 'include' }, 0, 1)).total).toBe(0);
     });
   });
 

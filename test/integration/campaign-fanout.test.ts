@@ -70,7 +70,7 @@ describe('campaign pause, resume and delete reach every enrollment in the backgr
 
   /** The live state of every enrollment workflow of the campaign. */
   async function states(campaignId: string): Promise<EnrollmentState[]> {
-    const { enrollments } = await stack.db.repos.enrollmentControl.page(campaignId, undefined, 0, ENROLLMENTS);
+    const { enrollments } = await stack.db.repos.leads.page(campaignId, { removed: 'include' }, 0, ENROLLMENTS);
     return mapConcurrently(enrollments, 16, (enrollment) =>
       stack.temporal.workflow.getHandle(enrollment.workflowId).query(stateQuery),
     );
@@ -101,7 +101,7 @@ describe('campaign pause, resume and delete reach every enrollment in the backgr
     async () => {
       const campaignId = await sleepingCampaign();
 
-      const { enrollments } = await stack.db.repos.enrollmentControl.page(campaignId, undefined, 0, 1);
+      const { enrollments } = await stack.db.repos.leads.page(campaignId, { removed: 'include' }, 0, 1);
       const [row] = await sql<{ next_send_at: Date }>(`SELECT next_send_at FROM enrollments WHERE id = $1`, [
         enrollments[0]!.id,
       ]);
@@ -180,7 +180,9 @@ describe('campaign pause, resume and delete reach every enrollment in the backgr
 
       await fanoutFinished(campaignId, 'resume');
       await heldCountBecomes(campaignId, 0);
-      expect((await stack.db.repos.enrollmentControl.page(campaignId, ['paused'], 0, 1)).total).toBe(0);
+      expect(
+        (await stack.db.repos.leads.page(campaignId, { statuses: ['paused'], removed: 'include' }, 0, 1)).total,
+      ).toBe(0);
     },
     TEST_TIMEOUT,
   );
@@ -220,7 +222,7 @@ describe('campaign pause, resume and delete reach every enrollment in the backgr
       );
       const left = {
         campaigns: (await stack.db.repos.campaigns.findByIdUnscoped(campaignId)) ? 1 : 0,
-        enrollments: (await stack.db.repos.enrollmentControl.page(campaignId, undefined, 0, 1)).total,
+        enrollments: (await stack.db.repos.leads.page(campaignId, { removed: 'include' }, 0, 1)).total,
       };
       expect(left).toEqual({ campaigns: 0, enrollments: 0 });
       await api.delete(`${CAMPAIGNS}/${campaignId}`).expect(404);

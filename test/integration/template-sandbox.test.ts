@@ -205,7 +205,7 @@ describe('templates read no files and stay within limits (real Postgres, Tempora
 
       expect(response.status).toBe(422);
       expect(response.body.code).toBe('invalid_template');
-      const { enrollments } = await stack.db.repos.enrollmentControl.page(campaignId, undefined, 0, 100);
+      const { enrollments } = await stack.db.repos.leads.page(campaignId, { removed: 'include' }, 0, 100);
       expect(enrollments.filter((enrollment) => enrollment.status !== 'pending')).toHaveLength(0);
     });
   });

@@ -1,4 +1,4 @@
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { ContactStatus } from '../entities/contact.entity';
 import { EnrollmentEntity, type EnrollmentStatus } from '../entities/enrollment.entity';
 import { MessageEntity } from '../entities/message.entity';
@@ -96,27 +96,6 @@ export class EnrollmentControlRepository {
       [organizationId, entry.kind, entry.value],
     );
     return rows.map((row) => row.id);
-  }
-
-  /** One page of the campaign's enrollments (with their contacts), by creation; optionally of some statuses. */
-  async page(
-    campaignId: string,
-    statuses: EnrollmentStatus[] | undefined,
-    offset: number,
-    limit: number,
-  ): Promise<{ enrollments: EnrollmentEntity[]; total: number }> {
-    const where = statuses ? { campaignId, status: In(statuses) } : { campaignId };
-    const [enrollments, total] = await Promise.all([
-      this.manager.find(EnrollmentEntity, {
-        where,
-        relations: { contact: true },
-        order: { createdAt: 'ASC', id: 'ASC' },
-        skip: offset,
-        take: limit,
-      }),
-      this.manager.countBy(EnrollmentEntity, where),
-    ]);
-    return { enrollments, total };
   }
 
   /** Every message row of the enrollment, in step order (outbox rows not settled yet included). */
