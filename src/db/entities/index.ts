@@ -18,6 +18,9 @@ import { OrganizationEntity } from './organization.entity';
 import { SequenceStepEntity } from './sequence-step.entity';
 import { SendLedgerEntity } from './send-ledger.entity';
 import { CampaignDayEntity, MailboxDayEntity } from './sending-day.entity';
+import { EventEntity } from './event.entity';
+import { WebhookEntity } from './webhook.entity';
+import { WebhookDeliveryEntity } from './webhook-delivery.entity';
 
 export const entities = [
   OrganizationEntity,
@@ -41,4 +44,7 @@ export const entities = [
   MailboxDayEntity,
   CampaignDayEntity,
   ManualReplyEntity,
+  EventEntity,
+  WebhookEntity,
+  WebhookDeliveryEntity,
 ];

@@ -15,6 +15,7 @@ import { SequenceEdits1765300000000 } from './1765300000000-sequence-edits';
 import { MailboxSignatureWarmup1765400000000 } from './1765400000000-mailbox-signature-warmup';
 import { LeadCategories1765100000000 } from './1765100000000-lead-categories';
 import { MessageBodies1765200000000 } from './1765200000000-message-bodies';
+import { EventsAndWebhooks1765500000000 } from './1765500000000-events-and-webhooks';
 
 /** Every migration, oldest first; TypeORM runs the ones the database has not seen. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   MessageBodies1765200000000,
   SequenceEdits1765300000000,
   MailboxSignatureWarmup1765400000000,
+  EventsAndWebhooks1765500000000,
 ];

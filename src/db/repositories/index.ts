@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { AnalyticsRepository } from './analytics.repository';
 import { BlockListRepository } from './block-list.repository';
 import { CampaignRepository } from './campaign.repository';
 import { CampaignContentRepository } from './campaign-content.repository';
@@ -6,6 +7,7 @@ import { ContactRepository } from './contact.repository';
 import { EmailValidationRepository } from './email-validation.repository';
 import { EnrollmentRepository } from './enrollment.repository';
 import { EnrollmentControlRepository } from './enrollment-control.repository';
+import { EventRepository } from './event.repository';
 import { InboundRepository } from './inbound.repository';
 import { LeadRepository } from './lead.repository';
 import { ListRepository } from './list.repository';
@@ -21,6 +23,8 @@ import { SendQuotaRepository } from './send-quota.repository';
 import { SequenceRepository } from './sequence.repository';
 import { SkipRepository } from './skip.repository';
 import { StatsRepository } from './stats.repository';
+import { WebhookRepository } from './webhook.repository';
+import { WebhookDeliveryRepository } from './webhook-delivery.repository';
 
 function repositoriesOf(manager: EntityManager) {
   return {
@@ -46,6 +50,10 @@ function repositoriesOf(manager: EntityManager) {
     inbound: new InboundRepository(manager),
     leads: new LeadRepository(manager),
     rateLimits: new RateLimitRepository(manager),
+    events: new EventRepository(manager),
+    webhooks: new WebhookRepository(manager),
+    webhookDeliveries: new WebhookDeliveryRepository(manager),
+    analytics: new AnalyticsRepository(manager),
   };
 }
 

@@ -32,12 +32,13 @@ export async function settle(
   const at = new Date();
   const campaignId = send.campaign.id;
   const smtpResponse = result.response;
+  const parties = { contactId: send.contact.id, fromEmail: send.mailbox.fromEmail };
   deps.metrics.send(campaignId, SEND_METRIC_OUTCOMES[result.kind]);
   switch (result.kind) {
     case 'sent':
       // Not one transaction, to spare its two round trips on every send: the row is the send's truth, and what
       // follows from it is recorded again by a retry's claim if the process dies in between (see earlier-attempt).
-      await db.repos.messages.settle(row, { status: 'sent', smtpResponse, at, body });
+      await db.repos.messages.settle(row, { status: 'sent', smtpResponse, at, body }, parties);
       // A resend repeats an earlier step: the enrollment's progress is where the sequence left it.
       if (send.purpose === 'sequence') await recordProgress(db.repos, progressOf(send, at));
       await endSend(db.repos, send, at);
@@ -45,7 +46,7 @@ export async function settle(
       return { kind: 'sent', sentAt: at.getTime(), messageId: send.messageId, next: send.next };
     case 'rejected_permanent':
       await db.transaction(async (repos) => {
-        await repos.messages.settle(row, { status: 'bounced', smtpResponse, at, body });
+        await repos.messages.settle(row, { status: 'bounced', smtpResponse, at, body }, parties);
         await repos.contacts.markBounced(send.contact.id);
         await endSend(repos, send, at);
       });
