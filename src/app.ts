@@ -49,6 +49,10 @@ import { openOperationRouter } from './http/open-operation';
 import { documentOperations } from './http/openapi/document';
 import { API_BASE, operationRouter } from './http/api-operation';
 import { listOperations } from './http/list.operations';
+import { webhookOperations } from './http/webhook.operations';
+import { analyticsOperations } from './http/analytics.operations';
+import type { WebhookService } from './domain/webhooks/webhook.service';
+import type { AnalyticsService } from './domain/analytics/analytics.service';
 
 export interface AppDeps {
   logger: Logger;
@@ -71,6 +75,8 @@ export interface AppDeps {
   mailboxes: MailboxService;
   contacts: ContactService;
   engagement: EngagementService;
+  webhooks: WebhookService;
+  analytics: AnalyticsService;
   readiness: ReadinessChecks;
   /** Off when `requests` is 0 (the tests' shared stack), else counted in `store`. */
   rateLimit: RateLimitSettings & { store: Store };
@@ -124,6 +130,8 @@ export function routeTable(deps: AppDeps): { open: Router[]; api: Array<[path: s
       ['', [operationRouter(blockListOperations, deps)]],
       ['', [operationRouter(mailboxOperations, deps)]],
       ['', [operationRouter(eventOperations, deps)]],
+      ['', [operationRouter(webhookOperations, deps)]],
+      ['', [operationRouter(analyticsOperations, deps)]],
     ],
   };
 }

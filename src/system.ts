@@ -40,6 +40,10 @@ import type { MailHostResolver } from './domain/contacts/email-validation';
 import { TemporalEmailValidationWorkflows } from './temporal/email-validation-workflows';
 import { TemporalMailboxMonitors } from './temporal/mailbox-monitor-workflows';
 import { InboundMailService } from './domain/inbound/inbound-mail.service';
+import { WebhookService } from './domain/webhooks/webhook.service';
+import { WebhookSender } from './domain/webhooks/webhook-sender';
+import { AnalyticsService } from './domain/analytics/analytics.service';
+import { TemporalWebhookJobs } from './temporal/webhook-jobs';
 import { MailboxReader } from './domain/inbound/mailbox-reader';
 import type { StepSenderDeps } from './domain/delivery/step-sender';
 import { engineMetrics } from './metrics';
@@ -107,6 +111,9 @@ export function createSystem(db: Database, secrets: SecretBox, temporal: Client,
     openSession: (account) => ImapSession.open(account, outboundHosts),
   });
   const sender: StepSenderDeps = { db, smtp, secrets, logger, links, replies: reader, metrics: engineMetrics };
+  const webhookSender = new WebhookSender(outboundHosts);
+  const webhooks = new WebhookService(db, secrets, campaigns, ports.webhookJobs, webhookSender);
+  const analytics = new AnalyticsService(db, campaigns);
   return {
     /** The domain services the API serves. */
     services: {
@@ -129,6 +136,8 @@ export function createSystem(db: Database, secrets: SecretBox, temporal: Client,
       mailboxes,
       contacts,
       engagement,
+      webhooks,
+      analytics,
     },
     /** What the Temporal worker runs its activities with. */
     worker: {
@@ -142,6 +151,8 @@ export function createSystem(db: Database, secrets: SecretBox, temporal: Client,
       reader,
       /** What the send activity runs with. */
       sender,
+      /** Posts webhook deliveries (the delivery job's activity). */
+      webhookSender,
       /** Keeps connections open for an account's next message: closed when the worker stops. */
       smtp,
     },
@@ -165,6 +176,7 @@ function temporalPorts(client: Client, taskQueue: string) {
     validation: new TemporalEmailValidationWorkflows(client, taskQueue),
     resends: new TemporalMessageResends(client, taskQueue),
     manualReplies: new TemporalManualReplies(client, taskQueue),
+    webhookJobs: new TemporalWebhookJobs(client, taskQueue),
   };
 }
 

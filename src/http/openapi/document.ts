@@ -16,6 +16,8 @@ import { blockListOperations } from '../block-list.operations';
 import { mailboxOperations } from '../mailbox.operations';
 import { contactOperations } from '../contact.operations';
 import { outreachOperations } from '../outreach.operations';
+import { webhookOperations } from '../webhook.operations';
+import { analyticsOperations } from '../analytics.operations';
 import { healthOperations } from '../health.routes';
 import { metricsOperations } from '../metrics.routes';
 import { openOperationPaths, openOperationsUsing } from '../open-operation';
@@ -72,6 +74,8 @@ const PATHS: ZodOpenApiPathsObject[] = [
   operationPaths(listOperations),
   operationPaths([...contactOperations, ...outreachOperations, ...blockListOperations]),
   operationPaths(mailboxOperations),
+  operationPaths(webhookOperations),
+  operationPaths(analyticsOperations),
   // The open routes, at the root: no API key.
   openOperationPaths([...healthOperations, ...metricsOperations, ...documentOperations, ...publicOperations]),
 ];
