@@ -40,7 +40,7 @@ const PROFILES = {
     productEnrollments: 500,
     productMailboxes: 20,
     importContacts: 1000,
-    memoryPoints: [4_000, 12_000],
+    memoryPoints: [3_000, 10_000],
     realisticMailboxes: 200,
     realisticEnrollments: 2_000,
     realisticWindowSeconds: 180,
