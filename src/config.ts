@@ -154,6 +154,7 @@ const envSchema = z.object({
   WORKER_WORKFLOW_TASK_SLOTS: count(2, 1000).default(20),
   WORKER_CACHED_WORKFLOWS: count(2, 1_000_000).default(2000),
   DATABASE_POOL_SIZE: count(1, 1000).optional(),
+  ANALYTICS_MAX_DAYS: count(1, 3660).default(90),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -207,6 +208,8 @@ export interface Config {
   worker: WorkerTuning;
   /** Connections each process may open to Postgres. */
   databasePoolSize: number;
+  /** The longest date range (in days) an analytics request may ask for. */
+  analyticsMaxDays: number;
   /** Where downloaded or built tools (the Temporal CLI) are cached, outside the repository. */
   cacheDir: string;
   /** The executable search path, for finding `temporal` and `go`. */
@@ -298,6 +301,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     // Every activity that may hold a connection at once gets one, so none waits on the pool.
     databasePoolSize:
       env.DATABASE_POOL_SIZE ?? env.WORKER_ACTIVITY_SLOTS + env.WORKER_LOCAL_ACTIVITY_SLOTS + POOL_HEADROOM,
+    analyticsMaxDays: env.ANALYTICS_MAX_DAYS,
     cacheDir: path.join(source.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'sequencer'),
     searchPath: source.PATH ?? '',
   };

@@ -42,6 +42,7 @@ import { TemporalMailboxMonitors } from './temporal/mailbox-monitor-workflows';
 import { InboundMailService } from './domain/inbound/inbound-mail.service';
 import { WebhookService } from './domain/webhooks/webhook.service';
 import { WebhookSender } from './domain/webhooks/webhook-sender';
+import { WebhookDeliveryService } from './domain/webhooks/webhook-delivery.service';
 import { AnalyticsService } from './domain/analytics/analytics.service';
 import { TemporalWebhookJobs } from './temporal/webhook-jobs';
 import { MailboxReader } from './domain/inbound/mailbox-reader';
@@ -59,6 +60,8 @@ export interface SystemOptions {
   publicBaseUrl: string;
   /** Which SMTP and IMAP hosts tenants' mailboxes may connect to (OUTBOUND_HOSTS, OUTBOUND_ALLOW). */
   outboundHosts: OutboundHostPolicy;
+  /** The longest date range an analytics request may ask for (ANALYTICS_MAX_DAYS; 90 when unset). */
+  analyticsMaxDays?: number;
 }
 
 /**
@@ -113,7 +116,7 @@ export function createSystem(db: Database, secrets: SecretBox, temporal: Client,
   const sender: StepSenderDeps = { db, smtp, secrets, logger, links, replies: reader, metrics: engineMetrics };
   const webhookSender = new WebhookSender(outboundHosts);
   const webhooks = new WebhookService(db, secrets, campaigns, ports.webhookJobs, webhookSender);
-  const analytics = new AnalyticsService(db, campaigns);
+  const analytics = new AnalyticsService(db, campaigns, options.analyticsMaxDays);
   return {
     /** The domain services the API serves. */
     services: {
@@ -146,6 +149,7 @@ export function createSystem(db: Database, secrets: SecretBox, temporal: Client,
         mailHosts: options.mailHosts,
         // Each step of a campaign's job runs on the activity's own client and the queue it was given.
         campaignFanoutOn: (client: Client, queue: string) => campaignFanout(db, temporalPorts(client, queue)),
+        webhookDeliveries: new WebhookDeliveryService(db, secrets, webhookSender),
       } satisfies ActivityDeps,
       /** Reads mailboxes over IMAP: the monitors' sessions and the send path's just-in-time reply check. */
       reader,
@@ -202,6 +206,7 @@ export function createSystemFromConfig(
     mailHosts: createMailHostResolver(config.dns),
     publicBaseUrl: config.publicBaseUrl,
     outboundHosts: new OutboundHostPolicy(config.outboundHosts),
+    analyticsMaxDays: config.analyticsMaxDays,
   });
 }
 
