@@ -5,3 +5,4 @@ export { mailboxMonitorWorkflow } from './mailbox-monitor/workflow';
 export { campaignFanoutWorkflow } from './campaign-fanout/workflow';
 export { messageResendWorkflow } from './message-resend/workflow';
 export { manualReplyWorkflow } from './manual-reply/workflow';
+export { webhookDeliveryWorkflow } from './webhook-delivery/workflow';

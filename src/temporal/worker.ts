@@ -1,3 +1,4 @@
+import { Client } from '@temporalio/client';
 import {
   Runtime,
   Worker,
@@ -11,9 +12,13 @@ import type { Logger } from '../logger';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { createCampaignActivities } from '../../activities/campaign.activities';
 import { createInboundActivities } from '../../activities/inbound.activities';
+import { createWebhookActivities } from '../../activities/webhook.activities';
 import type { MailboxReader } from '../domain/inbound/mailbox-reader';
 import { campaignJobTaskQueue } from '../../workflows/campaign-fanout/definitions';
 import { mailboxSessionTaskQueue } from '../../workflows/mailbox-monitor/definitions';
+import { webhookJobTaskQueue } from '../../workflows/webhook-delivery/definitions';
+import { TemporalWebhookJobs } from './webhook-jobs';
+import { WebhookWakeUps, listenerConnection } from './webhook-wake-ups';
 
 export interface WorkerHandle {
   /** Resolves when the worker has stopped polling and finished its in-flight tasks. */
@@ -68,11 +73,15 @@ export function installTemporalRuntime(logger: Logger, metricsPort?: number): vo
 const MAILBOX_SESSION_SLOTS = 1000;
 /** Campaign jobs' pages run at once: each keeps dozens of starts or signals in flight already. */
 const CAMPAIGN_JOB_SLOTS = 4;
+/** Webhook POSTs at once, one per endpoint: mostly waiting on the endpoints (10 s at worst each). */
+const WEBHOOK_JOB_SLOTS = 20;
 
 /**
- * Creates and starts the process's three Temporal workers: every workflow with the quick activities; the long IMAP
- * sessions of the mailbox monitors on their own task queue (so they never take the slots sends need); and the pages
- * of campaign jobs on theirs (so a dispatch or a pause never waits behind a backlog of sends).
+ * Creates and starts the process's four Temporal workers: every workflow with the quick activities; the long IMAP
+ * sessions of the mailbox monitors on their own task queue (so they never take the slots sends need); the pages
+ * of campaign jobs on theirs (so a dispatch or a pause never waits behind a backlog of sends); and the webhook
+ * deliveries on theirs (so a slow endpoint never does either). Then the webhook wake-ups: every endpoint with
+ * deliveries pending is woken, and every commit that queues one wakes its endpoint (see WebhookWakeUps).
  */
 export async function startWorker(options: {
   connection: NativeConnection;
@@ -114,13 +123,40 @@ export async function startWorker(options: {
       activities: createCampaignActivities(options.deps),
       maxConcurrentActivityTaskExecutions: CAMPAIGN_JOB_SLOTS,
     }),
+    Worker.create({
+      ...common,
+      taskQueue: webhookJobTaskQueue(options.taskQueue),
+      activities: createWebhookActivities(options.deps),
+      maxConcurrentActivityTaskExecutions: WEBHOOK_JOB_SLOTS,
+    }),
   ]);
   const running = Promise.all(workers.map((worker) => worker.run())).then(() => undefined);
+  const wakeUps = startWebhookWakeUps(options);
   return {
     running,
     stop: async () => {
+      await wakeUps.stop();
       for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
     },
   };
+}
+
+/** Wakes webhook delivery jobs, on the worker's connection, from notifications on the worker's database. */
+function startWebhookWakeUps(options: {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+}): WebhookWakeUps {
+  const { deps } = options;
+  const client = new Client({ connection: options.connection, namespace: options.namespace });
+  const wakeUps = new WebhookWakeUps({
+    connection: listenerConnection(deps.db.dataSource.options),
+    jobs: new TemporalWebhookJobs(client, options.taskQueue),
+    pendingEndpoints: () => deps.webhookDeliveries.endpointsWithPending(),
+    logger: deps.logger,
+  });
+  wakeUps.start();
+  return wakeUps;
 }
