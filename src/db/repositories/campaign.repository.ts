@@ -33,6 +33,36 @@ const FINISHED = `campaign.status = 'active' AND NOT campaign.evergreen
   AND NOT EXISTS (SELECT 1 FROM enrollments enrollment
                    WHERE enrollment.campaign_id = campaign.id AND enrollment.status IN ('pending', 'active', 'paused'))`;
 
+/**
+ * Completes the campaigns `campaign` passing `where` and records, in the same statement, `campaign.status_changed`
+ * (active → completed) and `campaign.completed` for each, with the payloads of the domain's builders (see
+ * src/domain/events/event-builders.ts). Returns the ids of the campaigns it completed. A campaign is completed only
+ * from `active`, so no retry can record a completion twice.
+ */
+function completeWhere(where: string): string {
+  return `WITH completed AS (
+      UPDATE campaigns campaign SET status = 'completed', updated_at = now()
+       WHERE ${where}
+      RETURNING campaign.id, campaign.organization_id, campaign.name
+    ), reported AS (
+      INSERT INTO events (organization_id, type, campaign_id, data)
+      SELECT completed.organization_id, event.type, completed.id, event.data
+        FROM completed CROSS JOIN LATERAL (VALUES
+          (1, 'campaign.status_changed', jsonb_build_object('campaign_id', completed.id, 'name', completed.name,
+                                                            'old_status', 'active', 'new_status', 'completed')),
+          (2, 'campaign.completed', jsonb_build_object('campaign_id', completed.id, 'name', completed.name))
+        ) AS event(ordinal, type, data)
+       ORDER BY completed.id, event.ordinal
+    )
+    SELECT id FROM completed`;
+}
+
+/** A campaign whose status a statement changed, and the status it had. */
+export interface CampaignMove {
+  campaign: CampaignEntity;
+  previous: CampaignStatus;
+}
+
 export class CampaignRepository {
   constructor(private readonly manager: EntityManager) {}
 
@@ -107,41 +137,51 @@ export class CampaignRepository {
     await this.manager.update(CampaignEntity, { id }, { status });
   }
 
-  /** Moves the campaign from one status to another only if it is still in `from`; false when it was not. */
-  async transition(id: string, from: CampaignStatus[], to: CampaignStatus): Promise<boolean> {
-    const result = await this.manager
-      .createQueryBuilder()
-      .update(CampaignEntity)
-      .set({ status: to })
-      .where('id = :id AND status IN (:...from)', { id, from })
-      .execute();
-    return (result.affected ?? 0) > 0;
+  /**
+   * Moves the campaign from one status to another only if it is still in `from`; returns the campaign as it is now
+   * with the status it had, or null when it was not in `from`.
+   */
+  async transition(id: string, from: CampaignStatus[], to: CampaignStatus): Promise<CampaignMove | null> {
+    // The row lock makes `previous` the status this statement replaced, whatever ran at the same time.
+    const [rows]: [{ previous: CampaignStatus }[], number] = await this.manager.query(
+      `WITH target AS (SELECT id, status FROM campaigns WHERE id = $1 AND status = ANY($2::text[]) FOR UPDATE)
+       UPDATE campaigns campaign SET status = $3, updated_at = now()
+         FROM target
+        WHERE campaign.id = target.id
+       RETURNING target.status AS previous`,
+      [id, from, to],
+    );
+    const previous = rows[0]?.previous;
+    return previous ? { campaign: await this.manager.findOneByOrFail(CampaignEntity, { id }), previous } : null;
   }
 
   /**
    * Moves the campaign to `to` if it is in one of `from`, and records `action` as a new fan-out request in the same
    * statement: a newer generation, the running enrollments to tell as its total, no progress yet (a sequence edit
-   * the unfinished pass was still telling stays to tell). Returns the campaign as it is now, or null when it was not
-   * in `from`.
+   * the unfinished pass was still telling stays to tell). Returns the campaign as it is now with the status it had,
+   * or null when it was not in `from`.
    */
   async requestFanout(
     id: string,
     from: CampaignStatus[],
     to: CampaignStatus,
     action: FanoutAction,
-  ): Promise<CampaignEntity | null> {
-    const [rows]: [{ id: string }[], number] = await this.manager.query(
-      `UPDATE campaigns
-          SET status = $3, fanout_action = $4, fanout_generation = fanout_generation + 1,
-              fanout_sequence = fanout_sequence AND fanout_finished_at IS NULL,
+  ): Promise<CampaignMove | null> {
+    const [rows]: [{ previous: CampaignStatus }[], number] = await this.manager.query(
+      `WITH target AS (SELECT id, status FROM campaigns WHERE id = $1 AND status = ANY($2::text[]) FOR UPDATE)
+       UPDATE campaigns campaign
+          SET status = $3, fanout_action = $4, fanout_generation = campaign.fanout_generation + 1,
+              fanout_sequence = campaign.fanout_sequence AND campaign.fanout_finished_at IS NULL,
               fanout_total = (SELECT count(*) FROM enrollments
                                WHERE campaign_id = $1 AND status IN ('active', 'paused')),
               fanout_done = 0, fanout_started_at = now(), fanout_finished_at = NULL, updated_at = now()
-        WHERE id = $1 AND status = ANY($2::text[])
-        RETURNING id`,
+         FROM target
+        WHERE campaign.id = target.id
+        RETURNING target.status AS previous`,
       [id, from, to, action],
     );
-    return rows.length > 0 ? this.manager.findOneByOrFail(CampaignEntity, { id }) : null;
+    const previous = rows[0]?.previous;
+    return previous ? { campaign: await this.manager.findOneByOrFail(CampaignEntity, { id }), previous } : null;
   }
 
   /**
@@ -149,21 +189,16 @@ export class CampaignRepository {
    * returns whether it did. Run after an ending commits: of two endings at once, the later check sees both.
    */
   async completeIfFinished(campaignId: string): Promise<boolean> {
-    const [rows]: [{ id: string }[], number] = await this.manager.query(
-      `UPDATE campaigns campaign SET status = 'completed', updated_at = now()
-        WHERE campaign.id = $1 AND ${FINISHED}
-        RETURNING campaign.id`,
-      [campaignId],
-    );
+    const rows: { id: string }[] = await this.manager.query(completeWhere(`campaign.id = $1 AND ${FINISHED}`), [
+      campaignId,
+    ]);
     return rows.length > 0;
   }
 
   /** completeIfFinished for the campaign of an enrollment that just ended (no read of the enrollment first). */
   async completeIfFinishedAfter(enrollmentId: string): Promise<boolean> {
-    const [rows]: [{ id: string }[], number] = await this.manager.query(
-      `UPDATE campaigns campaign SET status = 'completed', updated_at = now()
-        WHERE campaign.id = (SELECT campaign_id FROM enrollments WHERE id = $1) AND ${FINISHED}
-        RETURNING campaign.id`,
+    const rows: { id: string }[] = await this.manager.query(
+      completeWhere(`campaign.id = (SELECT campaign_id FROM enrollments WHERE id = $1) AND ${FINISHED}`),
       [enrollmentId],
     );
     return rows.length > 0;
@@ -171,10 +206,10 @@ export class CampaignRepository {
 
   /** Completes every finished campaign (with at least one enrollment): the ones whose last ending's check was lost. */
   async completeAllFinished(): Promise<number> {
-    const [rows]: [{ id: string }[], number] = await this.manager.query(
-      `UPDATE campaigns campaign SET status = 'completed', updated_at = now()
-        WHERE ${FINISHED} AND EXISTS (SELECT 1 FROM enrollments enrollment WHERE enrollment.campaign_id = campaign.id)
-        RETURNING campaign.id`,
+    const rows: { id: string }[] = await this.manager.query(
+      completeWhere(
+        `${FINISHED} AND EXISTS (SELECT 1 FROM enrollments enrollment WHERE enrollment.campaign_id = campaign.id)`,
+      ),
     );
     return rows.length;
   }

@@ -7,8 +7,13 @@ import { anyUuid } from './array-parameters';
 /** An enrollment whose status this repository just changed, with the status it had. */
 export interface MovedEnrollment {
   id: string;
+  organizationId: string;
   campaignId: string;
   contactId: string;
+  /** The contact's address: what the events of the change name. */
+  email: string | null;
+  mailboxId: string | null;
+  currentStep: number;
   workflowId: string;
   previous: EnrollmentStatus;
   status: EnrollmentStatus;
@@ -114,8 +119,12 @@ export class EnrollmentControlRepository {
     const [rows]: [
       {
         id: string;
+        organization_id: string;
         campaign_id: string;
         contact_id: string;
+        email: string | null;
+        mailbox_id: string | null;
+        current_step: number;
         workflow_id: string;
         previous: EnrollmentStatus;
         status: EnrollmentStatus;
@@ -136,14 +145,19 @@ export class EnrollmentControlRepository {
               updated_at = now()
          FROM target
         WHERE enrollment.id = target.id
-       RETURNING enrollment.id, enrollment.campaign_id, enrollment.contact_id, enrollment.workflow_id,
-                 target.status AS previous, enrollment.status`,
+       RETURNING enrollment.id, enrollment.organization_id, enrollment.campaign_id, enrollment.contact_id,
+                 (SELECT email FROM contacts WHERE id = enrollment.contact_id) AS email, enrollment.mailbox_id,
+                 enrollment.current_step, enrollment.workflow_id, target.status AS previous, enrollment.status`,
       [ids, from, status, options.final, options.reason],
     );
     return rows.map((row) => ({
       id: row.id,
+      organizationId: row.organization_id,
       campaignId: row.campaign_id,
       contactId: row.contact_id,
+      email: row.email,
+      mailboxId: row.mailbox_id,
+      currentStep: row.current_step,
       workflowId: row.workflow_id,
       previous: row.previous,
       status: row.status,

@@ -10,6 +10,31 @@ export type NewEnrollment = Pick<
   'organizationId' | 'campaignId' | 'contactId' | 'batchNumber' | 'priority' | 'workflowId'
 >;
 
+/**
+ * Records `enrollment.completed` / `enrollment.stopped` for the rows of the CTE `ended` (id, organization_id,
+ * campaign_id, contact_id, mailbox_id, current_step, status, reason) that pass `condition`, in the statement that
+ * ended them: no round trip of its own on the send path. The payload is the domain's enrollmentStopped's (see
+ * src/domain/events/event-builders.ts); the key makes an ending recorded again (a retry) one event.
+ */
+function reportEndings(condition: string): string {
+  return `INSERT INTO events (organization_id, type, campaign_id, mailbox_id, enrollment_id, contact_id, step_position,
+                             recipient_domain, data, dedupe_key)
+    SELECT ended.organization_id, 'enrollment.' || ended.status, ended.campaign_id, ended.mailbox_id, ended.id,
+           ended.contact_id, nullif(ended.current_step, 0), lower(substring(contact.email FROM '[^@]*$')),
+           jsonb_strip_nulls(jsonb_build_object(
+             'enrollment_id', ended.id, 'campaign_id', ended.campaign_id, 'contact_id', ended.contact_id,
+             'email', contact.email, 'mailbox_id', ended.mailbox_id, 'step', nullif(ended.current_step, 0),
+             'reason', ended.reason)),
+           'enrollment.' || ended.status || ':' || ended.id
+      FROM ended LEFT JOIN contacts contact ON contact.id = ended.contact_id
+     WHERE ended.status IN ('completed', 'stopped') AND (${condition})
+    ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING`;
+}
+
+/** What `ended` returns for reportEndings, `target` being the row as it was (locked). */
+const ENDED_COLUMNS = `enrollment.id, enrollment.organization_id, enrollment.campaign_id, enrollment.contact_id,
+  enrollment.mailbox_id, enrollment.current_step, enrollment.status, target.status AS previous`;
+
 export class EnrollmentRepository {
   constructor(private readonly manager: EntityManager) {}
 
@@ -271,15 +296,22 @@ export class EnrollmentRepository {
     return affected;
   }
 
-  /** Ends the campaign's enrollments that were never started (the campaign was stopped); returns how many. */
+  /**
+   * Ends the campaign's enrollments that were never started (the campaign was stopped), recording
+   * `enrollment.stopped` for each in the same statement; returns how many.
+   */
   async stopPending(campaignId: string, reason: string): Promise<number> {
-    const [, affected]: [unknown, number] = await this.manager.query(
-      `UPDATE enrollments SET status = 'stopped', last_error = $2, next_send_at = NULL, finished_at = now(),
-              updated_at = now()
-        WHERE campaign_id = $1 AND status = 'pending'`,
+    const rows: { stopped: string }[] = await this.manager.query(
+      `WITH ended AS (
+         UPDATE enrollments SET status = 'stopped', last_error = $2, next_send_at = NULL, finished_at = now(),
+                updated_at = now()
+          WHERE campaign_id = $1 AND status = 'pending'
+         RETURNING id, organization_id, campaign_id, contact_id, mailbox_id, current_step, status, $2::text AS reason
+       ), reported AS (${reportEndings('true')})
+       SELECT count(*) AS stopped FROM ended`,
       [campaignId, reason],
     );
-    return affected;
+    return Number(rows[0]?.stopped ?? 0);
   }
 
   async markStarted(ids: string[], firstDueAt: Date | null): Promise<void> {
@@ -320,7 +352,8 @@ export class EnrollmentRepository {
    * A step was sent (or flagged): the enrollment is at `position` on its mailbox. `next`, when given, is what the
    * sequence does next, recorded as its workflow would (which then need not), unless the enrollment already
    * finished: the next step due at a time, or — the last step sent — the enrollment completed. An enrollment
-   * already past `position` (a step recorded again after a later one) is left as it is.
+   * already past `position` (a step recorded again after a later one) is left as it is. The completion records
+   * `enrollment.completed` in the same statement, only when this statement made it.
    */
   async recordSend(
     id: string,
@@ -328,13 +361,24 @@ export class EnrollmentRepository {
     mailboxId: string,
     next?: { dueAt: Date } | 'completed',
   ): Promise<void> {
+    // The row lock makes `previous` the status this statement replaced, whatever ran at the same time.
     await this.manager.query(
-      `UPDATE enrollments
-          SET current_step = $2, mailbox_id = COALESCE(mailbox_id, $3), updated_at = now(),
-              next_send_at = CASE WHEN $4::text IS NOT NULL AND status <> ALL($6::text[]) THEN $5 ELSE next_send_at END,
-              status = CASE WHEN $4 = 'completed' AND status <> ALL($6::text[]) THEN 'completed' ELSE status END,
-              finished_at = CASE WHEN $4 = 'completed' AND status <> ALL($6::text[]) THEN now() ELSE finished_at END
-        WHERE id = $1 AND current_step <= $2`,
+      `WITH target AS (
+         SELECT id, status FROM enrollments WHERE id = $1 AND current_step <= $2 FOR UPDATE
+       ), ended AS (
+         UPDATE enrollments enrollment
+            SET current_step = $2, mailbox_id = COALESCE(enrollment.mailbox_id, $3), updated_at = now(),
+                next_send_at = CASE WHEN $4::text IS NOT NULL AND enrollment.status <> ALL($6::text[]) THEN $5
+                                    ELSE enrollment.next_send_at END,
+                status = CASE WHEN $4 = 'completed' AND enrollment.status <> ALL($6::text[]) THEN 'completed'
+                              ELSE enrollment.status END,
+                finished_at = CASE WHEN $4 = 'completed' AND enrollment.status <> ALL($6::text[]) THEN now()
+                                   ELSE enrollment.finished_at END
+           FROM target
+          WHERE enrollment.id = target.id
+         RETURNING ${ENDED_COLUMNS}, NULL::text AS reason
+       )
+       ${reportEndings(`ended.status = 'completed' AND ended.previous <> 'completed'`)}`,
       [
         id,
         position,
@@ -346,12 +390,24 @@ export class EnrollmentRepository {
     );
   }
 
+  /**
+   * Records how the workflow ended the enrollment. Ending it `completed` or `stopped` records the event in the same
+   * statement, unless it already was so (the API stopped it first; the last send completed it).
+   */
   async finish(id: string, status: EnrollmentStatus, error: string | null): Promise<void> {
-    await this.manager.update(
-      EnrollmentEntity,
-      { id },
-      // A reason recorded earlier (e.g. by the API that stopped it) is kept when the workflow gives none.
-      { status, lastError: error ?? (() => 'last_error'), nextSendAt: null, finishedAt: () => 'now()' },
+    await this.manager.query(
+      `WITH target AS (SELECT id, status FROM enrollments WHERE id = $1 FOR UPDATE),
+       ended AS (
+         UPDATE enrollments enrollment
+            -- A reason recorded earlier (e.g. by the API that stopped it) is kept when the workflow gives none.
+            SET status = $2, last_error = COALESCE($3::text, enrollment.last_error), next_send_at = NULL,
+                finished_at = now(), updated_at = now()
+           FROM target
+          WHERE enrollment.id = target.id
+         RETURNING ${ENDED_COLUMNS}, $3::text AS reason
+       )
+       ${reportEndings('ended.previous <> ended.status')}`,
+      [id, status, error],
     );
   }
 }

@@ -47,20 +47,28 @@ export class LeadRepository {
   /**
    * Sets (or, with null, clears) the enrollment's category. An automatic one is written only over no category or
    * another automatic one: a category set by hand stays until changed by hand. Setting by hand the category the
-   * classifier chose makes it manual. True when the row was written.
+   * classifier chose makes it manual. Returns the category it had when the row was written, else null.
    */
-  async setCategory(id: string, category: string | null, source: CategorySource): Promise<boolean> {
-    const [, affected]: [unknown[], number] = await this.manager.query(
-      `UPDATE enrollments
+  async setCategory(
+    id: string,
+    category: string | null,
+    source: CategorySource,
+  ): Promise<{ previous: string | null } | null> {
+    // The row lock makes `previous` the category this write replaced, whatever ran at the same time.
+    const [rows]: [{ previous: string | null }[], number] = await this.manager.query(
+      `WITH target AS (SELECT id, category FROM enrollments WHERE id = $1 FOR UPDATE)
+       UPDATE enrollments enrollment
           SET category = $2::text, category_source = CASE WHEN $2::text IS NULL THEN NULL ELSE $3::text END,
               category_set_at = CASE WHEN $2::text IS NULL THEN NULL ELSE now() END, updated_at = now()
-        WHERE id = $1
-          AND ($3::text = 'manual' OR category_source IS DISTINCT FROM 'manual')
-          AND (category, category_source)
-              IS DISTINCT FROM ($2::text, CASE WHEN $2::text IS NULL THEN NULL ELSE $3::text END)`,
+         FROM target
+        WHERE enrollment.id = target.id
+          AND ($3::text = 'manual' OR enrollment.category_source IS DISTINCT FROM 'manual')
+          AND (enrollment.category, enrollment.category_source)
+              IS DISTINCT FROM ($2::text, CASE WHEN $2::text IS NULL THEN NULL ELSE $3::text END)
+       RETURNING target.category AS previous`,
       [id, category, source],
     );
-    return affected > 0;
+    return rows[0] ?? null;
   }
 
   /** One page of the campaign's enrollments (with their contacts), by creation, and how many match in all. */

@@ -138,14 +138,14 @@ export class MailboxRepository {
     return { sent: Number(rows[0]?.sent ?? 0), bounced: Number(rows[0]?.bounced ?? 0) };
   }
 
-  /** Disables an active mailbox; false when it already was disabled. */
-  async disable(mailboxId: string, reason: string): Promise<boolean> {
+  /** Disables an active mailbox; returns it as it is now, or null when it was not active. */
+  async disable(mailboxId: string, reason: string): Promise<MailboxEntity | null> {
     const result = await this.manager.update(
       MailboxEntity,
       { id: mailboxId, status: 'active' },
       { status: 'disabled', disabledAt: new Date(), disabledReason: reason },
     );
-    return (result.affected ?? 0) > 0;
+    return (result.affected ?? 0) > 0 ? this.manager.findOneBy(MailboxEntity, { id: mailboxId }) : null;
   }
 
   /**
@@ -165,13 +165,22 @@ export class MailboxRepository {
     return rows[0]?.was === 'active';
   }
 
-  /** How the monitor's last IMAP session went; an error is kept until a session succeeds. */
-  async recordImapStatus(mailboxId: string, error: string | null): Promise<void> {
-    await this.manager.update(
-      MailboxEntity,
-      { id: mailboxId },
-      { imapStatus: error ? 'error' : 'connected', imapError: error, imapCheckedAt: new Date() },
+  /**
+   * How the monitor's last IMAP session went; an error is kept until a session succeeds. True when this put the
+   * mailbox's IMAP in `error` (it was not before).
+   */
+  async recordImapStatus(mailboxId: string, error: string | null): Promise<boolean> {
+    const [rows]: [{ was: string | null }[], number] = await this.manager.query(
+      `WITH previous AS (SELECT id, imap_status FROM mailboxes WHERE id = $1 FOR UPDATE)
+       UPDATE mailboxes mailbox
+          SET imap_status = CASE WHEN $2::text IS NULL THEN 'connected' ELSE 'error' END, imap_error = $2::text,
+              imap_checked_at = now(), updated_at = now()
+         FROM previous
+        WHERE mailbox.id = previous.id
+       RETURNING previous.imap_status AS was`,
+      [mailboxId, error],
     );
+    return error !== null && rows.length > 0 && rows[0]!.was !== 'error';
   }
 
   /** Mailboxes with IMAP settings (each has a monitor): all of them, or those these campaigns send from. */

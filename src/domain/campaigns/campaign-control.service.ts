@@ -4,6 +4,7 @@ import type { Database } from '../../db/repositories';
 import { importBatch, type ImportEntry, type ImportCounts } from '../contacts/contact-import';
 import type { EnrollmentWorkflowsPort } from '../enrollments/enrollment-workflows.port';
 import { AppError, notFound } from '../errors';
+import { recordCampaignMove, transitionCampaign } from '../events/campaign-moves';
 import { MAX_CONTACTS_PER_REQUEST } from '../lists/list.service';
 import type { CampaignFanoutService } from './campaign-fanout.service';
 import type { CampaignService } from './campaign.service';
@@ -23,7 +24,8 @@ export interface ScheduleResult {
  * Campaign-wide state changes: pause, resume, stop, archive, delete, and scheduling new contacts into evergreen
  * campaigns. The
  * campaign's status changes at once (every send re-checks it); the running enrollments are told in the background
- * by the campaign's fan-out job, whose progress the campaign shows (`fanout`).
+ * by the campaign's fan-out job, whose progress the campaign shows (`fanout`). Every change of status records
+ * `campaign.status_changed` in its transaction.
  */
 export class CampaignControlService {
   constructor(
@@ -70,8 +72,10 @@ export class CampaignControlService {
     if (campaign.status === 'stopped') return campaign;
     const stopped = await this.db.transaction(async (repos) => {
       const moved = await repos.campaigns.requestFanout(campaignId, ['pending', 'active', 'paused'], 'stopped', 'stop');
-      if (moved) await repos.enrollments.stopPending(campaignId, 'the campaign was stopped');
-      return moved;
+      if (!moved) return null;
+      await recordCampaignMove(repos, moved);
+      await repos.enrollments.stopPending(campaignId, 'the campaign was stopped');
+      return moved.campaign;
     });
     if (!stopped) {
       throw new AppError(
@@ -93,7 +97,7 @@ export class CampaignControlService {
     // A campaign being deleted is as good as gone.
     if (campaign.fanoutAction === 'delete') throw notFound('campaign_not_found', 'Campaign');
     if (campaign.status === 'archived') return campaign;
-    if (!(await this.db.repos.campaigns.transition(campaignId, ['pending', 'completed', 'stopped'], 'archived'))) {
+    if (!(await transitionCampaign(this.db, campaignId, ['pending', 'completed', 'stopped'], 'archived'))) {
       throw new AppError(
         'campaign_not_archivable',
         `The campaign is ${campaign.status}; stop it first (only a pending, completed or stopped campaign can be ` +
@@ -115,7 +119,11 @@ export class CampaignControlService {
     const deleting =
       campaign.status === 'stopped' && campaign.fanoutAction === 'delete'
         ? campaign
-        : await this.db.repos.campaigns.requestFanout(campaignId, [...CAMPAIGN_STATUSES], 'stopped', 'delete');
+        : await this.db.transaction(async (repos) => {
+            const moved = await repos.campaigns.requestFanout(campaignId, [...CAMPAIGN_STATUSES], 'stopped', 'delete');
+            await recordCampaignMove(repos, moved);
+            return moved?.campaign ?? null;
+          });
     if (!deleting) throw notFound('campaign_not_found', 'Campaign'); // deleted meanwhile
     await this.fanout.wake(campaignId);
     return deleting;
@@ -133,7 +141,11 @@ export class CampaignControlService {
     },
   ): Promise<CampaignEntity> {
     const campaign = await this.campaigns.require(organizationId, campaignId);
-    const moved = await this.db.repos.campaigns.requestFanout(campaignId, [change.from], change.to, change.action);
+    const moved = await this.db.transaction(async (repos) => {
+      const move = await repos.campaigns.requestFanout(campaignId, [change.from], change.to, change.action);
+      await recordCampaignMove(repos, move);
+      return move?.campaign ?? null;
+    });
     if (!moved) {
       const action = change.to === 'paused' ? 'paused' : 'resumed';
       throw new AppError(
@@ -221,7 +233,7 @@ export class CampaignControlService {
     const current = await this.campaigns.require(organizationId, campaignId);
     const scheduled = current.status === 'active' || current.status === 'pending';
     if (scheduled) {
-      if (current.status === 'pending') await this.db.repos.campaigns.transition(campaignId, ['pending'], 'active');
+      if (current.status === 'pending') await transitionCampaign(this.db, campaignId, ['pending'], 'active');
       await this.fanout.startSoon(campaignId);
     }
     return {

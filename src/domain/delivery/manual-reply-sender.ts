@@ -4,6 +4,7 @@ import type { Repositories } from '../../db/repositories';
 import { composeMessage, UnsendableMessageError } from '../../mail/compose';
 import type { SmtpResult } from '../../mail/smtp';
 import { whyContactUnreachable, whyMailboxCannotSend } from '../conversations/reply-rules';
+import { mailboxError } from '../events/event-builders';
 import { outgoingMessage, transmit } from './outgoing-message';
 import type { StepSenderDeps } from './send-attempt';
 import { TransientSendError } from './send-errors';
@@ -144,7 +145,9 @@ async function settleReply(
     case 'mailbox_error': {
       const newlyFailing = await db.transaction(async (repos) => {
         await repos.manualReplies.settle(reply.id, attempt, { status: 'failed', smtpResponse, at });
-        return repos.mailboxes.recordSmtpError(mailbox.id, smtpResponse);
+        const newly = await repos.mailboxes.recordSmtpError(mailbox.id, smtpResponse);
+        if (newly) await repos.events.record([mailboxError(mailbox, { protocol: 'smtp', error: smtpResponse })]);
+        return newly;
       });
       if (newlyFailing) deps.logger.warn({ mailboxId: mailbox.id, reply: smtpResponse }, 'mailbox put in error');
       return {

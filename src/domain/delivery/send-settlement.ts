@@ -1,6 +1,7 @@
 import type { Repositories } from '../../db/repositories';
 import type { SentBody } from '../../mail/compose';
 import type { SmtpResult } from '../../mail/smtp';
+import { mailboxError } from '../events/event-builders';
 import { checkMailboxHealth } from '../inbound/mailbox-health';
 import { rowOf, type SendAttempt, type StepSenderDeps } from './send-attempt';
 import { mailboxWaitMs, outageWaitMs } from './send-waits';
@@ -51,7 +52,7 @@ export async function settle(
         await endSend(repos, send, at);
       });
       deps.metrics.bounce(campaignId, 'hard');
-      await checkMailboxHealth(db, deps.logger, send.mailbox.id, send.campaign.bounceRateThreshold);
+      await checkMailboxHealth(db, deps.logger, send.mailbox.id, send.campaign);
       return stopped('bounced', `hard bounce: ${smtpResponse}`);
     case 'rejected_temporary':
       // The recipient's server asks to come back later: the activity's retries do, with backoff.
@@ -75,7 +76,9 @@ export async function settle(
       const newlyFailing = await db.transaction(async (repos) => {
         await repos.messages.settle(row, { status: 'failed', smtpResponse, at, body });
         await endSend(repos, send, at);
-        return repos.mailboxes.recordSmtpError(send.mailbox.id, smtpResponse);
+        const newly = await repos.mailboxes.recordSmtpError(send.mailbox.id, smtpResponse);
+        if (newly) await repos.events.record([mailboxError(send.mailbox, { protocol: 'smtp', error: smtpResponse })]);
+        return newly;
       });
       if (newlyFailing) {
         deps.logger.warn({ mailboxId: send.mailbox.id, reply: smtpResponse }, 'mailbox put in error by its server');

@@ -1,9 +1,11 @@
 import type { CampaignEntity } from '../../db/entities/campaign.entity';
 import type { ContactEntity } from '../../db/entities/contact.entity';
+import type { EnrollmentEntity } from '../../db/entities/enrollment.entity';
 import type { Database } from '../../db/repositories';
 import type { MessageRef } from '../../crypto/public-tokens';
 import type { Logger } from '../../logger';
 import { RUNNING_STATUSES, type EnrollmentControlService } from '../enrollments/enrollment-control.service';
+import { emailClicked, emailOpened } from '../events/event-builders';
 import { linksOfSentMessage } from './message-links';
 import { TEST_UNSUBSCRIBE_TOKEN, type PublicLinks } from './public-links';
 
@@ -41,8 +43,8 @@ export class EngagementService {
   async unsubscribe(token: string): Promise<UnsubscribeTarget | null> {
     const found = await this.recipientOf(token);
     if (found === null || 'kind' in found) return found;
-    const { contact, enrollmentId } = found;
-    const change = await this.control.unsubscribeContactEntity(contact);
+    const { contact, enrollmentId, enrollment } = found;
+    const change = await this.control.unsubscribeContactEntity(contact, { source: 'link', enrollment });
     await this.db.repos.enrollmentControl.stampLastSent(enrollmentId, 'unsubscribed_at');
     if (change.contactChanged) {
       this.logger.info({ contactId: contact.id, enrollmentId }, 'contact unsubscribed through the link in a message');
@@ -54,7 +56,7 @@ export class EngagementService {
   async recordOpen(token: string): Promise<boolean> {
     const message = this.links.tokens.readOpenPixel(token);
     if (!message) return false;
-    if (await this.db.repos.messages.recordEngagement(message, 'open')) await this.stopIfAsked(message, ['open']);
+    if (await this.recordFirst(message, 'open', null)) await this.stopIfAsked(message, ['open']);
     return true;
   }
 
@@ -73,23 +75,43 @@ export class EngagementService {
       );
       return null;
     }
-    if (await this.db.repos.messages.recordEngagement(click.message, 'click')) {
+    if (await this.recordFirst(click.message, 'click', click.url)) {
       // A click is an open too: either setting stops the sequence.
       await this.stopIfAsked(click.message, ['open', 'click']);
     }
     return click.url;
   }
 
+  /**
+   * Stamps the message's first open or click and records its event in the same transaction; true for the first. A
+   * first click is an open too: `email.opened` is recorded with it unless the message was opened before.
+   */
+  private recordFirst(message: MessageRef, kind: 'open' | 'click', url: string | null): Promise<boolean> {
+    return this.db.transaction(async (repos) => {
+      if (!(await repos.messages.recordEngagement(message, kind))) return false;
+      const row = await repos.messages.findByStep(message.enrollmentId, message.position);
+      const enrollment = await repos.enrollments.findById(message.enrollmentId);
+      if (!row) return true;
+      const contactId = enrollment?.contactId ?? null;
+      // Each keyed by the message: the open a click implies is skipped when the message was opened before.
+      const opened = emailOpened(row, contactId);
+      await repos.events.record(kind === 'open' ? [opened] : [opened, emailClicked(row, contactId, url ?? '')]);
+      return true;
+    });
+  }
+
   private async recipientOf(
     token: string,
-  ): Promise<{ enrollmentId: string; contact: ContactEntity } | { kind: 'test' | 'gone' } | null> {
+  ): Promise<
+    { enrollmentId: string; enrollment: EnrollmentEntity; contact: ContactEntity } | { kind: 'test' | 'gone' } | null
+  > {
     if (token === TEST_UNSUBSCRIBE_TOKEN) return { kind: 'test' };
     const enrollmentId = this.links.tokens.readUnsubscribe(token);
     if (!enrollmentId) return null;
     const enrollment = await this.db.repos.enrollments.findById(enrollmentId);
     const contact =
       enrollment && (await this.db.repos.contacts.findById(enrollment.organizationId, enrollment.contactId));
-    return contact ? { enrollmentId, contact } : { kind: 'gone' };
+    return contact && enrollment ? { enrollmentId, enrollment, contact } : { kind: 'gone' };
   }
 
   /** Ends the enrollment `stopped` when its campaign's `stop_on` is one of `triggers`. */

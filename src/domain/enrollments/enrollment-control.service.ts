@@ -9,6 +9,15 @@ import type { MovedEnrollment } from '../../db/repositories/enrollment-control.r
 import type { CampaignService } from '../campaigns/campaign.service';
 import { mapConcurrently } from '../../concurrency';
 import { AppError, notFound } from '../errors';
+import {
+  enrollmentBounced,
+  enrollmentReplied,
+  enrollmentStopped,
+  contactBounced,
+  leadUnsubscribed,
+  type EnrollmentFacts,
+  type UnsubscribeSource,
+} from '../events/event-builders';
 import type { EnrollmentSignal, EnrollmentWorkflowsPort } from './enrollment-workflows.port';
 
 /** One enrollment as a control call left it; `changed` is false when the call found it already so (or finished). */
@@ -22,6 +31,12 @@ export interface ContactChange {
   contact: ContactEntity;
   contactChanged: boolean;
   enrollments: EnrollmentChange[];
+}
+
+/** Where an unsubscribe came from, and the enrollment it came through when there is one (a message's link…). */
+export interface UnsubscribeVia {
+  source: UnsubscribeSource;
+  enrollment?: EnrollmentEntity | null;
 }
 
 /** Statuses whose workflow is running and must be signalled to learn of a change. */
@@ -82,18 +97,21 @@ export class EnrollmentControlService {
   ): Promise<{ enrollment: EnrollmentChange; contact: ContactChange }> {
     const enrollment = await this.require(organizationId, campaignId, enrollmentId);
     const contact = await this.requireContact(organizationId, enrollment.contactId);
-    const change = await this.unsubscribeContactEntity(contact);
+    const change = await this.unsubscribeContactEntity(contact, { source: 'api', enrollment });
     const own = change.enrollments.find((candidate) => candidate.enrollment.id === enrollment.id);
     return { enrollment: own ?? { enrollment, changed: false }, contact: change };
   }
 
   /** Global unsubscribe of one of the organization's contacts, or `contact_not_found`. */
   async unsubscribeContact(organizationId: string, contactId: string): Promise<ContactChange> {
-    return this.unsubscribeContactEntity(await this.requireContact(organizationId, contactId));
+    return this.unsubscribeContactEntity(await this.requireContact(organizationId, contactId), { source: 'api' });
   }
 
-  /** The contact becomes `unsubscribed`; its pending and running enrollments, in every campaign, end so. */
-  async unsubscribeContactEntity(contact: ContactEntity): Promise<ContactChange> {
+  /**
+   * The contact becomes `unsubscribed`; its pending and running enrollments, in every campaign, end so. The first
+   * time, `lead.unsubscribed` is recorded with the change.
+   */
+  async unsubscribeContactEntity(contact: ContactEntity, via: UnsubscribeVia): Promise<ContactChange> {
     let contactChanged = false;
     const moved = await this.changeThenSignal(async (repos) => {
       // A complaint is the stronger record, and stays.
@@ -102,6 +120,10 @@ export class EnrollmentControlService {
         ['active', 'bounced', 'deactivated'],
         'unsubscribed',
       );
+      if (contactChanged) {
+        const through = via.enrollment ? factsOf(via.enrollment, contact.email) : null;
+        await repos.events.record([leadUnsubscribed(contact, { scope: 'global', source: via.source, via: through })]);
+      }
       const enrollments = await repos.enrollmentControl.ofContact(contact.id);
       return repos.enrollmentControl.end(ids(enrollments), NOT_FINISHED_STATUSES, 'unsubscribed');
     }, 'unsubscribed');
@@ -129,14 +151,25 @@ export class EnrollmentControlService {
   /**
    * A hard bounce, reported by an integration or read from a delivery-status report: the contact becomes `bounced`
    * and its running enrollments, in every campaign, end so. Of `reported` (the enrollments the report names), a
-   * completed one becomes `bounced` too, and the last message sent gets `bounced_at`.
+   * completed one becomes `bounced` too, and the last message sent gets `bounced_at`. An integration's report
+   * (`fromIntegration`) records `email.bounced` for each of them it ended (or for the contact, when it ended none);
+   * a report read from a mailbox records its own.
    */
-  async bounceContact(contact: ContactEntity, reported: EnrollmentEntity[]): Promise<ContactChange> {
+  async bounceContact(
+    contact: ContactEntity,
+    reported: EnrollmentEntity[],
+    fromIntegration = false,
+  ): Promise<ContactChange> {
     let contactChanged = false;
     const moved = await this.changeThenSignal(async (repos) => {
       contactChanged = await repos.enrollmentControl.setContactStatus(contact.id, ['active'], 'bounced');
       const enrollments = await repos.enrollmentControl.ofContact(contact.id);
       const ended = await repos.enrollmentControl.end(ids(reported), [...RUNNING_STATUSES, 'completed'], 'bounced');
+      if (fromIntegration) {
+        const events = ended.map(enrollmentBounced);
+        if (events.length === 0 && contactChanged) events.push(contactBounced(contact));
+        await repos.events.record(events);
+      }
       const stamped = await stampEach(repos, ended, 'bounced_at');
       const others = await repos.enrollmentControl.end(ids(enrollments), RUNNING_STATUSES, 'bounced');
       return [...stamped, ...others];
@@ -146,26 +179,45 @@ export class EnrollmentControlService {
 
   /**
    * The contact replied: these enrollments, running or completed (a reply to the last step comes after the
-   * sequence ended), end `replied` and their last message sent gets `replied_at`.
+   * sequence ended), end `replied` and their last message sent gets `replied_at`. A reply an integration reported
+   * (`fromIntegration`) records `email.replied` for each enrollment it ended; a reply read from a mailbox records its
+   * own, with its text.
    */
-  async recordReply(enrollments: EnrollmentEntity[]): Promise<EnrollmentChange[]> {
+  async recordReply(enrollments: EnrollmentEntity[], fromIntegration = false): Promise<EnrollmentChange[]> {
     const moved = await this.changeThenSignal(async (repos) => {
       const ended = await repos.enrollmentControl.end(ids(enrollments), [...RUNNING_STATUSES, 'completed'], 'replied');
+      if (fromIntegration) {
+        const categories = new Map(enrollments.map((enrollment) => [enrollment.id, enrollment.category]));
+        await repos.events.record(ended.map((moved) => enrollmentReplied(moved, categories.get(moved.id) ?? null)));
+      }
       return stampEach(repos, ended, 'replied_at');
     }, 'replied');
     return this.changes(enrollments, moved);
   }
 
-  /** Ends those of these enrollments whose status is in `from` with `status`, then signals the running ones. */
+  /**
+   * Ends those of these enrollments whose status is in `from` with `status`, then signals the running ones. Each one
+   * ended records `enrollment.stopped`, or `lead.unsubscribed` from its campaign (`source` says who asked).
+   */
   async end(
     enrollments: EnrollmentEntity[],
     status: 'stopped' | 'unsubscribed',
-    options: { from: EnrollmentStatus[]; signal: EnrollmentSignal; reason?: string },
+    options: { from: EnrollmentStatus[]; signal: EnrollmentSignal; reason?: string; source?: UnsubscribeSource },
   ): Promise<EnrollmentChange[]> {
-    const moved = await this.changeThenSignal(
-      (repos) => repos.enrollmentControl.end(ids(enrollments), options.from, status, options.reason ?? null),
-      options.signal,
-    );
+    const moved = await this.changeThenSignal(async (repos) => {
+      const ended = await repos.enrollmentControl.end(ids(enrollments), options.from, status, options.reason ?? null);
+      await repos.events.record(
+        ended.map((enrollment) =>
+          status === 'stopped'
+            ? enrollmentStopped(enrollment, options.reason ?? null)
+            : leadUnsubscribed(
+                { id: enrollment.contactId, organizationId: enrollment.organizationId, email: enrollment.email ?? '' },
+                { scope: 'campaign', source: options.source ?? 'api', via: enrollment },
+              ),
+        ),
+      );
+      return ended;
+    }, options.signal);
     // An enrollment that never started has no workflow to record its ending: its campaign may be done now.
     for (const campaignId of new Set(enrollments.map((enrollment) => enrollment.campaignId))) {
       await this.db.repos.campaigns.completeIfFinished(campaignId);
@@ -267,6 +319,19 @@ export class EnrollmentControlService {
   private async reread(enrollment: EnrollmentEntity): Promise<EnrollmentEntity> {
     return (await this.db.repos.enrollments.findById(enrollment.id)) ?? enrollment;
   }
+}
+
+/** What the events about an enrollment name of it. */
+export function factsOf(enrollment: EnrollmentEntity, email: string | null = null): EnrollmentFacts {
+  return {
+    id: enrollment.id,
+    organizationId: enrollment.organizationId,
+    campaignId: enrollment.campaignId,
+    contactId: enrollment.contactId,
+    mailboxId: enrollment.mailboxId,
+    currentStep: enrollment.currentStep,
+    email: email ?? enrollment.contact?.email ?? null,
+  };
 }
 
 function ids(enrollments: { id: string }[]): string[] {

@@ -8,6 +8,7 @@ import { pickMailboxWithMostRoom } from '../delivery/mailbox-selection';
 import { screenForDispatch } from './dispatch-screening';
 import { normalizeEmail } from '../contacts/email';
 import type { CampaignFanoutService } from '../campaigns/campaign-fanout.service';
+import { transitionCampaign } from '../events/campaign-moves';
 import { AppError, notFound } from '../errors';
 import type { EnrollmentLiveState, EnrollmentWorkflowsPort } from './enrollment-workflows.port';
 
@@ -179,7 +180,7 @@ export class EnrollmentService {
     });
     // A completed campaign has something to send again.
     if (campaign.status === 'pending' || campaign.status === 'completed') {
-      await this.db.repos.campaigns.transition(campaignId, ['pending', 'completed'], 'active');
+      await transitionCampaign(this.db, campaignId, ['pending', 'completed'], 'active');
     }
     await this.fanout.startSoon(campaignId);
     // Every contact of the batch skipped: nothing runs, and the campaign may be done.

@@ -40,11 +40,14 @@ export class IntegrationEventService {
     const { contact, targets, named } = await this.resolve(organizationId, event);
     switch (event.type) {
       case 'unsubscribe':
-        return this.control.unsubscribeContactEntity(contact);
+        return this.control.unsubscribeContactEntity(contact, {
+          source: 'integration',
+          enrollment: named ? targets[0] : null,
+        });
       case 'bounce':
-        return this.control.bounceContact(contact, targets);
+        return this.control.bounceContact(contact, targets, true);
       case 'reply':
-        return this.unchangedContact(contact, await this.control.recordReply(targets));
+        return this.unchangedContact(contact, await this.control.recordReply(targets, true));
       case 'stop':
         return this.unchangedContact(
           contact,

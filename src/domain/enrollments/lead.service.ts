@@ -3,7 +3,9 @@ import type { Database } from '../../db/repositories';
 import type { LeadFilter, LeadRow } from '../../db/repositories/lead.repository';
 import type { CampaignService } from '../campaigns/campaign.service';
 import { notFound } from '../errors';
+import { leadCategoryChanged } from '../events/event-builders';
 import {
+  factsOf,
   NOT_FINISHED_STATUSES,
   type EnrollmentChange,
   type EnrollmentControlService,
@@ -66,13 +68,17 @@ export class LeadService {
     const [change] = await this.control.end([enrollment], 'unsubscribed', {
       from: NOT_FINISHED_STATUSES,
       signal: 'unsubscribed',
+      source: 'api',
     });
     const contact = await this.db.repos.contacts.findById(organizationId, enrollment.contactId);
     if (!contact) throw notFound('contact_not_found', 'Contact');
     return { enrollment: change!, contact };
   }
 
-  /** Sets the lead's category by hand (null clears it); the reply classifier never overwrites it afterwards. */
+  /**
+   * Sets the lead's category by hand (null clears it); the reply classifier never overwrites it afterwards. A new
+   * category records `lead.category_changed` with the change.
+   */
   async setCategory(
     organizationId: string,
     campaignId: string,
@@ -80,7 +86,14 @@ export class LeadService {
     category: string | null,
   ): Promise<EnrollmentChange> {
     const enrollment = await this.control.require(organizationId, campaignId, enrollmentId);
-    const changed = await this.db.repos.leads.setCategory(enrollment.id, category, 'manual');
+    const changed = await this.db.transaction(async (repos) => {
+      const written = await repos.leads.setCategory(enrollment.id, category, 'manual');
+      if (written && written.previous !== category) {
+        const change = { from: written.previous, to: category, source: 'manual' as const };
+        await repos.events.record([leadCategoryChanged(factsOf(enrollment), change)]);
+      }
+      return written !== null;
+    });
     return { enrollment: (await this.db.repos.enrollments.findById(enrollment.id)) ?? enrollment, changed };
   }
 

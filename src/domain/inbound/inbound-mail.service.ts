@@ -6,9 +6,10 @@ import type { MatchConfidence, ReplyKind } from '../../db/entities/reply.entity'
 import type { Database } from '../../db/repositories';
 import type { Logger } from '../../logger';
 import { parseInboundMessage, type InboundMessage } from '../../mail/inbound-message';
-import type { EnrollmentControlService } from '../enrollments/enrollment-control.service';
+import { factsOf, type EnrollmentControlService } from '../enrollments/enrollment-control.service';
 import { UNCOUNTED, type EngineMetricsPort } from '../engine-metrics.port';
 import { automaticCategory } from '../enrollments/lead-category';
+import { emailBouncedByReport, emailComplained, emailReplied, leadCategoryChanged } from '../events/event-builders';
 import { checkMailboxHealth } from './mailbox-health';
 
 /** What became of one inbound message. */
@@ -34,7 +35,8 @@ interface Match {
  *
  * The effects are idempotent and applied before the record is written: a crash in between re-applies them on the
  * next read (changing nothing) and then records. A message already recorded for the mailbox is skipped, which is
- * what makes a rescan after a UIDVALIDITY change harmless.
+ * what makes a rescan after a UIDVALIDITY change harmless. The record's event (`email.replied`, `email.bounced`,
+ * `email.complained`) is written in the record's transaction, so it too is written once.
  */
 export class InboundMailService {
   constructor(
@@ -72,12 +74,28 @@ export class InboundMailService {
         const kind = classification.kind === 'complaint' ? 'complaint' : classification.severity;
         if (kind === 'hard') await this.hardBounce(match);
         if (kind === 'complaint') await this.complaint(match);
-        await this.db.repos.inbound.recordBounce({
-          ...recorded(mailbox, mail, inboundId, match),
-          kind,
-          recipient: classification.recipient,
-          status: classification.kind === 'complaint' ? classification.feedbackType : classification.status,
-          diagnostic: classification.kind === 'complaint' ? null : classification.diagnostic,
+        const status = classification.kind === 'complaint' ? classification.feedbackType : classification.status;
+        const diagnostic = classification.kind === 'complaint' ? null : classification.diagnostic;
+        const contactId = match.enrollment.contactId;
+        await this.db.transaction(async (repos) => {
+          const first = await repos.inbound.recordBounce({
+            ...recorded(mailbox, mail, inboundId, match),
+            kind,
+            recipient: classification.recipient,
+            status,
+            diagnostic,
+          });
+          if (!first) return;
+          await repos.events.record([
+            kind === 'complaint'
+              ? emailComplained(match.message, contactId, status)
+              : emailBouncedByReport(match.message, contactId, {
+                  bounceType: kind,
+                  status,
+                  diagnostic,
+                  recipient: classification.recipient,
+                }),
+          ]);
         });
         this.metrics.bounce(match.message.campaignId, kind);
         return kind === 'complaint' ? 'complaint' : kind === 'hard' ? 'hard_bounce' : 'soft_bounce';
@@ -92,15 +110,30 @@ export class InboundMailService {
         if (kind === 'reply') await this.reply(match);
         if (kind === 'unsubscribe') await this.unsubscribe(match);
         await this.categorize(match, kind, classification.kind === 'auto_reply' ? classification.reason : null);
-        await this.db.repos.inbound.recordReply({
-          ...recorded(mailbox, mail, inboundId, match),
-          kind,
-          confidence: match.confidence,
-          fromEmail: inbound.from,
-          subject: inbound.subject,
-          snippet: inbound.snippet,
-          bodyText: inbound.text,
-          folder: mail.folder,
+        await this.db.transaction(async (repos) => {
+          const first = await repos.inbound.recordReply({
+            ...recorded(mailbox, mail, inboundId, match),
+            kind,
+            confidence: match.confidence,
+            fromEmail: inbound.from,
+            subject: inbound.subject,
+            snippet: inbound.snippet,
+            bodyText: inbound.text,
+            folder: mail.folder,
+          });
+          // An auto-reply is no answer, and an unsubscribe request records `lead.unsubscribed`.
+          if (!first || kind !== 'reply') return;
+          const category = (await repos.enrollments.findById(match.enrollment.id))?.category ?? null;
+          await repos.events.record([
+            emailReplied(match.message, match.enrollment.contactId, {
+              fromEmail: inbound.from,
+              subject: inbound.subject,
+              snippet: inbound.snippet,
+              text: inbound.text,
+              category,
+              confidence: match.confidence,
+            }),
+          ]);
         });
         this.metrics.reply(match.message.campaignId, kind);
         return kind;
@@ -152,21 +185,29 @@ export class InboundMailService {
   /** The contact used the List-Unsubscribe mailto (or answered "unsubscribe"): as the one-click link does. */
   private async unsubscribe({ enrollment }: Match): Promise<void> {
     const contact = await this.db.repos.contacts.findById(enrollment.organizationId, enrollment.contactId);
-    if (contact) await this.control.unsubscribeContactEntity(contact);
+    if (contact) await this.control.unsubscribeContactEntity(contact, { source: 'mailto', enrollment });
     await this.db.repos.enrollmentControl.stampLastSent(enrollment.id, 'unsubscribed_at');
   }
 
   /** Sets the lead's category when the classifier is sure of one; a category set by hand is kept. */
   private async categorize({ enrollment, confidence }: Match, kind: ReplyKind, reason: string | null): Promise<void> {
     const category = automaticCategory({ kind, confidence, reason });
-    if (category) await this.db.repos.leads.setCategory(enrollment.id, category, 'automatic');
+    if (!category) return;
+    await this.db.transaction(async (repos) => {
+      const written = await repos.leads.setCategory(enrollment.id, category, 'automatic');
+      if (!written || written.previous === category) return;
+      const email = (await repos.contacts.findById(enrollment.organizationId, enrollment.contactId))?.email ?? null;
+      await repos.events.record([
+        leadCategoryChanged(factsOf(enrollment, email), { from: written.previous, to: category, source: 'automatic' }),
+      ]);
+    });
   }
 
   private async hardBounce({ message, enrollment }: Match): Promise<void> {
     const contact = await this.db.repos.contacts.findById(enrollment.organizationId, enrollment.contactId);
     if (contact) await this.control.bounceContact(contact, [enrollment]);
     const campaign = await this.db.repos.campaigns.findByIdUnscoped(message.campaignId);
-    if (campaign) await checkMailboxHealth(this.db, this.logger, message.mailboxId, campaign.bounceRateThreshold);
+    if (campaign) await checkMailboxHealth(this.db, this.logger, message.mailboxId, campaign);
   }
 
   private async complaint({ enrollment }: Match): Promise<void> {

@@ -5,6 +5,7 @@ import type { Logger } from '../../logger';
 import type { ImapAccount, ImapSession } from '../../mail/imap-client';
 import { replyLine } from '../../mail/reply-line';
 import type { InboundMailService } from './inbound-mail.service';
+import { recordImapFailure } from './mailbox-health';
 
 /** What one watch session did (the mailbox monitor workflow's activity result). */
 export type WatchOutcome =
@@ -119,7 +120,7 @@ export class MailboxReader implements ReplyCheck {
     // Shown to the tenant on the mailbox: one line, never the raw bytes a server sent.
     const message = replyLine(error) || 'the IMAP session failed without an error message';
     this.deps.logger.warn({ mailboxId: mailbox.id, err: error }, 'IMAP session failed; retrying with backoff');
-    await this.deps.db.repos.mailboxes.recordImapStatus(mailbox.id, message).catch(() => undefined);
+    await recordImapFailure(this.deps.db, mailbox, message).catch(() => undefined);
   }
 
   /** Reads these folders; returns how many messages were read. */

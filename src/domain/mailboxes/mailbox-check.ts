@@ -7,6 +7,7 @@ import { replyLine } from '../../mail/reply-line';
 import { smtpAccountOf } from '../delivery/outgoing-message';
 import type { ImapSession } from '../../mail/imap-client';
 import { imapAccountOf, type ImapSessionOpener } from '../inbound/mailbox-reader';
+import { recordImapFailure } from '../inbound/mailbox-health';
 
 /** How one protocol's check went: the server's answer (or the error, one line) and how long it took. */
 export interface ProtocolCheck {
@@ -54,7 +55,8 @@ export class MailboxChecker {
     ]);
     const { repos } = this.deps.db;
     await repos.mailboxAdmin.recordSmtpCheck(mailbox.id, { ok: smtp.ok, response: smtp.response, at: checkedAt });
-    if (imap) await repos.mailboxes.recordImapStatus(mailbox.id, imap.ok ? null : imap.response);
+    if (imap?.ok) await repos.mailboxes.recordImapStatus(mailbox.id, null);
+    else if (imap) await recordImapFailure(this.deps.db, mailbox, imap.response);
     return { mailboxId: mailbox.id, checkedAt, smtp, imap };
   }
 

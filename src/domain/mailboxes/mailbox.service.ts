@@ -7,6 +7,7 @@ import type { MailboxUsage } from '../../db/repositories/mailbox.repository';
 import type { SecretBox } from '../../crypto/secret-box';
 import type { OutboundHostPolicy } from '../../mail/outbound-host-policy';
 import { AppError, notFound } from '../errors';
+import { mailboxDisabled } from '../events/event-builders';
 import { HEALTH_WINDOW_SENDS } from '../inbound/mailbox-health';
 import type { MailboxMonitorsPort } from '../inbound/mailbox-monitors.port';
 import type { MailboxCheck, MailboxChecker } from './mailbox-check';
@@ -127,7 +128,11 @@ export class MailboxService {
         ...(patch.dkim === undefined ? {} : dkimColumns(patch.dkim, this.secrets)),
         ...statusChanges(current, patch),
       };
-      return repos.mailboxAdmin.update(current.id, changes);
+      const updated = await repos.mailboxAdmin.update(current.id, changes);
+      if (changes.status === 'disabled') {
+        await repos.events.record([mailboxDisabled(updated, { reason: 'disabled by a user', source: 'user' })]);
+      }
+      return updated;
     });
     const details = await this.details(mailbox);
     // New IMAP settings are read by the monitor's next session; a mailbox that just got them needs a monitor.
