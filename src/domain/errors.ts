@@ -193,6 +193,23 @@ export const ERRORS = {
     when: 'no block list entry with this id in your organization.',
     example: 'Block list entry not found',
   },
+  webhook_not_found: {
+    status: 404,
+    when: 'no webhook endpoint with this id in your organization.',
+    example: 'Webhook not found',
+  },
+  webhook_delivery_not_found: {
+    status: 404,
+    when: 'no delivery with this id for this webhook endpoint.',
+    example: 'Webhook delivery not found',
+  },
+  webhook_delivery_not_retryable: {
+    status: 422,
+    when: 'only a failed or pending delivery can be sent again; a delivered one reached the endpoint already.',
+    example:
+      'This delivery reached the endpoint already (delivered); only a failed or pending delivery can be sent again.',
+    exampleExtra: { current_state: 'delivered' },
+  },
   enrollment_not_started: {
     status: 422,
     when: 'the enrollment has not been dispatched yet.',
