@@ -6,6 +6,7 @@ import {
   type WebhookEntity,
   type WebhookTestResult,
 } from '../domain/webhooks/webhook.service';
+import { webhookMessageId } from '../domain/webhooks/webhook-delivery.service';
 import { paginationResponse } from './enrollment.responses';
 import { timestamp } from './response-fields';
 
@@ -49,6 +50,9 @@ export const webhookDeliveryResponse = z
     webhook_id: z.uuid(),
     event_id: z.string().meta({ description: 'The event: deliveries of an endpoint go in its order.' }),
     event_type: eventType,
+    message_id: z.string().meta({
+      description: 'The `webhook-id` header it is sent with, the same on every attempt: `evt_` + event_id.',
+    }),
     status: z.enum(WEBHOOK_DELIVERY_STATUSES).meta({
       description: 'pending until a 2xx answer (delivered), or until its retries ran out (failed).',
     }),
@@ -102,6 +106,7 @@ export function presentDelivery(delivery: WebhookDeliveryRecord): WebhookDeliver
     webhook_id: delivery.webhookId,
     event_id: delivery.eventId,
     event_type: delivery.eventType,
+    message_id: webhookMessageId(delivery.eventId),
     status: delivery.status,
     attempts: delivery.attempts,
     next_attempt_at: delivery.status === 'pending' ? delivery.nextAttemptAt.toISOString() : null,

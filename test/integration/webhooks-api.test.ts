@@ -9,13 +9,8 @@ import { WebhookService } from '../../src/domain/webhooks/webhook.service';
 import { OutboundHostPolicy } from '../../src/mail/outbound-host-policy';
 import { TemporalWebhookJobs } from '../../src/temporal/webhook-jobs';
 import { EVENT_TYPES, type EventType } from '../../src/domain/webhooks/webhook.service';
-import {
-  EXAMPLE_BODY,
-  EXAMPLE_HEADERS,
-  EXAMPLE_SECRET,
-  WEBHOOK_EVENTS,
-  exampleMessage,
-} from '../../src/http/webhook-events';
+import { WEBHOOK_EVENTS } from '../../src/http/webhook-events';
+import { EXAMPLE_BODY, EXAMPLE_HEADERS, EXAMPLE_SECRET, exampleMessage } from '../../src/http/webhook-messages';
 import { expectError, expectValidationFailure } from '../helpers/api-errors';
 import { expectDocumented } from '../helpers/openapi-conformance';
 import { campaignBody } from '../helpers/factories';
@@ -321,6 +316,7 @@ describe('the webhook API: endpoints, their secrets, deliveries and test sends',
         webhook_id: webhook.id,
         event_id: expect.stringMatching(/^\d+$/),
         event_type: 'email.sent',
+        message_id: `evt_${deliveries[0]!.event_id as string}`,
         status: 'pending',
         attempts: 0,
         next_attempt_at: expect.any(String),
