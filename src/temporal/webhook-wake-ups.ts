@@ -8,6 +8,9 @@ import type { WebhookJobsPort } from '../domain/webhooks/webhook-jobs.port';
 /** The channel the events trigger notifies, with an endpoint's id, when deliveries were queued for it. */
 export const WEBHOOK_DELIVERIES_CHANNEL = 'webhook_deliveries';
 
+/** How the listening connection shows in pg_stat_activity. */
+export const WAKE_UPS_APPLICATION_NAME = 'sequencer-webhook-wake-ups';
+
 const RECONNECT_FIRST_MS = 1_000;
 const RECONNECT_MAX_MS = 30_000;
 const WAKE_RETRY_FIRST_MS = 1_000;
@@ -173,7 +176,7 @@ export function listenerConnection(options: DataSourceOptions): pg.ClientConfig 
     password: typeof options.password === 'string' ? options.password : undefined,
     database: options.database,
     ssl: options.ssl as pg.ClientConfig['ssl'],
-    application_name: 'sequencer-webhook-wake-ups',
+    application_name: WAKE_UPS_APPLICATION_NAME,
     // A connection that silently died (a dropped NAT entry) is noticed, and replaced.
     keepAlive: true,
   };

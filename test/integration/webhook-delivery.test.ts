@@ -8,12 +8,14 @@ import { Webhook } from 'standardwebhooks';
 import { SecretBox } from '../../src/crypto/secret-box';
 import type { EventType } from '../../src/db/entities/event.entity';
 import type { Database } from '../../src/db/repositories';
+import { EventRepository } from '../../src/db/repositories/event.repository';
 import { WebhookDeliveryService } from '../../src/domain/webhooks/webhook-delivery.service';
 import { newWebhookSecret } from '../../src/domain/webhooks/webhook-signature';
 import { createLogger } from '../../src/logger';
 import { createMailHostResolver } from '../../src/mail/dns';
 import { OutboundHostPolicy } from '../../src/mail/outbound-host-policy';
 import { createSystem, type System } from '../../src/system';
+import { WAKE_UPS_APPLICATION_NAME } from '../../src/temporal/webhook-wake-ups';
 import { installTemporalRuntime, startWorker, type WorkerHandle } from '../../src/temporal/worker';
 import { webhookDeliveryWorkflowId, type WebhookDeliveryResult } from '../../workflows/webhook-delivery/definitions';
 import { createIsolatedDatabase, type IsolatedDatabase } from '../helpers/isolated-database';
@@ -252,6 +254,50 @@ describe('webhook deliveries: signed, in order, none lost', () => {
     }
     // Their jobs would go on retrying for the rest of the window.
     await db.dataSource.query(`UPDATE webhooks SET enabled = false WHERE id = ANY ($1)`, [[metadata, linkLocal]]);
+  });
+
+  it('when a delivery fails past its retry window, then it is marked failed and the deliveries after it go out', async () => {
+    const { id } = await newEndpoint(receiver.url('/down-for-a-day'));
+    receiver.respond('/down-for-a-day', (hit) => (stepOf(hit) === 0 ? 503 : 200));
+    await db.dataSource.transaction(async (manager) => {
+      await new EventRepository(manager).record([{ organizationId, type: 'email.sent', data: { step: 0 } }]);
+      // Queued longer ago than the window: as if the endpoint had been failing all along.
+      await manager.query(
+        `UPDATE webhook_deliveries SET created_at = now() - interval '2 minutes' WHERE webhook_id = $1`,
+        [id],
+      );
+    });
+    await recordSends(2);
+
+    const rows = await eventually(
+      async () => {
+        const found = await deliveries(id);
+        return found.length === 3 && found.every((row) => row.status !== 'pending') && found;
+      },
+      { ...SLOW, what: 'the three deliveries settled' },
+    );
+
+    expect(rows.map((row) => [row.status, row.attempts, row.last_status_code, row.last_error])).toEqual([
+      ['failed', 1, 503, 'HTTP 503: answered 503'],
+      ['delivered', 1, 200, null],
+      ['delivered', 1, 200, null],
+    ]);
+    expect(receiver.receivedOn('/down-for-a-day').map(stepOf)).toEqual([0, 1, 2]);
+  });
+
+  it('when the worker loses its listening connection, then it reconnects and events recorded meanwhile arrive', async () => {
+    const { id } = await newEndpoint(receiver.url('/reconnect'));
+    const cut = await db.dataSource.query<unknown[]>(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE application_name = $1 AND datname = current_database()`,
+      [WAKE_UPS_APPLICATION_NAME],
+    );
+    expect(cut).toHaveLength(1);
+    // Committed while it reconnects, or after: notified then, or found by the sweep of the new connection.
+    await recordSends(2);
+
+    await allDelivered(id, 2);
+    expect(receiver.receivedOn('/reconnect').map(stepOf)).toEqual([1, 2]);
   });
 
   it(

@@ -33,7 +33,7 @@ export interface WebhookDeliveryStep {
 }
 
 /** What one attempt came to, for the step deciding whether the queue moves on. */
-type AttemptOutcome = { kind: 'delivered' | 'failed' | 'gone' } | { kind: 'retry'; at: Date };
+type AttemptOutcome = { kind: 'delivered' | 'failed' | 'gone' | 'overtaken' } | { kind: 'retry'; at: Date };
 
 export interface WebhookDeliveryOptions {
   schedule?: WebhookRetrySchedule;
@@ -80,6 +80,8 @@ export class WebhookDeliveryService {
       if (Date.now() > budgetEnds || stopping?.aborted) return { ...tally, next: { kind: 'due' } };
       const outcome = await this.attempt(endpoint, secret, delivery);
       if (outcome.kind === 'gone') return { ...tally, next: { kind: 'stopped', reason: 'disabled' } };
+      // Another run of the step recorded this delivery first (its activity was retried while it still ran).
+      if (outcome.kind === 'overtaken') return { ...tally, next: { kind: 'due' } };
       // The queue waits for its first delivery.
       if (outcome.kind === 'retry') return { ...tally, next: { kind: 'waiting', at: outcome.at.getTime() } };
       tally[outcome.kind] += 1;
@@ -105,7 +107,8 @@ export class WebhookDeliveryService {
     });
     const attempt: DeliveryAttempt = { at, ...result };
     const verdict = this.judge(result, delivery, new Date());
-    await this.db.repos.webhookDeliveries.recordAttempt(delivery, attempt, verdict);
+    const recorded = await this.db.repos.webhookDeliveries.recordAttempt(delivery, attempt, verdict);
+    if (!recorded) return { kind: 'overtaken' };
     const outcome = outcomeOf(result, verdict);
     if (outcome.kind === 'gone') {
       await this.db.repos.webhookDeliveries.disableEndpoint(endpoint.id, goneReason(at));
