@@ -8,8 +8,11 @@ export interface ReceivedWebhook {
   body: string;
 }
 
-/** How the receiver answers a request: a status code, or `hold` (no answer until the test releases or closes it). */
-export type WebhookAnswer = number | 'hold';
+/**
+ * How the receiver answers a request: a status code, a status with headers and a body, or `hold` (no answer until
+ * the test releases or closes it).
+ */
+export type WebhookAnswer = number | 'hold' | { status: number; headers?: Record<string, string>; body?: string };
 
 /** Decides the answer to the `nth` (0-based) request on a path. */
 export type WebhookResponder = (received: ReceivedWebhook, nth: number) => WebhookAnswer;
@@ -53,7 +56,11 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
         response.on('close', () => held.delete(response));
         return;
       }
-      response.writeHead(answer, { 'content-type': 'text/plain' }).end(answer < 300 ? 'ok' : `answered ${answer}`);
+      const { status, headers, body } =
+        typeof answer === 'number' ? { status: answer, headers: {}, body: undefined } : answer;
+      response
+        .writeHead(status, { 'content-type': 'text/plain', ...headers })
+        .end(body ?? (status < 300 ? 'ok' : `answered ${status}`));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

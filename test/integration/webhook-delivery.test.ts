@@ -10,10 +10,11 @@ import type { EventType } from '../../src/db/entities/event.entity';
 import type { Database } from '../../src/db/repositories';
 import { EventRepository } from '../../src/db/repositories/event.repository';
 import { WebhookDeliveryService } from '../../src/domain/webhooks/webhook-delivery.service';
+import { WebhookSender, type WebhookPost } from '../../src/domain/webhooks/webhook-sender';
 import { newWebhookSecret } from '../../src/domain/webhooks/webhook-signature';
 import { createLogger } from '../../src/logger';
 import { createMailHostResolver } from '../../src/mail/dns';
-import { OutboundHostPolicy } from '../../src/mail/outbound-host-policy';
+import { OutboundHostPolicy, type HostResolver } from '../../src/mail/outbound-host-policy';
 import { createSystem, type System } from '../../src/system';
 import { WAKE_UPS_APPLICATION_NAME } from '../../src/temporal/webhook-wake-ups';
 import { installTemporalRuntime, startWorker, type WorkerHandle } from '../../src/temporal/worker';
@@ -366,4 +367,94 @@ describe('webhook deliveries: signed, in order, none lost', () => {
     });
     return child;
   }
+});
+
+describe('a webhook POST', () => {
+  let receiver: WebhookReceiver;
+  /** A sender whose host names resolve as `resolve` says, under the default policy (loopback allowed). */
+  const senderResolving = (resolve: HostResolver) =>
+    new WebhookSender(new OutboundHostPolicy({ mode: 'default', allow: [] }, resolve));
+  /** The default policy, as the stack's worker has it: loopback allowed. */
+  const defaultSender = new WebhookSender(new OutboundHostPolicy({ mode: 'default', allow: [] }));
+  const post = (url: string): WebhookPost => ({
+    url,
+    secret: newWebhookSecret(),
+    id: 'evt_1',
+    at: new Date(),
+    body: '{"type":"email.sent","timestamp":"2026-01-01T00:00:00.000Z","data":{}}',
+  });
+
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver();
+  });
+
+  afterAll(async () => {
+    await receiver.close();
+  });
+
+  it('when the host name resolves, then it goes to the vetted address with the host of the URL in the Host header', async () => {
+    const [port] = /:(\d+)/.exec(receiver.url('/'))!.slice(1);
+    const result = await senderResolving(() => Promise.resolve(['127.0.0.1'])).post(
+      post(`http://hooks.example.test:${port}/named?x=1`),
+    );
+
+    expect(result).toMatchObject({ statusCode: 200, error: null });
+    expect(receiver.receivedOn('/named?x=1').map((hit) => hit.headers.host)).toEqual([`hooks.example.test:${port}`]);
+  });
+
+  it('when the host name resolves to a metadata address, then nothing is sent and the refusal is the error', async () => {
+    const result = await senderResolving(() => Promise.resolve(['169.254.169.254'])).post(
+      post('http://hooks.example.test/rebound'),
+    );
+
+    expect(result).toMatchObject({
+      statusCode: null,
+      error: expect.stringMatching(/refused by the outbound host policy/),
+    });
+  });
+
+  it('when the policy is public-only, then a loopback endpoint is refused', async () => {
+    const sender = new WebhookSender(new OutboundHostPolicy({ mode: 'public-only', allow: [] }));
+
+    const result = await sender.post(post(receiver.url('/private')));
+
+    expect(result).toMatchObject({ statusCode: null, error: expect.stringMatching(/refused/) });
+    expect(receiver.receivedOn('/private')).toEqual([]);
+  });
+
+  it('when the endpoint redirects, then the redirect is not followed and counts as a failure', async () => {
+    receiver.respond('/moved', () => ({ status: 302, headers: { location: receiver.url('/elsewhere') } }));
+
+    const result = await defaultSender.post(post(receiver.url('/moved')));
+
+    expect(result).toMatchObject({
+      statusCode: 302,
+      error: expect.stringMatching(/^HTTP 302 \(redirects are not followed\)/),
+    });
+    expect(receiver.receivedOn('/elsewhere')).toEqual([]);
+  });
+
+  it('when the body of a failure is large, then only its start is kept, on one line', async () => {
+    receiver.respond('/verbose', () => ({ status: 500, body: `line one\nline two ${'x'.repeat(100_000)}` }));
+
+    const result = await defaultSender.post(post(receiver.url('/verbose')));
+
+    expect(result.statusCode).toBe(500);
+    expect(result.error).toMatch(/^HTTP 500: line one line two x+$/);
+    expect(result.error!.length).toBeLessThan(2_100);
+  });
+
+  it('when the endpoint does not answer, then the POST gives up after its timeout with no status', async () => {
+    receiver.respond('/silent', () => 'hold');
+
+    const result = await defaultSender.post(post(receiver.url('/silent')));
+
+    expect(result).toMatchObject({ statusCode: null, error: 'no answer within 10 s' });
+  }, 30_000);
+
+  it('when nothing listens on the port, then the connection error is the error', async () => {
+    const result = await defaultSender.post(post('http://127.0.0.1:1/closed'));
+
+    expect(result).toMatchObject({ statusCode: null, error: expect.stringMatching(/ECONNREFUSED/) });
+  });
 });
