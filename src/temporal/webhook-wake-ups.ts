@@ -78,7 +78,7 @@ export class WebhookWakeUps {
 
   /**
    * One connection: LISTEN, then the sweep, then notifications until the connection is lost. Resolves 'listened'
-   * when it was up (the next attempt starts from the shortest delay); rejects when it could not connect.
+   * when it was up (the next attempt starts from the shortest delay); rejects when it could not connect or sweep.
    */
   private async listenOnce(): Promise<'listened'> {
     const client = new pg.Client(this.deps.connection);
@@ -113,16 +113,12 @@ export class WebhookWakeUps {
     void this.wake(payload);
   }
 
-  /** Wakes every endpoint with deliveries pending; a failed read is logged (the next connection sweeps again). */
+  /** Wakes every endpoint with deliveries pending. A failed read fails the connection: the next one sweeps again. */
   private async wakePending(): Promise<void> {
-    try {
-      const endpoints = await this.deps.pendingEndpoints();
-      await mapConcurrently(endpoints, SWEEP_CONCURRENCY, (webhookId) => this.wake(webhookId));
-      if (endpoints.length > 0)
-        this.log.info({ endpoints: endpoints.length }, 'woke webhook endpoints with pending deliveries');
-    } catch (error) {
-      this.log.warn({ err: error }, 'webhook wake-ups: could not read the endpoints with pending deliveries');
-    }
+    const endpoints = await this.deps.pendingEndpoints();
+    await mapConcurrently(endpoints, SWEEP_CONCURRENCY, (webhookId) => this.wake(webhookId));
+    if (endpoints.length > 0)
+      this.log.info({ endpoints: endpoints.length }, 'woke webhook endpoints with pending deliveries');
   }
 
   /**
