@@ -115,7 +115,7 @@ export function createSystem(db: Database, secrets: SecretBox, temporal: Client,
   });
   const sender: StepSenderDeps = { db, smtp, secrets, logger, links, replies: reader, metrics: engineMetrics };
   const webhookSender = new WebhookSender(outboundHosts);
-  const webhooks = new WebhookService(db, secrets, campaigns, ports.webhookJobs, webhookSender);
+  const webhooks = new WebhookService(db, secrets, campaigns, ports.webhookJobs, webhookSender, outboundHosts);
   const analytics = new AnalyticsService(db, campaigns, options.analyticsMaxDays);
   return {
     /** The domain services the API serves. */

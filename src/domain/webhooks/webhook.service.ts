@@ -57,11 +57,8 @@ export class WebhookService {
     private readonly campaigns: CampaignService,
     private readonly jobs: WebhookJobsPort,
     private readonly sender: WebhookSender,
-    /**
-     * The outbound host policy, to refuse an endpoint's host when it is saved. Without it only the sender vets the
-     * host, at each delivery (where a refused host is a failed attempt).
-     */
-    private readonly hosts?: Pick<OutboundHostPolicy, 'refusalWithoutLookup'>,
+    /** The outbound host policy: an endpoint's host is refused when saved (the sender vets it again at each post). */
+    private readonly hosts: Pick<OutboundHostPolicy, 'refusalWithoutLookup'>,
   ) {}
 
   /** Creates an endpoint with a new signing secret, returned here in clear and never again. */
@@ -204,7 +201,7 @@ export class WebhookService {
 
   /** Refuses, before anything is saved, a host the outbound host policy refuses whatever DNS says. */
   private checkUrl(url: string): void {
-    const refusal = this.hosts && webhookUrlRefusal(url, this.hosts);
+    const refusal = webhookUrlRefusal(url, this.hosts);
     if (refusal) {
       throw new AppError('validation_failed', 'Validation failed: fix the listed fields and try again.', {
         errors: [`url: ${refusal}`],

@@ -110,6 +110,10 @@ export function openApiDocument(): oas31.OpenAPIObject {
             "The organization's sending accounts (SMTP, IMAP, DKIM), shared by the campaigns they are attached to.",
         },
         { name: 'Events', description: 'Integrations pause, resume and stop enrollments.' },
+        {
+          name: 'Webhooks',
+          description: 'Signed, durable delivery of what happens (Standard Webhooks), with a delivery log and retries.',
+        },
         { name: 'Operations', description: 'Health, readiness, metrics and this document; no API key.' },
         { name: 'Message links', description: 'The links in sent messages: unsubscribe, open pixel, click redirect.' },
       ],
