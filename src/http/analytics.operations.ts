@@ -77,7 +77,8 @@ export const analyticsOperations: ApiOperation<AnalyticsDeps>[] = [
     path: '/campaigns/{id}/analytics',
     tag: 'Campaigns',
     summary: "A campaign's totals and rates over a date range",
-    description: `Days are counted in the campaign's time zone (its schedule's; UTC without one). ${RANGE_RULES} ${COUNTING}`,
+    description:
+      `Days are counted in the campaign's time zone (its schedule's; UTC without one). ${RANGE_RULES} ` + COUNTING,
     params: { id: PATH_IDS.campaign },
     query: dateRangeQuerySchema,
     errors: ['campaign_not_found'],

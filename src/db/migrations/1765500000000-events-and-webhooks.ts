@@ -38,7 +38,7 @@ export class EventsAndWebhooks1765500000000 implements MigrationInterface {
          INCLUDE (type, campaign_id, mailbox_id, step_position, recipient_domain)`,
     );
     await q.query(
-      `CREATE INDEX events_mailbox_id_occurred_at_idx ON events (mailbox_id, occurred_at) INCLUDE (type)
+      `CREATE INDEX events_mailbox_id_occurred_at_idx ON events (mailbox_id, occurred_at) INCLUDE (type, step_position)
          WHERE mailbox_id IS NOT NULL`,
     );
     // Replies, few among the sends: positive replies and lead categories read their enrollment's category.

@@ -72,13 +72,17 @@ export interface LeadActivity {
   replied: number;
 }
 
-const COUNTS = `count(*) FILTER (WHERE type = 'email.sent') AS sent,
-       count(*) FILTER (WHERE type = 'email.sent' AND step_position = 1) AS new_leads_contacted,
-       count(*) FILTER (WHERE type = 'email.opened') AS opened,
-       count(*) FILTER (WHERE type = 'email.clicked') AS clicked,
-       count(*) FILTER (WHERE type = 'email.replied') AS replied,
-       count(*) FILTER (WHERE type = 'email.bounced') AS bounced,
-       count(*) FILTER (WHERE type = 'lead.unsubscribed') AS unsubscribed`;
+/**
+ * The events counted first by (time bucket or group, type, first step), then these sums pivot the types into
+ * columns: one hash per event instead of seven filters and a time zone conversion.
+ */
+const SUMS = `sum(n) FILTER (WHERE type = 'email.sent') AS sent,
+       sum(n) FILTER (WHERE type = 'email.sent' AND first_step) AS new_leads_contacted,
+       sum(n) FILTER (WHERE type = 'email.opened') AS opened,
+       sum(n) FILTER (WHERE type = 'email.clicked') AS clicked,
+       sum(n) FILTER (WHERE type = 'email.replied') AS replied,
+       sum(n) FILTER (WHERE type = 'email.bounced') AS bounced,
+       sum(n) FILTER (WHERE type = 'lead.unsubscribed') AS unsubscribed`;
 
 const COUNT_COLUMNS = ['sent', 'new_leads_contacted', 'opened', 'clicked', 'replied', 'bounced', 'unsubscribed'];
 
@@ -86,8 +90,11 @@ const COUNT_COLUMNS = ['sent', 'new_leads_contacted', 'opened', 'clicked', 'repl
 const IN_RANGE = `occurred_at >= ($2::date::timestamp AT TIME ZONE $4::text)
    AND occurred_at < (($3::date + 1)::timestamp AT TIME ZONE $4::text)`;
 
-/** The day of an event in the zone $4. */
-const DAY = `(occurred_at AT TIME ZONE $4::text)::date`;
+/**
+ * Quarter hours since 2000-01-01 UTC: every zone's offset is a whole number of quarter hours, so each bucket lies
+ * within one day of the zone $4, and only the buckets (not each event) are converted to it.
+ */
+const BUCKET = `date_bin('15 minutes', occurred_at, timestamptz '2000-01-01 00:00:00+00')`;
 
 const SCOPE_COLUMNS = { campaignId: 'campaign_id', mailboxId: 'mailbox_id', organizationId: 'organization_id' };
 
@@ -117,11 +124,14 @@ export class AnalyticsRepository {
   async daily(scope: EventScope, range: DayRange): Promise<DayCounts[]> {
     const [key, id] = Object.entries(scope)[0] as [keyof typeof SCOPE_COLUMNS, string];
     const rows: CountRow[] = await this.manager.query(
-      `WITH counted AS (
-         SELECT ${DAY} AS day, ${COUNTS}
+      `WITH binned AS (
+         SELECT ${BUCKET} AS bucket, type, step_position = 1 AS first_step, count(*) AS n
            FROM events
           WHERE ${SCOPE_COLUMNS[key]} = $1 AND ${IN_RANGE}
-          GROUP BY 1
+          GROUP BY 1, 2, 3
+       ),
+       counted AS (
+         SELECT (bucket AT TIME ZONE $4::text)::date AS day, ${SUMS} FROM binned GROUP BY 1
        )
        SELECT series.day::date::text AS day, ${COUNT_COLUMNS.map((column) => `counted.${column}`).join(', ')}
          FROM generate_series($2::date::timestamp, $3::date::timestamp, interval '1 day') AS series(day)
@@ -149,8 +159,9 @@ export class AnalyticsRepository {
       recipient_domain: string | null;
       replies: string;
     }[] = await this.manager.query(
-      `SELECT ${DAY}::text AS day, coalesce(enrollment.category, event.data->>'category') AS category,
-              event.campaign_id, event.mailbox_id, event.recipient_domain, count(*) AS replies
+      `SELECT (occurred_at AT TIME ZONE $4::text)::date::text AS day,
+              coalesce(enrollment.category, event.data->>'category') AS category, event.campaign_id,
+              event.mailbox_id, event.recipient_domain, count(*) AS replies
          FROM events event
          LEFT JOIN enrollments enrollment ON enrollment.id = event.enrollment_id
         WHERE event.organization_id = $1 AND event.type = 'email.replied' AND ${IN_RANGE}
@@ -183,13 +194,18 @@ export class AnalyticsRepository {
     });
     const rows: (CountRow & { by: string; campaign_id: string | null; mailbox_id: string | null })[] =
       await this.manager.query(
-        `SELECT CASE WHEN GROUPING(campaign_id) = 0 THEN 'campaign'
+        `WITH binned AS (
+           SELECT campaign_id, mailbox_id, recipient_domain, type, step_position = 1 AS first_step, count(*) AS n
+             FROM events
+            WHERE organization_id = $1 AND ${IN_RANGE}
+            GROUP BY 1, 2, 3, 4, 5
+         )
+         SELECT CASE WHEN GROUPING(campaign_id) = 0 THEN 'campaign'
                      WHEN GROUPING(mailbox_id) = 0 THEN 'mailbox' ELSE 'provider' END AS by,
-                campaign_id, mailbox_id, provider, ${COUNTS}
-           FROM (SELECT campaign_id, mailbox_id, type, step_position,
+                campaign_id, mailbox_id, provider, ${SUMS}
+           FROM (SELECT campaign_id, mailbox_id, type, first_step, n,
                         CASE WHEN recipient_domain IS NULL THEN NULL ${cases.join(' ')} ELSE 'other' END AS provider
-                   FROM events
-                  WHERE organization_id = $1 AND ${IN_RANGE}) event
+                   FROM binned) event
           GROUP BY GROUPING SETS ((campaign_id), (mailbox_id), (provider))`,
         params,
       );
