@@ -150,12 +150,10 @@ export class AnalyticsService {
       range,
       totals,
       rates: rates(totals),
-      campaigns: [
-        ...[...campaigns, ...deleted.map((id) => ({ id, name: null, status: null }))].map((campaign) => ({
-          ...campaign,
-          ...summarized(grouped.campaigns.get(campaign.id), positive.campaigns.get(campaign.id)),
-        })),
-      ],
+      campaigns: [...campaigns, ...deleted.map((id) => ({ id, name: null, status: null }))].map((campaign) => ({
+        ...campaign,
+        ...summarized(grouped.campaigns.get(campaign.id), positive.campaigns.get(campaign.id)),
+      })),
       mailboxes: mailboxes.map((mailbox) => ({
         mailbox,
         ...summarized(grouped.mailboxes.get(mailbox.id), positive.mailboxes.get(mailbox.id)),
