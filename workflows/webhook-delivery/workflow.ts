@@ -56,6 +56,9 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
 
   let lastLook = false;
   for (let steps = 0; ; steps += 1) {
+    if (steps >= STEPS_PER_RUN || workflowInfo().continueAsNewSuggested) {
+      await continueAsNew<typeof webhookDeliveryWorkflow>({ ...input, totals });
+    }
     // A wake-up that arrives while a step runs may be for a delivery the step did not see: never sleep past one.
     const seen = wakeUps;
     const step = await stepOrNull(() => webhookDeliveryStep({ webhookId: input.webhookId }));
@@ -84,9 +87,6 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
         else if (lastLook) return { outcome: 'idle', ...totals };
         else lastLook = !(await wokenWithin(seen, IDLE_WAIT));
         break;
-    }
-    if (steps + 1 >= STEPS_PER_RUN || workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof webhookDeliveryWorkflow>({ ...input, totals });
     }
   }
 }
