@@ -13,9 +13,9 @@ import {
   enrollmentBounced,
   enrollmentReplied,
   enrollmentStopped,
+  enrollmentFacts,
   contactBounced,
   leadUnsubscribed,
-  type EnrollmentFacts,
   type UnsubscribeSource,
 } from '../events/event-builders';
 import type { EnrollmentSignal, EnrollmentWorkflowsPort } from './enrollment-workflows.port';
@@ -121,7 +121,7 @@ export class EnrollmentControlService {
         'unsubscribed',
       );
       if (contactChanged) {
-        const through = via.enrollment ? factsOf(via.enrollment, contact.email) : null;
+        const through = via.enrollment ? enrollmentFacts(via.enrollment, contact.email) : null;
         await repos.events.record([leadUnsubscribed(contact, { scope: 'global', source: via.source, via: through })]);
       }
       const enrollments = await repos.enrollmentControl.ofContact(contact.id);
@@ -211,7 +211,7 @@ export class EnrollmentControlService {
           status === 'stopped'
             ? enrollmentStopped(enrollment, options.reason ?? null)
             : leadUnsubscribed(
-                { id: enrollment.contactId, organizationId: enrollment.organizationId, email: enrollment.email ?? '' },
+                { id: enrollment.contactId, organizationId: enrollment.organizationId, email: enrollment.email },
                 { scope: 'campaign', source: options.source ?? 'api', via: enrollment },
               ),
         ),
@@ -319,19 +319,6 @@ export class EnrollmentControlService {
   private async reread(enrollment: EnrollmentEntity): Promise<EnrollmentEntity> {
     return (await this.db.repos.enrollments.findById(enrollment.id)) ?? enrollment;
   }
-}
-
-/** What the events about an enrollment name of it. */
-export function factsOf(enrollment: EnrollmentEntity, email: string | null = null): EnrollmentFacts {
-  return {
-    id: enrollment.id,
-    organizationId: enrollment.organizationId,
-    campaignId: enrollment.campaignId,
-    contactId: enrollment.contactId,
-    mailboxId: enrollment.mailboxId,
-    currentStep: enrollment.currentStep,
-    email: email ?? enrollment.contact?.email ?? null,
-  };
 }
 
 function ids(enrollments: { id: string }[]): string[] {

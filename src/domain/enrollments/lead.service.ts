@@ -3,9 +3,8 @@ import type { Database } from '../../db/repositories';
 import type { LeadFilter, LeadRow } from '../../db/repositories/lead.repository';
 import type { CampaignService } from '../campaigns/campaign.service';
 import { notFound } from '../errors';
-import { leadCategoryChanged } from '../events/event-builders';
+import { enrollmentFacts, leadCategoryChanged } from '../events/event-builders';
 import {
-  factsOf,
   NOT_FINISHED_STATUSES,
   type EnrollmentChange,
   type EnrollmentControlService,
@@ -90,7 +89,7 @@ export class LeadService {
       const written = await repos.leads.setCategory(enrollment.id, category, 'manual');
       if (written && written.previous !== category) {
         const change = { from: written.previous, to: category, source: 'manual' as const };
-        await repos.events.record([leadCategoryChanged(factsOf(enrollment), change)]);
+        await repos.events.record([leadCategoryChanged(enrollmentFacts(enrollment), change)]);
       }
       return written !== null;
     });

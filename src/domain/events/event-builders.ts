@@ -1,3 +1,4 @@
+import type { EnrollmentEntity } from '../../db/entities/enrollment.entity';
 import type { NewEvent } from '../../db/repositories/event.repository';
 
 // The events the domain records (`email.sent` and `email.bounced` at SMTP time are written by the settle's
@@ -33,6 +34,20 @@ export interface EnrollmentFacts {
   currentStep?: number | null;
   /** The contact's address. */
   email?: string | null;
+}
+
+/** What the events about an enrollment name of it (the contact's address from `email`, else its loaded contact). */
+export function enrollmentFacts(enrollment: EnrollmentEntity, email: string | null = null): EnrollmentFacts {
+  const { id, organizationId, campaignId, contactId, mailboxId, currentStep } = enrollment;
+  return {
+    id,
+    organizationId,
+    campaignId,
+    contactId,
+    mailboxId,
+    currentStep,
+    email: email ?? enrollment.contact?.email,
+  };
 }
 
 export function emailOpened(message: MessageFacts, contactId: string | null): NewEvent {
@@ -148,7 +163,7 @@ export function emailComplained(message: MessageFacts, contactId: string, feedba
 export interface ContactFacts {
   id: string;
   organizationId: string;
-  email: string;
+  email: string | null;
 }
 
 /** Where an unsubscribe came from. */

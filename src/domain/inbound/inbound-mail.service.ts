@@ -6,10 +6,16 @@ import type { MatchConfidence, ReplyKind } from '../../db/entities/reply.entity'
 import type { Database } from '../../db/repositories';
 import type { Logger } from '../../logger';
 import { parseInboundMessage, type InboundMessage } from '../../mail/inbound-message';
-import { factsOf, type EnrollmentControlService } from '../enrollments/enrollment-control.service';
+import type { EnrollmentControlService } from '../enrollments/enrollment-control.service';
 import { UNCOUNTED, type EngineMetricsPort } from '../engine-metrics.port';
 import { automaticCategory } from '../enrollments/lead-category';
-import { emailBouncedByReport, emailComplained, emailReplied, leadCategoryChanged } from '../events/event-builders';
+import {
+  emailBouncedByReport,
+  emailComplained,
+  emailReplied,
+  enrollmentFacts,
+  leadCategoryChanged,
+} from '../events/event-builders';
 import { checkMailboxHealth } from './mailbox-health';
 
 /** What became of one inbound message. */
@@ -198,7 +204,11 @@ export class InboundMailService {
       if (!written || written.previous === category) return;
       const email = (await repos.contacts.findById(enrollment.organizationId, enrollment.contactId))?.email ?? null;
       await repos.events.record([
-        leadCategoryChanged(factsOf(enrollment, email), { from: written.previous, to: category, source: 'automatic' }),
+        leadCategoryChanged(enrollmentFacts(enrollment, email), {
+          from: written.previous,
+          to: category,
+          source: 'automatic',
+        }),
       ]);
     });
   }
