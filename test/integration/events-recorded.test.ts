@@ -133,6 +133,21 @@ describe('events recorded where they happen', () => {
       await stack.db.repos.campaigns.completeIfFinished(campaignId);
       expect(await typesOf({ enrollmentId })).toEqual(['email.sent', 'enrollment.completed']);
       expect(await typesOf({ campaignId, type: 'campaign.completed' })).toHaveLength(1);
+
+      // Reopened by a new dispatch, then completed again: each move is recorded again, once.
+      const again = await fx.enroll(campaignId, uniqueEmail('second-round'));
+      await fx.dispatch(campaignId);
+      expect(await fx.result(again)).toMatchObject({ status: 'completed' });
+      await eventually(async () => (await typesOf({ campaignId, type: 'campaign.completed' })).length === 2, {
+        what: 'the campaign completed again',
+      });
+      const moves = await eventsWhere({ campaignId, type: 'campaign.status_changed' });
+      expect(moves.map((event) => `${String(event.data.old_status)}→${String(event.data.new_status)}`)).toEqual([
+        'pending→active',
+        'active→completed',
+        'completed→active',
+        'active→completed',
+      ]);
     });
 
     it('when a campaign is paused, resumed, stopped and archived, then each move is recorded once, and its pending enrollments are stopped with it', async () => {
