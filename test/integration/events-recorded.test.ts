@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import request from 'supertest';
+import { WEBHOOK_EVENTS } from '../../src/http/webhook-events';
 import { deliverToImap } from '../helpers/dovecot';
 import { CAMPAIGNS } from '../helpers/api-paths';
 import { enrollmentFixtures, type Enrolled } from '../helpers/enrollment-fixtures';
@@ -660,5 +661,15 @@ describe('events recorded where they happen', () => {
       expect(events).toHaveLength(1);
       expect(events[0]!.data).toMatchObject({ mailbox_id: mailbox.id, protocol: 'imap', error: expect.any(String) });
     });
+  });
+
+  it('when every occurrence above has been recorded, then each event’s data is what the webhook documentation says', async () => {
+    const events = await eventsWhere({});
+    expect(new Set(events.map((event) => event.type)).size).toBeGreaterThanOrEqual(14);
+    const undocumented = events.flatMap((event) => {
+      const parsed = WEBHOOK_EVENTS[event.type as keyof typeof WEBHOOK_EVENTS].data.safeParse(event.data);
+      return parsed.success ? [] : [{ type: event.type, data: event.data, issues: parsed.error.issues }];
+    });
+    expect(undocumented).toEqual([]);
   });
 });
