@@ -102,6 +102,8 @@ export class MailboxService {
   async update(organizationId: string, mailboxId: string, patch: MailboxPatch): Promise<MailboxDetails> {
     checkHosts(this.hosts, [{ at: '', smtpHost: patch.smtpHost, imapHost: patch.imap?.host }]);
     const mailbox = await this.db.transaction(async (repos) => {
+      // Of two status changes at once, the second reads the first's result: one `mailbox.disabled`, not two.
+      if (patch.status !== undefined) await repos.mailboxes.lockOne(mailboxId);
       const current = await this.require(repos, organizationId, mailboxId);
       const smtpHost = patch.smtpHost?.toLowerCase() ?? current.smtpHost;
       const smtpUsername = patch.smtpUsername ?? current.smtpUsername;
