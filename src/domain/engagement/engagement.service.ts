@@ -90,9 +90,8 @@ export class EngagementService {
     return this.db.transaction(async (repos) => {
       if (!(await repos.messages.recordEngagement(message, kind))) return false;
       const row = await repos.messages.findByStep(message.enrollmentId, message.position);
-      const enrollment = await repos.enrollments.findById(message.enrollmentId);
       if (!row) return true;
-      const contactId = enrollment?.contactId ?? null;
+      const contactId = (await repos.enrollments.findById(message.enrollmentId))?.contactId ?? null;
       // Each keyed by the message: the open a click implies is skipped when the message was opened before.
       const opened = emailOpened(row, contactId);
       await repos.events.record(kind === 'open' ? [opened] : [opened, emailClicked(row, contactId, url ?? '')]);
