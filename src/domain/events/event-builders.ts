@@ -1,5 +1,20 @@
-import type { EnrollmentEntity } from '../../db/entities/enrollment.entity';
 import type { NewEvent } from '../../db/repositories/event.repository';
+import {
+  compact,
+  enrollmentData,
+  enrollmentScope,
+  messageData,
+  messageScope,
+  stepOf,
+  type CampaignFacts,
+  type ContactFacts,
+  type EnrollmentFacts,
+  type MailboxFacts,
+  type MessageFacts,
+} from './event-facts';
+
+export { enrollmentFacts } from './event-facts';
+export type { CampaignFacts, ContactFacts, EnrollmentFacts, MailboxFacts, MessageFacts } from './event-facts';
 
 // The events the domain records (`email.sent` and `email.bounced` at SMTP time are written by the settle's
 // statement, enrollment endings by the workflow and campaign completions in the statements that make them — see
@@ -9,47 +24,7 @@ import type { NewEvent } from '../../db/repositories/event.repository';
 /** The longest reply text an `email.replied` event carries; the whole reply stays readable over the API. */
 export const MAX_REPLY_TEXT = 10_000;
 
-/** One of our sent messages, as the events about it name it. */
-export interface MessageFacts {
-  /** The message row's id: what names an event a retry may report again. */
-  id: string;
-  organizationId: string;
-  campaignId: string;
-  enrollmentId: string;
-  mailboxId: string;
-  stepPosition: number;
-  /** The Message-ID header. */
-  messageId: string;
-  toEmail: string;
-  variantLabel?: string | null;
-}
-
-/** An enrollment, as the events about it name it. */
-export interface EnrollmentFacts {
-  id: string;
-  organizationId: string;
-  campaignId: string;
-  contactId: string;
-  mailboxId?: string | null;
-  currentStep?: number | null;
-  /** The contact's address. */
-  email?: string | null;
-}
-
-/** What the events about an enrollment name of it (the contact's address from `email`, else its loaded contact). */
-export function enrollmentFacts(enrollment: EnrollmentEntity, email: string | null = null): EnrollmentFacts {
-  const { id, organizationId, campaignId, contactId, mailboxId, currentStep } = enrollment;
-  return {
-    id,
-    organizationId,
-    campaignId,
-    contactId,
-    mailboxId,
-    currentStep,
-    email: email ?? enrollment.contact?.email,
-  };
-}
-
+/** The message's first open (its pixel loaded, or implied by a first click). */
 export function emailOpened(message: MessageFacts, contactId: string | null): NewEvent {
   return {
     ...messageScope(message, contactId),
@@ -59,6 +34,7 @@ export function emailOpened(message: MessageFacts, contactId: string | null): Ne
   };
 }
 
+/** The message's first click on one of its tracked links. */
 export function emailClicked(message: MessageFacts, contactId: string | null, url: string): NewEvent {
   return {
     ...messageScope(message, contactId),
@@ -160,12 +136,6 @@ export function emailComplained(message: MessageFacts, contactId: string, feedba
   };
 }
 
-export interface ContactFacts {
-  id: string;
-  organizationId: string;
-  email: string | null;
-}
-
 /** Where an unsubscribe came from. */
 export type UnsubscribeSource = 'link' | 'mailto' | 'api' | 'integration';
 
@@ -225,12 +195,6 @@ export function enrollmentStopped(enrollment: EnrollmentFacts, reason: string | 
   };
 }
 
-export interface CampaignFacts {
-  id: string;
-  organizationId: string;
-  name: string;
-}
-
 /** The campaign moved from one status to another. */
 export function campaignStatusChanged(campaign: CampaignFacts, from: string, to: string): NewEvent {
   return {
@@ -239,12 +203,6 @@ export function campaignStatusChanged(campaign: CampaignFacts, from: string, to:
     campaignId: campaign.id,
     data: { campaign_id: campaign.id, name: campaign.name, old_status: from, new_status: to },
   };
-}
-
-export interface MailboxFacts {
-  id: string;
-  organizationId: string;
-  fromEmail: string;
 }
 
 /**
@@ -286,62 +244,4 @@ export function mailboxError(mailbox: MailboxFacts, failure: { protocol: 'smtp' 
     mailboxId: mailbox.id,
     data: { mailbox_id: mailbox.id, email: mailbox.fromEmail, protocol: failure.protocol, error: failure.error },
   };
-}
-
-function messageScope(message: MessageFacts, contactId: string | null) {
-  return {
-    organizationId: message.organizationId,
-    campaignId: message.campaignId,
-    mailboxId: message.mailboxId,
-    enrollmentId: message.enrollmentId,
-    contactId,
-    stepPosition: message.stepPosition,
-    recipient: message.toEmail,
-  };
-}
-
-function messageData(message: MessageFacts, contactId: string | null): Record<string, unknown> {
-  return compact({
-    message_id: message.messageId,
-    campaign_id: message.campaignId,
-    enrollment_id: message.enrollmentId,
-    contact_id: contactId,
-    mailbox_id: message.mailboxId,
-    to_email: message.toEmail,
-    step: message.stepPosition,
-    variant: message.variantLabel,
-  });
-}
-
-function enrollmentScope(enrollment: EnrollmentFacts) {
-  return {
-    organizationId: enrollment.organizationId,
-    campaignId: enrollment.campaignId,
-    mailboxId: enrollment.mailboxId ?? null,
-    enrollmentId: enrollment.id,
-    contactId: enrollment.contactId,
-    stepPosition: stepOf(enrollment.currentStep),
-    recipient: enrollment.email ?? null,
-  };
-}
-
-function enrollmentData(enrollment: EnrollmentFacts): Record<string, unknown> {
-  return compact({
-    enrollment_id: enrollment.id,
-    campaign_id: enrollment.campaignId,
-    contact_id: enrollment.contactId,
-    email: enrollment.email,
-    mailbox_id: enrollment.mailboxId,
-    step: stepOf(enrollment.currentStep),
-  });
-}
-
-/** Step 0 is "nothing sent yet": no step. */
-function stepOf(step: number | null | undefined): number | null {
-  return step ? step : null;
-}
-
-/** The entries whose value is neither null nor undefined. */
-function compact(values: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== null && value !== undefined));
 }
