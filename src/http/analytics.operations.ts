@@ -33,8 +33,9 @@ const RANGE_RULES =
 
 const COUNTING =
   'Counts come from the events: `sent` counts messages the recipient’s server accepted, `opened` and `clicked` ' +
-  'each message once (its first open or click), `positive_replied` the replies whose lead is `interested` or ' +
-  '`meeting_booked`. Rates are percentages of `sent` (`positive_reply_rate`: of `replied`).';
+  'each message once (its first open or click), `replied` each lead once (on its first reply), `positive_replied` ' +
+  'the replied leads that are `interested` or `meeting_booked`. Rates are percentages of `sent` ' +
+  '(`positive_reply_rate`: of `replied`).';
 
 const exampleCounts: z.input<typeof countsResponse> = {
   sent: 412,
@@ -169,8 +170,8 @@ export const analyticsOperations: ApiOperation<AnalyticsDeps>[] = [
     summary: "The organization's analytics across campaigns",
     description:
       'Totals and rates across every campaign, then per campaign, per mailbox (with its health), per recipient ' +
-      "provider (Gmail, Microsoft, Yahoo, other: from the recipient's domain) and per lead category (the range's " +
-      'replies by their lead’s category), and day-wise and month-wise series. Days are counted in UTC. ' +
+      "provider (Gmail, Microsoft, Yahoo, other: from the recipient's domain) and per lead category (the leads " +
+      'that first replied in the range), and day-wise and month-wise series. Days are counted in UTC. ' +
       `${RANGE_RULES} ${COUNTING}`,
     query: dateRangeQuerySchema,
     errors: [],

@@ -18,9 +18,13 @@ export const countsResponse = z.object({
   new_leads_contacted: count.meta({ description: 'Sends of step 1: leads written to for the first time.' }),
   opened: count.meta({ description: 'Unique opens: messages opened at least once (counted on the first open).' }),
   clicked: count.meta({ description: 'Messages whose links were clicked at least once (on the first click).' }),
-  replied: count.meta({ description: 'Replies received (auto-replies are not replies).' }),
+  replied: count.meta({
+    description:
+      'Leads that replied, each once, on the day of its first reply (its later replies in the thread are not ' +
+      'counted again; auto-replies are not replies).',
+  }),
   positive_replied: count.meta({
-    description: 'Replies whose lead is `interested` or `meeting_booked` (its category now, however set).',
+    description: 'Replied leads that are `interested` or `meeting_booked` (their category now, however set).',
   }),
   bounced: count.meta({ description: 'Hard and soft bounces: refused at send, or reported later by the server.' }),
   unsubscribed: count,
@@ -107,11 +111,11 @@ export const overviewResponse = z.object({
     .array(
       z.object({
         category: z.string().nullable().meta({ description: 'Null: the lead has no category.' }),
-        replies: count,
+        replies: count.meta({ description: 'Leads of this category that first replied in the range.' }),
         positive: z.boolean(),
       }),
     )
-    .meta({ description: "The range's replies by their lead's category, most first." }),
+    .meta({ description: 'The leads that first replied in the range, by their category, most first.' }),
   days: z.array(dayResponse),
   months: z
     .array(countsResponse.extend({ month: z.string().meta({ example: '2026-11' }) }))

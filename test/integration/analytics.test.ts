@@ -75,6 +75,7 @@ describe('analytics', () => {
     const booked = await enroll('meeting_booked');
     // No category on the enrollment: the reply event's own category counts.
     const uncategorized = await enroll(null);
+    const earlier = await enroll('interested');
 
     const event = (
       type: NewEvent['type'],
@@ -114,7 +115,13 @@ describe('analytics', () => {
       event('email.replied', '2026-03-11T13:00:00Z', uncategorized, 'c@hotmail.com', {
         data: { category: 'not_interested' },
       }),
+      // A lead counts once, on its first reply: a second reply, and an integration reporting it again, do not.
+      event('email.replied', '2026-03-11T09:00:00Z', interested, 'a@gmail.com'),
+      event('email.replied', '2026-03-10T12:30:00Z', interested, 'a@gmail.com', { data: { source: 'integration' } }),
       event('lead.unsubscribed', '2026-03-11T14:00:00Z', booked, 'b@gmail.com'),
+      // A lead that first replied before every range: its reply inside them is not a new replied lead.
+      event('email.replied', '2026-02-20T12:00:00Z', earlier, 'g@gmail.com'),
+      event('email.replied', '2026-03-10T14:00:00Z', earlier, 'g@gmail.com'),
       // 03-11 23:30 EDT in New York, 03-12 in UTC (outside the overview's range).
       event('email.sent', '2026-03-12T03:30:00Z', uncategorized, 'c@hotmail.com', { stepPosition: 2 }),
       // The second campaign, in UTC.

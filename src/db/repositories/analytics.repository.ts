@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { MailboxStatus } from '../entities/mailbox.entity';
 
-/** What happened, counted from the events (each one a message, a reply or an unsubscribe). */
+/** What happened to messages, counted from the events (replies are counted per lead: see `firstReplies`). */
 export interface EventCounts {
   /** `email.sent`: messages accepted by the recipient's server. */
   sent: number;
@@ -11,7 +11,6 @@ export interface EventCounts {
   opened: number;
   /** `email.clicked`: the first click of each message. */
   clicked: number;
-  replied: number;
   bounced: number;
   unsubscribed: number;
 }
@@ -31,7 +30,10 @@ export interface DayRange {
 /** Whose events a day-wise series counts: each has its index (campaign, mailbox, organization; then the time). */
 export type EventScope = { campaignId: string } | { mailboxId: string } | { organizationId: string };
 
-/** Replies of one day whose lead has one category (null: none), with where they came in and from whom. */
+/**
+ * Leads whose first reply came on one day, with one category (null: none), in one campaign and mailbox, from one
+ * recipient domain.
+ */
 export interface CategoryReplies {
   date: string;
   category: string | null;
@@ -80,11 +82,10 @@ const SUMS = `sum(n) FILTER (WHERE type = 'email.sent') AS sent,
        sum(n) FILTER (WHERE type = 'email.sent' AND first_step) AS new_leads_contacted,
        sum(n) FILTER (WHERE type = 'email.opened') AS opened,
        sum(n) FILTER (WHERE type = 'email.clicked') AS clicked,
-       sum(n) FILTER (WHERE type = 'email.replied') AS replied,
        sum(n) FILTER (WHERE type = 'email.bounced') AS bounced,
        sum(n) FILTER (WHERE type = 'lead.unsubscribed') AS unsubscribed`;
 
-const COUNT_COLUMNS = ['sent', 'new_leads_contacted', 'opened', 'clicked', 'replied', 'bounced', 'unsubscribed'];
+const COUNT_COLUMNS = ['sent', 'new_leads_contacted', 'opened', 'clicked', 'bounced', 'unsubscribed'];
 
 /** `occurred_at` within the days $2…$3 (both included) of the zone $4, as bounds the index can range over. */
 const IN_RANGE = `occurred_at >= ($2::date::timestamp AT TIME ZONE $4::text)
@@ -107,7 +108,6 @@ function countsOf(row: CountRow): EventCounts {
     newLeadsContacted: number('new_leads_contacted'),
     opened: number('opened'),
     clicked: number('clicked'),
-    replied: number('replied'),
     bounced: number('bounced'),
     unsubscribed: number('unsubscribed'),
   };
@@ -143,10 +143,12 @@ export class AnalyticsRepository {
   }
 
   /**
-   * Replies by day and by their lead's category: the enrollment's category now, else the one the reply event
-   * carried (its enrollment deleted since). Optionally of one campaign or mailbox of the organization.
+   * Leads that replied, each counted once, on the day of its first reply (an enrollment's later replies in the
+   * thread, or the same reply reported again by an integration, are not counted again), by the lead's category: the
+   * enrollment's category now, else the one its first reply carried (the enrollment deleted since). Optionally of
+   * one campaign or mailbox of the organization. Replies are few: the organization's until the range's end are read.
    */
-  async repliesByCategory(
+  async firstReplies(
     organizationId: string,
     range: DayRange,
     within: { campaignId?: string; mailboxId?: string } = {},
@@ -159,14 +161,23 @@ export class AnalyticsRepository {
       recipient_domain: string | null;
       replies: string;
     }[] = await this.manager.query(
-      `SELECT (occurred_at AT TIME ZONE $4::text)::date::text AS day,
-              coalesce(enrollment.category, event.data->>'category') AS category, event.campaign_id,
-              event.mailbox_id, event.recipient_domain, count(*) AS replies
-         FROM events event
-         LEFT JOIN enrollments enrollment ON enrollment.id = event.enrollment_id
-        WHERE event.organization_id = $1 AND event.type = 'email.replied' AND ${IN_RANGE}
-          AND ($5::uuid IS NULL OR event.campaign_id = $5::uuid)
-          AND ($6::uuid IS NULL OR event.mailbox_id = $6::uuid)
+      `WITH first_replies AS (
+         SELECT DISTINCT ON (coalesce(enrollment_id::text, id::text))
+                occurred_at, enrollment_id, campaign_id, mailbox_id, recipient_domain,
+                data->>'category' AS reported_category
+           FROM events
+          WHERE organization_id = $1 AND type = 'email.replied'
+            AND occurred_at < (($3::date + 1)::timestamp AT TIME ZONE $4::text)
+            AND ($5::uuid IS NULL OR campaign_id = $5::uuid)
+            AND ($6::uuid IS NULL OR mailbox_id = $6::uuid)
+          ORDER BY coalesce(enrollment_id::text, id::text), occurred_at, id
+       )
+       SELECT (reply.occurred_at AT TIME ZONE $4::text)::date::text AS day,
+              coalesce(enrollment.category, reply.reported_category) AS category, reply.campaign_id,
+              reply.mailbox_id, reply.recipient_domain, count(*) AS replies
+         FROM first_replies reply
+         LEFT JOIN enrollments enrollment ON enrollment.id = reply.enrollment_id
+        WHERE reply.occurred_at >= ($2::date::timestamp AT TIME ZONE $4::text)
         GROUP BY 1, 2, 3, 4, 5`,
       [organizationId, range.start, range.end, range.zone, within.campaignId ?? null, within.mailboxId ?? null],
     );

@@ -25,8 +25,9 @@ export const POSITIVE_CATEGORIES: readonly string[] = ['interested', 'meeting_bo
 /** The organization's days are counted in UTC: organizations have no time zone of their own. */
 const ORGANIZATION_ZONE = 'UTC';
 
-/** The event counts, and the replies whose lead is in a positive category. */
+/** The message counts, the leads that replied (once each, on their first reply) and those of them positive. */
 export interface Counts extends EventCounts {
+  replied: number;
   positiveReplied: number;
 }
 
@@ -132,17 +133,17 @@ export class AnalyticsService {
     const { analytics } = this.db.repos;
     const [daily, replies, grouped, campaigns, mailboxes] = await Promise.all([
       analytics.daily({ organizationId }, range),
-      analytics.repliesByCategory(organizationId, range),
+      analytics.firstReplies(organizationId, range),
       analytics.grouped(organizationId, range, PROVIDER_DOMAINS),
       analytics.campaignsOf(organizationId),
       analytics.mailboxesOf(organizationId),
     ]);
-    const days = withPositive(daily, replies);
+    const days = withReplies(daily, replies);
     const totals = sum(days);
-    const positive = positiveBy(replies);
-    const summarized = (counts: EventCounts | undefined, positiveReplied = 0) => {
-      const withPositiveReplies = { ...(counts ?? ZERO), positiveReplied };
-      return { totals: withPositiveReplies, rates: rates(withPositiveReplies) };
+    const replied = repliesBy(replies);
+    const summarized = (counts: EventCounts | undefined, leads: ReplyCounts | undefined) => {
+      const all: Counts = { ...(counts ?? ZERO), ...(leads ?? NO_REPLIES) };
+      return { totals: all, rates: rates(all) };
     };
     const known = new Set(campaigns.map((campaign) => campaign.id));
     const deleted = [...grouped.campaigns.keys()].filter((id) => !known.has(id));
@@ -152,15 +153,15 @@ export class AnalyticsService {
       rates: rates(totals),
       campaigns: [...campaigns, ...deleted.map((id) => ({ id, name: null, status: null }))].map((campaign) => ({
         ...campaign,
-        ...summarized(grouped.campaigns.get(campaign.id), positive.campaigns.get(campaign.id)),
+        ...summarized(grouped.campaigns.get(campaign.id), replied.campaigns.get(campaign.id)),
       })),
       mailboxes: mailboxes.map((mailbox) => ({
         mailbox,
-        ...summarized(grouped.mailboxes.get(mailbox.id), positive.mailboxes.get(mailbox.id)),
+        ...summarized(grouped.mailboxes.get(mailbox.id), replied.mailboxes.get(mailbox.id)),
       })),
       providers: RECIPIENT_PROVIDERS.map((provider) => ({
         provider,
-        ...summarized(grouped.providers.get(provider), positive.providers.get(provider)),
+        ...summarized(grouped.providers.get(provider), replied.providers.get(provider)),
       })),
       categories: categories(replies),
       days,
@@ -192,53 +193,54 @@ export class AnalyticsService {
   ): Promise<DaySeries[]> {
     const [daily, replies] = await Promise.all([
       this.db.repos.analytics.daily(scope, range),
-      this.db.repos.analytics.repliesByCategory(organizationId, range, within),
+      this.db.repos.analytics.firstReplies(organizationId, range, within),
     ]);
-    return withPositive(daily, replies);
+    return withReplies(daily, replies);
   }
 }
 
-const ZERO: EventCounts = {
-  sent: 0,
-  newLeadsContacted: 0,
-  opened: 0,
-  clicked: 0,
-  replied: 0,
-  bounced: 0,
-  unsubscribed: 0,
-};
+const ZERO: EventCounts = { sent: 0, newLeadsContacted: 0, opened: 0, clicked: 0, bounced: 0, unsubscribed: 0 };
+
+interface ReplyCounts {
+  replied: number;
+  positiveReplied: number;
+}
+const NO_REPLIES: ReplyCounts = { replied: 0, positiveReplied: 0 };
 
 const isPositive = (category: string | null): boolean => category !== null && POSITIVE_CATEGORIES.includes(category);
 
-/** Each day with its positive replies (from the replies by day and category). */
-function withPositive(days: DayCounts[], replies: CategoryReplies[]): DaySeries[] {
-  const positive = new Map<string, number>();
-  for (const reply of replies) {
-    if (isPositive(reply.category)) positive.set(reply.date, (positive.get(reply.date) ?? 0) + reply.replies);
-  }
-  return days.map((day) => ({ ...day, positiveReplied: positive.get(day.date) ?? 0 }));
+function addReplies(map: Map<string, ReplyCounts>, key: string | null, reply: CategoryReplies): void {
+  if (key === null) return;
+  const counts = map.get(key) ?? { ...NO_REPLIES };
+  counts.replied += reply.replies;
+  if (isPositive(reply.category)) counts.positiveReplied += reply.replies;
+  map.set(key, counts);
 }
 
-/** Positive replies by campaign, mailbox and recipient provider. */
-function positiveBy(replies: CategoryReplies[]) {
+/** Each day with its replied leads and the positive ones among them. */
+function withReplies(days: DayCounts[], replies: CategoryReplies[]): DaySeries[] {
+  const byDay = new Map<string, ReplyCounts>();
+  for (const reply of replies) addReplies(byDay, reply.date, reply);
+  return days.map((day) => ({ ...day, ...(byDay.get(day.date) ?? NO_REPLIES) }));
+}
+
+/** Replied leads, and the positive ones, by campaign, mailbox and recipient provider. */
+function repliesBy(replies: CategoryReplies[]) {
   const by = {
-    campaigns: new Map<string, number>(),
-    mailboxes: new Map<string, number>(),
-    providers: new Map<string, number>(),
+    campaigns: new Map<string, ReplyCounts>(),
+    mailboxes: new Map<string, ReplyCounts>(),
+    providers: new Map<string, ReplyCounts>(),
   };
-  const add = (map: Map<string, number>, key: string | null, count: number) => {
-    if (key !== null) map.set(key, (map.get(key) ?? 0) + count);
-  };
-  for (const reply of replies.filter((row) => isPositive(row.category))) {
-    add(by.campaigns, reply.campaignId, reply.replies);
-    add(by.mailboxes, reply.mailboxId, reply.replies);
-    add(by.providers, providerOf(reply.recipientDomain), reply.replies);
+  for (const reply of replies) {
+    addReplies(by.campaigns, reply.campaignId, reply);
+    addReplies(by.mailboxes, reply.mailboxId, reply);
+    addReplies(by.providers, providerOf(reply.recipientDomain), reply);
   }
   return by;
 }
 
 function sum(days: Counts[]): Counts {
-  const totals: Counts = { ...ZERO, positiveReplied: 0 };
+  const totals: Counts = { ...ZERO, ...NO_REPLIES };
   for (const day of days) {
     for (const key of Object.keys(totals) as (keyof Counts)[]) totals[key] += day[key];
   }
