@@ -32,10 +32,10 @@ const RANGE_RULES =
   'does not exist is a 422 naming the field (and the limit).';
 
 const COUNTING =
-  'Counts come from the events: `sent` counts messages the recipient’s server accepted, `opened` and `clicked` ' +
-  'each message once (its first open or click), `replied` each lead once (on its first reply), `positive_replied` ' +
-  'the replied leads that are `interested` or `meeting_booked`. Rates are percentages of `sent` ' +
-  '(`positive_reply_rate`: of `replied`).';
+  'Counts come from the events: `sent` counts messages sent (one the recipient’s server refused is also a ' +
+  'bounce), `opened` and `clicked` each message once (its first open or click), `replied` each lead once (on its ' +
+  'first reply), `positive_replied` the replied leads that are `interested` or `meeting_booked`. Rates are ' +
+  'percentages of `sent` (`positive_reply_rate`: of `replied`).';
 
 const exampleCounts: z.input<typeof countsResponse> = {
   sent: 412,

@@ -13,7 +13,9 @@ const date = z.string().meta({ example: '2026-11-20' });
 /** What happened, counted from the events. */
 export const countsResponse = z.object({
   sent: count.meta({
-    description: "Messages accepted by the recipient's server (one refused during the SMTP exchange is a bounce).",
+    description:
+      "Messages sent: accepted by the recipient's server, or refused by it during the SMTP exchange (those count in " +
+      "`bounced` too), as in the campaign's statistics.",
   }),
   new_leads_contacted: count.meta({ description: 'Sends of step 1: leads written to for the first time.' }),
   opened: count.meta({ description: 'Unique opens: messages opened at least once (counted on the first open).' }),

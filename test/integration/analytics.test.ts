@@ -7,6 +7,7 @@ import { expectError, expectValidationFailure, newOrganization, type Organizatio
 import { CAMPAIGNS } from '../helpers/api-paths';
 import { enrollmentFixtures } from '../helpers/enrollment-fixtures';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
+import { startScriptedSmtpServer } from '../helpers/scripted-smtp-server';
 import { connectTestStack, eventually, type TestStack } from '../helpers/test-stack';
 
 const ZONE = 'America/New_York';
@@ -76,6 +77,7 @@ describe('analytics', () => {
     // No category on the enrollment: the reply event's own category counts.
     const uncategorized = await enroll(null);
     const earlier = await enroll('interested');
+    const refused = await enroll(null);
 
     const event = (
       type: NewEvent['type'],
@@ -104,7 +106,16 @@ describe('analytics', () => {
       event('email.sent', '2026-03-07T04:30:00Z', null, 'd@yahoo.com', { stepPosition: 1 }),
       // Before every range.
       event('email.sent', '2026-02-20T12:00:00Z', null, 'e@gmail.com', { stepPosition: 1 }),
-      event('email.bounced', '2026-03-08T12:00:00Z', uncategorized, 'c@hotmail.com', { stepPosition: 1 }),
+      // Reported later by the recipient's server: the message counts as sent (on 03-07) and bounced.
+      event('email.bounced', '2026-03-08T12:00:00Z', uncategorized, 'c@hotmail.com', {
+        stepPosition: 1,
+        data: { bounce_type: 'hard', source: 'dsn' },
+      }),
+      // Refused during the SMTP exchange (the settle records no email.sent): a send that bounced.
+      event('email.bounced', '2026-03-09T15:00:00Z', refused, 'h@outlook.com', {
+        stepPosition: 1,
+        data: { bounce_type: 'hard', smtp_response: '550 5.1.1 user unknown' },
+      }),
       // 03-09 23:30 EDT in New York, 03-10 in UTC.
       event('email.sent', '2026-03-10T03:30:00Z', interested, 'a@gmail.com', { stepPosition: 2 }),
       // 03-10 00:30 EDT.
@@ -138,19 +149,19 @@ describe('analytics', () => {
   });
 
   const campaignTotals = {
-    sent: 5,
-    new_leads_contacted: 3,
+    sent: 6,
+    new_leads_contacted: 4,
     opened: 1,
     clicked: 1,
     replied: 3,
     positive_replied: 2,
-    bounced: 1,
+    bounced: 2,
     unsubscribed: 1,
   };
   const newYorkDays = [
     { date: '2026-03-07', ...ZERO, sent: 3, new_leads_contacted: 3 },
     { date: '2026-03-08', ...ZERO, bounced: 1 },
-    { date: '2026-03-09', ...ZERO, sent: 1 },
+    { date: '2026-03-09', ...ZERO, sent: 2, new_leads_contacted: 1, bounced: 1 },
     { date: '2026-03-10', ...ZERO, opened: 1, clicked: 1, replied: 2, positive_replied: 2 },
     { date: '2026-03-11', ...ZERO, sent: 1, replied: 1, unsubscribed: 1 },
   ];
@@ -218,12 +229,12 @@ describe('analytics', () => {
         timezone: ZONE,
         totals: campaignTotals,
         rates: {
-          open_rate: 20,
-          click_rate: 20,
-          reply_rate: 60,
+          open_rate: 16.7,
+          click_rate: 16.7,
+          reply_rate: 50,
           positive_reply_rate: 66.7,
-          bounce_rate: 20,
-          unsubscribe_rate: 20,
+          bounce_rate: 33.3,
+          unsubscribe_rate: 16.7,
         },
       });
     });
@@ -232,7 +243,7 @@ describe('analytics', () => {
       const response = await org.api
         .get(`${CAMPAIGNS}/${campaignId}/analytics?start_date=2026-03-09&end_date=2026-03-09`)
         .expect(200);
-      expect(response.body.data.totals).toEqual({ ...ZERO, sent: 1 });
+      expect(response.body.data.totals).toEqual({ ...ZERO, sent: 2, new_leads_contacted: 1, bounced: 1 });
       expect(response.body.data.rates).toMatchObject({ open_rate: 0, reply_rate: 0, positive_reply_rate: 0 });
     });
   });
@@ -314,7 +325,7 @@ describe('analytics', () => {
         from_email: expect.stringContaining('@'),
         timezone: ZONE,
         totals: campaignTotals,
-        rates: { bounce_rate: 20, reply_rate: 60 },
+        rates: { bounce_rate: 33.3, reply_rate: 50 },
         days: newYorkDays,
       });
       const second = await org.api
@@ -333,23 +344,23 @@ describe('analytics', () => {
       expect(response.status).toBe(200);
       const overview = response.body.data;
       const totals = {
-        sent: 6,
-        new_leads_contacted: 5,
+        sent: 7,
+        new_leads_contacted: 6,
         opened: 1,
         clicked: 1,
         replied: 3,
         positive_replied: 2,
-        bounced: 1,
+        bounced: 2,
         unsubscribed: 1,
       };
       expect(overview).toMatchObject({ start_date: '2026-02-27', end_date: '2026-03-11', timezone: 'UTC', totals });
       expect(overview.rates).toEqual({
-        open_rate: 16.7,
-        click_rate: 16.7,
-        reply_rate: 50,
+        open_rate: 14.3,
+        click_rate: 14.3,
+        reply_rate: 42.9,
         positive_reply_rate: 66.7,
-        bounce_rate: 16.7,
-        unsubscribe_rate: 16.7,
+        bounce_rate: 28.6,
+        unsubscribe_rate: 14.3,
       });
 
       const byDate = Object.fromEntries(
@@ -358,7 +369,7 @@ describe('analytics', () => {
       expect(Object.keys(byDate)).toHaveLength(13);
       expect(byDate['2026-03-06']).toEqual(ZERO);
       expect(byDate['2026-03-07']).toEqual({ ...ZERO, sent: 4, new_leads_contacted: 4 });
-      expect(byDate['2026-03-09']).toEqual({ ...ZERO, sent: 1, new_leads_contacted: 1 });
+      expect(byDate['2026-03-09']).toEqual({ ...ZERO, sent: 2, new_leads_contacted: 2, bounced: 1 });
       expect(byDate['2026-03-10']).toEqual({
         ...ZERO,
         sent: 1,
@@ -376,7 +387,7 @@ describe('analytics', () => {
         expect.objectContaining({
           id: campaignId,
           status: 'pending',
-          totals: { ...totals, sent: 5, new_leads_contacted: 4 },
+          totals: { ...totals, sent: 6, new_leads_contacted: 5 },
         }),
         expect.objectContaining({
           id: secondCampaignId,
@@ -390,8 +401,8 @@ describe('analytics', () => {
           status: 'active',
           disabled_reason: null,
           daily_limit: 1000,
-          totals: expect.objectContaining({ sent: 5, bounced: 1, replied: 3 }),
-          rates: expect.objectContaining({ bounce_rate: 20, reply_rate: 60 }),
+          totals: expect.objectContaining({ sent: 6, bounced: 2, replied: 3 }),
+          rates: expect.objectContaining({ bounce_rate: 33.3, reply_rate: 50 }),
         }),
         expect.objectContaining({ id: secondMailboxId, totals: expect.objectContaining({ sent: 1 }) }),
       ]);
@@ -409,7 +420,7 @@ describe('analytics', () => {
           positive_replied: 2,
           unsubscribed: 1,
         },
-        microsoft: { ...ZERO, sent: 1, new_leads_contacted: 1, bounced: 1, replied: 1 },
+        microsoft: { ...ZERO, sent: 2, new_leads_contacted: 2, bounced: 2, replied: 1 },
         yahoo: { ...ZERO, sent: 1, new_leads_contacted: 1 },
         other: { ...ZERO, sent: 1, new_leads_contacted: 1 },
       });
@@ -467,6 +478,35 @@ describe('analytics', () => {
         ]),
       );
       expect(overview.providers.find((row: { provider: string }) => row.provider === 'other').totals.sent).toBe(1);
+    });
+
+    it("when the recipient's server refuses one message, then it counts as a send that bounced, as in the campaign's statistics", async () => {
+      const scripted = await startScriptedSmtpServer(({ to }) =>
+        to.startsWith('refused-') ? { code: 550, text: '5.1.1 No such user' } : 'accept',
+      );
+      try {
+        const body = campaignBody(stack.info, { steps: [{ subject: 'First', delaySeconds: 0 }] });
+        body.campaign.smtp_credentials[0]!.smtp_port = scripted.port;
+        const campaignId: string = (await org.api.post(CAMPAIGNS, body).expect(201)).body.data.id;
+        for (const email of [uniqueEmail('refused'), uniqueEmail('accepted')]) {
+          await org.api
+            .post(`${CAMPAIGNS}/${campaignId}/enroll_contact`, { contact: { email, first_name: 'Robin' } })
+            .expect(201);
+        }
+        await org.api.post(`${CAMPAIGNS}/${campaignId}/dispatch`).expect(202);
+        const details = await eventually(
+          async () => {
+            const campaign = (await org.api.get(`${CAMPAIGNS}/${campaignId}`).expect(200)).body.data;
+            return campaign.totals.sent === 2 && campaign.totals.bounced === 1 ? campaign : null;
+          },
+          { what: 'both sends settled' },
+        );
+        const analytics = (await org.api.get(`${CAMPAIGNS}/${campaignId}/analytics`).expect(200)).body.data;
+        expect(analytics.totals).toEqual({ ...ZERO, sent: 2, new_leads_contacted: 2, bounced: 1 });
+        expect(analytics.rates.bounce_rate).toBe(details.rates.bounce_rate);
+      } finally {
+        await scripted.close();
+      }
     });
   });
 });

@@ -41,9 +41,12 @@ export class EventsAndWebhooks1765500000000 implements MigrationInterface {
       `CREATE INDEX events_mailbox_id_occurred_at_idx ON events (mailbox_id, occurred_at) INCLUDE (type, step_position)
          WHERE mailbox_id IS NOT NULL`,
     );
-    // Replies, few among the sends: positive replies and lead categories read their enrollment's category.
+    // Replies and bounces, few among the sends: analytics read their rows (a reply's lead, a bounce's source).
     await q.query(
       `CREATE INDEX events_replies_idx ON events (organization_id, occurred_at) WHERE type = 'email.replied'`,
+    );
+    await q.query(
+      `CREATE INDEX events_bounces_idx ON events (organization_id, occurred_at) WHERE type = 'email.bounced'`,
     );
 
     await q.query(`CREATE TABLE webhooks (

@@ -3,7 +3,7 @@ import type { MailboxStatus } from '../entities/mailbox.entity';
 
 /** What happened to messages, counted from the events (replies are counted per lead: see `firstReplies`). */
 export interface EventCounts {
-  /** `email.sent`: messages accepted by the recipient's server. */
+  /** `email.sent`, and messages refused during the SMTP exchange (a bounce, not an `email.sent`). */
   sent: number;
   /** `email.sent` of step 1: leads written to for the first time. */
   newLeadsContacted: number;
@@ -97,6 +97,13 @@ const IN_RANGE = `occurred_at >= ($2::date::timestamp AT TIME ZONE $4::text)
  */
 const BUCKET = `date_bin('15 minutes', occurred_at, timestamptz '2000-01-01 00:00:00+00')`;
 
+/**
+ * Messages refused during the SMTP exchange: the settle records an `email.bounced` instead of an `email.sent` for
+ * them, without the `source` a bounce reported later names. They count as sends (that bounced), as in a campaign's
+ * statistics; read through the bounces' partial index, whose rows are few.
+ */
+const REFUSED_AT_SEND = `type = 'email.bounced' AND coalesce(data->>'source', 'smtp') = 'smtp'`;
+
 const SCOPE_COLUMNS = { campaignId: 'campaign_id', mailboxId: 'mailbox_id', organizationId: 'organization_id' };
 
 type CountRow = Record<string, string | null>;
@@ -120,15 +127,21 @@ function countsOf(row: CountRow): EventCounts {
 export class AnalyticsRepository {
   constructor(private readonly manager: EntityManager) {}
 
-  /** The scope's counts on every day of the range, in order; days without events have zeros. */
-  async daily(scope: EventScope, range: DayRange): Promise<DayCounts[]> {
+  /** The scope's counts (in the organization) on every day of the range, in order; days without events have zeros. */
+  async daily(scope: EventScope, organizationId: string, range: DayRange): Promise<DayCounts[]> {
     const [key, id] = Object.entries(scope)[0] as [keyof typeof SCOPE_COLUMNS, string];
+    const column = SCOPE_COLUMNS[key];
     const rows: CountRow[] = await this.manager.query(
       `WITH binned AS (
          SELECT ${BUCKET} AS bucket, type, step_position = 1 AS first_step, count(*) AS n
            FROM events
-          WHERE ${SCOPE_COLUMNS[key]} = $1 AND ${IN_RANGE}
+          WHERE ${column} = $1 AND ${IN_RANGE}
           GROUP BY 1, 2, 3
+         UNION ALL
+         SELECT ${BUCKET}, 'email.sent', step_position = 1, count(*)
+           FROM events
+          WHERE organization_id = $5 AND ${column} = $1 AND ${REFUSED_AT_SEND} AND ${IN_RANGE}
+          GROUP BY 1, 3
        ),
        counted AS (
          SELECT (bucket AT TIME ZONE $4::text)::date AS day, ${SUMS} FROM binned GROUP BY 1
@@ -137,7 +150,7 @@ export class AnalyticsRepository {
          FROM generate_series($2::date::timestamp, $3::date::timestamp, interval '1 day') AS series(day)
          LEFT JOIN counted ON counted.day = series.day::date
         ORDER BY series.day`,
-      [id, range.start, range.end, range.zone],
+      [id, range.start, range.end, range.zone, organizationId],
     );
     return rows.map((row) => ({ date: row.day!, ...countsOf(row) }));
   }
@@ -210,6 +223,11 @@ export class AnalyticsRepository {
              FROM events
             WHERE organization_id = $1 AND ${IN_RANGE}
             GROUP BY 1, 2, 3, 4, 5
+           UNION ALL
+           SELECT campaign_id, mailbox_id, recipient_domain, 'email.sent', step_position = 1, count(*)
+             FROM events
+            WHERE organization_id = $1 AND ${REFUSED_AT_SEND} AND ${IN_RANGE}
+            GROUP BY 1, 2, 3, 5
          )
          SELECT CASE WHEN GROUPING(campaign_id) = 0 THEN 'campaign'
                      WHEN GROUPING(mailbox_id) = 0 THEN 'mailbox' ELSE 'provider' END AS by,

@@ -132,7 +132,7 @@ export class AnalyticsService {
     const range = dateRange(request, ORGANIZATION_ZONE, this.maxDays);
     const { analytics } = this.db.repos;
     const [daily, replies, grouped, campaigns, mailboxes] = await Promise.all([
-      analytics.daily({ organizationId }, range),
+      analytics.daily({ organizationId }, organizationId, range),
       analytics.firstReplies(organizationId, range),
       analytics.grouped(organizationId, range, PROVIDER_DOMAINS),
       analytics.campaignsOf(organizationId),
@@ -192,7 +192,7 @@ export class AnalyticsService {
     within: { campaignId?: string; mailboxId?: string },
   ): Promise<DaySeries[]> {
     const [daily, replies] = await Promise.all([
-      this.db.repos.analytics.daily(scope, range),
+      this.db.repos.analytics.daily(scope, organizationId, range),
       this.db.repos.analytics.firstReplies(organizationId, range, within),
     ]);
     return withReplies(daily, replies);
