@@ -53,6 +53,8 @@ import { webhookOperations } from './http/webhook.operations';
 import { analyticsOperations } from './http/analytics.operations';
 import type { WebhookService } from './domain/webhooks/webhook.service';
 import type { AnalyticsService } from './domain/analytics/analytics.service';
+import type { SmartleadAliasService } from './domain/smartlead/smartlead-alias.service';
+import { SMARTLEAD_BASE, smartleadDocument, smartleadRoutes, withoutApiKey } from './http/smartlead';
 
 export interface AppDeps {
   logger: Logger;
@@ -77,9 +79,13 @@ export interface AppDeps {
   engagement: EngagementService;
   webhooks: WebhookService;
   analytics: AnalyticsService;
+  /** The integer ids of the Smartlead-compatible API (src/http/smartlead). */
+  smartleadAliases: SmartleadAliasService;
   readiness: ReadinessChecks;
   /** Off when `requests` is 0 (the tests' shared stack), else counted in `store`. */
   rateLimit: RateLimitSettings & { store: Store };
+  /** The Smartlead surface's own limit, counted apart; off when `requests` is 0. One store per limit. */
+  smartleadRateLimit: RateLimitSettings & { store: Store };
   /** Browser origins allowed to call the API; empty = no CORS headers at all. */
   corsOrigins: string[];
   /** The Temporal worker's exporter in this process (`npm start`), appended to `/metrics`; null = none. */
@@ -99,8 +105,14 @@ export { API_BASE };
  * Every router of the app: `open` ones at the root without an API key, `api` ones by their path under API_BASE.
  * One table for createApp and for the test that checks each route is in the OpenAPI document.
  */
-export function routeTable(deps: AppDeps): { open: Router[]; api: Array<[path: string, routers: Router[]]> } {
+export function routeTable(deps: AppDeps): {
+  open: Router[];
+  api: Array<[path: string, routers: Router[]]>;
+  /** The Smartlead-compatible API, at SMARTLEAD_BASE, with its own document (src/http/smartlead). */
+  smartlead: { base: string; document: Router; surface: Router; operations: Router };
+} {
   return {
+    smartlead: { base: SMARTLEAD_BASE, document: smartleadDocument(), ...smartleadRoutes(deps) },
     // Declared as open operations (src/http/open-operation.ts), with the latency histogram before them all.
     open: [
       requestTiming(),
@@ -163,7 +175,12 @@ export function createApp(deps: AppDeps): Express {
         return organizationId ? { organizationId } : {};
       },
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        // A Smartlead client's key is in the query string: never written to the logs.
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: withoutApiKey(req.url),
+        }),
         // The status only: the response headers are the same security headers on every line.
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
@@ -171,6 +188,9 @@ export function createApp(deps: AppDeps): Express {
   );
   const routes = routeTable(deps);
   app.use(...routes.open);
+  // Its own key check (`?api_key=`), limit, errors and 404s: nothing of the native API's below applies to it.
+  app.use(routes.smartlead.document);
+  app.use(routes.smartlead.base, routes.smartlead.surface);
 
   const api = express.Router();
   // Authenticate before reading the body: a request without a key is a 401 whatever it carries.

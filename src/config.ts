@@ -115,6 +115,18 @@ const envSchema = z.object({
     .min(100, 'must be at least 100 (milliseconds)')
     .max(3_600_000, 'must be at most 3600000 (one hour)')
     .default(2000),
+  SMARTLEAD_RATE_LIMIT_REQUESTS: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(0, 'must be 0 (no limit) or more')
+    .default(10),
+  SMARTLEAD_RATE_LIMIT_WINDOW_MS: z.coerce
+    .number()
+    .int('must be a whole number of milliseconds')
+    .min(100, 'must be at least 100 (milliseconds)')
+    .max(3_600_000, 'must be at most 3600000 (one hour)')
+    .default(2000),
+  SMARTLEAD_PORT: port.optional(),
   METRICS_PORT: port.optional(),
   METRICS_HOST: z
     .string()
@@ -192,6 +204,12 @@ export interface Config {
   };
   /** Requests per API key and window; `requests: 0` = no limit. */
   rateLimit: { requests: number; windowMs: number };
+  /** The Smartlead-compatible API (src/http/smartlead): its own limit per key (Smartlead's 10 per 2 s by default). */
+  smartlead: {
+    rateLimit: { requests: number; windowMs: number };
+    /** The surface also on a server of its own at `/api/v1` (a client's overridden base URL); unset = off. */
+    port: number | undefined;
+  };
   /** `/metrics` on a server of its own, instead of the API's port (and a standalone worker's); unset = none. */
   metricsPort: number | undefined;
   /** The address the METRICS_PORT server listens on. */
@@ -286,6 +304,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL,
     dns: { servers: env.DNS_SERVERS ?? [], timeoutMs: env.DNS_TIMEOUT_MS },
     rateLimit: { requests: env.RATE_LIMIT_REQUESTS, windowMs: env.RATE_LIMIT_WINDOW_MS },
+    smartlead: {
+      rateLimit: { requests: env.SMARTLEAD_RATE_LIMIT_REQUESTS, windowMs: env.SMARTLEAD_RATE_LIMIT_WINDOW_MS },
+      port: env.SMARTLEAD_PORT,
+    },
     corsOrigins: env.CORS_ORIGINS ?? [],
     outboundHosts: { mode: env.OUTBOUND_HOSTS, allow: env.OUTBOUND_ALLOW ?? [] },
     metricsPort: env.METRICS_PORT,

@@ -11,6 +11,7 @@ import { Database } from './db/repositories';
 import { SecretBox } from './crypto/secret-box';
 import { loadSecretKey } from './crypto/secret-key';
 import { createMetricsApp } from './http/metrics.routes';
+import { createSmartleadApp } from './http/smartlead';
 import { startEmbeddedPostgres } from './embedded/embedded-postgres';
 import { resolveTemporalCli } from './temporal/cli-binary';
 import { startTemporalDevServer } from './temporal/dev-server';
@@ -207,19 +208,27 @@ export async function runApi(
   const { services } = deps;
   const bootstrap = await services.organizations.bootstrap(config.bootstrapApiKey);
   const metricsOnOwnPort = await serveMetrics(config, deps.logger, shutdown);
-  const app = createApp(
-    createAppDeps(services, deps, {
-      rateLimit: config.rateLimit,
-      corsOrigins: config.corsOrigins,
-      temporalMetricsUrl: temporalMetricsUrl(config),
-      metricsAccess: { token: config.metricsToken, ownPort: metricsOnOwnPort },
-    }),
-  );
-  const server = await listen(app, config.port);
+  const appDeps = createAppDeps(services, deps, {
+    rateLimit: config.rateLimit,
+    smartleadRateLimit: config.smartlead.rateLimit,
+    corsOrigins: config.corsOrigins,
+    temporalMetricsUrl: temporalMetricsUrl(config),
+    metricsAccess: { token: config.metricsToken, ownPort: metricsOnOwnPort },
+  });
+  const server = await listen(createApp(appDeps), config.port);
   // A client that trickles its headers or body cannot hold a connection for ever (Node's defaults are 60 s / 5 min).
   server.headersTimeout = 20_000;
   server.requestTimeout = 120_000;
   shutdown.add('http server', () => closeServer(server));
+  // SMARTLEAD_PORT: the Smartlead-compatible API also at `/api/v1` on a port of its own (one limit per key for both).
+  const smartleadPort = config.smartlead.port;
+  if (smartleadPort) {
+    const smartleadServer = await listen(createSmartleadApp(appDeps), smartleadPort);
+    smartleadServer.headersTimeout = 20_000;
+    smartleadServer.requestTimeout = 120_000;
+    shutdown.add('smartlead server', () => closeServer(smartleadServer));
+    deps.logger.info({ port: smartleadPort }, 'Smartlead-compatible API served on /api/v1');
+  }
   return { bootstrap };
 }
 

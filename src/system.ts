@@ -44,6 +44,7 @@ import { WebhookService } from './domain/webhooks/webhook.service';
 import { WebhookSender } from './domain/webhooks/webhook-sender';
 import { WebhookDeliveryService } from './domain/webhooks/webhook-delivery.service';
 import { AnalyticsService } from './domain/analytics/analytics.service';
+import { SmartleadAliasService } from './domain/smartlead/smartlead-alias.service';
 import { TemporalWebhookJobs } from './temporal/webhook-jobs';
 import { MailboxReader } from './domain/inbound/mailbox-reader';
 import type { StepSenderDeps } from './domain/delivery/step-sender';
@@ -141,6 +142,8 @@ export function createSystem(db: Database, secrets: SecretBox, temporal: Client,
       engagement,
       webhooks,
       analytics,
+      /** The integer ids of the Smartlead-compatible API. */
+      smartleadAliases: new SmartleadAliasService(db),
     },
     /** What the Temporal worker runs its activities with. */
     worker: {
@@ -224,6 +227,8 @@ export function createAppDeps(
   deps: { db: Database; connection: Connection; logger: Logger },
   settings: {
     rateLimit: RateLimitSettings;
+    /** The Smartlead-compatible API's own limit per key (`requests: 0` = off). */
+    smartleadRateLimit: RateLimitSettings;
     corsOrigins: string[];
     temporalMetricsUrl: string | null;
     metricsAccess?: MetricsAccess;
@@ -237,6 +242,8 @@ export function createAppDeps(
       temporal: async () => void (await deps.connection.workflowService.getSystemInfo({})),
     },
     rateLimit: { ...settings.rateLimit, store: new PostgresRateLimitStore(deps.db) },
+    // A store of its own: express-rate-limit gives each limiter's store its window.
+    smartleadRateLimit: { ...settings.smartleadRateLimit, store: new PostgresRateLimitStore(deps.db) },
     corsOrigins: settings.corsOrigins,
     temporalMetricsUrl: settings.temporalMetricsUrl,
     metricsAccess: settings.metricsAccess,

@@ -75,8 +75,14 @@ export async function connectTestStack(): Promise<TestStack> {
   const deps = createAppDeps(
     services,
     { db, connection, logger },
-    // Suites fire requests back to back with one key; test/integration/api-protection.test.ts tests the limit.
-    { rateLimit: { requests: 0, windowMs: 2000 }, corsOrigins: [], temporalMetricsUrl: null },
+    // Suites fire requests back to back with one key; test/integration/api-protection.test.ts tests the limit, and
+    // test/integration/smartlead-surface.test.ts the Smartlead one (appWith a `smartleadRateLimit` of its own).
+    {
+      rateLimit: { requests: 0, windowMs: 2000 },
+      smartleadRateLimit: { requests: 0, windowMs: 2000 },
+      corsOrigins: [],
+      temporalMetricsUrl: null,
+    },
   );
   const appWith = (overrides: Partial<AppDeps>) => createApp({ ...deps, ...overrides });
   const app = appWith({});

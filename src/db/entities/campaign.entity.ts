@@ -9,6 +9,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import { AliasColumn } from './alias-column';
 import { numeric } from './column-types';
 import { MailboxEntity } from './mailbox.entity';
 import { SequenceStepEntity } from './sequence-step.entity';
@@ -44,6 +45,10 @@ export interface SendingSchedule {
 export class CampaignEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
+
+  /** The Smartlead-compatible API's integer id of this row (read-only, generated). */
+  @AliasColumn()
+  alias!: number;
 
   @Column({ name: 'organization_id', type: 'uuid' })
   organizationId!: string;

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { AliasColumn } from './alias-column';
 
 export const CONTACT_STATUSES = ['active', 'unsubscribed', 'bounced', 'complained', 'deactivated'] as const;
 export type ContactStatus = (typeof CONTACT_STATUSES)[number];
@@ -11,6 +12,10 @@ export type ContactFields = Record<string, string>;
 export class ContactEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
+
+  /** The Smartlead-compatible API's integer id of this row (read-only, generated). */
+  @AliasColumn()
+  alias!: number;
 
   @Column({ name: 'organization_id', type: 'uuid' })
   organizationId!: string;

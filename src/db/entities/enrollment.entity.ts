@@ -8,6 +8,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import { AliasColumn } from './alias-column';
 import { CampaignEntity } from './campaign.entity';
 import { ContactEntity } from './contact.entity';
 
@@ -47,6 +48,10 @@ export const FINAL_ENROLLMENT_STATUSES: EnrollmentStatus[] = [
 export class EnrollmentEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
+
+  /** The Smartlead-compatible API's integer id of this row (read-only, generated). */
+  @AliasColumn()
+  alias!: number;
 
   @Column({ name: 'organization_id', type: 'uuid' })
   organizationId!: string;

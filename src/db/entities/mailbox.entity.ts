@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { AliasColumn } from './alias-column';
 
 export const SMTP_SECURITIES = ['tls', 'starttls', 'none'] as const;
 export type SmtpSecurity = (typeof SMTP_SECURITIES)[number];
@@ -22,6 +23,10 @@ export type ImapStatus = (typeof IMAP_STATUSES)[number];
 export class MailboxEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
+
+  /** The Smartlead-compatible API's integer id of this row (read-only, generated). */
+  @AliasColumn()
+  alias!: number;
 
   @Column({ name: 'organization_id', type: 'uuid' })
   organizationId!: string;

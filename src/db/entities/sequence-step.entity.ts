@@ -1,4 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { AliasColumn } from './alias-column';
 import { numeric } from './column-types';
 import { CampaignEntity } from './campaign.entity';
 
@@ -7,6 +8,10 @@ import { CampaignEntity } from './campaign.entity';
 export class SequenceStepEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
+
+  /** The Smartlead-compatible API's integer id of this row (read-only, generated). */
+  @AliasColumn()
+  alias!: number;
 
   @Column({ name: 'campaign_id', type: 'uuid' })
   campaignId!: string;

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { AliasColumn } from './alias-column';
 import type { EventType } from './event.entity';
 
 /** An endpoint that receives the organization's events of some types, signed as in Standard Webhooks. */
@@ -7,6 +8,10 @@ import type { EventType } from './event.entity';
 export class WebhookEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
+
+  /** The Smartlead-compatible API's integer id of this row (read-only, generated). */
+  @AliasColumn()
+  alias!: number;
 
   @Column({ name: 'organization_id', type: 'uuid' })
   organizationId!: string;

@@ -16,6 +16,7 @@ import { MailboxSignatureWarmup1765400000000 } from './1765400000000-mailbox-sig
 import { LeadCategories1765100000000 } from './1765100000000-lead-categories';
 import { MessageBodies1765200000000 } from './1765200000000-message-bodies';
 import { EventsAndWebhooks1765500000000 } from './1765500000000-events-and-webhooks';
+import { SmartleadAliases1765600000000 } from './1765600000000-smartlead-aliases';
 
 /** Every migration, oldest first; TypeORM runs the ones the database has not seen. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   SequenceEdits1765300000000,
   MailboxSignatureWarmup1765400000000,
   EventsAndWebhooks1765500000000,
+  SmartleadAliases1765600000000,
 ];

@@ -22,6 +22,7 @@ import { SendContextRepository } from './send-context.repository';
 import { SendQuotaRepository } from './send-quota.repository';
 import { SequenceRepository } from './sequence.repository';
 import { SkipRepository } from './skip.repository';
+import { SmartleadAliasRepository } from './smartlead-alias.repository';
 import { StatsRepository } from './stats.repository';
 import { WebhookRepository } from './webhook.repository';
 import { WebhookDeliveryRepository } from './webhook-delivery.repository';
@@ -54,6 +55,7 @@ function repositoriesOf(manager: EntityManager) {
     webhooks: new WebhookRepository(manager),
     webhookDeliveries: new WebhookDeliveryRepository(manager),
     analytics: new AnalyticsRepository(manager),
+    smartleadAliases: new SmartleadAliasRepository(manager),
   };
 }
 

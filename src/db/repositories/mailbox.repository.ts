@@ -5,6 +5,7 @@ import { effectiveDailyLimitSql, warmupDaySql } from './mailbox-limits';
 export type MailboxSettings = Omit<
   MailboxEntity,
   | 'id'
+  | 'alias'
   | 'status'
   | 'nextSendAt'
   | 'sendingUntil'
