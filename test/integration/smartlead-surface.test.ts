@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { oas31 } from 'zod-openapi';
 import { routeTable } from '../../src/app';
-import { SMARTLEAD_BASE, SMARTLEAD_OPERATIONS } from '../../src/http/smartlead';
+import { createSmartleadApp, SMARTLEAD_BASE, SMARTLEAD_OPERATIONS, withoutApiKey } from '../../src/http/smartlead';
 import { smartleadOpenApiDocument } from '../../src/http/smartlead/openapi';
 import { PostgresRateLimitStore } from '../../src/rate-limit-store';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
@@ -133,6 +133,40 @@ describe('the Smartlead-compatible API', () => {
     });
   });
 
+  describe('aliases of every kind', () => {
+    it("when a campaign's steps, mailbox, lead and enrollment are named by alias, then each resolves in its organization only", async () => {
+      const alias = await createCampaign();
+      await prepareForSending(alias);
+      const campaignId = (await stack.services.smartleadAliases.resolve(organizationId, 'campaign', alias))!;
+      const [step] = await stack.db.repos.campaigns.steps(campaignId);
+      const [enrollment]: Array<{ id: string; alias: number; contact_id: string }> = await stack.db.dataSource.query(
+        'SELECT id, alias::int AS alias, contact_id FROM enrollments WHERE campaign_id = $1',
+        [campaignId],
+      );
+      const [mailbox]: Array<{ id: string; alias: number }> = await stack.db.dataSource.query(
+        `SELECT mailbox.id, mailbox.alias::int AS alias FROM mailboxes mailbox
+           JOIN campaign_mailboxes attached ON attached.mailbox_id = mailbox.id WHERE attached.campaign_id = $1`,
+        [campaignId],
+      );
+      const rows = {
+        sequence: step!,
+        campaignLead: enrollment!,
+        lead: (await stack.db.repos.contacts.findById(organizationId, enrollment!.contact_id))!,
+        emailAccount: mailbox!,
+      } as const;
+      const stranger = (await stack.newOrganization()).organizationId;
+
+      for (const [kind, row] of Object.entries(rows) as Array<[keyof typeof rows, { id: string; alias: number }]>) {
+        expect(row.alias).toEqual(expect.any(Number));
+        expect(await stack.services.smartleadAliases.resolve(organizationId, kind, row.alias)).toBe(row.id);
+        expect(await stack.services.smartleadAliases.resolve(stranger, kind, row.alias)).toBeNull();
+        expect(await stack.services.smartleadAliases.aliasesOf(organizationId, kind, [row.id])).toEqual(
+          new Map([[row.id, row.alias]]),
+        );
+      }
+    });
+  });
+
   describe('leniency', () => {
     it('when a path has a trailing slash, then it is served as without one', async () => {
       const id = await createCampaign();
@@ -189,6 +223,26 @@ describe('the Smartlead-compatible API', () => {
       expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(2);
       // The native API counts its own requests.
       await request(app).get('/api/v1/lists').set('X-API-KEY', key).expect(200);
+    });
+  });
+
+  describe('on a port of its own (SMARTLEAD_PORT)', () => {
+    it('when a client whose base URL is overridden to /api/v1 calls it, then it is served there, with its document', async () => {
+      const app = createSmartleadApp(stack.deps);
+      const id = await createCampaign();
+
+      const answer = await request(app).get(`/api/v1/campaigns/${id}?api_key=${apiKey}`).expect(200);
+      const served = (await request(app).get('/openapi.json').expect(200)).body as oas31.OpenAPIObject;
+
+      expect(answer.body.id).toBe(id);
+      expect(served.servers?.[0]?.url).toBe('/api/v1');
+      await request(app).get('/api/v1/campaigns').expect(401);
+    });
+
+    it('when a request carries its key in the query string, then the logged URL does not', () => {
+      expect(withoutApiKey(`/smartlead/api/v1/campaigns?include_tags=true&api_key=${apiKey}&x=1`)).toBe(
+        '/smartlead/api/v1/campaigns?include_tags=true&api_key=[redacted]&x=1',
+      );
     });
   });
 
