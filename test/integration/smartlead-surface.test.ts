@@ -276,6 +276,21 @@ describe('the Smartlead-compatible API', () => {
       expect(served.paths?.['/campaigns/{campaign_id}']?.get?.responses?.['404']).toBeDefined();
     });
 
+    it('when each operation is declared, then its body example parses and its answer example fits its schema', () => {
+      for (const spec of SMARTLEAD_OPERATIONS) {
+        const where = `${spec.method.toUpperCase()} ${spec.path}`;
+        if (spec.body)
+          expect({ where, parsed: spec.body.schema.safeParse(spec.body.example).success }).toEqual({
+            where,
+            parsed: true,
+          });
+        if ('schema' in spec.response) {
+          const fits = spec.response.schema.safeParse(spec.response.example).success;
+          expect({ where, fits }).toEqual({ where, fits: true });
+        }
+      }
+    });
+
     it('when the routes are listed, then each one (with and without its trailing slash) is in the document', () => {
       const operations = routesOf(stack);
       const documentedRoutes = new Set(

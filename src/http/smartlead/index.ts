@@ -26,7 +26,10 @@
  *    statuses (400, 401, 404, 422, 429, 500) and one body `{statusCode, error, message, code, errors?}`.
  * 4. Add the operations to SMARTLEAD_OPERATIONS below (routing order: literal paths such as `/leads/fetch-categories`
  *    before `/leads/{lead_id}`), and a tag in openapi.ts when it is a new one. The route and its OpenAPI operation
- *    both come from the declaration; test/integration/smartlead-surface.test.ts checks every route is documented.
+ *    both come from the declaration; test/integration/smartlead-surface.test.ts checks every route is documented and
+ *    every example parses with its schema. Test your endpoints in a suite of your own, answers checked against the
+ *    document as that suite's `documented` does.
+ * 5. Settings (limits, ports) are read in src/config.ts only; a campaign-level rule belongs in src/domain, not here.
  */
 import express, { Router, type Express } from 'express';
 import helmet from 'helmet';
