@@ -37,7 +37,12 @@ import { pinoHttp } from 'pino-http';
 import { rejectDeepJson } from '../json-depth';
 import { rejectUnstorableCharacters } from '../reject-nul';
 import { requireSmartleadKey, withoutApiKey } from './auth';
+import { analyticsOperations } from './analytics.operations';
+import { campaignSetupOperations } from './campaign-setup.operations';
 import { campaignOperations } from './campaigns.operations';
+import { emailAccountOperations } from './email-accounts.operations';
+import { leadOperations } from './leads.operations';
+import { webhookOperations } from './webhooks.operations';
 import { smartleadErrorHandler, smartleadRouteNotFound } from './errors';
 import { smartleadDocumentRouter } from './openapi';
 import type { SmartleadDeps, SmartleadOperation } from './operation';
@@ -55,7 +60,14 @@ export const SMARTLEAD_OWN_PORT_BASE = '/api/v1';
 export const SMARTLEAD_DOCUMENT_PATH = '/smartlead/openapi.json';
 
 /** Every operation of the surface, in routing order. */
-export const SMARTLEAD_OPERATIONS: readonly SmartleadOperation[] = [...campaignOperations];
+export const SMARTLEAD_OPERATIONS: readonly SmartleadOperation[] = [
+  ...campaignSetupOperations,
+  ...leadOperations,
+  ...analyticsOperations,
+  ...webhookOperations,
+  ...campaignOperations,
+  ...emailAccountOperations,
+];
 
 /** GET and HEAD bodies are never read; DELETE's are (Smartlead clients detach accounts by a DELETE body). */
 const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

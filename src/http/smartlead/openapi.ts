@@ -29,7 +29,13 @@ with the statuses Smartlead documents: 400, 401, 404, 422, 429 and 500. \`code\`
 **Rate limit:** 10 requests per 2 seconds per API key by default (\`SMARTLEAD_RATE_LIMIT_REQUESTS\`,
 \`SMARTLEAD_RATE_LIMIT_WINDOW_MS\`), counted apart from the native API's; over it, 429 with \`Retry-After\`.`;
 
-const TAGS = [{ name: 'Campaigns', description: 'Campaigns: create, read, status, delete.' }];
+const TAGS = [
+  { name: 'Campaigns', description: 'Campaigns: create, read, status, schedule, settings, sequences, delete.' },
+  { name: 'Email accounts', description: 'Sending accounts and their warm-up ramp.' },
+  { name: 'Leads', description: 'Leads of campaigns, the block list, message history and replies.' },
+  { name: 'Analytics', description: 'Statistics and analytics of campaigns and of the organization.' },
+  { name: 'Webhooks', description: "Webhooks, delivered in Smartlead's event names and payload shapes." },
+];
 
 const DOCUMENTED_METHODS: readonly SmartleadMethod[] = ['get', 'post', 'put', 'patch', 'delete'];
 

@@ -1,0 +1,4 @@
+import type { SmartleadOperation } from './operation';
+
+/** Statistics and analytics. */
+export const analyticsOperations: readonly SmartleadOperation[] = [];

@@ -1,0 +1,4 @@
+import type { SmartleadOperation } from './operation';
+
+/** Email accounts and their warm-up. */
+export const emailAccountOperations: readonly SmartleadOperation[] = [];
