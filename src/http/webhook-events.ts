@@ -109,7 +109,13 @@ export const WEBHOOK_EVENTS: Record<EventType, EventDoc> = {
       snippet: z.string().optional().meta({ description: 'The start of the reply, one line.' }),
       text: z.string().optional().meta({ description: "The reply's text (at most 10,000 characters)." }),
       category: z.string().optional().meta({ description: "The lead's category for the reply (interested…)." }),
-      match_confidence: z.string().optional().meta({ description: 'How the reply was matched to the message.' }),
+      match_confidence: z
+        .string()
+        .optional()
+        .meta({
+          description:
+            'How surely the reply was matched to the message: `high` (its headers name it) or `low` (by its sender only).',
+        }),
       source: z.enum(['mailbox', 'integration']),
     }),
     example: {
@@ -119,7 +125,7 @@ export const WEBHOOK_EVENTS: Record<EventType, EventDoc> = {
       snippet: 'Sounds interesting, can we talk on Thursday?',
       text: 'Sounds interesting, can we talk on Thursday?\n\nAda',
       category: 'interested',
-      match_confidence: 'thread',
+      match_confidence: 'high',
       source: 'mailbox',
     },
   },
