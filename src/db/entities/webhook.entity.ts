@@ -2,6 +2,10 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
 import { AliasColumn } from './alias-column';
 import type { EventType } from './event.entity';
 
+/** How deliveries are shaped: Standard Webhooks' `{type, timestamp, data}`, or Smartlead's payloads. */
+export const WEBHOOK_FORMATS = ['standard', 'smartlead'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+
 /** An endpoint that receives the organization's events of some types, signed as in Standard Webhooks. */
 @Entity('webhooks')
 @Index('webhooks_organization_id_idx', ['organizationId'])
@@ -28,6 +32,10 @@ export class WebhookEntity {
 
   @Column({ type: 'boolean', default: true })
   enabled!: boolean;
+
+  /** `smartlead` for endpoints created through the Smartlead-compatible API: Smartlead's names and payloads. */
+  @Column({ type: 'text', default: 'standard' })
+  format!: WebhookFormat;
 
   @Column({ type: 'text', nullable: true })
   description!: string | null;

@@ -17,6 +17,7 @@ import { LeadCategories1765100000000 } from './1765100000000-lead-categories';
 import { MessageBodies1765200000000 } from './1765200000000-message-bodies';
 import { EventsAndWebhooks1765500000000 } from './1765500000000-events-and-webhooks';
 import { SmartleadAliases1765600000000 } from './1765600000000-smartlead-aliases';
+import { WebhookFormat1765700000000 } from './1765700000000-webhook-format';
 
 /** Every migration, oldest first; TypeORM runs the ones the database has not seen. */
 export const migrations = [
@@ -39,4 +40,5 @@ export const migrations = [
   MailboxSignatureWarmup1765400000000,
   EventsAndWebhooks1765500000000,
   SmartleadAliases1765600000000,
+  WebhookFormat1765700000000,
 ];

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { EventType } from '../entities/event.entity';
+import type { WebhookFormat } from '../entities/webhook.entity';
 
 /** An endpoint as its delivery job needs it: where to post, whether to, and its sealed signing secret. */
 export interface DeliveryEndpoint {
@@ -7,6 +8,10 @@ export interface DeliveryEndpoint {
   url: string;
   enabled: boolean;
   secretSealed: string;
+  format: WebhookFormat;
+  /** Its integer alias and name (`description`): a Smartlead payload names its webhook. */
+  alias: number;
+  name: string | null;
 }
 
 /** A pending delivery at the front of its endpoint's queue, with the event it carries. */
@@ -18,6 +23,15 @@ export interface QueuedDelivery {
   /** When the event was queued for this endpoint (the retry window counts from then). */
   queuedAt: Date;
   event: { type: EventType; occurredAt: Date; data: Record<string, unknown> };
+  /** The integer aliases (and the campaign's name and status) of what the event is about, null when it names none. */
+  about: EventAliases;
+}
+
+/** What a Smartlead-shaped payload names besides the event: read in the queue's query, by primary key. */
+export interface EventAliases {
+  campaign: { alias: number; name: string; status: string } | null;
+  lead: number | null;
+  campaignLead: number | null;
 }
 
 /** What one attempt got back: the status code (null when none came), how long it took, why it failed. */
@@ -41,6 +55,11 @@ interface QueueRow {
   type: EventType;
   occurred_at: Date;
   data: Record<string, unknown>;
+  campaign_alias: string | null;
+  campaign_name: string | null;
+  campaign_status: string | null;
+  lead_alias: string | null;
+  enrollment_alias: string | null;
 }
 
 /** The delivery queue of each webhook endpoint (the worker's side). */
@@ -49,11 +68,28 @@ export class WebhookDeliveryRepository {
 
   /** The endpoint, or null when it was deleted. */
   async endpoint(webhookId: string): Promise<DeliveryEndpoint | null> {
-    const [row] = await this.manager.query<{ id: string; url: string; enabled: boolean; secret_sealed: string }[]>(
-      `SELECT id, url, enabled, secret_sealed FROM webhooks WHERE id = $1`,
-      [webhookId],
-    );
-    return row ? { id: row.id, url: row.url, enabled: row.enabled, secretSealed: row.secret_sealed } : null;
+    const [row] = await this.manager.query<
+      {
+        id: string;
+        url: string;
+        enabled: boolean;
+        secret_sealed: string;
+        format: WebhookFormat;
+        alias: string;
+        description: string | null;
+      }[]
+    >(`SELECT id, url, enabled, secret_sealed, format, alias, description FROM webhooks WHERE id = $1`, [webhookId]);
+    return row
+      ? {
+          id: row.id,
+          url: row.url,
+          enabled: row.enabled,
+          secretSealed: row.secret_sealed,
+          format: row.format,
+          alias: Number(row.alias),
+          name: row.description,
+        }
+      : null;
   }
 
   /**
@@ -63,9 +99,14 @@ export class WebhookDeliveryRepository {
   async queue(webhookId: string, limit: number): Promise<QueuedDelivery[]> {
     const rows = await this.manager.query<QueueRow[]>(
       `SELECT delivery.id, delivery.event_id, delivery.attempts, delivery.next_attempt_at, delivery.created_at,
-              event.type, event.occurred_at, event.data
+              event.type, event.occurred_at, event.data,
+              campaign.alias AS campaign_alias, campaign.name AS campaign_name, campaign.status AS campaign_status,
+              contact.alias AS lead_alias, enrollment.alias AS enrollment_alias
          FROM webhook_deliveries delivery
          JOIN events event ON event.id = delivery.event_id
+         LEFT JOIN campaigns campaign ON campaign.id = event.campaign_id
+         LEFT JOIN contacts contact ON contact.id = event.contact_id
+         LEFT JOIN enrollments enrollment ON enrollment.id = event.enrollment_id
         WHERE delivery.webhook_id = $1 AND delivery.status = 'pending'
         ORDER BY delivery.event_id
         LIMIT $2`,
@@ -78,6 +119,14 @@ export class WebhookDeliveryRepository {
       nextAttemptAt: row.next_attempt_at,
       queuedAt: row.created_at,
       event: { type: row.type, occurredAt: row.occurred_at, data: row.data },
+      about: {
+        campaign:
+          row.campaign_alias === null
+            ? null
+            : { alias: Number(row.campaign_alias), name: row.campaign_name ?? '', status: row.campaign_status ?? '' },
+        lead: row.lead_alias === null ? null : Number(row.lead_alias),
+        campaignLead: row.enrollment_alias === null ? null : Number(row.enrollment_alias),
+      },
     }));
   }
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { EventType } from '../entities/event.entity';
-import { WebhookEntity } from '../entities/webhook.entity';
+import { WebhookEntity, type WebhookFormat } from '../entities/webhook.entity';
 import type { WebhookDeliveryStatus } from '../entities/webhook-delivery.entity';
 
 /** The fields of an endpoint the API writes; the secret is sealed by the caller. */
@@ -12,6 +12,8 @@ export interface WebhookFields {
   description: string | null;
   secretSealed: string;
   disabledReason: string | null;
+  /** Set at creation only (absent: `standard`). */
+  format?: WebhookFormat;
 }
 
 /** One delivery as the API shows it: the row and the type of the event it carries. */

@@ -7,6 +7,7 @@ import type {
   QueuedDelivery,
 } from '../../db/repositories/webhook-delivery.repository';
 import { DEFAULT_WEBHOOK_RETRY_SCHEDULE, nextRetryAt, type WebhookRetrySchedule } from './webhook-backoff';
+import { smartleadPayload } from './smartlead-payload';
 import type { WebhookPostResult, WebhookSender } from './webhook-sender';
 
 /** Deliveries read per step: the job's activity posts at most this many before the workflow looks again. */
@@ -103,7 +104,10 @@ export class WebhookDeliveryService {
       secret,
       id: webhookMessageId(delivery.eventId),
       at,
-      body: webhookMessageBody(delivery.event),
+      body:
+        endpoint.format === 'smartlead'
+          ? JSON.stringify(smartleadPayload(endpoint, delivery))
+          : webhookMessageBody(delivery.event),
     });
     const attempt: DeliveryAttempt = { at, ...result };
     const verdict = this.judge(result, delivery, new Date());

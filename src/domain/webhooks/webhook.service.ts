@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { SecretBox } from '../../crypto/secret-box';
 import type { EventType } from '../../db/entities/event.entity';
-import type { WebhookEntity } from '../../db/entities/webhook.entity';
+import type { WebhookEntity, WebhookFormat } from '../../db/entities/webhook.entity';
 import type { WebhookDeliveryStatus } from '../../db/entities/webhook-delivery.entity';
 import type { Database } from '../../db/repositories';
 import type { WebhookDeliveryRecord, WebhookFields } from '../../db/repositories/webhook.repository';
@@ -15,7 +15,7 @@ import { newWebhookSecret } from './webhook-signature';
 // What the API layer shows of endpoints and deliveries (it does not reach into the database layer).
 export { EVENT_TYPES, type EventType } from '../../db/entities/event.entity';
 export { WEBHOOK_DELIVERY_STATUSES, type WebhookDeliveryStatus } from '../../db/entities/webhook-delivery.entity';
-export type { WebhookEntity } from '../../db/entities/webhook.entity';
+export type { WebhookEntity, WebhookFormat } from '../../db/entities/webhook.entity';
 export type { WebhookDeliveryRecord } from '../../db/repositories/webhook.repository';
 
 /** A new endpoint, as the API was given it. */
@@ -26,10 +26,12 @@ export interface WebhookInput {
   campaignId?: string | null | undefined;
   enabled?: boolean | undefined;
   description?: string | null | undefined;
+  /** How its deliveries are shaped (absent: `standard`); the Smartlead-compatible API creates `smartlead` ones. */
+  format?: WebhookFormat | undefined;
 }
 
-/** A change to an endpoint: each field left out keeps its value. */
-export type WebhookPatch = Partial<WebhookInput>;
+/** A change to an endpoint: each field left out keeps its value (the format is kept for good). */
+export type WebhookPatch = Partial<Omit<WebhookInput, 'format'>>;
 
 /** An endpoint with its signing secret in clear: only when it was created or its secret rotated. */
 export interface WebhookWithSecret {
@@ -75,6 +77,7 @@ export class WebhookService {
       description: input.description ?? null,
       secretSealed: this.secrets.encrypt(secret),
       disabledReason: null,
+      format: input.format ?? 'standard',
     });
     return { webhook, secret };
   }
