@@ -1,4 +1,364 @@
-import type { SmartleadOperation } from './operation';
+// Smartlead's campaign setup over the native services: schedule and settings (CampaignService.update), sequences
+// (CampaignSequenceService), and the campaign's email accounts (MailboxService attach/detach).
+import { z } from 'zod';
+import type { CampaignEntity, CampaignSettings } from '../../domain/campaigns/campaign.service';
+import { notFound } from '../../domain/errors';
+import { isBeingDeleted, STOP_LEAD_SETTINGS } from './campaign.presenter';
+import {
+  emailAccountIdsBodySchema,
+  emailAccountIdsQuerySchema,
+  scheduleBodySchema,
+  settingsBodySchema,
+} from './campaign-setup.schemas';
+import {
+  presentSequences,
+  saveSequencesSchema,
+  smartleadSequenceSchema,
+  stepsFromSmartlead,
+} from './campaign-setup.sequences';
+import { EMAIL_ACCOUNT_EXAMPLE, presentEmailAccount, smartleadEmailAccountSchema } from './email-account.presenter';
+import { aliasParam, smartleadOperation, type SmartleadDeps, type SmartleadOperation } from './operation';
+
+const tag = 'Campaigns';
+const campaignPath = { campaign_id: aliasParam('campaign', 'Campaign') };
+const okSchema = z.object({ ok: z.boolean() });
+
+/** The organization's campaign (by uuid), unless it is being deleted. */
+async function visibleCampaign(deps: SmartleadDeps, organizationId: string, id: string): Promise<CampaignEntity> {
+  const campaign = await deps.campaigns.require(organizationId, id);
+  if (isBeingDeleted(campaign)) throw notFound('campaign_not_found', 'Campaign');
+  return campaign;
+}
+
+const validationFailed = (errors: string[]) =>
+  new z.ZodError(errors.map((message) => ({ code: 'custom' as const, path: [], message, input: undefined })));
+
+const updateSchedule = smartleadOperation({
+  method: 'post',
+  path: '/campaigns/{campaign_id}/schedule',
+  tag,
+  summary: 'Update campaign schedule',
+  description:
+    'The campaign’s sending window, wait and daily cap (the native settings): `timezone`, `days_of_the_week`, ' +
+    '`start_hour`, `end_hour` → `schedule` (whole hours: minutes of start_hour round up, of end_hour down; fields ' +
+    'left out keep their value, a campaign without a schedule needs all four); `min_time_btw_emails` (minutes) → ' +
+    '`min_wait_seconds` (`max_wait_seconds` raised to it when lower); `max_leads_per_day` or ' +
+    '`max_new_leads_per_day` → `max_new_per_day` (0 or null: no cap). `schedule_start_time` is accepted, not kept ' +
+    'by Sequencer (a campaign starts when its status is set to START).',
+  params: campaignPath,
+  body: {
+    schema: scheduleBodySchema,
+    example: {
+      timezone: 'America/New_York',
+      days_of_the_week: [1, 2, 3, 4, 5],
+      start_hour: '09:00',
+      end_hour: '19:00',
+      min_time_btw_emails: 24,
+      max_leads_per_day: 100,
+    },
+  },
+  response: { description: 'The schedule was saved.', schema: okSchema, example: { ok: true } },
+  handle: async ({ deps, organizationId, params, body }) => {
+    const campaign = await visibleCampaign(deps, organizationId, params.campaign_id);
+    const settings: Partial<CampaignSettings> = {};
+    const windowGiven = [body.timezone, body.days_of_the_week, body.start_hour, body.end_hour].some(
+      (value) => value !== undefined,
+    );
+    if (windowGiven) {
+      const current = campaign.schedule;
+      const start = body.start_hour ? body.start_hour.hours + (body.start_hour.minutes > 0 ? 1 : 0) : undefined;
+      const end = body.end_hour ? body.end_hour.hours || (body.end_hour.minutes > 0 ? 0 : 24) : undefined;
+      const schedule = {
+        timezone: body.timezone ?? current?.timezone,
+        days: body.days_of_the_week ? [...new Set(body.days_of_the_week)].sort() : current?.days,
+        startHour: start ?? current?.startHour,
+        endHour: end ?? current?.endHour,
+      };
+      const missing = Object.entries({
+        timezone: schedule.timezone,
+        days_of_the_week: schedule.days,
+        start_hour: schedule.startHour,
+        end_hour: schedule.endHour,
+      }).filter(([, value]) => value === undefined);
+      if (missing.length > 0) {
+        throw validationFailed(missing.map(([field]) => `${field}: required (the campaign has no schedule yet)`));
+      }
+      if (schedule.startHour! >= schedule.endHour! || schedule.startHour! > 23) {
+        throw validationFailed(['end_hour: must be at least a whole hour after start_hour']);
+      }
+      settings.schedule = {
+        timezone: schedule.timezone!,
+        days: schedule.days!,
+        startHour: schedule.startHour!,
+        endHour: schedule.endHour!,
+      };
+    }
+    if (body.min_time_btw_emails !== undefined) {
+      settings.minWaitSeconds = body.min_time_btw_emails * 60;
+      settings.maxWaitSeconds = Math.max(campaign.maxWaitSeconds, settings.minWaitSeconds);
+    }
+    const cap = body.max_new_leads_per_day !== undefined ? body.max_new_leads_per_day : body.max_leads_per_day;
+    if (cap !== undefined) settings.maxNewPerDay = cap || null;
+    if (Object.keys(settings).length > 0) await deps.campaigns.update(organizationId, campaign.id, settings);
+    return { ok: true };
+  },
+});
+
+const STOP_ON_OF = Object.fromEntries(
+  Object.entries(STOP_LEAD_SETTINGS).map(([stopOn, smartlead]) => [smartlead, stopOn]),
+) as Record<string, CampaignSettings['stopOn']>;
+
+const updateSettings = smartleadOperation({
+  method: 'post',
+  path: '/campaigns/{campaign_id}/settings',
+  tag,
+  summary: 'Update campaign settings',
+  description:
+    'The native settings, each field left out keeping its value: `track_settings` → `track_opens` (false with ' +
+    'DONT_EMAIL_OPEN) and `track_clicks` (false with DONT_LINK_CLICK or DONT_TRACK_LINK_CLICK), [] tracking both; ' +
+    '`stop_lead_settings` REPLY_TO_AN_EMAIL / OPENED_EMAIL / CLICKED_LINK / NEVER → `stop_on` reply / open / ' +
+    'click / never; `unsubscribe_text` ("" = no footer link; the List-Unsubscribe headers stay); ' +
+    '`send_as_plain_text`. Accepted, not kept by Sequencer: `follow_up_percentage` (every lead gets every step ' +
+    'until it stops: answered as 100), `enable_ai_esp_matching` (mailboxes rotate by room: answered as false), ' +
+    '`client_id` (no agency clients: answered as null).',
+  params: campaignPath,
+  body: {
+    schema: settingsBodySchema,
+    example: {
+      track_settings: [],
+      stop_lead_settings: 'REPLY_TO_AN_EMAIL',
+      unsubscribe_text: 'Click here to unsubscribe',
+      send_as_plain_text: false,
+      follow_up_percentage: 20,
+      enable_ai_esp_matching: true,
+      client_id: null,
+    },
+  },
+  response: { description: 'The settings were saved.', schema: okSchema, example: { ok: true } },
+  handle: async ({ deps, organizationId, params, body }) => {
+    const campaign = await visibleCampaign(deps, organizationId, params.campaign_id);
+    const settings: Partial<CampaignSettings> = {};
+    if (body.track_settings) {
+      settings.trackOpens = !body.track_settings.includes('DONT_EMAIL_OPEN');
+      settings.trackClicks = !body.track_settings.some((flag) => flag !== 'DONT_EMAIL_OPEN');
+    }
+    if (body.stop_lead_settings) settings.stopOn = STOP_ON_OF[body.stop_lead_settings]!;
+    if (body.unsubscribe_text !== undefined) settings.unsubscribeText = body.unsubscribe_text || null;
+    if (body.send_as_plain_text !== undefined && body.send_as_plain_text !== null) {
+      settings.sendAsPlainText = body.send_as_plain_text;
+    }
+    if (Object.keys(settings).length > 0) await deps.campaigns.update(organizationId, campaign.id, settings);
+    return { ok: true };
+  },
+});
+
+const SEQUENCE_EXAMPLE = [
+  {
+    id: 8494,
+    email_campaign_id: 12345,
+    seq_number: 1,
+    seq_delay_details: { delay_in_days: 0, delayInDays: 0 },
+    subject: 'Quick question, {{first_name}}',
+    email_body: '<p>Hi {{first_name}},</p><p>Your email body here.</p>',
+    variant_distribution_type: 'MANUAL_EQUAL' as const,
+    sequence_variants: null,
+  },
+  {
+    id: 8495,
+    email_campaign_id: 12345,
+    seq_number: 2,
+    seq_delay_details: { delay_in_days: 3, delayInDays: 3 },
+    subject: '',
+    email_body: '<p>Bumping this up.</p>',
+    variant_distribution_type: 'MANUAL_EQUAL' as const,
+    sequence_variants: null,
+  },
+];
+
+const getSequences = smartleadOperation({
+  method: 'get',
+  path: '/campaigns/{campaign_id}/sequences',
+  tag,
+  summary: 'Fetch campaign sequence',
+  description:
+    'The native sequence, step by step: `id` (the step’s id), `seq_number` (position), `seq_delay_details` (days ' +
+    'after the previous step, also as `delayInDays`), `subject` ("" on a follow-up answering in the thread), ' +
+    '`email_body` (HTML) and `sequence_variants` (null without an A/B test; shares in ' +
+    '`variant_distribution_percentage`).',
+  params: campaignPath,
+  response: {
+    description: 'The sequence, in step order.',
+    schema: z.array(smartleadSequenceSchema),
+    example: SEQUENCE_EXAMPLE,
+  },
+  handle: async ({ deps, organizationId, params, aliases }) => {
+    await visibleCampaign(deps, organizationId, params.campaign_id);
+    return presentSequences(await deps.sequences.read(organizationId, params.campaign_id), aliases.campaign_id);
+  },
+});
+
+const saveSequences = smartleadOperation({
+  method: 'post',
+  path: '/campaigns/{campaign_id}/sequences',
+  tag,
+  summary: 'Save campaign sequence',
+  description:
+    'The sequence becomes exactly the steps posted (the native sequence PUT: a running campaign’s leads go on ' +
+    'with the steps they have not sent). The body is an array of steps or `{"sequences": [...]}`. Each step: ' +
+    '`seq_number` (position; default its place in the array), `seq_delay_details.delay_in_days` (or ' +
+    '`delayInDays`; days after the previous step, for step 1 after the lead starts), `subject` (required on the ' +
+    'first step; "" on a follow-up answers in the thread), `email_body`, and `seq_variants` or `variants` ' +
+    '(`subject`, `email_body`, `variant_label`; two or more make an A/B test, a single one is the step’s own ' +
+    'content; without step-level content the first variant’s is used). `variant_distribution_type` ' +
+    'MANUAL_PERCENTAGE weighs variants by `variant_distribution_percentage`; other types split equally. Not kept ' +
+    'by Sequencer: step and variant `id`s (steps are named by seq_number), `lead_distribution_percentage` and ' +
+    '`winning_metric_property` (the winner rule is the native campaign’s `ab_winner`). Subjects and bodies are ' +
+    'Liquid templates, `{{first_name}}` as in Smartlead.',
+  params: campaignPath,
+  body: {
+    schema: saveSequencesSchema,
+    example: [
+      {
+        seq_number: 1,
+        seq_delay_details: { delay_in_days: 0 },
+        variant_distribution_type: 'MANUALLY_EQUAL',
+        variants: [
+          {
+            subject: 'Quick question, {{first_name}}',
+            email_body: '<p>Hi {{first_name}},</p><p>Your email body here.</p>',
+            variant_label: 'A',
+          },
+        ],
+      },
+    ],
+  },
+  response: {
+    description: 'The sequence was saved; `data` is it as it is now.',
+    schema: z.object({ ok: z.boolean(), data: z.array(smartleadSequenceSchema) }),
+    example: { ok: true, data: SEQUENCE_EXAMPLE },
+  },
+  handle: async ({ deps, organizationId, params, aliases, body }) => {
+    await visibleCampaign(deps, organizationId, params.campaign_id);
+    const steps = stepsFromSmartlead(body);
+    const saved = await deps.sequences.replace(organizationId, params.campaign_id, steps);
+    return { ok: true, data: presentSequences(saved, aliases.campaign_id) };
+  },
+});
+
+const listCampaignAccounts = smartleadOperation({
+  method: 'get',
+  path: '/campaigns/{campaign_id}/email-accounts',
+  tag,
+  summary: 'List email accounts per campaign',
+  description: 'The mailboxes the campaign sends from, oldest first, as GET /email-accounts/{id} answers them.',
+  params: campaignPath,
+  response: {
+    description: 'The campaign’s email accounts.',
+    schema: z.array(smartleadEmailAccountSchema),
+    example: [EMAIL_ACCOUNT_EXAMPLE],
+  },
+  handle: async ({ deps, organizationId, params }) => {
+    await visibleCampaign(deps, organizationId, params.campaign_id);
+    const [mailboxes, userId] = await Promise.all([
+      deps.mailboxes.forCampaign(organizationId, params.campaign_id),
+      deps.smartleadAliases.organizationAlias(organizationId),
+    ]);
+    return mailboxes.map((details) => presentEmailAccount(details, userId));
+  },
+});
+
+/** The uuids of the email accounts named (all of them the organization's, else a 404 before anything changes). */
+async function accountsNamed(deps: SmartleadDeps, organizationId: string, ids: number[]): Promise<string[]> {
+  if (ids.length === 0) throw validationFailed(['email_account_id: give email_account_id or email_account_ids']);
+  const uuids: string[] = [];
+  for (const id of new Set(ids)) {
+    const uuid = await deps.smartleadAliases.resolve(organizationId, 'emailAccount', id);
+    if (!uuid) throw notFound('mailbox_not_found', 'Email account');
+    uuids.push(uuid);
+  }
+  return uuids;
+}
+
+const idsOf = (
+  body: z.output<typeof emailAccountIdsBodySchema>,
+  query?: z.output<typeof emailAccountIdsQuerySchema>,
+) => [
+  ...(body.email_account_id != null ? [body.email_account_id] : []),
+  ...(body.email_account_ids ?? []),
+  ...(query?.email_account_id !== undefined ? [query.email_account_id] : []),
+  ...(query?.email_account_ids ?? []),
+];
+
+const attachResultSchema = z.object({
+  ok: z.boolean(),
+  result: z.array(
+    z.object({
+      email_campaign_id: z.number().int(),
+      email_account_id: z.number().int(),
+      attached: z.boolean().meta({ description: 'False when it was attached already.' }),
+    }),
+  ),
+});
+
+const attachAccounts = smartleadOperation({
+  method: 'post',
+  path: '/campaigns/{campaign_id}/email-accounts',
+  tag,
+  summary: 'Add email account to campaign',
+  description:
+    'Attaches `email_account_id`, or each of `email_account_ids: [...]`, to the campaign (the native attach: it ' +
+    'starts new leads from them, and their replies are read). An id that is not one of your email accounts is a ' +
+    '404 and nothing is attached.',
+  params: campaignPath,
+  body: { schema: emailAccountIdsBodySchema, example: { email_account_id: 456 } },
+  response: {
+    description: 'The accounts are attached.',
+    schema: attachResultSchema,
+    example: { ok: true, result: [{ email_campaign_id: 12345, email_account_id: 456, attached: true }] },
+  },
+  handle: async ({ deps, organizationId, params, aliases, body }) => {
+    await visibleCampaign(deps, organizationId, params.campaign_id);
+    const ids = [...new Set(idsOf(body))];
+    const uuids = await accountsNamed(deps, organizationId, ids);
+    const result = [];
+    for (const [index, uuid] of uuids.entries()) {
+      const { attached } = await deps.mailboxes.attach(organizationId, params.campaign_id, uuid);
+      result.push({ email_campaign_id: aliases.campaign_id, email_account_id: ids[index]!, attached });
+    }
+    return { ok: true, result };
+  },
+});
+
+const detachAccounts = smartleadOperation({
+  method: 'delete',
+  path: '/campaigns/{campaign_id}/email-accounts',
+  tag,
+  summary: 'Remove email account from campaign',
+  description:
+    'Detaches `email_account_id` or each of `email_account_ids` (in the body, or `?email_account_id=` / ' +
+    '`?email_account_ids=1,2` in the query) from the campaign (the native detach): it starts no new lead there; ' +
+    'conversations it began wait for it. The campaign’s last email account cannot be detached (422: attach ' +
+    'another first); an account not attached is a 404.',
+  params: campaignPath,
+  query: emailAccountIdsQuerySchema,
+  body: { schema: emailAccountIdsBodySchema, example: { email_account_id: 456 }, optional: true },
+  otherStatuses: [422],
+  response: { description: 'The accounts are detached.', schema: okSchema, example: { ok: true } },
+  handle: async ({ deps, organizationId, params, body, query }) => {
+    await visibleCampaign(deps, organizationId, params.campaign_id);
+    const uuids = await accountsNamed(deps, organizationId, idsOf(body, query));
+    for (const uuid of uuids) await deps.mailboxes.detach(organizationId, params.campaign_id, uuid, false);
+    return { ok: true };
+  },
+});
 
 /** Campaign schedule, settings, sequences and email accounts. */
-export const campaignSetupOperations: readonly SmartleadOperation[] = [];
+export const campaignSetupOperations: readonly SmartleadOperation[] = [
+  updateSchedule,
+  updateSettings,
+  getSequences,
+  saveSequences,
+  listCampaignAccounts,
+  attachAccounts,
+  detachAccounts,
+];
