@@ -10,7 +10,7 @@ export type { ContactEntity, ContactPatch, ContactStatus };
 export interface ContactDetails {
   contact: ContactEntity;
   lists: { uuid: string; name: string }[];
-  enrollments: Pick<EnrollmentEntity, 'id' | 'campaignId' | 'status' | 'currentStep'>[];
+  enrollments: Pick<EnrollmentEntity, 'id' | 'alias' | 'campaignId' | 'status' | 'currentStep' | 'category'>[];
 }
 
 /** The largest page of contacts. */
@@ -37,6 +37,12 @@ export class ContactService {
       this.db.repos.enrollmentControl.ofContact(contact.id),
     ]);
     return { contact, lists, enrollments };
+  }
+
+  /** The organization's contacts among these ids, by id (others' and unknown ids are left out). */
+  async many(organizationId: string, contactIds: readonly string[]): Promise<Map<string, ContactEntity>> {
+    const found = await this.db.repos.contacts.findManyByIds([...contactIds]);
+    return new Map([...found].filter(([, contact]) => contact.organizationId === organizationId));
   }
 
   /** Changes the contact (email, fields, timezone) wherever it is: every list and campaign shares it. */

@@ -28,4 +28,16 @@ export class EnrollmentHistoryService {
     await this.campaigns.require(organizationId, campaignId);
     return this.db.repos.leads.page(campaignId, filter, (paging.page - 1) * paging.perPage, paging.perPage);
   }
+
+  /** The campaign's enrollments (with their contacts) in creation order from `offset`, and how many the filter keeps. */
+  async slice(
+    organizationId: string,
+    campaignId: string,
+    filter: LeadFilter,
+    offset: number,
+    limit: number,
+  ): Promise<{ enrollments: EnrollmentEntity[]; total: number }> {
+    await this.campaigns.require(organizationId, campaignId);
+    return this.db.repos.leads.page(campaignId, filter, offset, limit);
+  }
 }

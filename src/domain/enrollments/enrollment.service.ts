@@ -136,6 +136,31 @@ export class EnrollmentService {
   }
 
   /**
+   * Enrolls these contacts of the organization (by id) into a batch, set-based; those already in the campaign (removed
+   * ones too) are left as they are. Returns how many were enrolled now.
+   */
+  async enrollContacts(
+    organizationId: string,
+    campaignId: string,
+    contactIds: readonly string[],
+    batchNumber: number,
+    priority: number,
+  ): Promise<{ enrolled: number }> {
+    await this.campaigns.require(organizationId, campaignId);
+    const enrolled = await this.db.repos.enrollments.insertMissing(
+      contactIds.map((contactId) => ({
+        organizationId,
+        campaignId,
+        contactId,
+        batchNumber,
+        priority,
+        workflowId: this.workflows.workflowIdOf(campaignId, contactId),
+      })),
+    );
+    return { enrolled };
+  }
+
+  /**
    * Starts the workflows of one batch's pending enrollments (the lowest pending batch when none is given) and
    * activates the campaign. Refuses, as the reference does, when the plan's monthly sends are used up (402), when
    * every mailbox is at its daily limit, or when the campaign cannot send. Contacts that must not be emailed are
