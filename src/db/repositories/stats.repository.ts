@@ -71,6 +71,52 @@ export interface ReplyRow {
   reply: { fromEmail: string | null; subject: string; snippet: string; confidence: MatchConfidence } | null;
 }
 
+/** What a page of a campaign's messages may be narrowed to: one step, one outcome. */
+export interface MessageFilter {
+  step?: number | undefined;
+  outcome?: 'opened' | 'clicked' | 'replied' | 'unsubscribed' | 'bounced' | undefined;
+}
+
+/** One sent message with its lead and outcomes (the Smartlead-compatible statistics). */
+export interface MessageStatRow {
+  messageId: string;
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+  category: string | null;
+  stepPosition: number;
+  stepAlias: number | null;
+  variantLabel: string | null;
+  subject: string;
+  bodyHtml: string | null;
+  bodyText: string | null;
+  sentAt: Date | null;
+  openedAt: Date | null;
+  clickedAt: Date | null;
+  repliedAt: Date | null;
+  unsubscribedAt: Date | null;
+  bouncedAt: Date | null;
+}
+
+/** The columns an outcome filter checks (fixed names, never user text). */
+const OUTCOME_COLUMNS = {
+  opened: 'opened_at',
+  clicked: 'clicked_at',
+  replied: 'replied_at',
+  unsubscribed: 'unsubscribed_at',
+  bounced: 'bounced_at',
+} as const;
+
+/** A campaign's enrollments by status, and those categorized interested. */
+export interface LeadStatusCounts {
+  byStatus: Map<string, number>;
+  interested: number;
+  /** Leads written to at least once, and those of them who opened and clicked a message. */
+  sentLeads: number;
+  openedLeads: number;
+  clickedLeads: number;
+}
+
 export class StatsRepository {
   constructor(private readonly manager: EntityManager) {}
 
@@ -247,5 +293,88 @@ export class StatsRepository {
               confidence: row.confidence!,
             },
     }));
+  }
+
+  /** The campaign's sent (or bounced) messages, oldest send first, one page, and how many match. */
+  async messagePage(
+    campaignId: string,
+    filter: MessageFilter,
+    offset: number,
+    limit: number,
+  ): Promise<{ rows: MessageStatRow[]; total: number }> {
+    const outcome = filter.outcome ? `AND message.${OUTCOME_COLUMNS[filter.outcome]} IS NOT NULL` : '';
+    const where = `message.campaign_id = $1 AND message.status IN ('sent', 'bounced')
+                   AND ($2::int IS NULL OR message.step_position = $2) ${outcome}`;
+    const [rows, counted] = await Promise.all([
+      this.manager.query<Record<string, unknown>[]>(
+        `SELECT message.id, message.to_email, contact.fields->>'first_name' AS first_name,
+                contact.fields->>'last_name' AS last_name, enrollment.category, message.step_position,
+                step.alias AS step_alias, message.variant_label, message.subject, message.body_html,
+                message.body_text, message.sent_at, message.opened_at, message.clicked_at, message.replied_at,
+                message.unsubscribed_at, message.bounced_at
+           FROM messages message
+           JOIN enrollments enrollment ON enrollment.id = message.enrollment_id
+           JOIN contacts contact ON contact.id = enrollment.contact_id
+           LEFT JOIN sequence_steps step
+             ON step.campaign_id = message.campaign_id AND step.position = message.step_position
+          WHERE ${where}
+          ORDER BY message.sent_at NULLS LAST, message.id
+          OFFSET $3 LIMIT $4`,
+        [campaignId, filter.step ?? null, offset, limit],
+      ),
+      this.manager.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM messages message WHERE ${where}`, [
+        campaignId,
+        filter.step ?? null,
+      ]),
+    ]);
+    const date = (value: unknown): Date | null => (value instanceof Date ? value : null);
+    const textOf = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+    return {
+      total: counted[0]?.total ?? 0,
+      rows: rows.map((row) => ({
+        messageId: String(row.id),
+        email: String(row.to_email),
+        firstName: textOf(row.first_name),
+        lastName: textOf(row.last_name),
+        category: textOf(row.category),
+        stepPosition: Number(row.step_position),
+        stepAlias: row.step_alias === null ? null : Number(row.step_alias),
+        variantLabel: textOf(row.variant_label),
+        subject: String(row.subject),
+        bodyHtml: textOf(row.body_html),
+        bodyText: textOf(row.body_text),
+        sentAt: date(row.sent_at),
+        openedAt: date(row.opened_at),
+        clickedAt: date(row.clicked_at),
+        repliedAt: date(row.replied_at),
+        unsubscribedAt: date(row.unsubscribed_at),
+        bouncedAt: date(row.bounced_at),
+      })),
+    };
+  }
+
+  /** The campaign's enrollments by status, the interested ones, and the leads sent to, opening and clicking. */
+  async leadCounts(campaignId: string): Promise<LeadStatusCounts> {
+    const [statuses, leads] = await Promise.all([
+      this.manager.query<{ status: string; n: number; interested: number }[]>(
+        `SELECT status, count(*)::int AS n, count(*) FILTER (WHERE category = 'interested')::int AS interested
+           FROM enrollments WHERE campaign_id = $1 AND removed_at IS NULL GROUP BY status`,
+        [campaignId],
+      ),
+      this.manager.query<{ sent: number; opened: number; clicked: number }[]>(
+        `SELECT count(DISTINCT enrollment_id)::int AS sent,
+                count(DISTINCT enrollment_id) FILTER (WHERE opened_at IS NOT NULL)::int AS opened,
+                count(DISTINCT enrollment_id) FILTER (WHERE clicked_at IS NOT NULL)::int AS clicked
+           FROM messages WHERE campaign_id = $1 AND status IN ('sent', 'bounced')`,
+        [campaignId],
+      ),
+    ]);
+    return {
+      byStatus: new Map(statuses.map((row) => [row.status, row.n])),
+      interested: statuses.reduce((sum, row) => sum + row.interested, 0),
+      sentLeads: leads[0]?.sent ?? 0,
+      openedLeads: leads[0]?.opened ?? 0,
+      clickedLeads: leads[0]?.clicked ?? 0,
+    };
   }
 }

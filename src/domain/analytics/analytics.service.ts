@@ -7,6 +7,7 @@ import type {
   MailboxHealthRow,
 } from '../../db/repositories/analytics.repository';
 import type { LeadFilter } from '../../db/repositories/lead.repository';
+import type { LeadStatusCounts, MessageFilter, MessageStatRow } from '../../db/repositories/stats.repository';
 import type { CampaignService } from '../campaigns/campaign.service';
 import { campaignZone } from '../delivery/sending-day';
 import { notFound } from '../errors';
@@ -15,6 +16,7 @@ import { CampaignExport, type ExportCursor, type ExportPage } from './campaign-e
 import { PROVIDER_DOMAINS, providerOf, RECIPIENT_PROVIDERS, type RecipientProvider } from './recipient-provider';
 
 export type { DateRange, EventCounts, ExportCursor, ExportPage, MailboxHealthRow, RecipientProvider };
+export type { LeadStatusCounts, MessageFilter, MessageStatRow };
 
 /**
  * The lead categories whose replies are positive: the lead is interested, or already booked a meeting (a reply that
@@ -167,6 +169,23 @@ export class AnalyticsService {
       days,
       months: months(days),
     };
+  }
+
+  /** One page of the campaign's sent messages (oldest send first) with their leads and outcomes, and the total. */
+  async campaignMessages(
+    organizationId: string,
+    campaignId: string,
+    filter: MessageFilter,
+    page: { offset: number; limit: number },
+  ): Promise<{ rows: MessageStatRow[]; total: number }> {
+    await this.campaigns.require(organizationId, campaignId);
+    return this.db.repos.stats.messagePage(campaignId, filter, page.offset, page.limit);
+  }
+
+  /** The campaign's leads by enrollment status, the interested ones, and the leads sent to, opening and clicking. */
+  async campaignLeads(organizationId: string, campaignId: string): Promise<LeadStatusCounts> {
+    await this.campaigns.require(organizationId, campaignId);
+    return this.db.repos.stats.leadCounts(campaignId);
   }
 
   /** The campaign's leads as CSV rows, header first, read in keyset pages; an unknown campaign fails first. */

@@ -147,7 +147,13 @@ export function smartleadPayload(endpoint: DeliveryEndpoint, delivery: QueuedDel
         new_status: campaignStatus(data.new_status),
         campaign_status: campaignStatus(data.new_status),
       };
-    default:
+    // No Smartlead counterpart: an endpoint of this format is not subscribed to them, but a payload is still whole.
+    case 'email.complained':
+    case 'enrollment.completed':
+    case 'enrollment.stopped':
+    case 'campaign.completed':
+    case 'mailbox.disabled':
+    case 'mailbox.error':
       return base;
   }
 }

@@ -1,0 +1,134 @@
+// `GET /analytics/overview`: the native overview (AnalyticsService.overview) in Smartlead's field names. Counts are
+// integers here; rates are percentages with one decimal; campaigns and email accounts are named by integer alias
+// (null for a deleted campaign's events).
+import { z } from 'zod';
+import type { Overview } from '../../domain/analytics/analytics.service';
+
+const countsShape = {
+  sent_count: z.number().int(),
+  unique_sent_count: z.number().int().meta({ description: 'Leads written to for the first time (step 1 sends).' }),
+  open_count: z.number().int(),
+  click_count: z.number().int(),
+  reply_count: z.number().int().meta({ description: 'Leads that replied (once each).' }),
+  positive_reply_count: z.number().int().meta({ description: 'Of them, categorized interested or meeting booked.' }),
+  bounce_count: z.number().int(),
+  unsubscribed_count: z.number().int(),
+};
+const ratesShape = {
+  open_rate: z.number(),
+  click_rate: z.number(),
+  reply_rate: z.number(),
+  positive_reply_rate: z.number(),
+  bounce_rate: z.number(),
+  unsubscribe_rate: z.number(),
+};
+
+export const smartleadOverviewSchema = z.object({
+  start_date: z.string(),
+  end_date: z.string(),
+  ...countsShape,
+  ...ratesShape,
+  campaign_wise_stats: z.array(
+    z.object({
+      campaign_id: z.number().int().nullable(),
+      campaign_name: z.string().nullable(),
+      campaign_status: z.string().nullable(),
+      ...countsShape,
+      ...ratesShape,
+    }),
+  ),
+  email_health_metrics: z.array(
+    z.object({
+      email_account_id: z.number().int().nullable(),
+      from_email: z.string(),
+      status: z.string(),
+      daily_limit: z.number().int(),
+      is_disabled: z.boolean(),
+      disabled_reason: z.string().nullable(),
+      smtp_error: z.string().nullable(),
+      ...countsShape,
+      ...ratesShape,
+    }),
+  ),
+  provider_wise_stats: z.array(z.object({ provider: z.string(), ...countsShape, ...ratesShape })),
+  lead_category_wise_response: z.array(
+    z.object({ category: z.string().nullable(), reply_count: z.number().int(), is_positive: z.boolean() }),
+  ),
+  day_wise_stats: z.array(z.object({ date: z.string(), ...countsShape })),
+  month_wise_stats: z.array(z.object({ month: z.string(), ...countsShape })),
+});
+
+type Counts = Overview['totals'];
+type Rates = Overview['rates'];
+
+const counts = (totals: Counts) => ({
+  sent_count: totals.sent,
+  unique_sent_count: totals.newLeadsContacted,
+  open_count: totals.opened,
+  click_count: totals.clicked,
+  reply_count: totals.replied,
+  positive_reply_count: totals.positiveReplied,
+  bounce_count: totals.bounced,
+  unsubscribed_count: totals.unsubscribed,
+});
+
+const rates = (rates: Rates) => ({
+  open_rate: rates.openRate,
+  click_rate: rates.clickRate,
+  reply_rate: rates.replyRate,
+  positive_reply_rate: rates.positiveReplyRate,
+  bounce_rate: rates.bounceRate,
+  unsubscribe_rate: rates.unsubscribeRate,
+});
+
+const STATUS: Record<string, string> = {
+  pending: 'DRAFTED',
+  active: 'ACTIVE',
+  paused: 'PAUSED',
+  stopped: 'STOPPED',
+  archived: 'ARCHIVED',
+  completed: 'COMPLETED',
+};
+
+/** The overview, campaigns and mailboxes named by the aliases given (by uuid). */
+export function presentOverview(
+  overview: Overview,
+  aliases: { campaigns: Map<string, number>; mailboxes: Map<string, number> },
+): z.input<typeof smartleadOverviewSchema> {
+  return {
+    start_date: overview.range.start,
+    end_date: overview.range.end,
+    ...counts(overview.totals),
+    ...rates(overview.rates),
+    campaign_wise_stats: overview.campaigns.map((campaign) => ({
+      campaign_id: aliases.campaigns.get(campaign.id) ?? null,
+      campaign_name: campaign.name,
+      campaign_status: campaign.status === null ? null : (STATUS[campaign.status] ?? campaign.status.toUpperCase()),
+      ...counts(campaign.totals),
+      ...rates(campaign.rates),
+    })),
+    email_health_metrics: overview.mailboxes.map(({ mailbox, totals, rates: mailboxRates }) => ({
+      email_account_id: aliases.mailboxes.get(mailbox.id) ?? null,
+      from_email: mailbox.fromEmail,
+      status: mailbox.status,
+      daily_limit: mailbox.dailyLimit,
+      is_disabled: mailbox.disabledAt !== null,
+      disabled_reason: mailbox.disabledReason,
+      smtp_error: mailbox.smtpError,
+      ...counts(totals),
+      ...rates(mailboxRates),
+    })),
+    provider_wise_stats: overview.providers.map((provider) => ({
+      provider: provider.provider,
+      ...counts(provider.totals),
+      ...rates(provider.rates),
+    })),
+    lead_category_wise_response: overview.categories.map((category) => ({
+      category: category.category,
+      reply_count: category.replies,
+      is_positive: category.positive,
+    })),
+    day_wise_stats: overview.days.map((day) => ({ date: day.date, ...counts(day) })),
+    month_wise_stats: overview.months.map((month) => ({ month: month.month, ...counts(month) })),
+  };
+}
