@@ -115,6 +115,7 @@ const saveAccount = smartleadOperation({
       signature: null,
     },
   },
+  otherStatuses: [404],
   response: {
     description: 'The account was saved.',
     schema: saveResultSchema,
