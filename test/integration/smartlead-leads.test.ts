@@ -141,7 +141,7 @@ describe('the Smartlead-compatible API: leads', () => {
           lead_list: [
             { email: first },
             { email: second, extra: 1 },
-            { email: second.toUpperCase() },
+            { email: second.replace('@example.test', '@EXAMPLE.test') },
             { email: 'nope' },
           ],
           settings: { ignore_unsubscribe_list: 'False', ignore_duplicate_leads_in_other_campaign: 1 },

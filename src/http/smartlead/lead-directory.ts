@@ -36,6 +36,7 @@ const leadByEmail = smartleadOperation({
     'The lead (contact) with this address, in any case, with `lead_campaign_data`: each campaign it is in. ' +
     'No such lead is a 404.',
   query: lenientQuery({ email: z.string().trim().min(1).max(320).meta({ description: 'The lead’s address.' }) }),
+  otherStatuses: [404],
   response: {
     description: 'The lead.',
     schema: smartleadLeadSchema.extend({

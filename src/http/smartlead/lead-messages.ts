@@ -109,6 +109,7 @@ const replyToLead = smartleadOperation({
     '`reply_email_time` are otherwise not kept by Sequencer: the reply always answers the latest email. `cc`, ' +
     '`bcc` and attachments are accepted and ignored.',
   params: campaignPath,
+  otherStatuses: [404, 422],
   body: {
     schema: lenientBody({
       lead_id: lenientId('The lead to reply to.', 789),

@@ -219,8 +219,9 @@ const addLeads = smartleadOperation({
     for (const entry of entries) {
       const email = normalizeEmail(entry.email);
       if (!email) continue;
-      if (seen.has(email.toLowerCase())) duplicates += 1;
-      seen.add(email.toLowerCase());
+      // As the import tells addresses apart: the domain in any case, the local part as written.
+      if (seen.has(email)) duplicates += 1;
+      seen.add(email);
     }
     const list = await leadListOf(deps, organizationId, campaignId, campaign.name);
     const imported = await deps.lists.importContacts(organizationId, list.list.uuid, entries, {
