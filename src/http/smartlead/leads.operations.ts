@@ -156,7 +156,9 @@ const addLeads = smartleadOperation({
     `Up to ${MAX_LEADS_PER_REQUEST} leads per request (more is a 422 and nothing is imported). Each becomes a ` +
     'contact of your organization (created, or found by email with its fields merged) in the campaign’s first ' +
     'list (a list named after the campaign is created and attached when it has none), and is enrolled; in an ' +
-    'ACTIVE campaign they start at once (the native dispatch). Fields map as in the migration guide ' +
+    'ACTIVE campaign they start at once (the native dispatch: should a step use a merge field a lead lacks, ' +
+    'without fallback, the start is refused with a 422 naming it, and the leads stay added, waiting); in a DRAFTED ' +
+    'or PAUSED one they wait for START. Fields map as in the migration guide ' +
     '(company_name → company, phone_number → phone, the others and custom_fields as fields of their names). ' +
     'Leads without a valid email are counted in `invalid_email_count`; repeats in `duplicate_count`; leads the ' +
     'campaign already has (removed ones too: never enrolled again) in `already_added_to_campaign`. `settings` are ' +
