@@ -338,6 +338,13 @@ describe('the Smartlead campaign setup: schedule, settings, sequences, email acc
       const left = (await call('get', `/campaigns/${id}/email-accounts`).expect(200)).body as Array<{ id: number }>;
       expect(left.map((account) => account.id)).toEqual([third]);
 
+      // Not attached: 404, and the attached one stays.
+      const notAttached = await call('delete', `/campaigns/${id}/email-accounts`)
+        .send({ email_account_ids: [third, first] })
+        .expect(404);
+      expect(notAttached.body.message).toBe('Email account not attached to this campaign');
+      expect((await call('get', `/campaigns/${id}/email-accounts`).expect(200)).body).toHaveLength(1);
+
       // The campaign's last account stays.
       const last = await call('delete', `/campaigns/${id}/email-accounts`)
         .send({ email_account_ids: [third] })

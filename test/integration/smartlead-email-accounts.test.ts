@@ -171,6 +171,12 @@ describe('the Smartlead email accounts', () => {
         bcc_email: null,
       });
       await call('post', `/email-accounts/${saved.body.id}`).send({ smtp_host: '169.254.169.254' }).expect(422);
+      const other = await call('post', '/email-accounts/save').send(seedAccount()).expect(200);
+      const taken = await call('post', `/email-accounts/${saved.body.id}`)
+        .send({ username: (await call('get', `/email-accounts/${other.body.id}`).expect(200)).body.username })
+        .expect(422);
+      expect(taken.body).toMatchObject({ code: 'conflict', email_account_id: other.body.id });
+      expect(JSON.stringify(taken.body)).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
       expect((await call('get', `/email-accounts/${saved.body.id}`).expect(200)).body.smtp_host).toBe('smtp.gmail.com');
     });
   });

@@ -2,7 +2,7 @@
 // (CampaignSequenceService), and the campaign's email accounts (MailboxService attach/detach).
 import { z } from 'zod';
 import type { CampaignEntity, CampaignSettings } from '../../domain/campaigns/campaign.service';
-import { notFound } from '../../domain/errors';
+import { AppError, notFound } from '../../domain/errors';
 import { isBeingDeleted, STOP_LEAD_SETTINGS } from './campaign.presenter';
 import {
   emailAccountIdsBodySchema,
@@ -70,7 +70,7 @@ const updateSchedule = smartleadOperation({
       const end = body.end_hour ? body.end_hour.hours || (body.end_hour.minutes > 0 ? 0 : 24) : undefined;
       const schedule = {
         timezone: body.timezone ?? current?.timezone,
-        days: body.days_of_the_week ? [...new Set(body.days_of_the_week)].sort() : current?.days,
+        days: body.days_of_the_week ? [...new Set(body.days_of_the_week)].sort((a, b) => a - b) : current?.days,
         startHour: start ?? current?.startHour,
         endHour: end ?? current?.endHour,
       };
@@ -338,7 +338,7 @@ const detachAccounts = smartleadOperation({
     'Detaches `email_account_id` or each of `email_account_ids` (in the body, or `?email_account_id=` / ' +
     '`?email_account_ids=1,2` in the query) from the campaign (the native detach): it starts no new lead there; ' +
     'conversations it began wait for it. The campaign’s last email account cannot be detached (422: attach ' +
-    'another first); an account not attached is a 404.',
+    'another first); an account not attached is a 404 and nothing is detached.',
   params: campaignPath,
   query: emailAccountIdsQuerySchema,
   body: { schema: emailAccountIdsBodySchema, example: { email_account_id: 456 }, optional: true },
@@ -347,6 +347,13 @@ const detachAccounts = smartleadOperation({
   handle: async ({ deps, organizationId, params, body, query }) => {
     await visibleCampaign(deps, organizationId, params.campaign_id);
     const uuids = await accountsNamed(deps, organizationId, idsOf(body, query));
+    const attached = new Set(
+      (await deps.mailboxes.forCampaign(organizationId, params.campaign_id)).map(({ mailbox }) => mailbox.id),
+    );
+    // The native error names uuids: say it in Smartlead's terms, before anything is detached.
+    if (uuids.some((uuid) => !attached.has(uuid))) {
+      throw new AppError('credential_not_found', 'Email account not attached to this campaign');
+    }
     for (const uuid of uuids) await deps.mailboxes.detach(organizationId, params.campaign_id, uuid, false);
     return { ok: true };
   },

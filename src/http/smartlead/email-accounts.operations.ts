@@ -2,7 +2,7 @@
 // warm-up ramp with its last 7 days.
 import { z } from 'zod';
 import type { MailboxDetails } from '../../domain/mailboxes/mailbox.service';
-import { notFound } from '../../domain/errors';
+import { AppError, notFound } from '../../domain/errors';
 import { mailboxPatchFromBody, newMailboxFromBody } from '../mailbox.mappers';
 import {
   EMAIL_ACCOUNT_EXAMPLE,
@@ -88,6 +88,30 @@ async function savedAccount(
   );
 }
 
+/**
+ * Refuses an SMTP account another of the organization's mailboxes uses, in Smartlead's terms (the native conflict
+ * names uuids).
+ */
+async function refuseTakenAccount(
+  deps: SmartleadDeps,
+  organizationId: string,
+  body: EmailAccountBody,
+  current: MailboxDetails['mailbox'] | null,
+): Promise<void> {
+  const host = (body.smtp_host ?? current?.smtpHost)?.toLowerCase();
+  const username = body.username ?? body.user_name ?? current?.smtpUsername ?? body.from_email;
+  const taken = (await deps.mailboxes.list(organizationId)).find(
+    ({ mailbox }) => mailbox.smtpHost === host && mailbox.smtpUsername === username && mailbox.id !== current?.id,
+  );
+  if (taken) {
+    throw new AppError(
+      'conflict',
+      `Email account ${taken.mailbox.alias} already sends as ${username} on ${host}: update that one instead.`,
+      { extra: { email_account_id: taken.mailbox.alias } },
+    );
+  }
+}
+
 const saveAccount = smartleadOperation({
   method: 'post',
   path: '/email-accounts/save',
@@ -115,7 +139,7 @@ const saveAccount = smartleadOperation({
       signature: null,
     },
   },
-  otherStatuses: [404],
+  otherStatuses: [404, 422],
   response: {
     description: 'The account was saved.',
     schema: saveResultSchema,
@@ -123,6 +147,7 @@ const saveAccount = smartleadOperation({
   },
   handle: async ({ deps, organizationId, body }) => {
     const existing = await savedAccount(deps, organizationId, body);
+    await refuseTakenAccount(deps, organizationId, body, existing?.mailbox ?? null);
     if (existing) {
       const changes = nativeUpdateBody(body, existing.mailbox);
       if (changes) await deps.mailboxes.update(organizationId, existing.mailbox.id, mailboxPatchFromBody(changes));
@@ -143,6 +168,7 @@ const updateAccount = smartleadOperation({
   description: `The fields given change, the others keep their value (the native mailbox PATCH). ${FIELD_MAP} ${NOT_KEPT}`,
   params: accountPath,
   body: { schema: emailAccountBodySchema, example: { max_email_per_day: 40, signature: '<p>John</p>' } },
+  otherStatuses: [422],
   response: {
     description: 'The account was updated.',
     schema: saveResultSchema,
@@ -150,6 +176,7 @@ const updateAccount = smartleadOperation({
   },
   handle: async ({ deps, organizationId, params, aliases, body }) => {
     const current = await deps.mailboxes.get(organizationId, params.email_account_id);
+    await refuseTakenAccount(deps, organizationId, body, current.mailbox);
     const changes = nativeUpdateBody(body, current.mailbox);
     if (changes) await deps.mailboxes.update(organizationId, current.mailbox.id, mailboxPatchFromBody(changes));
     const id = aliases.email_account_id;
