@@ -146,6 +146,8 @@ describe('the Smartlead email accounts', () => {
         id: number;
       }>;
       const capped = await call('get', '/email-accounts?limit=500', key).expect(200);
+      const seedQuery = await call('get', '/email-accounts/?offset=0&limit=10', key).expect(200);
+      expect(seedQuery.body).toHaveLength(3);
 
       expect(all.map((account) => account.id)).toEqual(ids);
       expect(page.map((account) => account.id)).toEqual([ids[1]]);
@@ -220,6 +222,10 @@ describe('the Smartlead email accounts', () => {
       const saved = await call('post', '/email-accounts/save').send(seedAccount()).expect(200);
       await call('post', `/email-accounts/${saved.body.id}/warmup`).send({ daily_rampup: 2 }).expect(422);
       await call('post', `/email-accounts/${saved.body.id}/warmup`).send({ warmup_enabled: 'maybe' }).expect(422);
+      const noRampup = await call('post', `/email-accounts/${saved.body.id}/warmup`)
+        .send({ warmup_enabled: true })
+        .expect(422);
+      expect(noRampup.body.errors[0]).toContain('daily_rampup');
       const account = (await call('get', `/email-accounts/${saved.body.id}`).expect(200)).body;
       expect(account.warmup_details.status).toBe('INACTIVE');
     });

@@ -90,11 +90,16 @@ const given = <Value>(value: Value | null | undefined): Value | undefined => val
 /** The warm-up ramp of Smartlead's fields, over the stored one (null: the fields say nothing of it). */
 export function nativeWarmup(
   body: Pick<EmailAccountBody, 'warmup_enabled' | 'total_warmup_per_day' | 'daily_rampup'>,
-  current: Pick<MailboxEntity, 'warmupStartLimit'> | null,
+  current: Pick<MailboxEntity, 'warmupStartLimit' | 'warmupDailyIncrement'> | null,
 ) {
   if (body.warmup_enabled === false) return { enabled: false };
   if (body.warmup_enabled == null && body.total_warmup_per_day == null && body.daily_rampup == null) return undefined;
   const rampup = given(body.daily_rampup);
+  if (rampup === undefined && current?.warmupDailyIncrement == null) {
+    throw new z.ZodError([
+      { code: 'custom', path: ['daily_rampup'], message: 'required to enable the warm-up', input: undefined },
+    ]);
+  }
   return {
     enabled: true,
     // Smartlead's ramp starts at one day's increase; a ramp already started keeps its start.
