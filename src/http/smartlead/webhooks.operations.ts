@@ -111,6 +111,7 @@ const createWebhook = smartleadOperation({
       campaign_id: 12345,
     },
   },
+  otherStatuses: [404],
   response: { description: 'The webhook was created.', schema: savedSchema, example: SAVED_EXAMPLE },
   handle: async ({ deps, organizationId, body }) => {
     const campaignId = await campaignUuid(deps, organizationId, body.campaign_id ?? body.email_campaign_id);
