@@ -312,6 +312,27 @@ describe('the Smartlead-compatible API: leads', () => {
   });
 
   describe('an active campaign', () => {
+    it('when leads are added to a PAUSED campaign and it is started, then it resumes and they are emailed', async () => {
+      const { id } = await campaign();
+      const [first, later] = [uniqueEmail('before-pause'), uniqueEmail('while-paused')];
+      await call('post', `/campaigns/${id}/leads`)
+        .send({ lead_list: [{ email: first }] })
+        .expect(200);
+      await call('post', `/campaigns/${id}/status`).send({ status: 'START' }).expect(200);
+      await eventually(async () => (await messagesTo(stack.info, [first])).length > 0, { what: 'the first email' });
+      await call('post', `/campaigns/${id}/status`).send({ status: 'PAUSED' }).expect(200);
+
+      await call('post', `/campaigns/${id}/leads`)
+        .send({ lead_list: [{ email: later }] })
+        .expect(200);
+      await call('post', `/campaigns/${id}/status`).send({ status: 'START' }).expect(200);
+
+      await eventually(async () => (await messagesTo(stack.info, [later])).length > 0, {
+        what: 'the email of the lead added while the campaign was paused',
+      });
+      expect((await call('get', `/campaigns/${id}`).expect(200)).body.status).toBe('ACTIVE');
+    });
+
     it('when leads are added to an ACTIVE campaign, then they are emailed, paused, resumed, replied to and exported', async () => {
       const { id } = await campaign();
       const [first, second] = [uniqueEmail('first'), uniqueEmail('second')];

@@ -182,17 +182,14 @@ const updateStatus = smartleadOperation({
 
 /** START/ACTIVE: resume a paused campaign, else dispatch its pending leads (none left is fine once it runs). */
 async function start(deps: SmartleadDeps, organizationId: string, campaign: CampaignEntity): Promise<void> {
-  if (campaign.status === 'paused') {
-    await deps.campaignControl.resume(organizationId, campaign.id);
-    return;
-  }
+  // A paused campaign resumes first; then, as for a running one, leads added since are started.
+  const running = campaign.status === 'paused' || campaign.status === 'active';
+  if (campaign.status === 'paused') await deps.campaignControl.resume(organizationId, campaign.id);
   try {
     await deps.enrollments.dispatch(organizationId, campaign.id, undefined);
   } catch (error) {
     // Starting a running campaign with no new leads changes nothing.
-    if (!(campaign.status === 'active' && error instanceof AppError && error.code === 'no_pending_enrollments')) {
-      throw error;
-    }
+    if (!(running && error instanceof AppError && error.code === 'no_pending_enrollments')) throw error;
   }
 }
 
