@@ -1,7 +1,7 @@
 // Smartlead's analytics endpoints over the native AnalyticsService and campaign statistics.
 import { z } from 'zod';
 import { dateRange } from '../../domain/analytics/analytics-range';
-import { presentOverview, smartleadOverviewSchema } from './analytics-overview.presenter';
+import { overview } from './analytics-overview.operations';
 import {
   campaignFields,
   presentCounts,
@@ -10,6 +10,7 @@ import {
   smartleadAnalyticsByDateSchema,
   smartleadAnalyticsSchema,
   smartleadStatisticsSchema,
+  day,
 } from './analytics.presenter';
 import { lenientInt, lenientQuery } from './lenient';
 import { aliasParam, smartleadOperation } from './operation';
@@ -21,13 +22,6 @@ const campaignPath = { campaign_id: aliasParam('campaign', 'Campaign') };
 const MAX_DAYS_BY_DATE = 30;
 /** The most rows one page of `statistics` answers. */
 const MAX_STATISTICS_LIMIT = 1000;
-
-const day = (what: string) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-    .meta({ description: what, example: '2024-01-01' });
 
 const OUTCOMES = ['opened', 'clicked', 'replied', 'unsubscribed', 'bounced'] as const;
 
@@ -275,68 +269,6 @@ const analyticsByDate = smartleadOperation({
         unsubscribed_count: each.unsubscribed,
       })),
     };
-  },
-});
-
-const overview = smartleadOperation({
-  method: 'get',
-  path: '/analytics/overview',
-  tag,
-  summary: 'Global analytics overview',
-  description:
-    'Across every campaign, in UTC, over `start_date`…`end_date` (optional; the last 30 days by default): totals ' +
-    'and rates (percent of messages sent; positive replies per reply), and the same per campaign, per email account ' +
-    '(with its health: status, daily limit, why it is disabled), per recipient provider (gmail, outlook, yahoo, ' +
-    'other), per lead category of the replies, per day and per month. Sequencer’s native overview in Smartlead’s ' +
-    'field names.',
-  query: lenientQuery({
-    start_date: day('The first day (default: 29 days before end_date).').optional(),
-    end_date: day('The last day (default: today, UTC).').optional(),
-  }),
-  otherStatuses: [422],
-  response: {
-    description: 'The overview.',
-    schema: smartleadOverviewSchema,
-    example: {
-      start_date: '2024-01-01',
-      end_date: '2024-01-01',
-      sent_count: 70,
-      unique_sent_count: 40,
-      open_count: 30,
-      click_count: 5,
-      reply_count: 4,
-      positive_reply_count: 2,
-      bounce_count: 1,
-      unsubscribed_count: 0,
-      open_rate: 42.9,
-      click_rate: 7.1,
-      reply_rate: 5.7,
-      positive_reply_rate: 50,
-      bounce_rate: 1.4,
-      unsubscribe_rate: 0,
-      campaign_wise_stats: [],
-      email_health_metrics: [],
-      provider_wise_stats: [],
-      lead_category_wise_response: [{ category: 'interested', reply_count: 2, is_positive: true }],
-      day_wise_stats: [],
-      month_wise_stats: [],
-    },
-  },
-  handle: async ({ deps, organizationId, query }) => {
-    const result = await deps.analytics.overview(organizationId, query);
-    const [campaigns, mailboxes] = await Promise.all([
-      deps.smartleadAliases.aliasesOf(
-        organizationId,
-        'campaign',
-        result.campaigns.map((campaign) => campaign.id),
-      ),
-      deps.smartleadAliases.aliasesOf(
-        organizationId,
-        'emailAccount',
-        result.mailboxes.map((row) => row.mailbox.id),
-      ),
-    ]);
-    return presentOverview(result, { campaigns, mailboxes });
   },
 });
 

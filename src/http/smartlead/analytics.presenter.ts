@@ -201,3 +201,11 @@ export function presentCounts(
     unsubscribed_count: String(messages.unsubscribed),
   };
 }
+
+/** A day in a query: `YYYY-MM-DD`. */
+export const day = (what: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+    .meta({ description: what, example: '2024-01-01' });

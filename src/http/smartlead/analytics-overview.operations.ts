@@ -3,6 +3,9 @@
 // (null for a deleted campaign's events).
 import { z } from 'zod';
 import type { Overview } from '../../domain/analytics/analytics.service';
+import { day } from './analytics.presenter';
+import { lenientQuery } from './lenient';
+import { smartleadOperation } from './operation';
 
 const countsShape = {
   sent_count: z.number().int(),
@@ -23,7 +26,7 @@ const ratesShape = {
   unsubscribe_rate: z.number(),
 };
 
-export const smartleadOverviewSchema = z.object({
+const smartleadOverviewSchema = z.object({
   start_date: z.string(),
   end_date: z.string(),
   ...countsShape,
@@ -91,7 +94,7 @@ const STATUS: Record<string, string> = {
 };
 
 /** The overview, campaigns and mailboxes named by the aliases given (by uuid). */
-export function presentOverview(
+function presentOverview(
   overview: Overview,
   aliases: { campaigns: Map<string, number>; mailboxes: Map<string, number> },
 ): z.input<typeof smartleadOverviewSchema> {
@@ -132,3 +135,66 @@ export function presentOverview(
     month_wise_stats: overview.months.map((month) => ({ month: month.month, ...counts(month) })),
   };
 }
+
+/** `GET /analytics/overview`. */
+export const overview = smartleadOperation({
+  method: 'get',
+  path: '/analytics/overview',
+  tag: 'Analytics',
+  summary: 'Global analytics overview',
+  description:
+    'Across every campaign, in UTC, over `start_date`…`end_date` (optional; the last 30 days by default): totals ' +
+    'and rates (percent of messages sent; positive replies per reply), and the same per campaign, per email account ' +
+    '(with its health: status, daily limit, why it is disabled), per recipient provider (gmail, outlook, yahoo, ' +
+    'other), per lead category of the replies, per day and per month. Sequencer’s native overview in Smartlead’s ' +
+    'field names.',
+  query: lenientQuery({
+    start_date: day('The first day (default: 29 days before end_date).').optional(),
+    end_date: day('The last day (default: today, UTC).').optional(),
+  }),
+  otherStatuses: [422],
+  response: {
+    description: 'The overview.',
+    schema: smartleadOverviewSchema,
+    example: {
+      start_date: '2024-01-01',
+      end_date: '2024-01-01',
+      sent_count: 70,
+      unique_sent_count: 40,
+      open_count: 30,
+      click_count: 5,
+      reply_count: 4,
+      positive_reply_count: 2,
+      bounce_count: 1,
+      unsubscribed_count: 0,
+      open_rate: 42.9,
+      click_rate: 7.1,
+      reply_rate: 5.7,
+      positive_reply_rate: 50,
+      bounce_rate: 1.4,
+      unsubscribe_rate: 0,
+      campaign_wise_stats: [],
+      email_health_metrics: [],
+      provider_wise_stats: [],
+      lead_category_wise_response: [{ category: 'interested', reply_count: 2, is_positive: true }],
+      day_wise_stats: [],
+      month_wise_stats: [],
+    },
+  },
+  handle: async ({ deps, organizationId, query }) => {
+    const result = await deps.analytics.overview(organizationId, query);
+    const [campaigns, mailboxes] = await Promise.all([
+      deps.smartleadAliases.aliasesOf(
+        organizationId,
+        'campaign',
+        result.campaigns.map((campaign) => campaign.id),
+      ),
+      deps.smartleadAliases.aliasesOf(
+        organizationId,
+        'emailAccount',
+        result.mailboxes.map((row) => row.mailbox.id),
+      ),
+    ]);
+    return presentOverview(result, { campaigns, mailboxes });
+  },
+});
