@@ -4,7 +4,7 @@ import { SMARTLEAD_BASE, SMARTLEAD_OPERATIONS } from '../../src/http/smartlead';
 import { smartleadOpenApiDocument } from '../../src/http/smartlead/openapi';
 import { uniqueEmail } from '../helpers/factories';
 import { documentValidator, responseMismatches } from '../helpers/openapi-conformance';
-import { connectTestStack, type TestStack } from '../helpers/test-stack';
+import { connectTestStack, eventually, messagesTo, rawMessage, type TestStack } from '../helpers/test-stack';
 
 const BASE = SMARTLEAD_BASE;
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -12,12 +12,13 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 describe('the Smartlead campaign setup: schedule, settings, sequences, email accounts', () => {
   let stack: TestStack;
   let apiKey: string;
+  let organizationId: string;
   let document: oas31.OpenAPIObject;
   let validator: ReturnType<typeof documentValidator>;
 
   beforeAll(async () => {
     stack = await connectTestStack();
-    ({ apiKey } = await stack.newOrganization());
+    ({ apiKey, organizationId } = await stack.newOrganization());
     document = smartleadOpenApiDocument(SMARTLEAD_OPERATIONS, BASE);
     validator = documentValidator(document);
   });
@@ -365,6 +366,53 @@ describe('the Smartlead campaign setup: schedule, settings, sequences, email acc
       expect(answer.body).toMatchObject({ message: 'Email account not found', code: 'mailbox_not_found' });
       expect((await call('get', `/campaigns/${id}/email-accounts`).expect(200)).body).toEqual([]);
       await call('post', `/campaigns/${id}/email-accounts`).send({}).expect(422);
+    });
+  });
+
+  describe('a campaign set up through this surface only', () => {
+    it('when it is started, then its first step goes out from the attached account, as set up', async () => {
+      const id = await createCampaign();
+      const account = await saveAccount();
+      await call('post', `/campaigns/${id}/sequences`)
+        .send({
+          sequences: [
+            {
+              seq_number: 1,
+              seq_delay_details: { delay_in_days: 0 },
+              subject: 'Hello {{first_name}}',
+              email_body: '<p>Hi {{first_name}}</p>',
+            },
+            { seq_number: 2, seq_delay_details: { delay_in_days: 2 }, subject: '', email_body: '<p>Again</p>' },
+          ],
+        })
+        .expect(200);
+      await call('post', `/campaigns/${id}/schedule`)
+        .send({ min_time_btw_emails: 0, max_leads_per_day: 10 })
+        .expect(200);
+      await call('post', `/campaigns/${id}/settings`)
+        .send({ track_settings: ['DONT_EMAIL_OPEN', 'DONT_LINK_CLICK'], unsubscribe_text: 'Stop these' })
+        .expect(200);
+      await call('post', `/campaigns/${id}/email-accounts`).send({ email_account_id: account }).expect(200);
+      // Leads come through the native API here (the Smartlead leads endpoints have a suite of their own).
+      const uuid = await stack.services.smartleadAliases.resolve(organizationId, 'campaign', id);
+      const lead = uniqueEmail('lead');
+      await stack
+        .api(apiKey)
+        .post(`/api/v1/campaigns/${uuid}/enroll_contact`, { contact: { email: lead, first_name: 'Pat' } })
+        .expect(201);
+
+      await call('patch', `/campaigns/${id}/status`).send({ status: 'START' }).expect(200);
+
+      const [sent] = await eventually(
+        async () => {
+          const messages = await messagesTo(stack.info, [lead]);
+          return messages.length > 0 && messages;
+        },
+        { what: 'the first step at the SMTP server' },
+      );
+      const raw = await rawMessage(stack.info, sent!);
+      expect(raw).toContain('Subject: Hello Pat');
+      expect(raw).toContain('Stop these');
     });
   });
 
