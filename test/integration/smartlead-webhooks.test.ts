@@ -193,6 +193,23 @@ describe('the Smartlead-compatible webhooks', () => {
   });
 
   describe('delivery', () => {
+    it("when the native API sends a test event to a webhook made here, then it arrives in Smartlead's shape", async () => {
+      const hook = await call('post', '/webhooks')
+        .send({ webhook_url: receiver.url('/sample'), event_types: ['EMAIL_REPLY'] })
+        .expect(200);
+      const uuid = await stack.services.smartleadAliases.resolve(organizationId, 'webhook', hook.body.id as number);
+
+      await stack.api(apiKey).post(`/api/v1/webhooks/${uuid}/test`).expect(200);
+
+      const [sample] = receiver.receivedOn('/sample');
+      expect(JSON.parse(sample!.body)).toMatchObject({
+        event_type: 'EMAIL_REPLY',
+        webhook_id: hook.body.id,
+        campaign_id: null,
+        sequencer: { type: 'email.replied' },
+      });
+    });
+
     it("when a campaign's webhook made here sees its campaign start and its first email sent, then Smartlead's payloads arrive, signed", async () => {
       const lead = uniqueEmail('ada');
       const campaign = await readyCampaign(lead);

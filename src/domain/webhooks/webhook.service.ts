@@ -9,6 +9,7 @@ import type { OutboundHostPolicy } from '../../mail/outbound-host-policy';
 import type { CampaignService } from '../campaigns/campaign.service';
 import { AppError, notFound } from '../errors';
 import type { WebhookJobsPort } from './webhook-jobs.port';
+import { smartleadPayload } from './smartlead-payload';
 import type { WebhookPostResult, WebhookSender } from './webhook-sender';
 import { newWebhookSecret } from './webhook-signature';
 
@@ -179,7 +180,8 @@ export class WebhookService {
 
   /**
    * Posts a signed sample event (of `type`, else the endpoint's first subscribed type) to the endpoint now, and
-   * answers what it returned. Nothing is recorded: it is not an event, and it is sent even while disabled.
+   * answers what it returned, in the endpoint's format. Nothing is recorded: it is not an event, and it is sent even
+   * while disabled.
    */
   async test(
     organizationId: string,
@@ -191,7 +193,24 @@ export class WebhookService {
     const eventType = type ?? webhook.eventTypes[0] ?? 'email.sent';
     const sentAt = new Date();
     const messageId = `evt_test_${crypto.randomUUID()}`;
-    const body = JSON.stringify({ type: eventType, timestamp: sentAt.toISOString(), data: sampleData(eventType) });
+    const data = sampleData(eventType);
+    const body = JSON.stringify(
+      webhook.format === 'smartlead'
+        ? smartleadPayload(
+            { ...webhook, secretSealed: '', name: webhook.description },
+            {
+              id: messageId,
+              eventId: messageId,
+              attempts: 0,
+              nextAttemptAt: sentAt,
+              queuedAt: sentAt,
+              event: { type: eventType, occurredAt: sentAt, data },
+              // A sample names no real campaign or lead.
+              about: { campaign: null, lead: null, campaignLead: null },
+            },
+          )
+        : { type: eventType, timestamp: sentAt.toISOString(), data },
+    );
     const result = await this.sender.post({
       url: webhook.url,
       secret: this.secrets.decrypt(webhook.secretSealed),
