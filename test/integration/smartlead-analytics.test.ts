@@ -115,12 +115,18 @@ describe('the Smartlead-compatible analytics', () => {
       const opened = await get(`/campaigns/${campaign}/statistics?email_status=OPENED`).expect(200);
       const second = await get(`/campaigns/${campaign}/statistics?email_sequence_number=2`).expect(200);
       const paged = await get(`/campaigns/${campaign}/statistics/?offset=1&limit=1`).expect(200);
+      const steps = await get(`/campaigns/${campaign}/statistics?email_sequence_number=1,2`).expect(200);
+      const later = await get(
+        `/campaigns/${campaign}/statistics?sent_time_start_date=${new Date(Date.now() + 60_000).toISOString()}`,
+      ).expect(200);
 
       expect(opened.body.total_stats).toBe('1');
       expect(opened.body.data[0]).toMatchObject({ lead_email: leads[0]!.email, open_count: 1 });
       expect(second.body).toMatchObject({ total_stats: '0', data: [] });
       expect(paged.body).toMatchObject({ total_stats: '2', offset: 1, limit: 1 });
       expect(paged.body.data).toHaveLength(1);
+      expect(steps.body.total_stats).toBe('2');
+      expect(later.body.total_stats).toBe('0');
       await get(`/campaigns/${campaign}/statistics?email_status=sideways`).expect(422);
     });
   });

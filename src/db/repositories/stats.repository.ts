@@ -73,8 +73,12 @@ export interface ReplyRow {
 
 /** What a page of a campaign's messages may be narrowed to: one step, one outcome. */
 export interface MessageFilter {
-  step?: number | undefined;
+  /** Only these steps (positions). */
+  steps?: number[] | undefined;
   outcome?: 'opened' | 'clicked' | 'replied' | 'unsubscribed' | 'bounced' | undefined;
+  /** Sent at or after, and before, these times. */
+  sentFrom?: Date | undefined;
+  sentBefore?: Date | undefined;
 }
 
 /** One sent message with its lead and outcomes (the Smartlead-compatible statistics). */
@@ -304,7 +308,10 @@ export class StatsRepository {
   ): Promise<{ rows: MessageStatRow[]; total: number }> {
     const outcome = filter.outcome ? `AND message.${OUTCOME_COLUMNS[filter.outcome]} IS NOT NULL` : '';
     const where = `message.campaign_id = $1 AND message.status IN ('sent', 'bounced')
-                   AND ($2::int IS NULL OR message.step_position = $2) ${outcome}`;
+                   AND ($2::int[] IS NULL OR message.step_position = ANY($2::int[]))
+                   AND ($3::timestamptz IS NULL OR message.sent_at >= $3)
+                   AND ($4::timestamptz IS NULL OR message.sent_at < $4) ${outcome}`;
+    const bound = [campaignId, filter.steps ?? null, filter.sentFrom ?? null, filter.sentBefore ?? null];
     const [rows, counted] = await Promise.all([
       this.manager.query<Record<string, unknown>[]>(
         `SELECT message.id, message.to_email, contact.fields->>'first_name' AS first_name,
@@ -319,13 +326,13 @@ export class StatsRepository {
              ON step.campaign_id = message.campaign_id AND step.position = message.step_position
           WHERE ${where}
           ORDER BY message.sent_at NULLS LAST, message.id
-          OFFSET $3 LIMIT $4`,
-        [campaignId, filter.step ?? null, offset, limit],
+          OFFSET $5 LIMIT $6`,
+        [...bound, offset, limit],
       ),
-      this.manager.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM messages message WHERE ${where}`, [
-        campaignId,
-        filter.step ?? null,
-      ]),
+      this.manager.query<{ total: number }[]>(
+        `SELECT count(*)::int AS total FROM messages message WHERE ${where}`,
+        bound,
+      ),
     ]);
     const date = (value: unknown): Date | null => (value instanceof Date ? value : null);
     const textOf = (value: unknown): string | null => (typeof value === 'string' ? value : null);

@@ -23,6 +23,16 @@ const MAX_DAYS_BY_DATE = 30;
 /** The most rows one page of `statistics` answers. */
 const MAX_STATISTICS_LIMIT = 1000;
 
+/** A time in a query (`2023-10-16 10:33:02.000Z`, ISO 8601, or a date), read as a Date. */
+const instant = (description: string) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => !Number.isNaN(Date.parse(value)), 'must be a date and time, such as 2023-10-16T10:33:02.000Z')
+    .transform((value) => new Date(value))
+    .optional()
+    .meta({ description });
+
 const OUTCOMES = ['opened', 'clicked', 'replied', 'unsubscribed', 'bounced'] as const;
 
 const EXAMPLE_CAMPAIGN = {
@@ -55,13 +65,26 @@ const statistics = smartleadOperation({
   description:
     'One row per message sent (or bounced at send), oldest first: the lead, the step (`sequence_number`, ' +
     '`email_campaign_seq_id` its id), subject and body as sent, and when it was opened, clicked, replied to. ' +
-    '`email_sequence_number` keeps one step, `email_status` (opened, clicked, replied, unsubscribed, bounced) one ' +
+    '`email_sequence_number` keeps one step (or several: 1,2,3), `sent_time_start_date` and `sent_time_end_date` a ' +
+    'span of sends, `email_status` (opened, clicked, replied, unsubscribed, bounced) one ' +
     `outcome; \`offset\` (0) and \`limit\` (100, at most ${MAX_STATISTICS_LIMIT}) page. \`open_count\` and ` +
     '`click_count` are 0 or 1 (Sequencer records the first of each); `seq_variant_id` is not kept (null; ' +
     '`variant_label` names the A/B variant); `total_stats` is a string, as Smartlead answers it.',
   params: campaignPath,
   query: lenientQuery({
-    email_sequence_number: lenientInt().optional().meta({ description: 'Only this step (1, 2, 3…).' }),
+    email_sequence_number: z
+      .union([
+        z.number().int(),
+        z
+          .string()
+          .trim()
+          .regex(/^\d+(\s*,\s*\d+)*$/, 'must be step numbers: 1 or 1,2,3'),
+      ])
+      .transform((value) => String(value).split(',').map(Number))
+      .optional()
+      .meta({ description: 'Only this step (1), or these (1,2,3).' }),
+    sent_time_start_date: instant('Only messages sent at or after this time.'),
+    sent_time_end_date: instant('Only messages sent before this time.'),
     email_status: z
       .string()
       .trim()
@@ -108,7 +131,12 @@ const statistics = smartleadOperation({
     const page = await deps.analytics.campaignMessages(
       organizationId,
       params.campaign_id,
-      { step: query.email_sequence_number, outcome: query.email_status },
+      {
+        steps: query.email_sequence_number,
+        outcome: query.email_status,
+        sentFrom: query.sent_time_start_date,
+        sentBefore: query.sent_time_end_date,
+      },
       { offset, limit },
     );
     return { total_stats: String(page.total), data: page.rows.map(presentStatistic), offset, limit };
