@@ -109,13 +109,10 @@ export const WEBHOOK_EVENTS: Record<EventType, EventDoc> = {
       snippet: z.string().optional().meta({ description: 'The start of the reply, one line.' }),
       text: z.string().optional().meta({ description: "The reply's text (at most 10,000 characters)." }),
       category: z.string().optional().meta({ description: "The lead's category for the reply (interested…)." }),
-      match_confidence: z
-        .string()
-        .optional()
-        .meta({
-          description:
-            'How surely the reply was matched to the message: `high` (its headers name it) or `low` (by its sender only).',
-        }),
+      match_confidence: z.string().optional().meta({
+        description:
+          'How surely the reply was matched to the message: `high` (its headers name it) or `low` (by its sender only).',
+      }),
       source: z.enum(['mailbox', 'integration']),
     }),
     example: {

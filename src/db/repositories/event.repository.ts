@@ -59,6 +59,9 @@ export class EventRepository {
 /** `ada@Example.com` or `example.com` → `example.com`. */
 function domainOf(recipient: string | null | undefined): string | null {
   if (!recipient) return null;
-  const domain = recipient.slice(recipient.lastIndexOf('@') + 1).trim().toLowerCase();
+  const domain = recipient
+    .slice(recipient.lastIndexOf('@') + 1)
+    .trim()
+    .toLowerCase();
   return domain === '' ? null : domain;
 }
