@@ -11,6 +11,7 @@ export const webhookExample: WebhookView = {
   event_types: ['email.replied', 'email.bounced', 'lead.unsubscribed'],
   campaign_id: null,
   enabled: true,
+  format: 'standard',
   disabled_reason: null,
   description: 'Replies and bounces to the CRM',
   created_at: '2026-11-22T09:30:00.000Z',

@@ -20,6 +20,11 @@ export const webhookResponse = z
     event_types: z.array(eventType),
     campaign_id: z.uuid().nullable().meta({ description: "Only this campaign's events; null: the organization's." }),
     enabled: z.boolean(),
+    format: z.enum(['standard', 'smartlead']).meta({
+      description:
+        "The body's shape: `standard` ({type, timestamp, data}), or `smartlead` for an endpoint created through the " +
+        "Smartlead-compatible API (Smartlead's event names and fields). Both are signed as in Standard Webhooks.",
+    }),
     disabled_reason: z.string().nullable().meta({
       description: 'Why the server disabled it (it answered 410 Gone); null when enabled or disabled by hand.',
     }),
@@ -93,6 +98,7 @@ export function presentWebhook(webhook: WebhookEntity): WebhookView {
     event_types: webhook.eventTypes,
     campaign_id: webhook.campaignId,
     enabled: webhook.enabled,
+    format: webhook.format,
     disabled_reason: webhook.disabledReason,
     description: webhook.description,
     created_at: webhook.createdAt.toISOString(),
