@@ -1,26 +1,15 @@
-import request from 'supertest';
-import type { oas31 } from 'zod-openapi';
-import { SMARTLEAD_BASE, SMARTLEAD_OPERATIONS } from '../../src/http/smartlead';
-import { smartleadOpenApiDocument } from '../../src/http/smartlead/openapi';
 import { uniqueEmail } from '../helpers/factories';
-import { documentValidator, responseMismatches } from '../helpers/openapi-conformance';
+import { smartleadCaller } from '../helpers/smartlead-api';
 import { connectTestStack, eventually, messagesTo, rawMessage, type TestStack } from '../helpers/test-stack';
-
-const BASE = SMARTLEAD_BASE;
-type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 describe('the Smartlead campaign setup: schedule, settings, sequences, email accounts', () => {
   let stack: TestStack;
   let apiKey: string;
   let organizationId: string;
-  let document: oas31.OpenAPIObject;
-  let validator: ReturnType<typeof documentValidator>;
 
   beforeAll(async () => {
     stack = await connectTestStack();
     ({ apiKey, organizationId } = await stack.newOrganization());
-    document = smartleadOpenApiDocument(SMARTLEAD_OPERATIONS, BASE);
-    validator = documentValidator(document);
   });
 
   afterAll(async () => {
@@ -28,26 +17,7 @@ describe('the Smartlead campaign setup: schedule, settings, sequences, email acc
   });
 
   /** Every answer must match what /smartlead/openapi.json documents for its operation and status. */
-  function documented(answer: request.Response): void {
-    const { method, path } = (answer as unknown as { req: { method: string; path: string } }).req;
-    const route = path
-      .split('?')[0]!
-      .slice(BASE.length)
-      .replace(/(.)\/$/, '$1');
-    const mismatches = responseMismatches(validator, document, {
-      method,
-      path: route,
-      status: answer.status,
-      contentType: answer.headers['content-type'],
-      body: answer.body,
-    });
-    if (mismatches.length > 0) throw new Error(mismatches.join('\n'));
-  }
-
-  const call = (method: Method, path: string, key = apiKey) => {
-    const url = `${BASE}${path}${path.includes('?') ? '&' : '?'}api_key=${encodeURIComponent(key)}`;
-    return request(stack.app)[method](url).expect(documented);
-  };
+  const call = smartleadCaller(() => ({ app: stack.app, apiKey }));
 
   const createCampaign = async (key = apiKey): Promise<number> =>
     (await call('post', '/campaigns/create', key).send({ name: 'Setup' }).expect(200)).body.id as number;

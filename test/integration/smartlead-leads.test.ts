@@ -1,11 +1,9 @@
 import crypto from 'node:crypto';
 import request from 'supertest';
-import type { oas31 } from 'zod-openapi';
-import { SMARTLEAD_BASE, SMARTLEAD_OPERATIONS } from '../../src/http/smartlead';
+import { SMARTLEAD_BASE } from '../../src/http/smartlead';
 import { LEADS_EXPORT_COLUMNS } from '../../src/http/smartlead/lead-messages';
-import { smartleadOpenApiDocument } from '../../src/http/smartlead/openapi';
 import { campaignBody, uniqueDomain, uniqueEmail } from '../helpers/factories';
-import { documentValidator, responseMismatches } from '../helpers/openapi-conformance';
+import { smartleadCaller } from '../helpers/smartlead-api';
 import { connectTestStack, eventually, messagesTo, type TestStack } from '../helpers/test-stack';
 
 const BASE = SMARTLEAD_BASE;
@@ -14,14 +12,10 @@ describe('the Smartlead-compatible API: leads', () => {
   let stack: TestStack;
   let organizationId: string;
   let apiKey: string;
-  let document: oas31.OpenAPIObject;
-  let validator: ReturnType<typeof documentValidator>;
 
   beforeAll(async () => {
     stack = await connectTestStack();
     ({ organizationId, apiKey } = await stack.newOrganization());
-    document = smartleadOpenApiDocument(SMARTLEAD_OPERATIONS, BASE);
-    validator = documentValidator(document);
   });
 
   afterAll(async () => {
@@ -29,26 +23,7 @@ describe('the Smartlead-compatible API: leads', () => {
   });
 
   /** Every answer must match what /smartlead/openapi.json documents for its operation and status. */
-  function documented(answer: request.Response): void {
-    const { method, path } = (answer as unknown as { req: { method: string; path: string } }).req;
-    const route = path
-      .split('?')[0]!
-      .slice(BASE.length)
-      .replace(/(.)\/$/, '$1');
-    const mismatches = responseMismatches(validator, document, {
-      method,
-      path: route,
-      status: answer.status,
-      contentType: answer.headers['content-type'],
-      body: answer.body,
-    });
-    if (mismatches.length > 0) throw new Error(mismatches.join('\n'));
-  }
-
-  const call = (method: 'get' | 'post' | 'patch' | 'delete', path: string, key = apiKey) => {
-    const url = `${BASE}${path}${path.includes('?') ? '&' : '?'}api_key=${encodeURIComponent(key)}`;
-    return request(stack.app)[method](url).expect(documented);
-  };
+  const call = smartleadCaller(() => ({ app: stack.app, apiKey }));
 
   /** A native campaign (one mailbox on the test SMTP server, two steps without merge fields): its alias and uuid. */
   async function campaign(): Promise<{ id: number; uuid: string }> {

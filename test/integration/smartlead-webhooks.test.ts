@@ -1,50 +1,20 @@
-import request from 'supertest';
-import type { oas31 } from 'zod-openapi';
-import { SMARTLEAD_BASE, SMARTLEAD_OPERATIONS } from '../../src/http/smartlead';
-import { smartleadOpenApiDocument } from '../../src/http/smartlead/openapi';
 import { campaignBody, uniqueEmail } from '../helpers/factories';
-import { documentValidator, responseMismatches } from '../helpers/openapi-conformance';
+import { smartleadCaller } from '../helpers/smartlead-api';
 import { connectTestStack, eventually, type TestStack } from '../helpers/test-stack';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
-
-const BASE = SMARTLEAD_BASE;
-type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 describe('the Smartlead-compatible webhooks', () => {
   let stack: TestStack;
   let apiKey: string;
   let organizationId: string;
-  let document: oas31.OpenAPIObject;
-  let validator: ReturnType<typeof documentValidator>;
   let receiver: WebhookReceiver;
 
   /** Every answer must match what /smartlead/openapi.json documents for its operation and status. */
-  function documented(answer: request.Response): void {
-    const { method, path } = (answer as unknown as { req: { method: string; path: string } }).req;
-    const route = path
-      .split('?')[0]!
-      .slice(BASE.length)
-      .replace(/(.)\/$/, '$1');
-    const mismatches = responseMismatches(validator, document, {
-      method,
-      path: route,
-      status: answer.status,
-      contentType: answer.headers['content-type'],
-      body: answer.body,
-    });
-    if (mismatches.length > 0) throw new Error(mismatches.join('\n'));
-  }
-
-  const call = (method: Method, path: string, key = apiKey) =>
-    request(stack.app)
-      [method](`${BASE}${path}${path.includes('?') ? '&' : '?'}api_key=${encodeURIComponent(key)}`)
-      .expect(documented);
+  const call = smartleadCaller(() => ({ app: stack.app, apiKey }));
 
   beforeAll(async () => {
     stack = await connectTestStack();
     ({ organizationId, apiKey } = await stack.newOrganization());
-    document = smartleadOpenApiDocument(SMARTLEAD_OPERATIONS, BASE);
-    validator = documentValidator(document);
     receiver = await startWebhookReceiver();
   });
 
