@@ -8,9 +8,10 @@ import { deliverToImap } from '../helpers/dovecot';
 import { uniqueEmail } from '../helpers/factories';
 import { inboundFixture } from '../helpers/inbound-fixtures';
 import { documentValidator, responseMismatches } from '../helpers/openapi-conformance';
-import { connectTestStack, eventually, messagesTo, type TestStack } from '../helpers/test-stack';
+import { connectTestStack, eventually, messagesTo, rawMessage, type TestStack } from '../helpers/test-stack';
 
 const BASE = SMARTLEAD_BASE;
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 type Method = 'get' | 'post' | 'patch' | 'delete';
 
 interface LeadRow {
@@ -74,9 +75,10 @@ describe('a campaign’s life through the Smartlead-compatible API', () => {
     const leads = [
       { email: uniqueEmail('ada'), first_name: 'Ada', last_name: 'Lovelace', company_name: 'Engines' },
       { email: uniqueEmail('grace'), first_name: 'Grace', last_name: 'Hopper', company_name: 'Compilers' },
-      { email: uniqueEmail('alan'), first_name: 'Alan', last_name: 'Turing', company_name: 'Machines' },
+      // Without the last name step 1 uses: START is refused until the lead is updated.
+      { email: uniqueEmail('alan'), first_name: 'Alan', company_name: 'Machines' },
     ];
-    const [ada, grace] = leads as [(typeof leads)[0], (typeof leads)[0]];
+    const [ada, grace, alan] = leads as [(typeof leads)[0], (typeof leads)[0], (typeof leads)[0]];
 
     // Set up: campaign, sequence, schedule, settings.
     const created = await call('post', '/campaigns/create').send({ name: 'Lifecycle', client_id: null }).expect(200);
@@ -89,7 +91,7 @@ describe('a campaign’s life through the Smartlead-compatible API', () => {
             seq_number: 1,
             seq_delay_details: { delay_in_days: 0 },
             subject: 'Quick question, {{first_name}}',
-            email_body: '<p>Hi {{first_name}},</p><p>Are you hiring?</p>',
+            email_body: '<p>Hi {{first_name}} {{last_name}},</p><p>Are you hiring?</p>',
           },
           // Smartlead's delays are in days: step 2 stays scheduled through the test (a day after step 1).
           {
@@ -166,6 +168,16 @@ describe('a campaign’s life through the Smartlead-compatible API', () => {
       .send({ lead_list: leads, settings: { ignore_global_block_list: false } })
       .expect(200);
     expect(added.body).toMatchObject({ ok: true, upload_count: 3, total_leads: 3 });
+    const refused = await call('post', `/campaigns/${campaign}/status`).send({ status: 'START' }).expect(422);
+    expect(refused.body).toMatchObject({ statusCode: 422, code: 'missing_merge_field' });
+    expect(refused.body.errors).toEqual([expect.stringContaining(`contact ${alan.email}: step 1 needs "last_name"`)]);
+    expect(JSON.stringify(refused.body)).not.toMatch(UUID);
+    expect((await call('get', `/campaigns/${campaign}`).expect(200)).body.status).toBe('DRAFTED');
+    const alanId = ((await call('get', `/campaigns/${campaign}/leads`).expect(200)).body.data as LeadRow[]).find(
+      (row) => row.lead.email === alan.email,
+    )!.lead.id;
+    await call('post', `/campaigns/${campaign}/leads/${alanId}`).send({ last_name: 'Turing' }).expect(200);
+
     await call('post', `/campaigns/${campaign}/status`).send({ status: 'START' }).expect(200, { ok: true });
     expect((await call('get', `/campaigns/${campaign}`).expect(200)).body.status).toBe('ACTIVE');
 
@@ -180,6 +192,9 @@ describe('a campaign’s life through the Smartlead-compatible API', () => {
     for (const [index, lead] of leads.entries()) {
       expect(received[index]).toHaveLength(1);
       expect(received[index]![0]).toMatchObject({ subject: `Quick question, ${lead.first_name}` });
+      expect(await rawMessage(stack.info, received[index]![0]!)).toContain(
+        `Hi ${lead.first_name} ${lead.last_name ?? 'Turing'},`,
+      );
     }
     // Each from an account of the campaign.
     const senders = received.map((messages) => messages[0]!.envelopeFrom).sort();

@@ -38,10 +38,16 @@ function smartleadStatus(status: number): SmartleadErrorStatus {
   return status >= 400 && status < 500 ? 400 : 500;
 }
 
+/** A row named by uuid in a native message (`contact ada@example.com (0b9e…)`): this surface never answers uuids. */
+const UUID_IN_PARENTHESES = / ?\([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\)/gi;
+const withoutUuids = (text: string): string => text.replace(UUID_IN_PARENTHESES, '');
+
 /** Any error → the surface's status and body (the native mapping, reshaped; internals never leak). */
 export function toSmartleadError(error: unknown): { status: SmartleadErrorStatus; body: SmartleadErrorBody } {
   const native = toErrorResponse(error);
-  const { status: _envelope, code, message, errors, ...extra } = native.body;
+  const { status: _envelope, code, message: nativeMessage, errors: nativeErrors, ...extra } = native.body;
+  const message = withoutUuids(nativeMessage);
+  const errors = nativeErrors?.map(withoutUuids);
   const statusCode = smartleadStatus(native.status);
   const said =
     error instanceof ZodError && errors
