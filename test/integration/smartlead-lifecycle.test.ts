@@ -91,7 +91,7 @@ describe('a campaign’s life through the Smartlead-compatible API', () => {
             seq_number: 1,
             seq_delay_details: { delay_in_days: 0 },
             subject: 'Quick question, {{first_name}}',
-            email_body: '<p>Hi {{first_name}} {{last_name}},</p><p>Are you hiring?</p>',
+            email_body: '<p>Hi {{first_name}} {{last_name}},</p><p>Is {{company_name}} hiring?</p>',
           },
           // Smartlead's delays are in days: step 2 stays scheduled through the test (a day after step 1).
           {
@@ -108,7 +108,7 @@ describe('a campaign’s life through the Smartlead-compatible API', () => {
         timezone: 'UTC',
         days_of_the_week: [0, 1, 2, 3, 4, 5, 6],
         start_hour: '00:00',
-        end_hour: '24:00',
+        end_hour: '23:59',
         min_time_btw_emails: 0,
         max_leads_per_day: 100,
       })
@@ -124,11 +124,19 @@ describe('a campaign’s life through the Smartlead-compatible API', () => {
     const sequences = (await call('get', `/campaigns/${campaign}/sequences`).expect(200)).body as Array<{
       seq_number: number;
       seq_delay_details: { delay_in_days: number };
+      email_body: string;
     }>;
     expect(sequences.map((step) => [step.seq_number, step.seq_delay_details.delay_in_days])).toEqual([
       [1, 0],
       [2, 1],
     ]);
+    // Smartlead's merge tags read back as posted.
+    expect(sequences[0]!.email_body).toContain('{{company_name}}');
+    expect((await call('get', `/campaigns/${campaign}`).expect(200)).body).toMatchObject({
+      scheduler_cron_value: { tz: 'UTC', days: [0, 1, 2, 3, 4, 5, 6], startHour: '00:00' },
+      min_time_btwn_emails: 0,
+      stop_lead_settings: 'REPLY_TO_AN_EMAIL',
+    });
 
     // One sending account per lead (a mailbox rests a few minutes after a send; step 1 takes one that may send
     // now): each on the test SMTP server, its replies in a Dovecot mailbox of its own.
@@ -192,9 +200,9 @@ describe('a campaign’s life through the Smartlead-compatible API', () => {
     for (const [index, lead] of leads.entries()) {
       expect(received[index]).toHaveLength(1);
       expect(received[index]![0]).toMatchObject({ subject: `Quick question, ${lead.first_name}` });
-      expect(await rawMessage(stack.info, received[index]![0]!)).toContain(
-        `Hi ${lead.first_name} ${lead.last_name ?? 'Turing'},`,
-      );
+      const raw = await rawMessage(stack.info, received[index]![0]!);
+      expect(raw).toContain(`Hi ${lead.first_name} ${lead.last_name ?? 'Turing'},`);
+      expect(raw).toContain(`Is ${lead.company_name} hiring?`);
     }
     // Each from an account of the campaign.
     const senders = received.map((messages) => messages[0]!.envelopeFrom).sort();
