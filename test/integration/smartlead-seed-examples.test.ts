@@ -1,9 +1,7 @@
 import request from 'supertest';
-import type { oas31 } from 'zod-openapi';
-import { SMARTLEAD_BASE, SMARTLEAD_OPERATIONS } from '../../src/http/smartlead';
-import { smartleadOpenApiDocument } from '../../src/http/smartlead/openapi';
+import { SMARTLEAD_BASE } from '../../src/http/smartlead';
 import { uniqueEmail } from '../helpers/factories';
-import { documentValidator, responseMismatches } from '../helpers/openapi-conformance';
+import { smartleadCaller, smartleadConformance, type SmartleadMethod } from '../helpers/smartlead-api';
 import {
   countByKind,
   OBFUSCATED_EMAIL,
@@ -17,7 +15,6 @@ import {
 import { connectTestStack, eventually, type TestStack } from '../helpers/test-stack';
 
 const BASE = SMARTLEAD_BASE;
-type Method = 'get' | 'post' | 'patch' | 'delete' | 'put';
 
 /** How the examples write the key: curl and Python, PHP, JavaScript. */
 const KEY_PLACEHOLDERS = new Set(['YOUR_API_KEY', '$api_key', '${YOUR_API_KEY}']);
@@ -62,15 +59,11 @@ const label = (example: SeedExample) =>
 describe("seed 001's example requests, replayed on the Smartlead-compatible API", () => {
   let stack: TestStack;
   let apiKey: string;
-  let document: oas31.OpenAPIObject;
-  let validator: ReturnType<typeof documentValidator>;
   let webhook: number;
 
   beforeAll(async () => {
     stack = await connectTestStack();
     ({ apiKey } = await stack.newOrganization());
-    document = smartleadOpenApiDocument(SMARTLEAD_OPERATIONS, BASE);
-    validator = documentValidator(document);
     webhook = (
       await call('post', '/webhooks')
         .send({
@@ -87,26 +80,8 @@ describe("seed 001's example requests, replayed on the Smartlead-compatible API"
   });
 
   /** Every answer must match what /smartlead/openapi.json documents for its operation and status. */
-  function documented(answer: request.Response): void {
-    const { method, path } = (answer as unknown as { req: { method: string; path: string } }).req;
-    const route = path
-      .split('?')[0]!
-      .slice(BASE.length)
-      .replace(/(.)\/$/, '$1');
-    const mismatches = responseMismatches(validator, document, {
-      method,
-      path: route,
-      status: answer.status,
-      contentType: answer.headers['content-type'],
-      body: answer.body,
-    });
-    if (mismatches.length > 0) throw new Error(`${mismatches.join('\n')}\n${JSON.stringify(answer.body)}`);
-  }
-
-  function call(method: Method, path: string) {
-    const url = `${BASE}${path}${path.includes('?') ? '&' : '?'}api_key=${encodeURIComponent(apiKey)}`;
-    return request(stack.app)[method](url).expect(documented);
-  }
+  const documented = smartleadConformance({ includeBody: true });
+  const call = smartleadCaller(() => ({ app: stack.app, apiKey }), documented);
 
   /** What an example's ids stand for: a campaign with two steps, two attached accounts and a lead, all fresh. */
   interface World {
@@ -251,7 +226,7 @@ describe("seed 001's example requests, replayed on the Smartlead-compatible API"
       }
       const query = queryOf(example, world);
       const url = `${BASE}${pathOf(example, world)}${query ? `?${query}` : ''}`;
-      const method = example.method.toLowerCase() as Method;
+      const method = example.method.toLowerCase() as SmartleadMethod;
 
       // An example showing no body is sent as a JSON client sends one with no fields ("include only the fields you
       // want to update").
