@@ -29,6 +29,17 @@ export const emailAccountBodySchema = lenientBody({
     .meta({ description: 'TLS (STARTTLS, 587) or SSL (implicit TLS, 465); NONE for a local capture server.' }),
   imap_host: z.string().trim().nullish(),
   imap_port: port().nullish().meta({ description: 'Default 993.' }),
+  imap_port_type: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .pipe(z.enum(['TLS', 'STARTTLS', 'SSL', 'NONE']))
+    .nullish()
+    .meta({
+      description:
+        'A Sequencer addition, as smtp_port_type: SSL (implicit TLS) or TLS (STARTTLS); NONE for a local test ' +
+        'server. Left out: SSL on 993, STARTTLS on any other port.',
+    }),
   imap_username: z.string().nullish().meta({ description: 'Default: the SMTP login.' }),
   imap_user_name: z.string().nullish().meta({ description: 'The same as imap_username.' }),
   imap_password: z.string().nullish().meta({ description: 'Default: the SMTP password.' }),
@@ -112,13 +123,20 @@ export function nativeWarmup(
 function imapOf(body: EmailAccountBody, forCreate: boolean) {
   const username = given(body.imap_username ?? body.imap_user_name);
   const password = given(body.imap_password);
+  const security = body.imap_port_type ? PORT_TYPES[body.imap_port_type] : undefined;
   if (!body.imap_host && !forCreate) {
-    return { imap_port: given(body.imap_port), imap_username: username, imap_password: password };
+    return {
+      imap_port: given(body.imap_port),
+      imap_username: username,
+      imap_password: password,
+      imap_security: security,
+    };
   }
   if (!body.imap_host) return {};
   return {
     imap_host: body.imap_host,
     imap_port: body.imap_port ?? 993,
+    imap_security: security,
     imap_username: username ?? given(body.username ?? body.user_name) ?? given(body.from_email),
     imap_password: password ?? given(body.password),
   };
