@@ -24,7 +24,8 @@ const updateSchedule = smartleadOperation({
   summary: 'Update campaign schedule',
   description:
     'The campaign’s sending window, wait and daily cap (the native settings): `timezone`, `days_of_the_week`, ' +
-    '`start_hour`, `end_hour` → `schedule` (whole hours: minutes of start_hour round up, of end_hour down; fields ' +
+    '`start_hour`, `end_hour` → `schedule` (whole hours: minutes of start_hour round up, of end_hour down, but ' +
+    '23:59 and 00:00 end the day at midnight; fields ' +
     'left out keep their value, a campaign without a schedule needs all four); `min_time_btw_emails` (minutes) → ' +
     '`min_wait_seconds` (`max_wait_seconds` raised to it when lower); `max_leads_per_day` or ' +
     '`max_new_leads_per_day` → `max_new_per_day` (0 or null: no cap). `schedule_start_time` is accepted, not kept ' +
@@ -51,7 +52,7 @@ const updateSchedule = smartleadOperation({
     if (windowGiven) {
       const current = campaign.schedule;
       const start = body.start_hour ? body.start_hour.hours + (body.start_hour.minutes > 0 ? 1 : 0) : undefined;
-      const end = body.end_hour ? body.end_hour.hours || (body.end_hour.minutes > 0 ? 0 : 24) : undefined;
+      const end = body.end_hour ? endHourOf(body.end_hour) : undefined;
       const schedule = {
         timezone: body.timezone ?? current?.timezone,
         days: body.days_of_the_week ? [...new Set(body.days_of_the_week)].sort((a, b) => a - b) : current?.days,
@@ -87,6 +88,15 @@ const updateSchedule = smartleadOperation({
     return { ok: true };
   },
 });
+
+/**
+ * The native window ends on a whole hour: minutes round down (never sending past the end), but "23:59", as
+ * Smartlead users write "until midnight", and "00:00" end the day (24); rounded down, 23:59 would lose an hour.
+ */
+function endHourOf({ hours, minutes }: { hours: number; minutes: number }): number {
+  if (hours === 23 && minutes === 59) return 24;
+  return hours || (minutes > 0 ? 0 : 24);
+}
 
 const STOP_ON_OF = Object.fromEntries(
   Object.entries(STOP_LEAD_SETTINGS).map(([stopOn, smartlead]) => [smartlead, stopOn]),

@@ -29,7 +29,9 @@ export const scheduleBodySchema = lenientBody({
   timezone: timeZone.optional().meta({ description: 'IANA time zone, e.g. America/New_York.' }),
   days_of_the_week: z.array(day).min(1).max(7).optional().meta({ description: '0 = Sunday … 6 = Saturday.' }),
   start_hour: hourOfDay().optional().meta({ description: '"09:00"; minutes round up to the next hour.' }),
-  end_hour: hourOfDay().optional().meta({ description: '"19:00"; minutes round down to the hour.' }),
+  end_hour: hourOfDay()
+    .optional()
+    .meta({ description: '"19:00"; minutes round down to the hour ("23:59" and "00:00": midnight).' }),
   min_time_btw_emails: lenientInt()
     .pipe(z.number().int().min(0).max(1440))
     .optional()

@@ -7,6 +7,7 @@
 // | seq_delay_details.delay_in_days (delayInDays) | delay_minutes ÷ 1440 (days after the previous step)          |
 // | subject ("" on a follow-up)                | subject (empty: the follow-up answers in the thread as "Re: …") |
 // | email_body                                 | body_html                                                       |
+// | merge tags {{company_name}}, {{phone_number}} | {{company}}, {{phone}} (the lead fields' native names), back on reads |
 // | seq_variants / variants (2 or more)        | variants: variant_label → label, subject, email_body → body_html|
 // | one variant only                           | the step's own subject and body (no A/B test)                   |
 // | variant_distribution_type *_PERCENTAGE     | weights from variant_distribution_percentage; otherwise equal   |
@@ -19,6 +20,20 @@ import { replaceStepsSchema } from '../campaign.schemas';
 import { lenientBody, lenientId, lenientInt } from './lenient';
 
 const MINUTES_PER_DAY = 1440;
+
+/** Smartlead's merge tags of the lead fields Sequencer keeps under other names (the leads' mapping). */
+const NATIVE_TAGS: Record<string, string> = { company_name: 'company', phone_number: 'phone' };
+const SMARTLEAD_TAGS: Record<string, string> = { company: 'company_name', phone: 'phone_number' };
+
+/** The names in a template's `{{ }}` and `{% %}` tags renamed (a property such as `x.company` is left alone). */
+function renameTags(template: string, names: Record<string, string>): string {
+  const name = new RegExp(`(?<![\\w.])(${Object.keys(names).join('|')})(?!\\w)`, 'g');
+  return template.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, (tag) =>
+    tag.replace(name, (found) => names[found] ?? found),
+  );
+}
+const nativeTags = (template: string) => renameTags(template, NATIVE_TAGS);
+const smartleadTags = (template: string) => renameTags(template, SMARTLEAD_TAGS);
 
 /** A number of days, or a string of one (fractions allowed). */
 const lenientDays = () =>
@@ -106,8 +121,8 @@ function nativeStep(step: SmartleadStep, index: number) {
   const byPercentage = step.variant_distribution_type?.includes('PERCENTAGE') ?? false;
   const variants = sent.map((variant, at) => ({
     label: variant.variant_label || String.fromCharCode(65 + at),
-    ...(variant.subject ? { subject: variant.subject } : {}),
-    body_html: variant.email_body ?? '',
+    ...(variant.subject ? { subject: nativeTags(variant.subject) } : {}),
+    body_html: nativeTags(variant.email_body ?? ''),
     weight: byPercentage ? Math.max(1, variant.variant_distribution_percentage ?? 1) : 1,
   }));
   const first = sent[0];
@@ -115,8 +130,8 @@ function nativeStep(step: SmartleadStep, index: number) {
   const delay = step.seq_delay_details?.delay_in_days ?? step.seq_delay_details?.delayInDays ?? 0;
   return {
     position: step.seq_number ?? index + 1,
-    ...(subject ? { subject } : {}),
-    body_html: step.email_body || first?.email_body || '',
+    ...(subject ? { subject: nativeTags(subject) } : {}),
+    body_html: nativeTags(step.email_body || first?.email_body || ''),
     delay_minutes: delay * MINUTES_PER_DAY,
     // One variant is no A/B test: its content is the step's.
     ...(variants.length > 1 ? { variants } : {}),
@@ -159,8 +174,8 @@ export function presentSequences(sequence: Sequence, campaignAlias: number): Sma
       email_campaign_id: campaignAlias,
       seq_number: step.position,
       seq_delay_details: { delay_in_days: days, delayInDays: days },
-      subject: step.subject ?? '',
-      email_body: step.bodyHtml,
+      subject: smartleadTags(step.subject ?? ''),
+      email_body: smartleadTags(step.bodyHtml),
       variant_distribution_type: variants.every((variant) => variant.weight === variants[0]!.weight)
         ? 'MANUAL_EQUAL'
         : 'MANUAL_PERCENTAGE',
@@ -169,8 +184,8 @@ export function presentSequences(sequence: Sequence, campaignAlias: number): Sma
           ? null
           : variants.map((variant) => ({
               variant_label: variant.label,
-              subject: variant.subject ?? '',
-              email_body: variant.bodyHtml,
+              subject: smartleadTags(variant.subject ?? ''),
+              email_body: smartleadTags(variant.bodyHtml),
               variant_distribution_percentage: Math.round((variant.weight / total) * 100),
             })),
     };
