@@ -41,13 +41,13 @@ export const OBFUSCATED_EMAIL = '[email protected]';
 export const SMARTLEAD_SEED_BASE = 'https://server.smartlead.ai/api/v1';
 
 /**
- * The seed file: SMARTLEAD_SEED_FILE, else the shared reference documents next to the checkout (../shared/seeds).
- * Kept verbatim there (see its README), so the examples are read from the reference itself, never from a copy.
+ * The seed file: SMARTLEAD_SEED_FILE, else the repository's verbatim copy of the reference (shared/seeds/001_…, kept
+ * byte for byte in test/fixtures so a clone alone runs the replay), so the examples are read from the reference itself.
  */
 export function smartleadSeedPath(): string {
   return (
     process.env.SMARTLEAD_SEED_FILE ??
-    path.resolve(__dirname, '..', '..', '..', 'shared', 'seeds', '001_79fa4fe5898099dc.txt')
+    path.resolve(__dirname, '..', 'fixtures', 'smartlead', 'seed-001-api-reference.txt')
   );
 }
 
