@@ -134,6 +134,19 @@ describe('inbound mail over IMAP', () => {
       [enrollmentId],
     );
 
+  /**
+   * The enrollment ends before its reply or report is recorded (a separate commit, with its event): once its status
+   * shows, wait for the record too.
+   */
+  const recordedReplies = async (enrollmentId: string) => {
+    await eventually(async () => (await repliesOf(enrollmentId)).length > 0, { what: 'the reply recorded' });
+    return repliesOf(enrollmentId);
+  };
+  const recordedBounces = async (enrollmentId: string) => {
+    await eventually(async () => (await bouncesOf(enrollmentId)).length > 0, { what: 'the report recorded' });
+    return bouncesOf(enrollmentId);
+  };
+
   const statusOf = async (enrollmentId: string) => (await fixtures.enrollmentRow(enrollmentId))?.status;
 
   beforeAll(async () => {
@@ -164,7 +177,7 @@ describe('inbound mail over IMAP', () => {
         what: 'the enrollment to end replied',
       });
       expect(await fixtures.result(prospect)).toEqual({ status: 'replied', stepsSent: 1 });
-      expect(await repliesOf(prospect.enrollmentId)).toEqual([
+      expect(await recordedReplies(prospect.enrollmentId)).toEqual([
         { kind: 'reply', confidence: 'high', folder: 'INBOX', from_email: prospect.email },
       ]);
       expect((await messagesTo(stack.info, [prospect.email])).map((message) => message.subject)).toEqual([
@@ -195,7 +208,7 @@ describe('inbound mail over IMAP', () => {
       await deliver(account, fixture('reply-stripped-references', account, prospect));
 
       await eventually(async () => (await statusOf(prospect.enrollmentId)) === 'replied', { what: 'replied' });
-      expect(await repliesOf(prospect.enrollmentId)).toEqual([
+      expect(await recordedReplies(prospect.enrollmentId)).toEqual([
         { kind: 'reply', confidence: 'low', folder: 'INBOX', from_email: prospect.email },
       ]);
       expect(await fixtures.result(prospect)).toEqual({ status: 'replied', stepsSent: 1 });
@@ -209,7 +222,7 @@ describe('inbound mail over IMAP', () => {
       await eventually(async () => (await statusOf(prospect.enrollmentId)) === 'unsubscribed', {
         what: 'the enrollment to end unsubscribed',
       });
-      expect(await repliesOf(prospect.enrollmentId)).toEqual([
+      expect(await recordedReplies(prospect.enrollmentId)).toEqual([
         { kind: 'unsubscribe', confidence: 'low', folder: 'INBOX', from_email: prospect.email },
       ]);
       expect(await fixtures.contactStatus(prospect.contactId)).toBe('unsubscribed');
@@ -227,7 +240,7 @@ describe('inbound mail over IMAP', () => {
       );
 
       await eventually(async () => (await statusOf(prospect.enrollmentId)) === 'replied', { what: 'replied' });
-      expect(await repliesOf(prospect.enrollmentId)).toEqual([
+      expect(await recordedReplies(prospect.enrollmentId)).toEqual([
         { kind: 'reply', confidence: 'high', folder: 'Junk', from_email: prospect.email },
       ]);
     });
@@ -253,7 +266,7 @@ describe('inbound mail over IMAP', () => {
 
       await eventually(async () => (await statusOf(prospect.enrollmentId)) === 'bounced', { what: 'bounced' });
       expect(await fixtures.contactStatus(prospect.contactId)).toBe('bounced');
-      expect(await bouncesOf(prospect.enrollmentId)).toEqual([
+      expect(await recordedBounces(prospect.enrollmentId)).toEqual([
         { kind: 'hard', status: '5.1.1', recipient: prospect.email },
       ]);
       expect(await fixtures.result(prospect)).toEqual({ status: 'bounced', stepsSent: 1 });
@@ -291,7 +304,7 @@ describe('inbound mail over IMAP', () => {
         what: 'complained',
       });
       expect(await statusOf(prospect.enrollmentId)).toBe('unsubscribed');
-      expect(await bouncesOf(prospect.enrollmentId)).toEqual([
+      expect(await recordedBounces(prospect.enrollmentId)).toEqual([
         { kind: 'complaint', status: 'abuse', recipient: prospect.email },
       ]);
       const other = await stack.db.repos.content.enrollmentOfContact(elsewhere, prospect.contactId);
