@@ -14,6 +14,7 @@
 //
 // Smartlead types without a Sequencer event (MANUAL_STEP_REACHED, UNTRACKED_REPLIES…) are accepted and never fire;
 // Sequencer's other events (email.complained, enrollment.*, campaign.completed, mailbox.*) have no Smartlead name.
+import { smartleadStatusOf } from '../smartlead/smartlead-campaign-status';
 import type { EventType } from '../../db/entities/event.entity';
 import type { DeliveryEndpoint, QueuedDelivery } from '../../db/repositories/webhook-delivery.repository';
 
@@ -58,19 +59,6 @@ export function smartleadEventType(type: EventType): SmartleadEventType | null {
   return (SMARTLEAD_EVENT_OF as Partial<Record<EventType, SmartleadEventType>>)[type] ?? null;
 }
 
-/** Our campaign statuses in Smartlead's words. */
-const CAMPAIGN_STATUS: Record<string, string> = {
-  pending: 'DRAFTED',
-  active: 'ACTIVE',
-  paused: 'PAUSED',
-  stopped: 'STOPPED',
-  archived: 'ARCHIVED',
-  completed: 'COMPLETED',
-};
-
-const campaignStatus = (status: unknown): string | null =>
-  typeof status === 'string' ? (CAMPAIGN_STATUS[status] ?? status.toUpperCase()) : null;
-
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 /**
@@ -90,7 +78,7 @@ export function smartleadPayload(endpoint: DeliveryEndpoint, delivery: QueuedDel
     webhook_url: endpoint.url,
     campaign_id: about.campaign?.alias ?? null,
     campaign_name: about.campaign?.name ?? text(data.name),
-    campaign_status: campaignStatus(about.campaign?.status),
+    campaign_status: smartleadStatusOf(about.campaign?.status),
     sl_email_lead_id: about.lead,
     sl_email_lead_map_id: about.campaignLead,
     sl_lead_email: text(data.to_email) ?? text(data.email),
@@ -143,9 +131,9 @@ export function smartleadPayload(endpoint: DeliveryEndpoint, delivery: QueuedDel
     case 'campaign.status_changed':
       return {
         ...base,
-        old_status: campaignStatus(data.old_status),
-        new_status: campaignStatus(data.new_status),
-        campaign_status: campaignStatus(data.new_status),
+        old_status: smartleadStatusOf(data.old_status),
+        new_status: smartleadStatusOf(data.new_status),
+        campaign_status: smartleadStatusOf(data.new_status),
       };
     // No Smartlead counterpart: an endpoint of this format is not subscribed to them, but a payload is still whole.
     case 'email.complained':

@@ -3,6 +3,7 @@
 // (null for a deleted campaign's events).
 import { z } from 'zod';
 import type { Overview } from '../../domain/analytics/analytics.service';
+import { smartleadStatusOf } from '../../domain/smartlead/smartlead-campaign-status';
 import { day } from './analytics.presenter';
 import { lenientQuery } from './lenient';
 import { smartleadOperation } from './operation';
@@ -84,15 +85,6 @@ const rates = (rates: Rates) => ({
   unsubscribe_rate: rates.unsubscribeRate,
 });
 
-const STATUS: Record<string, string> = {
-  pending: 'DRAFTED',
-  active: 'ACTIVE',
-  paused: 'PAUSED',
-  stopped: 'STOPPED',
-  archived: 'ARCHIVED',
-  completed: 'COMPLETED',
-};
-
 /** The overview, campaigns and mailboxes named by the aliases given (by uuid). */
 function presentOverview(
   overview: Overview,
@@ -106,7 +98,7 @@ function presentOverview(
     campaign_wise_stats: overview.campaigns.map((campaign) => ({
       campaign_id: aliases.campaigns.get(campaign.id) ?? null,
       campaign_name: campaign.name,
-      campaign_status: campaign.status === null ? null : (STATUS[campaign.status] ?? campaign.status.toUpperCase()),
+      campaign_status: smartleadStatusOf(campaign.status),
       ...counts(campaign.totals),
       ...rates(campaign.rates),
     })),

@@ -21,7 +21,7 @@
 import { z } from 'zod';
 import type { CampaignEntity } from '../../domain/campaigns/campaign.service';
 import type { LeadStatusCounts, MessageStatRow } from '../../domain/analytics/analytics.service';
-import { SMARTLEAD_CAMPAIGN_STATUSES } from './campaign.presenter';
+import { SMARTLEAD_CAMPAIGN_STATUSES, smartleadCampaignStatus } from '../../domain/smartlead/smartlead-campaign-status';
 
 const digits = z.string().regex(/^\d+$/).meta({ description: 'A count, as a string of digits (as Smartlead).' });
 const iso = z.string().nullable().meta({ description: 'ISO 8601; null when it did not happen.' });
@@ -145,22 +145,13 @@ export const smartleadAnalyticsByDateSchema = z.object({
   day_wise_stats: z.array(dayCountsSchema).meta({ description: 'Each day of the range (zero-filled).' }),
 });
 
-const CAMPAIGN_STATUS = {
-  pending: 'DRAFTED',
-  active: 'ACTIVE',
-  paused: 'PAUSED',
-  stopped: 'STOPPED',
-  archived: 'ARCHIVED',
-  completed: 'COMPLETED',
-} as const satisfies Record<CampaignEntity['status'], (typeof SMARTLEAD_CAMPAIGN_STATUSES)[number]>;
-
 /** The campaign fields analytics repeat. */
 export function campaignFields(campaign: CampaignEntity, userId: number) {
   return {
     id: campaign.alias,
     user_id: userId,
     created_at: campaign.createdAt.toISOString(),
-    status: CAMPAIGN_STATUS[campaign.status],
+    status: smartleadCampaignStatus(campaign.status),
     name: campaign.name,
   };
 }

@@ -26,16 +26,9 @@
 import { z } from 'zod';
 import type { CampaignEntity } from '../../domain/campaigns/campaign.service';
 
-export const SMARTLEAD_CAMPAIGN_STATUSES = ['DRAFTED', 'ACTIVE', 'PAUSED', 'STOPPED', 'ARCHIVED', 'COMPLETED'] as const;
+import { SMARTLEAD_CAMPAIGN_STATUSES, smartleadCampaignStatus } from '../../domain/smartlead/smartlead-campaign-status';
 
-const STATUS_OF = {
-  pending: 'DRAFTED',
-  active: 'ACTIVE',
-  paused: 'PAUSED',
-  stopped: 'STOPPED',
-  archived: 'ARCHIVED',
-  completed: 'COMPLETED',
-} as const satisfies Record<CampaignEntity['status'], (typeof SMARTLEAD_CAMPAIGN_STATUSES)[number]>;
+export { SMARTLEAD_CAMPAIGN_STATUSES };
 
 export const STOP_LEAD_SETTINGS = {
   reply: 'REPLY_TO_AN_EMAIL',
@@ -92,7 +85,7 @@ export function presentCampaign(campaign: CampaignEntity, userId: number, includ
     id: campaign.alias,
     user_id: userId,
     name: campaign.name,
-    status: STATUS_OF[campaign.status],
+    status: smartleadCampaignStatus(campaign.status),
     created_at: campaign.createdAt.toISOString(),
     updated_at: campaign.updatedAt.toISOString(),
     track_settings: [
