@@ -1,6 +1,6 @@
 import type { ContactFields } from '../../db/entities/contact.entity';
 import { FINAL_ENROLLMENT_STATUSES, type EnrollmentEntity } from '../../db/entities/enrollment.entity';
-import type { Database } from '../../db/repositories';
+import type { Database, Repositories } from '../../db/repositories';
 import type { CampaignEntity } from '../../db/entities/campaign.entity';
 import type { CampaignService } from '../campaigns/campaign.service';
 import type { MailHostResolver } from '../contacts/email-validation';
@@ -118,19 +118,8 @@ export class EnrollmentService {
       const list = await repos.lists.findByUuid(organizationId, listUuid);
       if (!list) throw notFound('contact_import_not_found', 'Contact import');
       const contactIds = await repos.lists.memberIds(list.id);
-      let enrolled = 0;
-      for (let index = 0; index < contactIds.length; index += ENROLL_CHUNK) {
-        enrolled += await repos.enrollments.insertMissing(
-          contactIds.slice(index, index + ENROLL_CHUNK).map((contactId) => ({
-            organizationId,
-            campaignId,
-            contactId,
-            batchNumber,
-            priority,
-            workflowId: this.workflows.workflowIdOf(campaignId, contactId),
-          })),
-        );
-      }
+      const batch = { organizationId, campaignId, batchNumber, priority };
+      const enrolled = await this.insertMissing(repos, batch, contactIds);
       return { enrolled, alreadyEnrolled: contactIds.length - enrolled };
     });
   }
@@ -147,17 +136,27 @@ export class EnrollmentService {
     priority: number,
   ): Promise<{ enrolled: number }> {
     await this.campaigns.require(organizationId, campaignId);
-    const enrolled = await this.db.repos.enrollments.insertMissing(
-      contactIds.map((contactId) => ({
-        organizationId,
-        campaignId,
-        contactId,
-        batchNumber,
-        priority,
-        workflowId: this.workflows.workflowIdOf(campaignId, contactId),
-      })),
-    );
-    return { enrolled };
+    const batch = { organizationId, campaignId, batchNumber, priority };
+    return { enrolled: await this.insertMissing(this.db.repos, batch, contactIds) };
+  }
+
+  /** Inserts the contacts' enrollments missing from the campaign, a chunk per statement; returns how many. */
+  private async insertMissing(
+    repos: Repositories,
+    batch: { organizationId: string; campaignId: string; batchNumber: number; priority: number },
+    contactIds: readonly string[],
+  ): Promise<number> {
+    let enrolled = 0;
+    for (let index = 0; index < contactIds.length; index += ENROLL_CHUNK) {
+      enrolled += await repos.enrollments.insertMissing(
+        contactIds.slice(index, index + ENROLL_CHUNK).map((contactId) => ({
+          ...batch,
+          contactId,
+          workflowId: this.workflows.workflowIdOf(batch.campaignId, contactId),
+        })),
+      );
+    }
+    return enrolled;
   }
 
   /**
